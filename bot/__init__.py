@@ -1,0 +1,1 @@
+"""quotebot: answers health questions by quoting a curated corpus."""

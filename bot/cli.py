@@ -1,0 +1,170 @@
+"""The `quotebot` command: parse, call the library, print, exit non-zero on error."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.errors import QuotebotError
+from bot.settings import Settings, load_settings
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `quotebot` console script and `python -m bot`."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return args.handler(args)
+    except QuotebotError as exc:
+        print(f"quotebot: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="quotebot",
+        description="Answer health questions by quoting a curated article corpus word for word.",
+    )
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    index = commands.add_parser("index", help="build or inspect the passage index")
+    index_commands = index.add_subparsers(title="index commands", metavar="COMMAND")
+    build = index_commands.add_parser("build", help="build the index from the corpus (no work if up to date)")
+    _add_location_options(build)
+    build.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    build.set_defaults(handler=cmd_index_build)
+    info = index_commands.add_parser("info", help="show what the index was built from")
+    _add_location_options(info)
+    info.add_argument("--json", action="store_true", help="print the manifest and status as JSON")
+    info.set_defaults(handler=cmd_index_info)
+
+    corpus = commands.add_parser("corpus", help="check the corpus")
+    corpus_commands = corpus.add_subparsers(title="corpus commands", metavar="COMMAND")
+    lint = corpus_commands.add_parser("lint", help="report what in the corpus would hurt answers")
+    lint.add_argument("--corpus", type=Path, help="corpus directory (default: CORPUS_DIR)")
+    lint.set_defaults(handler=cmd_corpus_lint)
+
+    config = commands.add_parser("config", help="print the effective settings (secrets masked)")
+    config.add_argument("--json", action="store_true", help="print them as JSON")
+    config.set_defaults(handler=cmd_config)
+    return parser
+
+
+def _add_location_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--corpus", type=Path, help="corpus directory (default: CORPUS_DIR)")
+    parser.add_argument("--index", type=Path, help="index directory (default: INDEX_DIR)")
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    """Settings from the environment and `.env`, with the command line's --corpus/--index on top."""
+    overrides = {}
+    if getattr(args, "corpus", None):
+        overrides["corpus_dir"] = args.corpus
+    if getattr(args, "index", None):
+        overrides["index_dir"] = args.index
+    return load_settings(**overrides)
+
+
+def cmd_index_build(args: argparse.Namespace) -> int:
+    from bot.embedding import progress_wanted
+    from bot.index import build_index
+    from bot.runtime import make_encoder
+
+    settings = settings_from(args)
+    result = build_index(
+        settings.corpus_dir,
+        settings.index_dir,
+        make_encoder(settings),
+        force=args.force,
+        progress=progress_wanted(),
+    )
+    if not result.built:
+        print(
+            f"The index in {settings.index_dir} is up to date ({result.passages} passages from "
+            f"{result.files} files, built {result.manifest.get('built_at')}); nothing to do "
+            "(--force rebuilds it)."
+        )
+        return EXIT_OK
+    reused = f", {result.reused_vectors} vectors reused" if result.reused_vectors else ""
+    print(
+        f"Built the index in {settings.index_dir}: {result.passages} passages from {result.files} "
+        f"files in {result.seconds:.1f} s ({result.passages_per_second:.1f} passages/s{reused}), "
+        f"{result.manifest['index_type']} search."
+    )
+    return EXIT_OK
+
+
+def cmd_index_info(args: argparse.Namespace) -> int:
+    from bot.index import index_status
+    from bot.runtime import configured_fingerprint
+
+    settings = settings_from(args)
+    status = index_status(
+        settings.index_dir, settings.corpus_dir, configured_fingerprint(settings), settings.embedding_model
+    )
+    if args.json:
+        print(json.dumps({"status": status.state, "message": status.message, "manifest": status.manifest}, indent=2))
+        return EXIT_OK if status.ok else EXIT_ERROR
+    manifest = status.manifest
+    print(f"Status:     {status.state}: {status.message}")
+    if manifest:
+        model = manifest.get("model", {})
+        versions = ", ".join(f"{k} {v}" for k, v in manifest.get("versions", {}).items())
+        print(f"Index:      {settings.index_dir}")
+        print(f"Model:      {model.get('name')} ({str(model.get('fingerprint'))[:19]}…)")
+        print(
+            f"Vectors:    {manifest.get('passage_count')} × {manifest.get('dimension')}, "
+            f"{manifest.get('metric')}, {manifest.get('index_type')}"
+        )
+        print(f"Built:      {manifest.get('built_at')} ({versions})")
+        files = manifest.get("corpus", {}).get("files", {})
+        print(f"Corpus:     {len(files)} files")
+        for path, digest in files.items():
+            print(f"  {path}  sha256:{digest[:12]}…")
+    return EXIT_OK if status.ok else EXIT_ERROR
+
+
+def cmd_corpus_lint(args: argparse.Namespace) -> int:
+    from bot.lint import lint_corpus
+    from bot.runtime import make_token_counter
+
+    settings = settings_from(args)
+    findings = lint_corpus(settings.corpus_dir, make_token_counter(settings))
+    for finding in findings:
+        print(finding)
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
+    files = len({f.source_path for f in findings})
+    print(
+        f"{errors} error(s), {warnings} warning(s) in {files} file(s) of {settings.corpus_dir}."
+        if findings
+        else f"No problems found in {settings.corpus_dir}."
+    )
+    return EXIT_ERROR if errors else EXIT_OK
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    from bot.settings import effective_settings
+
+    values = effective_settings(settings_from(args))
+    if args.json:
+        print(json.dumps(values, indent=2))
+    else:
+        width = max(len(name) for name in values)
+        for name, value in values.items():
+            print(f"{name.ljust(width)}  {value}")
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

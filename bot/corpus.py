@@ -1,0 +1,282 @@
+"""Read the corpus: find its files, parse front matter and Markdown structure, keep exact offsets.
+
+A document's ``text`` is its file decoded as UTF-8 with newlines left as they are, so that every
+offset quotebot stores points into exactly what is on disk. Parsing yields *blocks*: paragraphs and
+list items of article text, each a ``[start, end)`` span of ``text``, with the headings above it.
+Headings, front matter, code, comments and tables are structure, never article text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.errors import CorpusError
+
+SUFFIXES = (".md", ".markdown", ".txt")
+# Files a maintainer keeps beside the articles without them being indexed.
+IGNORED_NAMES = {"readme.md", "readme.txt"}
+
+_HEADING_RE = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
+_FENCE_RE = re.compile(r"^ {0,3}(```|~~~)")
+_LIST_ITEM_RE = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+")
+_QUOTE_RE = re.compile(r"^ {0,3}>[ \t]?")
+_RULE_RE = re.compile(r"^ {0,3}([-*_])([ \t]*\1){2,}[ \t]*$")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph or list item of article text: ``text[start:end]`` of its document."""
+
+    start: int
+    end: int
+    headings: tuple[str, ...] = ()
+    line: int = 1
+
+
+@dataclass(frozen=True)
+class Document:
+    """One corpus file, parsed."""
+
+    doc_id: str
+    source_path: str  # relative to the corpus directory, with forward slashes
+    title: str
+    text: str
+    sha256: str
+    blocks: tuple[Block, ...]
+    source: str | None = None
+    language: str = "en"
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+def read_source_text(path: Path) -> str:
+    """The exact text offsets refer to: UTF-8, newlines untranslated."""
+    return decode_source(path.read_bytes(), path)
+
+
+def decode_source(data: bytes, path: Path | str) -> str:
+    """Decode a corpus file's bytes, or raise :class:`CorpusError` naming the first bad byte."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CorpusError(
+            f"{path}:{line}: not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "save the file as UTF-8."
+        ) from None
+
+
+def list_corpus_files(corpus_dir: Path) -> list[Path]:
+    """The article files under ``corpus_dir``, sorted; hidden, ``_``-prefixed and README files skipped."""
+    if not corpus_dir.exists():
+        raise CorpusError(f"Corpus directory {corpus_dir} does not exist; set CORPUS_DIR or create it.")
+    if not corpus_dir.is_dir():
+        raise CorpusError(f"Corpus directory {corpus_dir} is not a directory; set CORPUS_DIR.")
+    try:
+        paths = [
+            path
+            for path in corpus_dir.rglob("*")
+            if path.suffix.lower() in SUFFIXES
+            and path.name.lower() not in IGNORED_NAMES
+            and not any(part.startswith((".", "_")) for part in path.relative_to(corpus_dir).parts)
+            and (path.is_file() or path.is_symlink())
+        ]
+    except OSError as exc:
+        raise CorpusError(f"Cannot read corpus directory {corpus_dir}: {exc.strerror}.") from None
+    return sorted(paths, key=lambda p: p.relative_to(corpus_dir).as_posix())
+
+
+def relative_source_path(path: Path, corpus_dir: Path) -> str:
+    return path.relative_to(corpus_dir).as_posix()
+
+
+def read_corpus(corpus_dir: Path) -> list[Document]:
+    """Parse every article file; raise :class:`CorpusError` when there is none or one is unreadable."""
+    paths = list_corpus_files(corpus_dir)
+    if not paths:
+        raise CorpusError(
+            f"Corpus directory {corpus_dir} has no .md or .txt files; add articles, then run "
+            "`quotebot index build`."
+        )
+    return [read_document(path, corpus_dir) for path in paths]
+
+
+def read_document(path: Path, corpus_dir: Path) -> Document:
+    """Read and parse one corpus file."""
+    source_path = relative_source_path(path, corpus_dir)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CorpusError(
+            f"Corpus file {source_path} vanished while it was being read; run the command again."
+        ) from None
+    except OSError as exc:
+        raise CorpusError(f"Cannot read corpus file {source_path}: {exc.strerror}.") from None
+    text = decode_source(data, source_path)
+    return parse_document(text, source_path, sha256=hashlib.sha256(data).hexdigest())
+
+
+def parse_document(text: str, source_path: str, sha256: str = "") -> Document:
+    """Parse a file's text: front matter, title, and the blocks of article text."""
+    meta, body_start = parse_front_matter(text, source_path)
+    is_markdown = not source_path.lower().endswith(".txt")
+    if is_markdown:
+        blocks = list(_markdown_blocks(text, body_start))
+        title = meta.get("title") or _first_heading(text, body_start) or _title_from_path(source_path)
+    else:
+        title_line, body_start = _first_line(text, body_start)
+        title = meta.get("title") or title_line or _title_from_path(source_path)
+        blocks = list(_text_blocks(text, body_start))
+    doc_id = meta.get("id") or re.sub(r"\.(md|markdown|txt)$", "", source_path, flags=re.I)
+    return Document(
+        doc_id=doc_id,
+        source_path=source_path,
+        title=title,
+        text=text,
+        sha256=sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        blocks=tuple(blocks),
+        source=meta.get("source") or None,
+        language=meta.get("language", "en"),
+        meta=meta,
+    )
+
+
+def parse_front_matter(text: str, source_path: str) -> tuple[dict[str, str], int]:
+    """``key: value`` lines between two ``---`` lines at the top; returns them and where the body starts."""
+    lines = list(_lines(text))
+    offset = 1 if text.startswith("\ufeff") else 0
+    if not lines or text[offset:].split("\n", 1)[0].rstrip("\r") != "---":
+        return {}, 0
+    meta: dict[str, str] = {}
+    for number, (_, end, line) in enumerate(lines[1:], start=2):
+        if line.rstrip() == "---":
+            return meta, end
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        key, sep, value = line.partition(":")
+        if not sep or not key.strip():
+            raise CorpusError(f"{source_path}:{number}: front matter line is not 'key: value'.")
+        meta[key.strip().lower()] = value.strip().strip("\"'")
+    raise CorpusError(f"{source_path}:1: front matter is not closed by a '---' line.")
+
+
+def _lines(text: str, start: int = 0) -> Iterator[tuple[int, int, str]]:
+    """(start, end-including-newline, content-without-newline) for each line from ``start``."""
+    position = start
+    while position < len(text):
+        newline = text.find("\n", position)
+        end = len(text) if newline == -1 else newline + 1
+        yield position, end, text[position:end].rstrip("\r\n")
+        position = end
+
+
+def _span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Shrink ``[start, end)`` to exclude surrounding whitespace; None when nothing is left."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if start < end else None
+
+
+def _markdown_blocks(text: str, body_start: int) -> Iterator[Block]:
+    headings: list[tuple[int, str]] = []
+    current: list[int] | None = None  # [start, end, line]
+    fence: str | None = None
+    in_comment = False
+
+    def flush() -> Iterator[Block]:
+        nonlocal current
+        if current is not None:
+            span = _span(text, current[0], current[1])
+            if span:
+                yield Block(span[0], span[1], tuple(h for _, h in headings), current[2])
+        current = None
+
+    line_number = text.count("\n", 0, body_start) + 1
+    for start, end, line in _lines(text, body_start):
+        number, line_number = line_number, line_number + 1
+        if fence:
+            if line.strip().startswith(fence):
+                fence = None
+            continue
+        if in_comment:
+            in_comment = "-->" not in line
+            continue
+        if match := _FENCE_RE.match(line):
+            yield from flush()
+            fence = match.group(1)
+            continue
+        if line.lstrip().startswith("<!--"):
+            yield from flush()
+            in_comment = "-->" not in line
+            continue
+        if not line.strip() or _RULE_RE.match(line) or line.lstrip().startswith("|"):
+            yield from flush()
+            continue
+        if match := _HEADING_RE.match(line):
+            yield from flush()
+            level = len(match.group(1))
+            headings = [(lvl, h) for lvl, h in headings if lvl < level]
+            if match.group(2):
+                headings.append((level, match.group(2)))
+            continue
+        marker = _LIST_ITEM_RE.match(line) or _QUOTE_RE.match(line)
+        if marker:
+            yield from flush()
+            current = [start + marker.end(), end, number]
+            if _QUOTE_RE.match(line):
+                # Each quoted line stands alone: the '>' of the next line is not article text.
+                yield from flush()
+            continue
+        if current is None:
+            current = [start, end, number]
+        else:
+            current[1] = end
+    yield from flush()
+
+
+def _text_blocks(text: str, body_start: int) -> Iterator[Block]:
+    """Plain text: paragraphs are separated by blank lines; with none, each line is a paragraph."""
+    lines = list(_lines(text, body_start))
+    has_blank_lines = any(not line.strip() for _, _, line in lines)
+    line_number = text.count("\n", 0, body_start) + 1
+    current: list[int] | None = None
+    for offset, (start, end, line) in enumerate(lines):
+        number = line_number + offset
+        if not line.strip():
+            if current and (span := _span(text, current[0], current[1])):
+                yield Block(span[0], span[1], (), current[2])
+            current = None
+        elif not has_blank_lines:
+            if span := _span(text, start, end):
+                yield Block(span[0], span[1], (), number)
+        elif current is None:
+            current = [start, end, number]
+        else:
+            current[1] = end
+    if current and (span := _span(text, current[0], current[1])):
+        yield Block(span[0], span[1], (), current[2])
+
+
+def _first_line(text: str, start: int) -> tuple[str, int]:
+    """The first non-blank line (a .txt file's title) and the offset after it."""
+    for _, end, line in _lines(text, start):
+        if line.strip():
+            return line.strip(), end
+    return "", len(text)
+
+
+def _first_heading(text: str, start: int) -> str | None:
+    for _, _, line in _lines(text, start):
+        if match := _HEADING_RE.match(line):
+            return match.group(2) or None
+    return None
+
+
+def _title_from_path(source_path: str) -> str:
+    stem = source_path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return re.sub(r"[-_]+", " ", stem).strip().capitalize() or source_path

@@ -1,0 +1,112 @@
+"""Every setting of quotebot, read from the environment and `.env`, in one class.
+
+Tests build ``Settings(...)`` explicitly with ``_env_file=None``; the program calls
+:func:`load_settings`, which turns a validation failure into one line naming the variable.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.errors import ConfigError
+
+BUNDLED_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+TELEGRAM_API = "https://api.telegram.org"
+
+# What BotFather hands out: the bot's numeric id, a colon, and a 35-character secret.
+_TOKEN_RE = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{30,64}$")
+
+# What each variable expects, for the one-line error when its value is rejected.
+EXPECTED: dict[str, str] = {
+    "corpus_dir": "a directory path",
+    "index_dir": "a directory path",
+    "embedding_model": (
+        f"'{BUNDLED_MODEL}' (bundled), a local model directory, or a Hugging Face model name"
+    ),
+    "telegram_bot_token": "a token from @BotFather such as 123456789:AAE... (digits, ':', 35 characters)",
+    "telegram_api_base_url": f"an http(s) URL of a Bot API server, such as {TELEGRAM_API}",
+}
+
+
+class Settings(BaseSettings):
+    """quotebot's configuration; each field is the environment variable of the same name."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,
+        extra="ignore",
+        frozen=True,
+    )
+
+    corpus_dir: Path = Field(Path("corpus"), description="Folder of the articles to quote.")
+    index_dir: Path = Field(Path("index"), description="Folder the built index is written to.")
+    embedding_model: str = Field(
+        BUNDLED_MODEL,
+        description="Sentence-transformers model: the bundled one, a local path, or a hub name.",
+    )
+    telegram_bot_token: SecretStr | None = Field(None, description="Bot token from @BotFather.")
+    telegram_api_base_url: str = Field(
+        TELEGRAM_API, description="Bot API server; change it for a self-hosted or test server."
+    )
+
+    @field_validator("embedding_model")
+    @classmethod
+    def _model_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("empty")
+        return value.strip()
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _TOKEN_RE.match(value.get_secret_value().strip()):
+            raise ValueError("malformed token")
+        return SecretStr(value.get_secret_value().strip()) if value is not None else None
+
+    @field_validator("telegram_api_base_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        url = value.strip().rstrip("/")
+        if not re.match(r"^https?://[^/\s]+", url):
+            raise ValueError("not an http(s) URL")
+        # Accept python-telegram-bot's own form (".../bot") as well as the bare server URL.
+        return url.removesuffix("/bot")
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings, or raise :class:`ConfigError` naming the first variable that is wrong."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise ConfigError(describe_validation_error(exc)) from None
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """One line for the first error: the variable, what it expects, and (unless secret) the value."""
+    error = exc.errors()[0]
+    field = str(error["loc"][0]) if error["loc"] else "?"
+    expected = EXPECTED.get(field, error["msg"])
+    shown = ""
+    if "token" not in field and isinstance(error.get("input"), str):
+        shown = f", got {error['input']!r}"
+    return f"{field.upper()}: expected {expected}{shown}."
+
+
+def effective_settings(settings: Settings) -> dict[str, str]:
+    """Every setting by its environment variable name, secrets masked, for `quotebot config`."""
+    values = {}
+    for name in Settings.model_fields:
+        value = getattr(settings, name)
+        if isinstance(value, SecretStr):
+            secret = value.get_secret_value()
+            value = f"{secret.split(':', 1)[0]}:****** (set)" if secret else "(not set)"
+        elif value is None:
+            value = "(not set)"
+        values[name.upper()] = str(value)
+    return values

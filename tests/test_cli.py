@@ -1,0 +1,109 @@
+"""The `quotebot` command in process: exit codes and what it prints."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot import cli
+from tests.fakes import FakeEncoder
+
+TOKEN = "123456789:AAEhBOweik9ai2o4kjN0_-abcdefghijklmno"
+
+
+@pytest.fixture
+def fake_model(monkeypatch: pytest.MonkeyPatch) -> FakeEncoder:
+    """The CLI with the fake encoder in place of the configured model."""
+    from bot import runtime
+
+    encoder = FakeEncoder()
+    monkeypatch.setattr(runtime, "make_encoder", lambda settings: encoder)
+    monkeypatch.setattr(runtime, "configured_fingerprint", lambda settings: encoder.fingerprint)
+    return encoder
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_index_build_then_no_work_then_info(capsys, corpus_copy: Path, tmp_path: Path, fake_model):
+    where = ["--corpus", str(corpus_copy), "--index", str(tmp_path / "idx")]
+    code, out, _ = run(capsys, "index", "build", *where)
+    assert code == 0 and "23 passages from 2 files" in out and "passages/s" in out
+    code, out, _ = run(capsys, "index", "build", *where)
+    assert code == 0 and "is up to date" in out and "nothing to do" in out
+    code, out, _ = run(capsys, "index", "info", "--json", *where)
+    info = json.loads(out)
+    assert code == 0 and info["status"] == "ok" and info["manifest"]["passage_count"] == 23
+    code, out, _ = run(capsys, "index", "info", *where)
+    assert code == 0 and "23 × 64" in out
+
+
+def test_index_info_without_an_index_says_how_to_build(capsys, corpus_copy, tmp_path, fake_model):
+    code, out, _ = run(capsys, "index", "info", "--corpus", str(corpus_copy), "--index", str(tmp_path / "none"))
+    assert code == 1 and "missing" in out and "quotebot index build" in out
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        (lambda c: None, "does not exist"),
+        (lambda c: c.mkdir(), "has no .md or .txt files"),
+        (lambda c: (c.mkdir(), (c / "bad.md").write_bytes(b"---\ntitle: x\n---\n\n\xff\xfe\n")), "bad.md:5: not UTF-8"),
+    ],
+)
+def test_index_build_bad_corpus_is_one_line_and_exit_1(capsys, tmp_path, fake_model, setup, message):
+    corpus = tmp_path / "c"
+    setup(corpus)
+    code, out, err = run(capsys, "index", "build", "--corpus", str(corpus), "--index", str(tmp_path / "i"))
+    assert code == 1 and out == ""
+    assert err.startswith("quotebot: error: ") and message in err and err.count("\n") == 1
+
+
+def test_corpus_lint_reports_navigation_duplicates_fragments(capsys, tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    shared = "Leaky gut allows bacterial fragments and food antigens into circulation, triggering responses."
+    (corpus / "a.md").write_text(f"---\ntitle: A\n---\n\n{shared}\n\nToo short.\n\nRead More →Other article\n")
+    (corpus / "b.txt").write_text(f"B title\n{shared}\n")
+    (corpus / "empty.md").write_text("")
+    (corpus / "latin.txt").write_bytes("T\ncaf\xe9\n".encode("latin-1"))
+    code, out, _ = run(capsys, "corpus", "lint", "--corpus", str(corpus))
+    assert code == 1
+    assert "a.md:9: error: navigation or boilerplate line: 'Read More →Other article'" in out
+    assert "a.md:5: warning: paragraph duplicated in b.txt:2" in out
+    assert "a.md:7: warning: fragment too short to stand alone" in out
+    assert "empty.md:1: error: empty file" in out
+    assert "latin.txt:2: error: not UTF-8 (byte 0xe9)" in out
+    assert out.rstrip().endswith("3 error(s), 3 warning(s) in 4 file(s) of " + str(corpus) + ".")
+
+
+def test_corpus_lint_of_the_real_corpus_has_no_errors(capsys):
+    from tests.conftest import REAL_CORPUS
+
+    code, out, _ = run(capsys, "corpus", "lint", "--corpus", str(REAL_CORPUS))
+    assert code == 0, out
+    assert "error:" not in out
+
+
+def test_bad_setting_stops_with_one_line(capsys, monkeypatch):
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "oops")
+    code, _, err = run(capsys, "config")
+    assert code == 1 and err.startswith("quotebot: error: TELEGRAM_BOT_TOKEN: expected")
+    assert "oops" not in err and err.count("\n") == 1
+
+
+def test_config_masks_the_token(capsys, monkeypatch):
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    code, out, _ = run(capsys, "config", "--json")
+    assert code == 0 and TOKEN not in out and TOKEN.split(":")[1] not in out
+    assert json.loads(out)["TELEGRAM_BOT_TOKEN"] == "123456789:****** (set)"
+
+
+def test_no_command_prints_help(capsys):
+    code, out, _ = run(capsys)
+    assert code == 2 and "index" in out and "corpus" in out

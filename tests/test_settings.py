@@ -1,0 +1,60 @@
+"""Settings: defaults, `.env`, and one clear line for a bad value."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.errors import ConfigError
+from bot.settings import BUNDLED_MODEL, Settings, effective_settings, load_settings
+
+TOKEN = "123456789:AAEhBOweik9ai2o4kjN0_-abcdefghijklmno"
+
+
+def test_defaults():
+    settings = Settings(_env_file=None)
+    assert settings.corpus_dir == Path("corpus") and settings.index_dir == Path("index")
+    assert settings.embedding_model == BUNDLED_MODEL
+    assert settings.telegram_bot_token is None
+    assert settings.telegram_api_base_url == "https://api.telegram.org"
+
+
+def test_environment_and_dotenv_are_read(monkeypatch: pytest.MonkeyPatch, isolated: Path):
+    (isolated / ".env").write_text(f"INDEX_DIR=/srv/idx\nTELEGRAM_BOT_TOKEN={TOKEN}\n")
+    monkeypatch.setenv("CORPUS_DIR", "/srv/articles")
+    settings = load_settings()
+    assert settings.corpus_dir == Path("/srv/articles") and settings.index_dir == Path("/srv/idx")
+    assert settings.telegram_bot_token.get_secret_value() == TOKEN
+
+
+def test_api_url_accepts_the_ptb_form():
+    settings = Settings(_env_file=None, telegram_api_base_url="http://127.0.0.1:8081/bot/")
+    assert settings.telegram_api_base_url == "http://127.0.0.1:8081"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("TELEGRAM_BOT_TOKEN", "not-a-token", "TELEGRAM_BOT_TOKEN: expected a token from @BotFather"),
+        ("TELEGRAM_BOT_TOKEN", "123:short", "TELEGRAM_BOT_TOKEN: expected a token"),
+        ("TELEGRAM_API_BASE_URL", "ftp://x", "TELEGRAM_API_BASE_URL: expected an http(s) URL"),
+        ("EMBEDDING_MODEL", "   ", "EMBEDDING_MODEL: expected"),
+    ],
+)
+def test_bad_value_is_one_line_naming_the_variable(monkeypatch, variable, value, expected):
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert message.startswith(expected)
+    assert "\n" not in message
+    if "TOKEN" in variable:
+        assert value not in message
+
+
+def test_effective_settings_mask_the_token():
+    values = effective_settings(Settings(_env_file=None, telegram_bot_token=TOKEN))
+    assert TOKEN.split(":")[1] not in str(values)
+    assert values["TELEGRAM_BOT_TOKEN"] == "123456789:****** (set)"
+    assert values["CORPUS_DIR"] == "corpus"
