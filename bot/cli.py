@@ -39,7 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     index = commands.add_parser("index", help="build or inspect the passage index")
     index_commands = index.add_subparsers(title="index commands", metavar="COMMAND")
-    build = index_commands.add_parser("build", help="build the index from the corpus (no work if up to date)")
+    build = index_commands.add_parser(
+        "build", help="build the index from the corpus (no work if up to date)"
+    )
     _add_location_options(build)
     build.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     build.set_defaults(handler=cmd_index_build)
@@ -53,6 +55,37 @@ def build_parser() -> argparse.ArgumentParser:
     lint = corpus_commands.add_parser("lint", help="report what in the corpus would hurt answers")
     lint.add_argument("--corpus", type=Path, help="corpus directory (default: CORPUS_DIR)")
     lint.set_defaults(handler=cmd_corpus_lint)
+
+    ask = commands.add_parser(
+        "ask", help="answer a question (or one per line of standard input with '-')"
+    )
+    ask.add_argument(
+        "question", help="the question, or '-' to read one question per line from stdin"
+    )
+    ask.add_argument(
+        "--json", action="store_true", help="print the answer as JSON (one line each with '-')"
+    )
+    ask.add_argument("--more", type=int, default=0, metavar="N", help="skip the first N passages")
+    ask.set_defaults(handler=cmd_ask)
+
+    chat = commands.add_parser("chat", help="talk to quotebot in the console")
+    chat.set_defaults(handler=cmd_chat)
+
+    evaluate = commands.add_parser("eval", help="measure retrieval and triage on the labelled set")
+    evaluate.add_argument(
+        "--set", type=Path, default=Path("tests/eval/labelled.toml"), help="labelled set"
+    )
+    evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
+    evaluate.add_argument(
+        "--sweep", action="store_true", help="also show figures across thresholds"
+    )
+    evaluate.set_defaults(handler=cmd_eval)
+
+    start = commands.add_parser(
+        "start",
+        help="build the index if needed, then run the bot (with a token) or the console chat",
+    )
+    start.set_defaults(handler=cmd_start)
 
     config = commands.add_parser("config", help="print the effective settings (secrets masked)")
     config.add_argument("--json", action="store_true", help="print them as JSON")
@@ -110,10 +143,18 @@ def cmd_index_info(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     status = index_status(
-        settings.index_dir, settings.corpus_dir, configured_fingerprint(settings), settings.embedding_model
+        settings.index_dir,
+        settings.corpus_dir,
+        configured_fingerprint(settings),
+        settings.embedding_model,
     )
     if args.json:
-        print(json.dumps({"status": status.state, "message": status.message, "manifest": status.manifest}, indent=2))
+        print(
+            json.dumps(
+                {"status": status.state, "message": status.message, "manifest": status.manifest},
+                indent=2,
+            )
+        )
         return EXIT_OK if status.ok else EXIT_ERROR
     manifest = status.manifest
     print(f"Status:     {status.state}: {status.message}")
@@ -151,6 +192,81 @@ def cmd_corpus_lint(args: argparse.Namespace) -> int:
         else f"No problems found in {settings.corpus_dir}."
     )
     return EXIT_ERROR if errors else EXIT_OK
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from bot.render.json_contract import answer_to_json
+    from bot.render.plain import render_plain
+    from bot.runtime import make_pipeline
+
+    pipeline = make_pipeline(settings_from(args))
+
+    def show(answer) -> None:
+        if args.json:
+            print(json.dumps(answer_to_json(answer), ensure_ascii=False), flush=True)
+        else:
+            print(render_plain(answer), end="\n\n" if args.question == "-" else "\n", flush=True)
+
+    if args.question != "-":
+        show(pipeline.answer(args.question, offset=max(0, args.more)))
+        return EXIT_OK
+    batch: list[str] = []
+    for line in sys.stdin:
+        batch.append(line.rstrip("\n"))
+        if len(batch) == ASK_BATCH:
+            for answer in pipeline.answer_batch(batch):
+                show(answer)
+            batch = []
+    for answer in pipeline.answer_batch(batch) if batch else []:
+        show(answer)
+    return EXIT_OK
+
+
+ASK_BATCH = 32  # questions from stdin are encoded this many at a time
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from bot.console import run_chat
+    from bot.runtime import make_pipeline
+
+    print("Loading…", file=sys.stderr, flush=True)
+    return run_chat(make_pipeline(settings_from(args)), sys.stdin, sys.stdout)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from bot.evaluate import evaluate, load_labelled_set, render_report, sweep
+    from bot.runtime import make_pipeline
+
+    pipeline = make_pipeline(settings_from(args))
+    labelled = load_labelled_set(args.set)
+    report = evaluate(pipeline, labelled)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print(render_report(report))
+    if args.sweep:
+        print(sweep(pipeline, labelled))
+    return EXIT_OK
+
+
+def cmd_start(args: argparse.Namespace) -> int:
+    from bot.embedding import progress_wanted
+    from bot.index import build_index
+    from bot.runtime import make_encoder
+
+    settings = settings_from(args)
+    result = build_index(
+        settings.corpus_dir, settings.index_dir, make_encoder(settings), progress=progress_wanted()
+    )
+    if result.built:
+        print(
+            f"Built the index: {result.passages} passages in {result.seconds:.1f} s.",
+            file=sys.stderr,
+        )
+    if settings.telegram_bot_token is None:
+        print("TELEGRAM_BOT_TOKEN is not set: starting the console chat instead.", file=sys.stderr)
+        return cmd_chat(args)
+    return cmd_run(args)
 
 
 def cmd_config(args: argparse.Namespace) -> int:

@@ -72,7 +72,9 @@ def decode_source(data: bytes, path: Path | str) -> str:
 def list_corpus_files(corpus_dir: Path) -> list[Path]:
     """The article files under ``corpus_dir``, sorted; hidden, ``_``-prefixed and README files skipped."""
     if not corpus_dir.exists():
-        raise CorpusError(f"Corpus directory {corpus_dir} does not exist; set CORPUS_DIR or create it.")
+        raise CorpusError(
+            f"Corpus directory {corpus_dir} does not exist; set CORPUS_DIR or create it."
+        )
     if not corpus_dir.is_dir():
         raise CorpusError(f"Corpus directory {corpus_dir} is not a directory; set CORPUS_DIR.")
     try:
@@ -125,7 +127,9 @@ def parse_document(text: str, source_path: str, sha256: str = "") -> Document:
     is_markdown = not source_path.lower().endswith(".txt")
     if is_markdown:
         blocks = list(_markdown_blocks(text, body_start))
-        title = meta.get("title") or _first_heading(text, body_start) or _title_from_path(source_path)
+        title = (
+            meta.get("title") or _first_heading(text, body_start) or _title_from_path(source_path)
+        )
     else:
         title_line, body_start = _first_line(text, body_start)
         title = meta.get("title") or title_line or _title_from_path(source_path)

@@ -92,7 +92,9 @@ def model_fingerprint(spec: ModelSpec) -> str:
 
 def _directory_signature(path: Path) -> tuple:
     return tuple(
-        (str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(path.rglob("*")) if p.is_file()
+        (str(p), p.stat().st_size, p.stat().st_mtime_ns)
+        for p in sorted(path.rglob("*"))
+        if p.is_file()
     )
 
 
@@ -182,7 +184,9 @@ class SentenceTransformerEncoder:
                 else "a hub model needs internet on first use (and HF_HUB_OFFLINE unset)"
             )
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise ModelError(f"Cannot load embedding model {self.name!r}: {reason} ({hint}).") from exc
+            raise ModelError(
+                f"Cannot load embedding model {self.name!r}: {reason} ({hint})."
+            ) from exc
 
     def encode(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         if not texts:
@@ -205,7 +209,11 @@ class SentenceTransformerEncoder:
 
     def _fast_tokenizer(self):
         """The model's tokenizer.json through `tokenizers` alone, without importing torch."""
-        if self._tokenizer is None and self.spec.path and (self.spec.path / "tokenizer.json").is_file():
+        if (
+            self._tokenizer is None
+            and self.spec.path
+            and (self.spec.path / "tokenizer.json").is_file()
+        ):
             from tokenizers import Tokenizer
 
             tokenizer = Tokenizer.from_file(str(self.spec.path / "tokenizer.json"))

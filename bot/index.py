@@ -47,7 +47,7 @@ MANIFEST = "manifest.json"
 FAISS_FILE = "index.faiss"
 PASSAGES_FILE = "passages.jsonl"
 # How passages are cut and embedded; a change here makes old indexes stale.
-CHUNKING = {"max_passage_tokens": MAX_PASSAGE_TOKENS, "context": "headings", "version": 1}
+CHUNKING = {"max_passage_tokens": MAX_PASSAGE_TOKENS, "context": "headings", "version": 2}
 
 # Exact search is used up to this many passages, HNSW above it. On the 2-core machines of
 # docs/performance.md a flat search over 50k 384-d vectors takes about 5 ms; past that HNSW keeps
@@ -90,15 +90,29 @@ class PassageIndex:
     def __len__(self) -> int:
         return len(self.passages)
 
+    def search_rows(self, vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """FAISS's answer for a batch of query vectors: (cosine scores, passage rows), -1 for none."""
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1, self.dimension)
+        k = max(1, min(k, len(self.passages)))
+        return self.faiss_index.search(vectors, k)
+
+    def vectors(self, rows: Sequence[int]) -> np.ndarray:
+        """The stored vectors of the given passage rows."""
+        if not rows:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.stack([self.faiss_index.reconstruct(int(row)) for row in rows])
+
     def search(self, vectors: np.ndarray, k: int) -> list[list[tuple[Passage, float]]]:
         """For each query vector (one per row), the ``k`` nearest passages with cosine scores."""
-        vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1, self.dimension)
-        k = min(k, len(self.passages))
-        if k == 0 or len(vectors) == 0:
+        if len(self.passages) == 0 or len(vectors) == 0:
             return [[] for _ in range(len(vectors))]
-        scores, rows = self.faiss_index.search(vectors, k)
+        scores, rows = self.search_rows(vectors, k)
         return [
-            [(self.passages[row], float(score)) for row, score in zip(row_ids, row_scores) if row >= 0]
+            [
+                (self.passages[row], float(score))
+                for row, score in zip(row_ids, row_scores)
+                if row >= 0
+            ]
             for row_ids, row_scores in zip(rows, scores)
         ]
 
@@ -163,7 +177,9 @@ def _create_directory(index_dir: Path) -> None:
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise IndexBuildError(f"Cannot create index directory {index_dir}: {exc.strerror}.") from None
+        raise IndexBuildError(
+            f"Cannot create index directory {index_dir}: {exc.strerror}."
+        ) from None
 
 
 @contextlib.contextmanager
@@ -172,7 +188,9 @@ def _build_lock(index_dir: Path) -> Iterator[None]:
     try:
         handle = open(index_dir / ".build.lock", "a")  # noqa: SIM115 - held for the whole build
     except OSError as exc:
-        raise IndexBuildError(f"Cannot write to index directory {index_dir}: {exc.strerror}.") from None
+        raise IndexBuildError(
+            f"Cannot write to index directory {index_dir}: {exc.strerror}."
+        ) from None
     with handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
@@ -190,7 +208,10 @@ def _load_quietly(index_dir: Path, fingerprint: str) -> PassageIndex | None:
 
 
 def _same_sources(manifest: dict, corpus_hashes: dict[str, str]) -> bool:
-    return manifest.get("chunking") == CHUNKING and manifest.get("corpus", {}).get("files") == corpus_hashes
+    return (
+        manifest.get("chunking") == CHUNKING
+        and manifest.get("corpus", {}).get("files") == corpus_hashes
+    )
 
 
 def _embed(
@@ -264,7 +285,12 @@ def _manifest(
         "corpus": {
             "files": corpus_hashes,
             "documents": [
-                {"doc_id": d.doc_id, "title": d.title, "source": d.source, "source_path": d.source_path}
+                {
+                    "doc_id": d.doc_id,
+                    "title": d.title,
+                    "source": d.source,
+                    "source_path": d.source_path,
+                }
                 for d in documents
             ],
         },
@@ -278,14 +304,14 @@ def _library_versions() -> dict[str, str]:
 
     versions = {"python": platform.python_version()}
     for package in ("quotebot", "faiss-cpu", "sentence-transformers", "torch", "numpy"):
-        try:
+        with contextlib.suppress(PackageNotFoundError):
             versions[package] = version(package)
-        except PackageNotFoundError:
-            pass
     return versions
 
 
-def _write_generation(index_dir: Path, faiss_index, passages: Sequence[Passage], manifest: dict) -> None:
+def _write_generation(
+    index_dir: Path, faiss_index, passages: Sequence[Passage], manifest: dict
+) -> None:
     """Write the build beside the current one, then switch the manifest to it in one rename."""
     import faiss
 
@@ -308,7 +334,9 @@ def _write_generation(index_dir: Path, faiss_index, passages: Sequence[Passage],
             _fsync(temporary / name)
         os.rename(temporary, generation)
         staged = index_dir / f".{MANIFEST}.{build_id}"
-        staged.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        staged.write_text(
+            json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
         _fsync(staged)
         os.replace(staged, index_dir / MANIFEST)
         _fsync(index_dir)
@@ -421,7 +449,9 @@ def load_index(
         ) from None
     passages = _read_passages(index_dir / files[PASSAGES_FILE]["path"])
     count = manifest.get("passage_count")
-    if not (faiss_index.ntotal == len(passages) == count) or faiss_index.d != manifest.get("dimension"):
+    if not (faiss_index.ntotal == len(passages) == count) or faiss_index.d != manifest.get(
+        "dimension"
+    ):
         raise IndexCorruptError(
             f"The index in {index_dir} disagrees with its manifest ({faiss_index.ntotal} vectors of "
             f"dimension {faiss_index.d}, {len(passages)} passages, manifest: {count} of dimension "

@@ -66,7 +66,12 @@ def lint_corpus(corpus_dir: Path, count_tokens: TokenCounter = approximate_token
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
             findings.append(
-                Finding(source_path, line, "error", f"not UTF-8 (byte 0x{data[exc.start]:02x}); save as UTF-8")
+                Finding(
+                    source_path,
+                    line,
+                    "error",
+                    f"not UTF-8 (byte 0x{data[exc.start]:02x}); save as UTF-8",
+                )
             )
             continue
         if not text.strip():
@@ -78,7 +83,9 @@ def lint_corpus(corpus_dir: Path, count_tokens: TokenCounter = approximate_token
             findings.append(Finding(source_path, 1, "error", str(exc).split(": ", 2)[-1]))
             continue
         if not document.blocks:
-            findings.append(Finding(source_path, 1, "error", "no article text (only headings or front matter)"))
+            findings.append(
+                Finding(source_path, 1, "error", "no article text (only headings or front matter)")
+            )
         findings.extend(_document_findings(document, count_tokens))
         documents.append(document)
     findings.extend(_duplicates(documents))
@@ -92,7 +99,12 @@ def _document_findings(document: Document, count_tokens: TokenCounter) -> list[F
         first_line = text.splitlines()[0]
         if _NAVIGATION_RE.search(text) and len(text.split()) < 40:
             findings.append(
-                Finding(document.source_path, block.line, "error", f"navigation or boilerplate line: {_clip(first_line)}")
+                Finding(
+                    document.source_path,
+                    block.line,
+                    "error",
+                    f"navigation or boilerplate line: {_clip(first_line)}",
+                )
             )
             continue
         if _BOILERPLATE_RE.search(text):
@@ -106,7 +118,12 @@ def _document_findings(document: Document, count_tokens: TokenCounter) -> list[F
             )
         if len(text.split()) < MIN_FRAGMENT_WORDS and not block.headings:
             findings.append(
-                Finding(document.source_path, block.line, "warning", f"fragment too short to stand alone: {_clip(text)}")
+                Finding(
+                    document.source_path,
+                    block.line,
+                    "warning",
+                    f"fragment too short to stand alone: {_clip(text)}",
+                )
             )
         for start, end in sentence_spans(document.text, block.start, block.end):
             if count_tokens(document.text[start:end]) > MAX_PASSAGE_TOKENS:

@@ -23,8 +23,31 @@ MAX_PASSAGE_TOKENS = 180
 # capital, digit or opening quote.
 _BOUNDARY_RE = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 _ABBREVIATIONS = {
-    "e.g", "i.e", "etc", "vs", "dr", "mr", "mrs", "ms", "prof", "st", "no", "fig", "approx",
-    "cf", "al", "jr", "sr", "inc", "ltd", "mg", "min", "max", "ca", "u.s", "u.k",
+    "e.g",
+    "i.e",
+    "etc",
+    "vs",
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "prof",
+    "st",
+    "no",
+    "fig",
+    "approx",
+    "cf",
+    "al",
+    "jr",
+    "sr",
+    "inc",
+    "ltd",
+    "mg",
+    "min",
+    "max",
+    "ca",
+    "u.s",
+    "u.k",
 }
 
 
@@ -41,6 +64,10 @@ class Passage:
     start: int
     end: int
     text: str
+    # The white space between the previous passage of the same document and this one, or None
+    # when something else (a heading, a comment) lies between them: two passages may be quoted
+    # as one span only when it is white space.
+    gap_before: str | None = None
 
     def to_json(self) -> dict:
         return asdict(self) | {"headings": list(self.headings)}
@@ -95,9 +122,11 @@ def split_document(
     """The passages of one document, in reading order, with stable ids."""
     passages: list[Passage] = []
     seen: dict[str, int] = {}
+    previous_end: int | None = None
     for block in document.blocks:
         for start, end in _pack(document.text, block.start, block.end, count_tokens, max_tokens):
             text = document.text[start:end]
+            gap = document.text[previous_end:start] if previous_end is not None else None
             passages.append(
                 Passage(
                     id=passage_id(document.doc_id, text, occurrence=seen.get(text, 0)),
@@ -109,9 +138,11 @@ def split_document(
                     start=start,
                     end=end,
                     text=text,
+                    gap_before=gap if gap is not None and not gap.strip() else None,
                 )
             )
             seen[text] = seen.get(text, 0) + 1
+            previous_end = end
     return passages
 
 

@@ -30,6 +30,11 @@ EXPECTED: dict[str, str] = {
     ),
     "telegram_bot_token": "a token from @BotFather such as 123456789:AAE... (digits, ':', 35 characters)",
     "telegram_api_base_url": f"an http(s) URL of a Bot API server, such as {TELEGRAM_API}",
+    "max_quotes": "a whole number of quotes per answer from 1 to 10",
+    "relevance_threshold": "a cosine similarity between 0 and 1, such as 0.3",
+    "texts_file": "the path of a texts TOML file (see bot/data/texts.toml)",
+    "red_flags_file": "the path of a red-flags TOML file (see bot/data/red_flags.toml)",
+    "log_level": "one of DEBUG, INFO, WARNING, ERROR",
 }
 
 
@@ -54,6 +59,18 @@ class Settings(BaseSettings):
     telegram_api_base_url: str = Field(
         TELEGRAM_API, description="Bot API server; change it for a self-hosted or test server."
     )
+    max_quotes: int = Field(3, ge=1, le=10, description="Most quotes in one answer.")
+    relevance_threshold: float | None = Field(
+        None,
+        ge=0.0,
+        le=1.0,
+        description="Cosine below which nothing is quoted (default: tuned value).",
+    )
+    texts_file: Path | None = Field(
+        None, description="Fixed texts (default: the bundled texts.toml)."
+    )
+    red_flags_file: Path | None = Field(None, description="Red flags (default: the bundled file).")
+    log_level: str = Field("INFO", description="Logging level.")
 
     @field_validator("embedding_model")
     @classmethod
@@ -61,6 +78,20 @@ class Settings(BaseSettings):
         if not value.strip():
             raise ValueError("empty")
         return value.strip()
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        if value.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("unknown level")
+        return value.upper()
+
+    @field_validator("texts_file", "red_flags_file")
+    @classmethod
+    def _existing_file(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError("no such file")
+        return value
 
     @field_validator("telegram_bot_token")
     @classmethod

@@ -51,3 +51,36 @@ def real_encoder():
     from bot.settings import BUNDLED_MODEL
 
     return SentenceTransformerEncoder(resolve_model(BUNDLED_MODEL))
+
+
+@pytest.fixture(scope="session")
+def real_index_dir(tmp_path_factory, real_encoder) -> Path:
+    """The real corpus indexed with the real model, once per run."""
+    from bot.index import build_index
+
+    index_dir = tmp_path_factory.mktemp("real-index") / "index"
+    build_index(REAL_CORPUS, index_dir, real_encoder)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def real_settings(real_index_dir):
+    from bot.settings import Settings
+
+    return Settings(_env_file=None, corpus_dir=REAL_CORPUS, index_dir=real_index_dir)
+
+
+@pytest.fixture(scope="session")
+def real_pipeline(real_settings, real_encoder):
+    """The whole answering pipeline over the real index, as the bot runs it."""
+    from bot.runtime import make_pipeline
+
+    return make_pipeline(real_settings, real_encoder)
+
+
+def assert_verbatim(quote) -> None:
+    """A quote is exactly its source file's text [start:end]."""
+    from bot.corpus import read_source_text
+
+    source = read_source_text(REAL_CORPUS / quote.source_path)
+    assert source[quote.start : quote.end] == quote.text

@@ -33,7 +33,9 @@ class FakeEncoder:
             if self.delay:
                 time.sleep(self.delay)
             for word in re.findall(r"\w+", text.lower()):
-                bucket = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=4).digest(), "big")
+                bucket = int.from_bytes(
+                    hashlib.blake2b(word.encode(), digest_size=4).digest(), "big"
+                )
                 vectors[row, bucket % self._dimension] += 1.0
             norm = np.linalg.norm(vectors[row])
             vectors[row] = vectors[row] / norm if norm else vectors[row]

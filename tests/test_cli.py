@@ -44,7 +44,9 @@ def test_index_build_then_no_work_then_info(capsys, corpus_copy: Path, tmp_path:
 
 
 def test_index_info_without_an_index_says_how_to_build(capsys, corpus_copy, tmp_path, fake_model):
-    code, out, _ = run(capsys, "index", "info", "--corpus", str(corpus_copy), "--index", str(tmp_path / "none"))
+    code, out, _ = run(
+        capsys, "index", "info", "--corpus", str(corpus_copy), "--index", str(tmp_path / "none")
+    )
     assert code == 1 and "missing" in out and "quotebot index build" in out
 
 
@@ -53,13 +55,20 @@ def test_index_info_without_an_index_says_how_to_build(capsys, corpus_copy, tmp_
     [
         (lambda c: None, "does not exist"),
         (lambda c: c.mkdir(), "has no .md or .txt files"),
-        (lambda c: (c.mkdir(), (c / "bad.md").write_bytes(b"---\ntitle: x\n---\n\n\xff\xfe\n")), "bad.md:5: not UTF-8"),
+        (
+            lambda c: (c.mkdir(), (c / "bad.md").write_bytes(b"---\ntitle: x\n---\n\n\xff\xfe\n")),
+            "bad.md:5: not UTF-8",
+        ),
     ],
 )
-def test_index_build_bad_corpus_is_one_line_and_exit_1(capsys, tmp_path, fake_model, setup, message):
+def test_index_build_bad_corpus_is_one_line_and_exit_1(
+    capsys, tmp_path, fake_model, setup, message
+):
     corpus = tmp_path / "c"
     setup(corpus)
-    code, out, err = run(capsys, "index", "build", "--corpus", str(corpus), "--index", str(tmp_path / "i"))
+    code, out, err = run(
+        capsys, "index", "build", "--corpus", str(corpus), "--index", str(tmp_path / "i")
+    )
     assert code == 1 and out == ""
     assert err.startswith("quotebot: error: ") and message in err and err.count("\n") == 1
 
@@ -68,7 +77,9 @@ def test_corpus_lint_reports_navigation_duplicates_fragments(capsys, tmp_path):
     corpus = tmp_path / "c"
     corpus.mkdir()
     shared = "Leaky gut allows bacterial fragments and food antigens into circulation, triggering responses."
-    (corpus / "a.md").write_text(f"---\ntitle: A\n---\n\n{shared}\n\nToo short.\n\nRead More →Other article\n")
+    (corpus / "a.md").write_text(
+        f"---\ntitle: A\n---\n\n{shared}\n\nToo short.\n\nRead More →Other article\n"
+    )
     (corpus / "b.txt").write_text(f"B title\n{shared}\n")
     (corpus / "empty.md").write_text("")
     (corpus / "latin.txt").write_bytes("T\ncaf\xe9\n".encode("latin-1"))

@@ -47,7 +47,9 @@ def test_markdown_front_matter_headings_lists_and_code():
 def test_headings_name_the_section_but_are_never_quoted():
     text = "---\ntitle: T\n---\n\n## Is it arthritis?\n\nNot exactly. It differs.\n"
     passages = split_document(parse_document(text, "faq.md"))
-    assert [(p.section, p.text) for p in passages] == [("Is it arthritis?", "Not exactly. It differs.")]
+    assert [(p.section, p.text) for p in passages] == [
+        ("Is it arthritis?", "Not exactly. It differs.")
+    ]
 
 
 def test_txt_first_line_is_the_title_and_each_line_a_paragraph():
@@ -60,13 +62,18 @@ def test_txt_first_line_is_the_title_and_each_line_a_paragraph():
 
 def test_txt_with_blank_lines_keeps_wrapped_paragraphs_together():
     text = "Title\n\nA paragraph wrapped\nover two lines.\n\nAnother one.\n"
-    assert block_texts(parse_document(text, "w.txt")) == ["A paragraph wrapped\nover two lines.", "Another one."]
+    assert block_texts(parse_document(text, "w.txt")) == [
+        "A paragraph wrapped\nover two lines.",
+        "Another one.",
+    ]
 
 
 def test_windows_newlines_and_bom_keep_exact_offsets(tmp_path: Path):
     path = tmp_path / "c" / "crlf.md"
     path.parent.mkdir()
-    path.write_bytes("\ufeff---\r\ntitle: CRLF\r\n---\r\n\r\nFirst line.\r\nSecond line.\r\n".encode())
+    path.write_bytes(
+        "\ufeff---\r\ntitle: CRLF\r\n---\r\n\r\nFirst line.\r\nSecond line.\r\n".encode()
+    )
     (document,) = read_corpus(path.parent)
     raw = read_source_text(path)
     assert document.title == "CRLF"
@@ -134,7 +141,13 @@ def test_real_corpus_is_the_seed_articles_without_navigation():
 def test_real_corpus_faq_answers_carry_their_questions_as_sections():
     passages = [p for d in read_corpus(REAL_CORPUS) for p in split_document(d)]
     by_text = {p.text[:20]: p for p in passages}
-    assert by_text["Not exactly. Gut-rel"].section == "Is gut-related joint pain the same as arthritis?"
-    assert by_text["Some people notice c"].section == "How long does it take for joint pain to improve?"
+    assert (
+        by_text["Not exactly. Gut-rel"].section
+        == "Is gut-related joint pain the same as arthritis?"
+    )
+    assert (
+        by_text["Some people notice c"].section
+        == "How long does it take for joint pain to improve?"
+    )
     for passage in passages:
         assert not passage.text.lstrip().startswith("#")

@@ -58,7 +58,9 @@ def test_nearest_passage_for_a_question(corpus_copy: Path, tmp_path: Path):
     encoder = FakeEncoder()
     build(corpus_copy, tmp_path / "index", encoder)
     index = load(corpus_copy, tmp_path / "index", encoder)
-    [hits] = index.search(encoder.encode(["gut-healing nutrients like L-glutamine, zinc, collagen"]), 3)
+    [hits] = index.search(
+        encoder.encode(["gut-healing nutrients like L-glutamine, zinc, collagen"]), 3
+    )
     assert "L-glutamine, zinc, and collagen" in hits[0][0].text
     assert hits[0][1] > hits[1][1]
 
@@ -74,12 +76,16 @@ def test_second_build_does_no_work_and_force_rebuilds(corpus_copy: Path, tmp_pat
     assert forced.built and forced.passages == first.passages
 
 
-def test_edited_corpus_is_stale_and_rebuild_reuses_unchanged_vectors(corpus_copy: Path, tmp_path: Path):
+def test_edited_corpus_is_stale_and_rebuild_reuses_unchanged_vectors(
+    corpus_copy: Path, tmp_path: Path
+):
     encoder = FakeEncoder()
     build(corpus_copy, tmp_path / "index", encoder)
     article = corpus_copy / "joint-pain-autoimmunity-leaky-gut.md"
     article.write_text(article.read_text() + "\nA new closing paragraph about sleep and stress.\n")
-    with pytest.raises(IndexStaleError, match=r"edited: joint-pain-autoimmunity-leaky-gut.md.*quotebot index build"):
+    with pytest.raises(
+        IndexStaleError, match=r"edited: joint-pain-autoimmunity-leaky-gut.md.*quotebot index build"
+    ):
         load(corpus_copy, tmp_path / "index", encoder)
     (corpus_copy / "new.txt").write_text("New article\nAnother paragraph of text here.\n")
     status = index_status(tmp_path / "index", corpus_copy, encoder.fingerprint)
@@ -94,7 +100,9 @@ def test_edited_corpus_is_stale_and_rebuild_reuses_unchanged_vectors(corpus_copy
 
 def test_index_of_another_model_is_refused(corpus_copy: Path, tmp_path: Path):
     build(corpus_copy, tmp_path / "index", FakeEncoder(name="model-a"))
-    with pytest.raises(IndexMismatchError, match=r"built with model 'model-a'.*quotebot index build"):
+    with pytest.raises(
+        IndexMismatchError, match=r"built with model 'model-a'.*quotebot index build"
+    ):
         load(corpus_copy, tmp_path / "index", FakeEncoder(name="model-b"))
     # A build with the new model is not a no-op.
     assert build(corpus_copy, tmp_path / "index", FakeEncoder(name="model-b")).built
@@ -159,7 +167,9 @@ def test_hnsw_above_the_threshold(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     corpus = tmp_path / "c"
     corpus.mkdir()
     (corpus / "many.txt").write_text(
-        "Many\n" + "\n".join(f"Paragraph number {i} talks about topic{i} only." for i in range(40)) + "\n"
+        "Many\n"
+        + "\n".join(f"Paragraph number {i} talks about topic{i} only." for i in range(40))
+        + "\n"
     )
     encoder = FakeEncoder(dimension=128)
     result = build(corpus, tmp_path / "index", encoder)
@@ -188,7 +198,9 @@ except QuotebotError as exc:
 """
 
 
-def run_child_build(corpus: Path, index: Path, *, file_limit: int = 0, delay: float = 0.0, wait=True):
+def run_child_build(
+    corpus: Path, index: Path, *, file_limit: int = 0, delay: float = 0.0, wait=True
+):
     script = CHILD_BUILD.format(repo=str(REPO))
     args = [sys.executable, "-c", script, str(corpus), str(index), str(file_limit), str(delay)]
     if wait:
@@ -204,7 +216,10 @@ def test_full_disk_during_write_is_one_line_and_keeps_the_old_index(corpus_copy,
     article.write_text(article.read_text() + "\nOne more paragraph to force a rebuild.\n")
     result = run_child_build(corpus_copy, index_dir, file_limit=2048)
     assert result.returncode == 1
-    assert result.stderr.startswith("Cannot write the index to") and "previous index is untouched" in result.stderr
+    assert (
+        result.stderr.startswith("Cannot write the index to")
+        and "previous index is untouched" in result.stderr
+    )
     assert result.stderr.count("\n") == 1
     assert (index_dir / "manifest.json").read_bytes() == before
     assert not list(index_dir.glob(".tmp-*"))

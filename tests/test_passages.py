@@ -36,7 +36,9 @@ def markdown_files(draw) -> str:
         if kind == "heading":
             parts.append("#" * draw(st.integers(1, 4)) + " " + draw(sentences()))
         elif kind == "list":
-            parts.append("\n".join("- " + draw(sentences()) for _ in range(draw(st.integers(1, 3)))))
+            parts.append(
+                "\n".join("- " + draw(sentences()) for _ in range(draw(st.integers(1, 3))))
+            )
         else:
             parts.append(draw(paragraphs()))
     newline = draw(st.sampled_from(["\n", "\r\n"]))
@@ -51,7 +53,11 @@ def text_files(draw) -> str:
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
-@given(st.one_of(markdown_files().map(lambda t: (t, "gen.md")), text_files().map(lambda t: (t, "gen.txt"))))
+@given(
+    st.one_of(
+        markdown_files().map(lambda t: (t, "gen.md")), text_files().map(lambda t: (t, "gen.txt"))
+    )
+)
 def test_every_passage_is_an_exact_slice_of_its_source(case):
     text, name = case
     document = parse_document(text, name)
@@ -62,7 +68,9 @@ def test_every_passage_is_an_exact_slice_of_its_source(case):
         assert passage.text == passage.text.strip() and passage.text
         assert passage.start >= previous_end, "passages overlap or go backwards"
         previous_end = passage.end
-        block = next(b for b in document.blocks if b.start <= passage.start and passage.end <= b.end)
+        block = next(
+            b for b in document.blocks if b.start <= passage.start and passage.end <= b.end
+        )
         assert passage.headings == block.headings
         # Whole sentences: a passage starts and ends where a sentence of its block does.
         spans = sentence_spans(text, block.start, block.end)

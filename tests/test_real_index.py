@@ -18,7 +18,17 @@ def real_index(tmp_path_factory, real_encoder):
 
     index_dir = tmp_path_factory.mktemp("real") / "index"
     result = build_index(REAL_CORPUS, index_dir, real_encoder)
-    return result, load_index(index_dir, corpus_dir=REAL_CORPUS, fingerprint=real_encoder.fingerprint)
+    return result, load_index(
+        index_dir, corpus_dir=REAL_CORPUS, fingerprint=real_encoder.fingerprint
+    )
+
+
+def test_second_build_with_the_real_model_does_no_work(real_index, real_encoder):
+    from tests.conftest import REAL_CORPUS
+
+    result, index = real_index
+    again = build_index(REAL_CORPUS, index.directory, real_encoder)
+    assert not again.built and again.manifest["built_at"] == result.manifest["built_at"]
 
 
 def test_manifest_names_the_bundled_model_and_its_weights(real_index):
@@ -34,7 +44,10 @@ def test_every_stored_passage_is_verbatim_and_fits_the_window(real_index, real_e
 
     _, index = real_index
     for passage in index.passages:
-        assert read_source_text(Path(REAL_CORPUS) / passage.source_path)[passage.start : passage.end] == passage.text
+        assert (
+            read_source_text(Path(REAL_CORPUS) / passage.source_path)[passage.start : passage.end]
+            == passage.text
+        )
         assert real_encoder.count_tokens(passage.text) < 256
 
 
@@ -42,8 +55,14 @@ def test_every_stored_passage_is_verbatim_and_fits_the_window(real_index, real_e
     ("question", "expected"),
     [
         ("what foods and supplements help heal the gut?", "L-glutamine, zinc, and collagen"),
-        ("how long until I notice my joints getting better?", "Some people notice changes within weeks"),
-        ("when should I get my joint pain checked by a doctor?", "professional evaluation is essential"),
+        (
+            "how long until I notice my joints getting better?",
+            "Some people notice changes within weeks",
+        ),
+        (
+            "when should I get my joint pain checked by a doctor?",
+            "professional evaluation is essential",
+        ),
         ("what actually is leaky gut", "increased intestinal permeability"),
     ],
 )

@@ -36,7 +36,11 @@ def test_api_url_accepts_the_ptb_form():
 @pytest.mark.parametrize(
     ("variable", "value", "expected"),
     [
-        ("TELEGRAM_BOT_TOKEN", "not-a-token", "TELEGRAM_BOT_TOKEN: expected a token from @BotFather"),
+        (
+            "TELEGRAM_BOT_TOKEN",
+            "not-a-token",
+            "TELEGRAM_BOT_TOKEN: expected a token from @BotFather",
+        ),
         ("TELEGRAM_BOT_TOKEN", "123:short", "TELEGRAM_BOT_TOKEN: expected a token"),
         ("TELEGRAM_API_BASE_URL", "ftp://x", "TELEGRAM_API_BASE_URL: expected an http(s) URL"),
         ("EMBEDDING_MODEL", "   ", "EMBEDDING_MODEL: expected"),

@@ -1,0 +1,75 @@
+"""The bot's fixed texts (disclaimer, escalation, urgent advice, replies), read from one TOML file."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.errors import ConfigError
+
+DEFAULT_TEXTS_FILE = Path(__file__).parent / "data" / "texts.toml"
+URGENT_KINDS = ("emergency", "crisis", "poisoning")
+REPLIES = (
+    "greeting",
+    "help",
+    "no_answer",
+    "answer_intro",
+    "empty",
+    "no_words",
+    "too_long",
+    "language",
+    "non_text",
+    "error",
+    "rate_limited",
+    "no_more",
+    "console_more",
+    "about",
+)
+
+
+@dataclass(frozen=True)
+class FixedTexts:
+    """Every sentence a user reads that is not a corpus quote."""
+
+    disclaimer: str
+    escalation: str
+    urgent: dict[str, str]
+    replies: dict[str, str]
+
+    def reply(self, name: str, **values: object) -> str:
+        """The reply called ``name``, its {placeholders} filled in."""
+        return self.replies[name].format(**values) if values else self.replies[name]
+
+
+def load_texts(path: Path | None = None) -> FixedTexts:
+    """Read and check the texts file; a missing or malformed entry is a one-line ConfigError."""
+    path = path or DEFAULT_TEXTS_FILE
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(
+            f"TEXTS_FILE: cannot read {path}: {getattr(exc, 'strerror', exc)}."
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"TEXTS_FILE: {path} is not valid TOML ({exc}).") from None
+    urgent = data.get("urgent") or {}
+    replies = data.get("reply") or {}
+    missing = [
+        name
+        for name, present in [
+            ("disclaimer", data.get("disclaimer")),
+            ("escalation", data.get("escalation")),
+            *((f"urgent.{kind}", urgent.get(kind)) for kind in URGENT_KINDS),
+            *((f"reply.{name}", replies.get(name)) for name in REPLIES),
+        ]
+        if not isinstance(present, str) or not present.strip()
+    ]
+    if missing:
+        raise ConfigError(f"TEXTS_FILE: {path} lacks the text(s) {', '.join(missing)}.")
+    return FixedTexts(
+        disclaimer=data["disclaimer"].strip(),
+        escalation=data["escalation"].strip(),
+        urgent={kind: urgent[kind].strip() for kind in URGENT_KINDS},
+        replies={name: value.strip() for name, value in replies.items() if isinstance(value, str)},
+    )

@@ -1,0 +1,1 @@
+"""Renderers: one Answer, three forms (Telegram HTML, plain text, JSON)."""

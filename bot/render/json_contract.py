@@ -1,0 +1,39 @@
+"""The JSON form of an Answer: a contract scripts rely on (see docs/json.md)."""
+
+from __future__ import annotations
+
+from bot.answer import Answer
+
+
+def answer_to_json(answer: Answer) -> dict:
+    """``{"question", "answered", "urgent", "quotes": [...], "escalation", "disclaimer"}`` and more.
+
+    Each quote's ``text`` equals its source file's text ``[start:end]``; ``source_path`` is relative
+    to the corpus directory. Keys beyond the contract (``status``, ``urgent_advice``, ``notice``,
+    ``flags``, ``has_more``) may be added to; the contract's keys keep their meaning.
+    """
+    return {
+        "question": answer.question,
+        "answered": answer.answered,
+        "urgent": answer.urgent,
+        "quotes": [
+            {
+                "text": quote.text,
+                "doc_id": quote.doc_id,
+                "title": quote.title,
+                "section": quote.section,
+                "source_path": quote.source_path,
+                "start": quote.start,
+                "end": quote.end,
+                "score": quote.score,
+            }
+            for quote in answer.quotes
+        ],
+        "escalation": answer.escalation,
+        "disclaimer": answer.disclaimer,
+        "status": answer.status,
+        "urgent_advice": list(answer.urgent_advice),
+        "notice": answer.notice,
+        "flags": list(answer.flags),
+        "has_more": answer.has_more,
+    }

@@ -1,0 +1,40 @@
+"""Plain text for the console: urgent advice, quotes under their article, escalation, disclaimer."""
+
+from __future__ import annotations
+
+import textwrap
+
+from bot.answer import Answer, Quote
+
+WIDTH = 88
+
+
+def render_plain(answer: Answer, *, width: int = WIDTH, more_hint: str | None = None) -> str:
+    """The answer as console text; ``more_hint`` is shown when further passages exist."""
+    blocks = [_fill(text, width) for text in answer.urgent_advice]
+    if answer.notice:
+        blocks.append(_fill(answer.notice, width))
+    if answer.intro:
+        blocks.append(_fill(answer.intro, width))
+    blocks.extend(_quote(quote, width) for quote in answer.quotes)
+    if answer.has_more and more_hint:
+        blocks.append(_fill(more_hint, width))
+    blocks.append(_fill(answer.escalation, width))
+    blocks.append(_fill(answer.disclaimer, width))
+    return "\n\n".join(blocks)
+
+
+def citation(quote: Quote) -> str:
+    """Where a quote comes from: the article's title, and its section when it has one."""
+    return f"{quote.title} › {quote.section}" if quote.section else quote.title
+
+
+def _quote(quote: Quote, width: int) -> str:
+    lines = [f"“{citation(quote)}”"]
+    for paragraph in quote.text.splitlines():
+        lines.extend("│ " + line for line in textwrap.wrap(paragraph, width - 2) or [""])
+    return "\n".join(lines)
+
+
+def _fill(text: str, width: int) -> str:
+    return "\n".join(textwrap.fill(line, width) for line in text.splitlines())

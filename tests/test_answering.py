@@ -1,0 +1,149 @@
+"""Answering with the real model and index: quotes, safety texts, no answer, bad input, JSON."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.render.json_contract import answer_to_json
+from bot.render.plain import render_plain
+from tests.conftest import assert_verbatim
+
+pytestmark = pytest.mark.model
+TITLES = {
+    "The Connection Between Joint Pain, Autoimmunity, and Leaky Gut",
+    "Understanding How Intestinal Barrier Health Influences Inflammation, Immunity & Chronic "
+    "Joint Discomfort",
+}
+
+
+def assert_safety_texts(answer, pipeline) -> None:
+    assert answer.escalation == pipeline.texts.escalation
+    assert answer.disclaimer == pipeline.texts.disclaimer
+    rendered = render_plain(answer)
+    assert rendered.replace("\n", " ").endswith(" ".join(pipeline.texts.disclaimer.split()))
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Can leaky gut cause joint pain?", "It can contribute significantly"),
+        ("is zinc good for leaky gut", "L-glutamine, zinc, and collagen"),
+        ("how long until my joints feel better", "Some people notice changes within weeks"),
+    ],
+)
+def test_a_question_gets_verbatim_quotes_with_their_article(real_pipeline, question, expected):
+    answer = real_pipeline.answer(question)
+    assert answer.answered and not answer.urgent and 1 <= len(answer.quotes) <= 3
+    assert any(expected in quote.text for quote in answer.quotes)
+    for quote in answer.quotes:
+        assert_verbatim(quote)
+        assert quote.title in TITLES
+        assert quote.score >= real_pipeline.retriever.min_score
+    assert_safety_texts(answer, real_pipeline)
+
+
+def test_no_two_quotes_overlap_or_repeat(real_pipeline):
+    for question in [
+        "what is leaky gut",
+        "gut and joint inflammation",
+        "autoimmunity and the joints",
+    ]:
+        quotes = real_pipeline.answer(question).quotes
+        spans = sorted((q.source_path, q.start, q.end) for q in quotes)
+        for (path_a, _, end_a), (path_b, start_b, _) in zip(spans, spans[1:]):
+            assert path_a != path_b or end_a < start_b
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what's the capital of australia", "how do I fix my car's brakes", "write me a poem"],
+)
+def test_off_topic_gets_no_quotes_but_the_topics_and_safety_texts(real_pipeline, question):
+    answer = real_pipeline.answer(question)
+    assert not answer.answered and answer.quotes == () and answer.status == "no_answer"
+    assert "The Connection Between Joint Pain, Autoimmunity, and Leaky Gut" in answer.notice
+    assert_safety_texts(answer, real_pipeline)
+
+
+def test_urgent_message_leads_with_urgent_advice(real_pipeline):
+    answer = real_pipeline.answer("my knee is hot and swollen and I have a feaver")
+    assert answer.urgent and "hot_swollen_joint_fever" in answer.flags
+    rendered = render_plain(answer)
+    assert rendered.startswith("⚠️ What you describe can be a medical emergency")
+    assert_safety_texts(answer, real_pipeline)
+
+
+def test_self_harm_gets_crisis_advice_and_no_article_quotes(real_pipeline):
+    answer = real_pipeline.answer("my joint pain is so bad I want to kill myself")
+    assert answer.urgent and answer.quotes == ()
+    assert answer.urgent_advice[0] == real_pipeline.texts.urgent["crisis"]
+    assert "findahelpline.com" in render_plain(answer)
+    assert_safety_texts(answer, real_pipeline)
+
+
+@pytest.mark.parametrize(
+    ("message", "status"),
+    [
+        ("", "empty"),
+        ("   \n\t  ", "empty"),
+        ("🙂🙂🙂", "no_words"),
+        ("?!", "no_words"),
+        ("leaky gut " * 1000, "too_long"),
+        ("¿El intestino permeable causa dolor en las articulaciones?", "language"),
+        ("Что такое дырявый кишечник?", "language"),
+    ],
+)
+def test_strange_input_gets_a_short_reply_and_never_a_quote(real_pipeline, message, status):
+    answer = real_pipeline.answer(message)
+    assert answer.status == status and answer.quotes == () and not answer.urgent
+    assert answer.notice and len(answer.notice) < 200
+    assert_safety_texts(answer, real_pipeline)
+
+
+def test_urgency_is_checked_even_in_a_message_too_long_to_answer(real_pipeline):
+    answer = real_pipeline.answer("blah " * 2000 + " I have crushing chest pain")
+    assert answer.status == "too_long" and answer.urgent
+
+
+def test_html_markdown_and_control_characters_are_just_text(real_pipeline):
+    answer = real_pipeline.answer(
+        "<b>can</b> **leaky gut**\x00\x1b[31m cause `joint pain`?</script>"
+    )
+    assert answer.answered
+    assert "\x00" not in answer.question and "\x1b" not in answer.question
+    for quote in answer.quotes:
+        assert_verbatim(quote)
+
+
+def test_more_passages_continue_where_the_answer_stopped(real_pipeline):
+    first = real_pipeline.answer("how does the gut affect joint pain")
+    assert first.has_more
+    more = real_pipeline.answer("how does the gut affect joint pain", offset=3)
+    assert more.answered
+    shown = {(q.source_path, q.start) for q in first.quotes}
+    assert not shown & {(q.source_path, q.start) for q in more.quotes}
+    exhausted = real_pipeline.answer("how does the gut affect joint pain", offset=300)
+    assert exhausted.status == "no_more" and exhausted.notice == real_pipeline.texts.reply(
+        "no_more"
+    )
+
+
+def test_json_follows_the_contract(real_pipeline):
+    data = answer_to_json(real_pipeline.answer("what supplements help the gut lining?"))
+    assert {"question", "answered", "urgent", "quotes", "escalation", "disclaimer"} <= set(data)
+    assert data["answered"] is True and data["urgent"] is False
+    for quote in data["quotes"]:
+        assert set(quote) == {
+            "text",
+            "doc_id",
+            "title",
+            "section",
+            "source_path",
+            "start",
+            "end",
+            "score",
+        }
+        assert not quote["source_path"].startswith("/")
+    json.dumps(data)  # serialisable as it is

@@ -1,0 +1,102 @@
+"""`quotebot ask` and `quotebot chat` with the real model, in process and from a fresh process."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from bot import cli
+from bot.console import run_chat
+from tests.conftest import REAL_CORPUS, REPO, assert_verbatim
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture
+def configured(monkeypatch, real_settings, real_encoder):
+    """The CLI reading the real index through the environment, with the already-loaded model."""
+    from bot import runtime
+
+    monkeypatch.setenv("CORPUS_DIR", str(REAL_CORPUS))
+    monkeypatch.setenv("INDEX_DIR", str(real_settings.index_dir))
+    monkeypatch.setattr(runtime, "make_encoder", lambda settings: real_encoder)
+
+
+def test_ask_json(capsys, configured):
+    assert cli.main(["ask", "--json", "can leaky gut cause joint pain"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["answered"] and data["quotes"]
+
+
+def test_ask_reads_one_question_per_line_from_stdin(capsys, configured, monkeypatch):
+    questions = ["what is leaky gut", "", "capital of France?", "I have chest pain"]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(questions) + "\n"))
+    assert cli.main(["ask", "-", "--json"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    answers = [json.loads(line) for line in lines]
+    assert [a["question"] for a in answers] == [
+        "what is leaky gut",
+        "",
+        "capital of France?",
+        "I have chest pain",
+    ]
+    assert [a["answered"] for a in answers] == [True, False, False, False]
+    assert answers[3]["urgent"] and answers[3]["urgent_advice"]
+
+
+def test_chat_answers_and_shows_more(real_pipeline):
+    stdin = io.StringIO("how does the gut affect joint pain\nmore\nhelp\nquit\nnot reached\n")
+    stdout = io.StringIO()
+    assert run_chat(real_pipeline, stdin, stdout) == 0
+    out = stdout.getvalue()
+    assert out.startswith(real_pipeline.texts.reply("greeting")[:40])
+    assert out.count("Here is what the articles say:") == 2
+    assert "Type “more”" in out
+    assert "not reached" not in out
+
+
+def test_ask_from_a_fresh_process(real_settings, tmp_path):
+    """What a user runs: the installed command, its own model load, plain text out."""
+    env = dict(os.environ, CORPUS_DIR=str(REAL_CORPUS), INDEX_DIR=str(real_settings.index_dir))
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "ask",
+            "--json",
+            "what supplements help repair the gut lining?",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["answered"]
+    for quote in data["quotes"]:
+        from bot.answer import Quote
+
+        assert_verbatim(Quote(**quote))
+    assert REPO.exists()
+
+
+def test_ask_with_a_stale_index_names_the_fix(
+    capsys, configured, monkeypatch, tmp_path, real_settings
+):
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(REAL_CORPUS, corpus)
+    (corpus / "new.md").write_text("---\ntitle: New\n---\n\nA brand new article paragraph.\n")
+    monkeypatch.setenv("CORPUS_DIR", str(corpus))
+    assert cli.main(["ask", "what is leaky gut"]) == 1
+    err = capsys.readouterr().err
+    assert "added: new.md" in err and "quotebot index build" in err and err.count("\n") == 1

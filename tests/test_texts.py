@@ -1,0 +1,42 @@
+"""The fixed texts live in one file that maintainers edit without touching code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.answer import compose_answer
+from bot.errors import ConfigError
+from bot.fixed_texts import DEFAULT_TEXTS_FILE, load_texts
+from bot.safety import Triage
+
+
+def test_an_edited_texts_file_changes_what_users_read(tmp_path: Path):
+    edited = tmp_path / "texts.toml"
+    edited.write_text(
+        DEFAULT_TEXTS_FILE.read_text(encoding="utf-8").replace(
+            "this is not medical advice", "THIS IS NOT MEDICAL ADVICE"
+        ),
+        encoding="utf-8",
+    )
+    texts = load_texts(edited)
+    answer = compose_answer("anything", Triage(), texts, topics=["A"])
+    assert "THIS IS NOT MEDICAL ADVICE" in answer.disclaimer
+    assert answer.notice.endswith("“A”.")
+
+
+def test_a_texts_file_missing_a_text_is_refused(tmp_path: Path):
+    broken = tmp_path / "texts.toml"
+    broken.write_text('disclaimer = "x"\n')
+    with pytest.raises(
+        ConfigError, match=r"^TEXTS_FILE: .* lacks the text\(s\) escalation, urgent.emergency"
+    ):
+        load_texts(broken)
+
+
+def test_every_urgent_text_names_an_emergency_number():
+    texts = load_texts()
+    for kind, text in texts.urgent.items():
+        assert "112" in text and "911" in text and "999" in text, kind
+    assert "911" in texts.escalation and "not medical advice" in texts.disclaimer
