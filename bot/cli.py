@@ -81,6 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.set_defaults(handler=cmd_eval)
 
+    run = commands.add_parser(
+        "run", help="run the Telegram bot (polling, or webhook with BOT_MODE=webhook)"
+    )
+    run.set_defaults(handler=cmd_run)
+
     start = commands.add_parser(
         "start",
         help="build the index if needed, then run the bot (with a token) or the console chat",
@@ -267,6 +272,28 @@ def cmd_start(args: argparse.Namespace) -> int:
         print("TELEGRAM_BOT_TOKEN is not set: starting the console chat instead.", file=sys.stderr)
         return cmd_chat(args)
     return cmd_run(args)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot.logs import configure_logging
+    from bot.runtime import make_pipeline
+    from bot.settings import require_telegram
+    from bot.telegram.app import run_bot
+
+    settings = settings_from(args)
+    require_telegram(settings)
+    secrets = [
+        s.get_secret_value() for s in (settings.telegram_bot_token, settings.webhook_secret) if s
+    ]
+    configure_logging(settings.log_level, secrets=secrets)
+    pipeline = make_pipeline(
+        settings
+    )  # refuses a missing, stale or mismatched index before connecting
+    pipeline.answer_batch(
+        ["warm-up question about joint pain"]
+    )  # load the model now, not on a user's time
+    run_bot(settings, pipeline)
+    return EXIT_OK
 
 
 def cmd_config(args: argparse.Namespace) -> int:

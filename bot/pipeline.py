@@ -37,7 +37,7 @@ class AnswerPipeline:
         detector: RedFlagDetector,
         texts: FixedTexts,
         *,
-        topics: Sequence[str],
+        sources: Sequence[dict],
         max_quotes: int = DEFAULT_MAX_QUOTES,
         max_chars: int = MAX_QUESTION_CHARS,
     ) -> None:
@@ -45,7 +45,10 @@ class AnswerPipeline:
         self.retriever = retriever
         self.detector = detector
         self.texts = texts
-        self.topics = tuple(topics)
+        self.sources = tuple(
+            sources
+        )  # the manifest's documents: doc_id, title, source, source_path
+        self.topics = tuple(document["title"] for document in self.sources)
         self.max_quotes = max_quotes
         self.max_chars = max_chars
 

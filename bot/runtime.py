@@ -39,12 +39,11 @@ def make_pipeline(settings: Settings, encoder=None) -> AnswerPipeline:
     )
     threshold = settings.relevance_threshold
     retriever = Retriever(index, min_score=MIN_SCORE if threshold is None else threshold)
-    documents = index.manifest["corpus"]["documents"]
     return AnswerPipeline(
         encoder,
         retriever,
         load_red_flags(settings.red_flags_file, encoder),
         load_texts(settings.texts_file),
-        topics=[d["title"] for d in documents],
+        sources=index.manifest["corpus"]["documents"],
         max_quotes=settings.max_quotes,
     )

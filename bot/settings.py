@@ -35,6 +35,15 @@ EXPECTED: dict[str, str] = {
     "texts_file": "the path of a texts TOML file (see bot/data/texts.toml)",
     "red_flags_file": "the path of a red-flags TOML file (see bot/data/red_flags.toml)",
     "log_level": "one of DEBUG, INFO, WARNING, ERROR",
+    "bot_mode": "'polling' or 'webhook'",
+    "webhook_url": "the public https URL Telegram posts updates to, such as https://bot.example.org/telegram",
+    "webhook_secret": "1-256 characters of A-Z, a-z, 0-9, _ and -",
+    "webhook_listen": "an IP address to listen on, such as 0.0.0.0",
+    "webhook_port": "a port number from 1 to 65535",
+    "data_dir": "a directory path",
+    "rate_limit_per_minute": "a whole number of questions per user per minute (0 turns the limit off)",
+    "followup_ttl_seconds": "a number of seconds from 10 to 86400",
+    "feedback_salt": "a secret string of at least 16 characters",
 }
 
 
@@ -71,6 +80,25 @@ class Settings(BaseSettings):
     )
     red_flags_file: Path | None = Field(None, description="Red flags (default: the bundled file).")
     log_level: str = Field("INFO", description="Logging level.")
+    bot_mode: str = Field("polling", description="How updates arrive: polling or webhook.")
+    webhook_url: str | None = Field(None, description="Public HTTPS URL for webhook mode.")
+    webhook_secret: SecretStr | None = Field(
+        None, description="Secret Telegram sends in webhook mode."
+    )
+    webhook_listen: str = Field("0.0.0.0", description="Address the webhook server listens on.")
+    webhook_port: int = Field(
+        8443, ge=1, le=65535, description="Port the webhook server listens on."
+    )
+    data_dir: Path = Field(Path("data"), description="Feedback database and other state.")
+    rate_limit_per_minute: int = Field(
+        10, ge=0, le=10_000, description="Questions per user per minute."
+    )
+    followup_ttl_seconds: float = Field(
+        600, ge=10, le=86_400, description="How long chat context lives."
+    )
+    feedback_salt: SecretStr | None = Field(
+        None, description="Salt for user-id hashes (default: generated)."
+    )
 
     @field_validator("embedding_model")
     @classmethod
@@ -78,6 +106,36 @@ class Settings(BaseSettings):
         if not value.strip():
             raise ValueError("empty")
         return value.strip()
+
+    @field_validator("bot_mode")
+    @classmethod
+    def _mode(cls, value: str) -> str:
+        if value.strip().lower() not in {"polling", "webhook"}:
+            raise ValueError("unknown mode")
+        return value.strip().lower()
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^/\s]+", value.strip()):
+            raise ValueError("not a URL")
+        return value.strip() if value else None
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not re.fullmatch(
+            r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()
+        ):
+            raise ValueError("bad secret")
+        return value
+
+    @field_validator("feedback_salt")
+    @classmethod
+    def _salt(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError("too short")
+        return value
 
     @field_validator("log_level")
     @classmethod
@@ -124,7 +182,9 @@ def describe_validation_error(exc: ValidationError) -> str:
     field = str(error["loc"][0]) if error["loc"] else "?"
     expected = EXPECTED.get(field, error["msg"])
     shown = ""
-    if "token" not in field and isinstance(error.get("input"), str):
+    if not any(word in field for word in ("token", "secret", "salt")) and isinstance(
+        error.get("input"), str
+    ):
         shown = f", got {error['input']!r}"
     return f"{field.upper()}: expected {expected}{shown}."
 
@@ -136,8 +196,29 @@ def effective_settings(settings: Settings) -> dict[str, str]:
         value = getattr(settings, name)
         if isinstance(value, SecretStr):
             secret = value.get_secret_value()
-            value = f"{secret.split(':', 1)[0]}:****** (set)" if secret else "(not set)"
+            value = (
+                f"{secret.split(':', 1)[0]}:****** (set)"
+                if name == "telegram_bot_token"
+                else "****** (set)"
+            )
         elif value is None:
             value = "(not set)"
         values[name.upper()] = str(value)
     return values
+
+
+def require_telegram(settings: Settings) -> None:
+    """Check what running the Telegram bot needs; a ConfigError naming the variable otherwise."""
+    if settings.telegram_bot_token is None:
+        raise ConfigError(
+            f"TELEGRAM_BOT_TOKEN: expected {EXPECTED['telegram_bot_token']}; it is not set."
+        )
+    if settings.bot_mode == "webhook":
+        if not settings.webhook_url:
+            raise ConfigError(
+                f"WEBHOOK_URL: expected {EXPECTED['webhook_url']} when BOT_MODE=webhook."
+            )
+        if settings.webhook_secret is None:
+            raise ConfigError(
+                f"WEBHOOK_SECRET: expected {EXPECTED['webhook_secret']} when BOT_MODE=webhook."
+            )

@@ -1,0 +1,88 @@
+"""Telegram HTML: each quote in a <blockquote> under its article, split into messages that fit.
+
+Telegram takes at most 4096 characters per message (counted in UTF-16 code units). An answer is
+built as a list of blocks, each a complete HTML fragment; messages are packed from whole blocks, so
+a split never falls inside a tag. A quote too long for one message is itself split at paragraph,
+then sentence boundaries into several blockquotes. The escalation advice and disclaimer are blocks
+like any other, so they always arrive, in the last message.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from bot.answer import Answer, Quote
+from bot.render.plain import citation
+
+MAX_MESSAGE = 4096
+
+
+def utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def render_telegram_html(answer: Answer, *, limit: int = MAX_MESSAGE) -> list[str]:
+    """The answer as one or more Telegram HTML messages, each at most ``limit`` UTF-16 units."""
+    blocks = [f"<b>{_escape(text)}</b>" for text in answer.urgent_advice]
+    if answer.notice:
+        blocks.append(_escape(answer.notice))
+    if answer.intro:
+        blocks.append(_escape(answer.intro))
+    for quote in answer.quotes:
+        blocks.extend(_quote_blocks(quote, limit))
+    blocks.append(f"<i>{_escape(answer.escalation)}</i>")
+    blocks.append(f"<i>{_escape(answer.disclaimer)}</i>")
+    return pack_blocks(blocks, limit)
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def _quote_blocks(quote: Quote, limit: int) -> list[str]:
+    heading = f"<b>{_escape(citation(quote))}</b>\n"
+    whole = heading + f"<blockquote>{_escape(quote.text)}</blockquote>"
+    if utf16_length(whole) <= limit:
+        return [whole]
+    # Leave room for the tags and the heading in every piece.
+    room = limit - utf16_length(heading) - len("<blockquote></blockquote>")
+    pieces = _split_text(quote.text, room)
+    blocks = [f"<blockquote>{_escape(piece)}</blockquote>" for piece in pieces]
+    blocks[0] = heading + blocks[0]
+    return blocks
+
+
+def _split_text(text: str, room: int) -> list[str]:
+    """Cut ``text`` into verbatim slices whose escaped form fits ``room``.
+
+    Cuts fall between lines if that is enough, else between sentences, else between words.
+    """
+    for pattern in (r"[^\n]+", r"[^.!?…]+(?:[.!?…]+|$)", r"\S+"):
+        spans = [(m.start(), m.end()) for m in re.finditer(pattern, text) if m.group().strip()]
+        if spans and all(utf16_length(_escape(text[s:e])) <= room for s, e in spans):
+            break
+    else:  # a single "word" longer than a message: cut it by characters
+        step = max(1, room // 6)
+        spans = [(i, min(len(text), i + step)) for i in range(0, len(text), step)]
+    pieces = []
+    start, end = spans[0]
+    for span_start, span_end in spans[1:]:
+        if utf16_length(_escape(text[start:span_end])) <= room:
+            end = span_end
+        else:
+            pieces.append(text[start:end].strip())
+            start, end = span_start, span_end
+    pieces.append(text[start:end].strip())
+    return [piece for piece in pieces if piece]
+
+
+def pack_blocks(blocks: list[str], limit: int = MAX_MESSAGE) -> list[str]:
+    """Join blocks with blank lines into as few messages as fit, never splitting a block."""
+    messages: list[str] = []
+    for block in blocks:
+        if messages and utf16_length(messages[-1] + "\n\n" + block) <= limit:
+            messages[-1] += "\n\n" + block
+        else:
+            messages.append(block)
+    return messages

@@ -1,0 +1,165 @@
+"""Wire the Telegram Application: handlers, defaults, flood control; run it by polling or webhook."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from urllib.parse import urlparse
+
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Conflict, NetworkError, RetryAfter, TimedOut
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+
+from bot.batching import BatchingAnswerer
+from bot.conversation import ChatMemory, RateLimiter
+from bot.feedback import FeedbackStore, load_salt
+from bot.metrics import Metrics
+from bot.pipeline import AnswerPipeline
+from bot.settings import Settings
+from bot.telegram import handlers
+from bot.telegram.handlers import Services
+
+logger = logging.getLogger(__name__)
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
+# Bot API calls that failed in transit (5xx, dropped connection, timeout) are sent again this many
+# times; Telegram's own 429 answers are retried by AIORateLimiter after `retry_after`.
+NETWORK_RETRIES = 3
+
+
+class RetryingRateLimiter(AIORateLimiter):
+    """AIORateLimiter (flood limits, retries after 429) that also retries transient network errors."""
+
+    def __init__(self, metrics: Metrics, *, max_retries: int = 5, backoff: float = 0.5) -> None:
+        super().__init__(max_retries=max_retries)
+        self.metrics = metrics
+        self.backoff = backoff
+
+    async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):
+        async def counted(*call_args, **call_kwargs):
+            try:
+                return await callback(*call_args, **call_kwargs)
+            except RetryAfter:  # AIORateLimiter waits `retry_after`, then calls again
+                self.metrics.telegram_retries.labels(reason="retry_after").inc()
+                raise
+
+        attempt = 0
+        while True:
+            try:
+                return await super().process_request(
+                    counted, args, kwargs, endpoint, data, rate_limit_args
+                )
+            except (RetryAfter, BadRequest, Conflict):
+                raise
+            except (TimedOut, NetworkError) as exc:
+                # getUpdates has its own retry loop in the Updater.
+                if endpoint == "getUpdates" or attempt >= NETWORK_RETRIES:
+                    raise
+                attempt += 1
+                self.metrics.telegram_retries.labels(reason=type(exc).__name__).inc()
+                logger.warning(
+                    "Bot API %s failed (%s); retry %d of %d.",
+                    endpoint,
+                    type(exc).__name__,
+                    attempt,
+                    NETWORK_RETRIES,
+                )
+                await asyncio.sleep(self.backoff * attempt)
+
+
+def build_application(
+    settings: Settings, pipeline: AnswerPipeline, *, metrics: Metrics | None = None
+) -> Application:
+    """The python-telegram-bot Application with every handler registered."""
+    metrics = metrics or Metrics()
+    api = settings.telegram_api_base_url
+    application = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(f"{api}/bot")
+        .base_file_url(f"{api}/file/bot")
+        .rate_limiter(RetryingRateLimiter(metrics))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+            )
+        )
+        .concurrent_updates(256)
+        .get_updates_read_timeout(30)
+        .build()
+    )
+    feedback = FeedbackStore(
+        settings.data_dir / "feedback.sqlite3",
+        load_salt(
+            settings.data_dir,
+            settings.feedback_salt.get_secret_value() if settings.feedback_salt else None,
+        ),
+    )
+    application.bot_data["services"] = Services(
+        answerer=BatchingAnswerer(pipeline),
+        texts=pipeline.texts,
+        memory=ChatMemory(ttl=settings.followup_ttl_seconds),
+        limiter=RateLimiter(settings.rate_limit_per_minute, 60.0),
+        feedback=feedback,
+        sources=pipeline.sources,
+        metrics=metrics,
+    )
+    text = (filters.TEXT & ~filters.COMMAND) | filters.CAPTION
+    edited = filters.UpdateType.EDITED_MESSAGE
+    application.add_handler(CommandHandler("start", handlers.start))
+    application.add_handler(CommandHandler("help", handlers.help_command))
+    application.add_handler(CommandHandler("sources", handlers.sources_command))
+    application.add_handler(CommandHandler("about", handlers.about))
+    application.add_handler(CommandHandler("ask", handlers.ask_command))
+    application.add_handler(
+        MessageHandler(text & (filters.UpdateType.MESSAGE | edited), handlers.text_message)
+    )
+    not_text = ~filters.TEXT & ~filters.CAPTION & ~filters.StatusUpdate.ALL
+    application.add_handler(
+        MessageHandler(not_text & filters.UpdateType.MESSAGE, handlers.non_text_message)
+    )
+    application.add_handler(CallbackQueryHandler(handlers.button))
+    application.add_error_handler(handlers.on_error)
+    return application
+
+
+def run_bot(
+    settings: Settings, pipeline: AnswerPipeline, *, metrics: Metrics | None = None
+) -> None:
+    """Run until SIGTERM or SIGINT: long polling by default, a webhook server with BOT_MODE=webhook."""
+    application = build_application(settings, pipeline, metrics=metrics)
+    if settings.bot_mode == "webhook":
+        path = urlparse(settings.webhook_url).path.lstrip("/") or "telegram"
+        logger.info(
+            "Starting the webhook server on %s:%d.", settings.webhook_listen, settings.webhook_port
+        )
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=path,
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret.get_secret_value(),
+            allowed_updates=ALLOWED_UPDATES,
+        )
+    else:
+        logger.info("Starting long polling.")
+        application.run_polling(allowed_updates=ALLOWED_UPDATES, error_callback=_polling_error)
+
+
+def _polling_error(error: Exception) -> None:
+    if isinstance(error, Conflict):
+        logger.error(
+            "Telegram reports a conflict: another instance is polling with this token. Run one polling "
+            "instance per token, or switch to BOT_MODE=webhook (docs/operations.md)."
+        )
+    else:
+        logger.warning("Fetching updates failed (%s); retrying.", type(error).__name__)

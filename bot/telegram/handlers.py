@@ -1,0 +1,276 @@
+"""Telegram handlers: thin, each one reads the update, calls the answerer and a renderer, replies.
+
+Privacy: nothing here logs message text or raw user ids; the error handler logs the exception's
+type and traceback only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatAction, ChatType
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot.answer import Answer
+from bot.batching import BatchingAnswerer
+from bot.conversation import ChatMemory, RateLimiter, is_follow_up
+from bot.feedback import FeedbackStore
+from bot.fixed_texts import FixedTexts
+from bot.metrics import Metrics
+from bot.render.telegram_html import pack_blocks, render_telegram_html
+
+logger = logging.getLogger(__name__)
+
+MORE, FEEDBACK = "m", "f"
+PASSAGE_ID_CHARS = 12  # of a passage id in callback data: 3 ids fit in Telegram's 64 bytes
+
+
+@dataclass
+class Services:
+    """What the handlers use, built once in :func:`bot.telegram.app.build_application`."""
+
+    answerer: BatchingAnswerer
+    texts: FixedTexts
+    memory: ChatMemory
+    limiter: RateLimiter
+    feedback: FeedbackStore | None
+    sources: Sequence[dict]
+    metrics: Metrics
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    return context.application.bot_data["services"]
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Say what the bot is, that it is not a doctor, and how to ask."""
+    texts = services(context).texts
+    await update.effective_message.reply_text(
+        _escape(texts.reply("greeting")) + "\n\n" + _escape(texts.reply("help"))
+    )
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Explain how to ask."""
+    await update.effective_message.reply_text(_escape(services(context).texts.reply("help")))
+
+
+async def sources_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List the articles the bot quotes."""
+    found = services(context)
+    lines = [_escape(found.texts.reply("sources"))]
+    for document in found.sources:
+        line = f"• <b>{_escape(document['title'])}</b>"
+        if document.get("source"):
+            line += f" — {_escape(document['source'])}"
+        lines.append(line)
+    for message in pack_blocks(lines):
+        await update.effective_message.reply_text(message)
+
+
+async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Tell what is stored and what is not."""
+    await update.effective_message.reply_text(_escape(services(context).texts.reply("about")))
+
+
+async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer `/ask question` (the way to ask in a group)."""
+    text = " ".join(context.args or [])
+    if not text:
+        await help_command(update, context)
+        return
+    await answer_question(update, context, text)
+
+
+async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer a text message (or photo caption) in a private chat, or in a group when addressed."""
+    message = update.effective_message
+    text = message.text or message.caption or ""
+    if message.chat.type != ChatType.PRIVATE:
+        question = addressed_question(message, context.bot.username, context.bot.id)
+        if question is None:
+            return
+        text = question
+    await answer_question(update, context, text)
+
+
+async def non_text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Tell the user that only text questions are answered (in groups, only when addressed)."""
+    message = update.effective_message
+    if (
+        message.chat.type != ChatType.PRIVATE
+        and addressed_question(message, context.bot.username, context.bot.id) is None
+    ):
+        return
+    found = services(context)
+    await message.reply_text(_escape(found.texts.reply("non_text")) + "\n\n" + _footer(found.texts))
+
+
+def addressed_question(message: Message, username: str, bot_id: int) -> str | None:
+    """The question in a group message addressed to the bot (mention or reply), else None."""
+    text = message.text or message.caption or ""
+    mention = f"@{username}".casefold()
+    if mention in text.casefold():
+        return re.sub(re.escape(f"@{username}"), " ", text, flags=re.IGNORECASE).strip()
+    replied = message.reply_to_message
+    if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id:
+        return text
+    return None
+
+
+async def answer_question(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, question: str
+) -> None:
+    """Rate-limit, show typing, answer (retrying a short follow-up with the chat's context), reply."""
+    found = services(context)
+    message = update.effective_message
+    user_id = update.effective_user.id if update.effective_user else message.chat.id
+    wait = found.limiter.check(user_id)
+    if wait:
+        found.metrics.rate_limited.inc()
+        if found.limiter.first_warning(user_id):
+            text = found.texts.reply("rate_limited", seconds=max(1, round(wait)))
+            await message.reply_text(_escape(text) + "\n\n" + _footer(found.texts))
+        return
+    typing = asyncio.create_task(_typing(context, message.chat.id))
+    try:
+        with found.metrics.latency.time():
+            answer = await _answer_in_context(found, message.chat.id, question)
+    finally:
+        typing.cancel()
+    found.metrics.count(answer)
+    await send_answer(context, message, answer, found)
+
+
+async def _answer_in_context(found: Services, chat_id: int, question: str) -> Answer:
+    answer = await found.answerer.answer(question)
+    previous = found.memory.previous_question(chat_id)
+    if answer.status == "no_answer" and not answer.urgent and previous and is_follow_up(question):
+        retried = await found.answerer.answer(f"{previous} {question}")
+        if retried.answered:
+            answer = retried
+    if answer.status in {"answered", "no_answer"} and not answer.urgent:
+        found.memory.remember(chat_id, answer.question)
+    return answer
+
+
+async def _typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+    """Keep the typing indicator on while an answer is computed (Telegram shows it for 5 s)."""
+    try:
+        while True:
+            await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+            await asyncio.sleep(4.5)
+    except (TelegramError, asyncio.CancelledError):
+        return
+
+
+async def send_answer(
+    context: ContextTypes.DEFAULT_TYPE,
+    message: Message,
+    answer: Answer,
+    found: Services,
+    *,
+    offset: int = 0,
+) -> None:
+    """Send the rendered parts; the buttons go under the last part."""
+    parts = render_telegram_html(answer)
+    markup = _buttons(answer, found, offset)
+    is_group = message.chat.type != ChatType.PRIVATE
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        await context.bot.send_message(
+            message.chat.id,
+            part,
+            reply_markup=markup if last else None,
+            reply_to_message_id=message.message_id if is_group and i == 0 else None,
+            allow_sending_without_reply=True,
+        )
+
+
+def _buttons(answer: Answer, found: Services, offset: int) -> InlineKeyboardMarkup | None:
+    rows = []
+    if answer.has_more:
+        token = found.memory.token_for(answer.question)
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    found.texts.reply("more_button"),
+                    callback_data=f"{MORE}:{token}:{offset + len(answer.quotes)}",
+                )
+            ]
+        )
+    if answer.quotes:
+        ids = ".".join(
+            pid[:PASSAGE_ID_CHARS] for quote in answer.quotes[:3] for pid in quote.passage_ids[:1]
+        )
+        rows.append(
+            [
+                InlineKeyboardButton("👍", callback_data=f"{FEEDBACK}:+:{ids}"),
+                InlineKeyboardButton("👎", callback_data=f"{FEEDBACK}:-:{ids}"),
+            ]
+        )
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Handle "More passages" and 👍 / 👎."""
+    query = update.callback_query
+    found = services(context)
+    kind, _, rest = (query.data or "").partition(":")
+    if kind == MORE:
+        token, _, offset_text = rest.partition(":")
+        question = found.memory.question_for(token)
+        if question is None or not offset_text.isdigit():
+            await query.answer(found.texts.reply("expired"), show_alert=True)
+            return
+        await query.answer()
+        offset = int(offset_text)
+        answer = await found.answerer.answer(question, offset=offset)
+        found.metrics.count(answer)
+        await send_answer(context, query.message, answer, found, offset=offset)
+    elif kind == FEEDBACK and found.feedback is not None:
+        rating, _, ids = rest.partition(":")
+        if rating in {"+", "-"} and ids:
+            await asyncio.to_thread(
+                found.feedback.record,
+                query.from_user.id,
+                1 if rating == "+" else -1,
+                ids.split("."),
+            )
+            found.metrics.feedback.labels(rating="up" if rating == "+" else "down").inc()
+        await query.answer(found.texts.reply("feedback_thanks"))
+    else:
+        await query.answer()
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the failure (never the message text) and apologise to the user; the bot keeps running."""
+    error = context.error
+    logger.error("Handling an update failed: %s", type(error).__name__, exc_info=error)
+    found = context.application.bot_data.get("services")
+    if found is not None:
+        found.metrics.errors.inc()
+    if not isinstance(update, Update) or update.effective_chat is None or found is None:
+        return
+    try:
+        await context.bot.send_message(
+            update.effective_chat.id,
+            _escape(found.texts.reply("error")) + "\n\n" + _footer(found.texts),
+        )
+    except TelegramError:
+        logger.warning("Could not send the apology either.")
+
+
+def _footer(texts: FixedTexts) -> str:
+    return f"<i>{_escape(texts.escalation)}</i>\n\n<i>{_escape(texts.disclaimer)}</i>"
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=False)
