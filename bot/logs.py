@@ -21,6 +21,10 @@ NOISY_LOGGERS = (
     "apscheduler",
     "tornado.access",
     "aiohttp.access",
+    "faiss.loader",
+    "bm25s",
+    "sentence_transformers",
+    "transformers",
 )
 
 

@@ -10,6 +10,7 @@ Faults can be injected per method: 429 with ``retry_after``, 5xx, dropped connec
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import itertools
 import json
@@ -371,10 +372,8 @@ class FakeBotAPI:
                     f"expected {count} messages, got {len(messages)}: {[m.text[:80] for m in messages]}"
                 )
             async with self._changed:
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._changed.wait(), timeout=min(remaining, 0.5))
-                except TimeoutError:
-                    pass
 
     def pending_updates(self) -> int:
         return len(self._updates)

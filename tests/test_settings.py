@@ -62,3 +62,14 @@ def test_effective_settings_mask_the_token():
     assert TOKEN.split(":")[1] not in str(values)
     assert values["TELEGRAM_BOT_TOKEN"] == "123456789:****** (set)"
     assert values["CORPUS_DIR"] == "corpus"
+
+
+def test_env_example_lists_every_setting_and_loads(isolated: Path):
+    from tests.conftest import REPO
+
+    example = (REPO / ".env.example").read_text()
+    for name in Settings.model_fields:
+        assert f"\n{name.upper()}=" in example, name
+    (isolated / ".env").write_text(example)
+    settings = load_settings()
+    assert settings == Settings(_env_file=None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 from urllib.parse import urlparse
 
 from telegram import LinkPreviewOptions, Update
@@ -132,27 +133,45 @@ def build_application(
     return application
 
 
-def run_bot(
-    settings: Settings, pipeline: AnswerPipeline, *, metrics: Metrics | None = None
-) -> None:
+def run_bot(settings: Settings, pipeline: AnswerPipeline, *, metrics: Metrics | None = None) -> None:
     """Run until SIGTERM or SIGINT: long polling by default, a webhook server with BOT_MODE=webhook."""
     application = build_application(settings, pipeline, metrics=metrics)
-    if settings.bot_mode == "webhook":
-        path = urlparse(settings.webhook_url).path.lstrip("/") or "telegram"
-        logger.info(
-            "Starting the webhook server on %s:%d.", settings.webhook_listen, settings.webhook_port
-        )
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=path,
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret.get_secret_value(),
-            allowed_updates=ALLOWED_UPDATES,
-        )
-    else:
-        logger.info("Starting long polling.")
-        application.run_polling(allowed_updates=ALLOWED_UPDATES, error_callback=_polling_error)
+    asyncio.run(serve(application, settings))
+
+
+async def serve(application: Application, settings: Settings) -> None:
+    """Start receiving updates, wait for a stop signal, then stop: fetched updates are answered first.
+
+    On stop, the Updater stops fetching, and Application.stop() waits for the updates already
+    fetched to be handled; an update Telegram sent but we never confirmed is sent again next start.
+    """
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    async with application:
+        await application.start()
+        if settings.bot_mode == "webhook":
+            path = urlparse(settings.webhook_url).path.lstrip("/") or "telegram"
+            logger.info("Webhook server listening on %s:%d.", settings.webhook_listen, settings.webhook_port)
+            await application.updater.start_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path=path,
+                webhook_url=settings.webhook_url,
+                secret_token=settings.webhook_secret.get_secret_value(),
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        else:
+            logger.info("Long polling started.")
+            await application.updater.start_polling(
+                allowed_updates=ALLOWED_UPDATES, error_callback=_polling_error
+            )
+        await stop.wait()
+        logger.info("Stopping: finishing the updates already received.")
+        await application.updater.stop()
+        await application.stop()
+    logger.info("Stopped.")
 
 
 def _polling_error(error: Exception) -> None:
