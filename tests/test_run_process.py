@@ -19,12 +19,19 @@ TOKEN = "123456789:AAEhBOweik9ai2o4kjN0_-abcdefghijklmno"
 
 def run_cli(*args: str, env: dict, cwd) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=120
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=120,
     )
 
 
 def base_env(**extra: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "INDEX_", "CORPUS_"))}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "INDEX_", "CORPUS_"))
+    }
     return env | {"CORPUS_DIR": str(REAL_CORPUS)} | extra
 
 
@@ -33,9 +40,18 @@ def base_env(**extra: str) -> dict:
     [
         ({}, "quotebot: error: TELEGRAM_BOT_TOKEN: expected a token from @BotFather"),
         ({"TELEGRAM_BOT_TOKEN": "12345:short"}, "quotebot: error: TELEGRAM_BOT_TOKEN: expected"),
-        ({"TELEGRAM_BOT_TOKEN": TOKEN, "BOT_MODE": "webhook"}, "quotebot: error: WEBHOOK_URL: expected"),
-        ({"TELEGRAM_BOT_TOKEN": TOKEN, "BOT_MODE": "carrier-pigeon"}, "quotebot: error: BOT_MODE: expected 'polling' or 'webhook'"),
-        ({"TELEGRAM_BOT_TOKEN": TOKEN, "INDEX_DIR": "no-index-here"}, "quotebot: error: No index in no-index-here; run `quotebot index build`."),
+        (
+            {"TELEGRAM_BOT_TOKEN": TOKEN, "BOT_MODE": "webhook"},
+            "quotebot: error: WEBHOOK_URL: expected",
+        ),
+        (
+            {"TELEGRAM_BOT_TOKEN": TOKEN, "BOT_MODE": "carrier-pigeon"},
+            "quotebot: error: BOT_MODE: expected 'polling' or 'webhook'",
+        ),
+        (
+            {"TELEGRAM_BOT_TOKEN": TOKEN, "INDEX_DIR": "no-index-here"},
+            "quotebot: error: No index in no-index-here; run `quotebot index build`.",
+        ),
     ],
 )
 def test_start_up_fails_fast_with_one_line(tmp_path, extra, message):
@@ -50,11 +66,21 @@ def test_start_up_fails_fast_with_one_line(tmp_path, extra, message):
 async def test_serves_then_stops_cleanly_on_sigterm(tmp_path, real_index_dir):
     api = FakeBotAPI(TOKEN)
     await api.start()
-    env = base_env(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=api.url, INDEX_DIR=str(real_index_dir),
-                   DATA_DIR=str(tmp_path / "data"))
+    env = base_env(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE_URL=api.url,
+        INDEX_DIR=str(real_index_dir),
+        DATA_DIR=str(tmp_path / "data"),
+    )
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", env=env, cwd=tmp_path,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        env=env,
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     try:
         deadline = time.monotonic() + 90

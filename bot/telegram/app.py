@@ -133,7 +133,9 @@ def build_application(
     return application
 
 
-def run_bot(settings: Settings, pipeline: AnswerPipeline, *, metrics: Metrics | None = None) -> None:
+def run_bot(
+    settings: Settings, pipeline: AnswerPipeline, *, metrics: Metrics | None = None
+) -> None:
     """Run until SIGTERM or SIGINT: long polling by default, a webhook server with BOT_MODE=webhook."""
     application = build_application(settings, pipeline, metrics=metrics)
     asyncio.run(serve(application, settings))
@@ -153,7 +155,9 @@ async def serve(application: Application, settings: Settings) -> None:
         await application.start()
         if settings.bot_mode == "webhook":
             path = urlparse(settings.webhook_url).path.lstrip("/") or "telegram"
-            logger.info("Webhook server listening on %s:%d.", settings.webhook_listen, settings.webhook_port)
+            logger.info(
+                "Webhook server listening on %s:%d.", settings.webhook_listen, settings.webhook_port
+            )
             await application.updater.start_webhook(
                 listen=settings.webhook_listen,
                 port=settings.webhook_port,
