@@ -29,8 +29,10 @@ lint: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench
 
-container-test:
-	bash tests/container/run.sh
+# Builds the image and runs it against a loopback fake Bot API (needs a container engine:
+# docker, or the command in CONTAINER_CLI that takes docker's build/run arguments).
+container-test: $(VENV)/.installed-dev
+	$(BIN)/python tests/container/smoke.py
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

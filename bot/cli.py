@@ -84,7 +84,16 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser(
         "run", help="run the Telegram bot (polling, or webhook with BOT_MODE=webhook)"
     )
+    run.add_argument(
+        "--build-index", action="store_true", help="first rebuild the index if the corpus changed"
+    )
     run.set_defaults(handler=cmd_run)
+
+    health = commands.add_parser("health", help="exit 0 if the running bot's heartbeat is fresh")
+    health.add_argument(
+        "--max-age", type=float, default=60.0, help="seconds a heartbeat stays fresh"
+    )
+    health.set_defaults(handler=cmd_health)
 
     start = commands.add_parser(
         "start",
@@ -254,12 +263,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_start(args: argparse.Namespace) -> int:
+def _build_if_needed(settings: Settings) -> None:
     from bot.embedding import progress_wanted
     from bot.index import build_index
     from bot.runtime import make_encoder
 
-    settings = settings_from(args)
     result = build_index(
         settings.corpus_dir, settings.index_dir, make_encoder(settings), progress=progress_wanted()
     )
@@ -268,9 +276,15 @@ def cmd_start(args: argparse.Namespace) -> int:
             f"Built the index: {result.passages} passages in {result.seconds:.1f} s.",
             file=sys.stderr,
         )
+
+
+def cmd_start(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    _build_if_needed(settings)
     if settings.telegram_bot_token is None:
         print("TELEGRAM_BOT_TOKEN is not set: starting the console chat instead.", file=sys.stderr)
         return cmd_chat(args)
+    args.build_index = False
     return cmd_run(args)
 
 
@@ -283,17 +297,30 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     require_telegram(settings)
     secrets = [
-        s.get_secret_value() for s in (settings.telegram_bot_token, settings.webhook_secret) if s
+        secret.get_secret_value()
+        for secret in (settings.telegram_bot_token, settings.webhook_secret, settings.feedback_salt)
+        if secret
     ]
-    configure_logging(settings.log_level, secrets=secrets)
-    pipeline = make_pipeline(
-        settings
-    )  # refuses a missing, stale or mismatched index before connecting
+    configure_logging(
+        settings.log_level, secrets=secrets, json_format=settings.log_format == "json"
+    )
+    if args.build_index or settings.index_build_on_start:
+        _build_if_needed(settings)
+    # Refuses a missing, stale or mismatched index before connecting to Telegram.
+    pipeline = make_pipeline(settings)
     pipeline.answer_batch(
         ["warm-up question about joint pain"]
     )  # load the model now, not on a user's time
     run_bot(settings, pipeline)
     return EXIT_OK
+
+
+def cmd_health(args: argparse.Namespace) -> int:
+    from bot.health import check_heartbeat
+
+    healthy, message = check_heartbeat(settings_from(args).data_dir, args.max_age)
+    print(message)
+    return EXIT_OK if healthy else EXIT_ERROR
 
 
 def cmd_config(args: argparse.Namespace) -> int:

@@ -44,6 +44,9 @@ EXPECTED: dict[str, str] = {
     "rate_limit_per_minute": "a whole number of questions per user per minute (0 turns the limit off)",
     "followup_ttl_seconds": "a number of seconds from 10 to 86400",
     "feedback_salt": "a secret string of at least 16 characters",
+    "metrics_port": "a port number for the Prometheus endpoint (0 turns it off)",
+    "log_format": "'text' or 'json'",
+    "index_build_on_start": "true or false",
 }
 
 
@@ -99,6 +102,11 @@ class Settings(BaseSettings):
     feedback_salt: SecretStr | None = Field(
         None, description="Salt for user-id hashes (default: generated)."
     )
+    metrics_port: int = Field(0, ge=0, le=65535, description="Prometheus /metrics port; 0 is off.")
+    log_format: str = Field("text", description="Log lines as text or JSON.")
+    index_build_on_start: bool = Field(
+        False, description="Rebuild the index (if changed) before serving."
+    )
 
     @field_validator("embedding_model")
     @classmethod
@@ -136,6 +144,13 @@ class Settings(BaseSettings):
         if value is not None and len(value.get_secret_value()) < 16:
             raise ValueError("too short")
         return value
+
+    @field_validator("log_format")
+    @classmethod
+    def _log_format(cls, value: str) -> str:
+        if value.strip().lower() not in {"text", "json"}:
+            raise ValueError("unknown format")
+        return value.strip().lower()
 
     @field_validator("log_level")
     @classmethod

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -63,13 +64,18 @@ def test_start_up_fails_fast_with_one_line(tmp_path, extra, message):
 
 
 @pytest.mark.model
-async def test_serves_then_stops_cleanly_on_sigterm(tmp_path, real_index_dir):
+async def test_serves_then_stops_cleanly_on_sigterm(tmp_path):
     api = FakeBotAPI(TOKEN)
     await api.start()
+    # An operator's mounted corpus and an empty index volume: INDEX_BUILD_ON_START builds it.
+    corpus = tmp_path / "mounted-corpus"
+    shutil.copytree(REAL_CORPUS, corpus)
     env = base_env(
         TELEGRAM_BOT_TOKEN=TOKEN,
         TELEGRAM_API_BASE_URL=api.url,
-        INDEX_DIR=str(real_index_dir),
+        CORPUS_DIR=str(corpus),
+        INDEX_DIR=str(tmp_path / "index-volume"),
+        INDEX_BUILD_ON_START="true",
         DATA_DIR=str(tmp_path / "data"),
     )
     process = await asyncio.create_subprocess_exec(
@@ -91,6 +97,9 @@ async def test_serves_then_stops_cleanly_on_sigterm(tmp_path, real_index_dir):
         api.send_text("Can leaky gut cause joint pain?", chat_id=601)
         [reply] = await api.wait_for_messages(1, chat_id=601, timeout=30)
         assert "<blockquote>" in reply.text
+        assert (tmp_path / "index-volume" / "manifest.json").is_file()
+        health = run_cli("health", env=env, cwd=tmp_path)
+        assert health.returncode == 0 and health.stdout.startswith("healthy: serving (polling)")
 
         api.send_text("what is leaky gut", chat_id=602)
         await asyncio.sleep(0.05)
@@ -99,6 +108,7 @@ async def test_serves_then_stops_cleanly_on_sigterm(tmp_path, real_index_dir):
         await asyncio.wait_for(process.wait(), timeout=10)
         assert time.monotonic() - stopped_at < 10
         assert process.returncode == 0
+        assert run_cli("health", env=env, cwd=tmp_path).returncode == 1
         # The last question was either answered before exit or is still waiting for the next start.
         answered = [m for m in api.sent if m.chat_id == 602]
         assert len(answered) == 1 or api.pending_updates() == 1

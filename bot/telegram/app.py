@@ -24,6 +24,7 @@ from telegram.ext import (
 from bot.batching import BatchingAnswerer
 from bot.conversation import ChatMemory, RateLimiter
 from bot.feedback import FeedbackStore, load_salt
+from bot.health import HEARTBEAT_INTERVAL, clear_heartbeat, write_heartbeat
 from bot.metrics import Metrics
 from bot.pipeline import AnswerPipeline
 from bot.settings import Settings
@@ -137,6 +138,12 @@ def run_bot(
     settings: Settings, pipeline: AnswerPipeline, *, metrics: Metrics | None = None
 ) -> None:
     """Run until SIGTERM or SIGINT: long polling by default, a webhook server with BOT_MODE=webhook."""
+    metrics = metrics or Metrics()
+    if settings.metrics_port:
+        from prometheus_client import start_http_server
+
+        start_http_server(settings.metrics_port, registry=metrics.registry)
+        logger.info("Prometheus metrics on port %d.", settings.metrics_port)
     application = build_application(settings, pipeline, metrics=metrics)
     asyncio.run(serve(application, settings))
 
@@ -171,11 +178,27 @@ async def serve(application: Application, settings: Settings) -> None:
             await application.updater.start_polling(
                 allowed_updates=ALLOWED_UPDATES, error_callback=_polling_error
             )
+        heartbeat = asyncio.create_task(_beat(application, settings))
         await stop.wait()
         logger.info("Stopping: finishing the updates already received.")
+        heartbeat.cancel()
+        clear_heartbeat(settings.data_dir)
         await application.updater.stop()
         await application.stop()
     logger.info("Stopped.")
+
+
+async def _beat(application: Application, settings: Settings) -> None:
+    """Refresh the heartbeat while updates are being received (checked by `quotebot health`)."""
+    while True:
+        if application.updater.running:
+            try:
+                write_heartbeat(settings.data_dir, settings.bot_mode)
+            except OSError as exc:
+                logger.warning(
+                    "Cannot write the heartbeat in %s: %s.", settings.data_dir, exc.strerror
+                )
+        await asyncio.sleep(HEARTBEAT_INTERVAL)
 
 
 def _polling_error(error: Exception) -> None:

@@ -1,0 +1,72 @@
+"""Operations: the heartbeat behind the health check, JSON logs without secrets, metrics endpoint."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import socket
+import urllib.request
+from pathlib import Path
+
+from bot import cli
+from bot.answer import Answer
+from bot.health import check_heartbeat, write_heartbeat
+from bot.logs import configure_logging
+from bot.metrics import Metrics
+
+TOKEN = "123456789:AAEhBOweik9ai2o4kjN0_-abcdefghijklmno"
+
+
+def test_health_follows_the_heartbeat(tmp_path: Path, capsys, monkeypatch):
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    assert cli.main(["health"]) == 1
+    assert "no heartbeat" in capsys.readouterr().out
+    write_heartbeat(tmp_path, "polling", clock=lambda: 1000.0)
+    assert check_heartbeat(tmp_path, 60, clock=lambda: 1030.0)[0]
+    healthy, message = check_heartbeat(tmp_path, 60, clock=lambda: 1100.0)
+    assert not healthy and "100 s ago" in message
+    write_heartbeat(tmp_path, "polling")
+    assert cli.main(["health"]) == 0
+    assert capsys.readouterr().out.startswith("healthy: serving (polling)")
+
+
+def test_json_logs_are_one_object_per_line_without_the_token(monkeypatch):
+    stream = io.StringIO()
+    monkeypatch.setattr("sys.stderr", stream)
+    configure_logging("INFO", secrets=[TOKEN], json_format=True)
+    try:
+        logging.getLogger("httpx").info(
+            "HTTP Request: POST https://api.telegram.org/bot%s/getMe", TOKEN
+        )
+        logging.getLogger("bot.test").warning(
+            "calling https://api.telegram.org/bot%s/sendMessage failed", TOKEN
+        )
+        try:
+            raise RuntimeError(f"boom at /bot{TOKEN}/x")
+        except RuntimeError:
+            logging.getLogger("bot.test").exception("handler failed")
+    finally:
+        logging.getLogger().handlers.clear()
+    lines = [json.loads(line) for line in stream.getvalue().splitlines() if line.startswith("{")]
+    assert [line["level"] for line in lines] == ["WARNING", "ERROR"]  # httpx INFO is held back
+    assert "[REDACTED]" in lines[0]["message"]
+    assert TOKEN not in stream.getvalue() and TOKEN.split(":")[1] not in stream.getvalue()
+
+
+def test_metrics_endpoint_exposes_the_counters():
+    from prometheus_client import start_http_server
+
+    metrics = Metrics()
+    metrics.count(Answer("q", (), "e", "d", urgent_advice=("u",), status="no_answer"))
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server, thread = start_http_server(port, addr="127.0.0.1", registry=metrics.registry)
+    try:
+        body = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
+    finally:
+        server.shutdown()
+    assert 'quotebot_questions_total{outcome="no_answer"} 1.0' in body
+    assert "quotebot_urgent_total 1.0" in body
+    assert "quotebot_answer_seconds_bucket" in body
