@@ -10,20 +10,17 @@ RUN python3 -m venv /opt/quotebot
 ENV PATH=/opt/quotebot/bin:$PATH
 WORKDIR /src
 
+# torch first, alone, from the CPU index (and cached apart from the code); the project after it
+# finds torch==2.13.0 satisfied.
+RUN pip install ${TORCH_INDEX_URL:+--extra-index-url "$TORCH_INDEX_URL"} "torch==2.13.0"
 COPY pyproject.toml README.md ./
 COPY bot ./bot
-# torch first, alone, from the CPU index; the project after it finds torch==2.13.0 satisfied.
-RUN pip install ${TORCH_INDEX_URL:+--extra-index-url "$TORCH_INDEX_URL"} "torch==2.13.0" \
- && pip install . \
- && python - <<'PY'
+RUN pip install .
 # Parts of torch a CPU inference process never loads: C++ headers, test data, static libraries.
-import pathlib, shutil, torch
-root = pathlib.Path(torch.__file__).parent
-for part in ("include", "test", "testing/_internal/generated", "share/cmake", "bin"):
-    shutil.rmtree(root / part, ignore_errors=True)
-for static in root.glob("lib/*.a"):
-    static.unlink()
-PY
+# (The runtime stage copies the environment, so removing them here shrinks the image.)
+RUN python -c "import pathlib, shutil, torch; root = pathlib.Path(torch.__file__).parent; \
+[shutil.rmtree(root / p, ignore_errors=True) for p in ('include', 'test', 'share/cmake', 'bin')]; \
+[f.unlink() for f in root.glob('lib/*.a')]"
 
 # The index of the shipped corpus, built with the model inside the image.
 COPY corpus /app/corpus
