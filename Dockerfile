@@ -16,11 +16,14 @@ RUN pip install ${TORCH_INDEX_URL:+--extra-index-url "$TORCH_INDEX_URL"} "torch=
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 RUN pip install .
-# Parts of torch a CPU inference process never loads: C++ headers, test data, static libraries.
+# What a CPU inference process never loads: torch's C++ headers, test data and static libraries,
+# the test suites of scipy, scikit-learn and others, and pip itself.
 # (The runtime stage copies the environment, so removing them here shrinks the image.)
 RUN python -c "import pathlib, shutil, torch; root = pathlib.Path(torch.__file__).parent; \
-[shutil.rmtree(root / p, ignore_errors=True) for p in ('include', 'test', 'share/cmake', 'bin')]; \
-[f.unlink() for f in root.glob('lib/*.a')]"
+[shutil.rmtree(root / p, ignore_errors=True) for p in ('include', 'test', 'share/cmake')]; \
+[f.unlink() for f in root.glob('lib/*.a')]" \
+ && find /opt/quotebot/lib -type d -name tests -prune -exec rm -rf {} + \
+ && pip uninstall --yes --quiet pip
 
 # The index of the shipped corpus, built with the model inside the image.
 COPY corpus /app/corpus

@@ -137,6 +137,7 @@ class FakeBotAPI:
         self.username = username
         self.bot_id = bot_id or int(token.split(":")[0])
         self.sent: list[SentMessage] = []
+        self.sent_times: list[float] = []  # time.perf_counter() of each sent message
         self.calls: list[tuple[str, dict]] = []
         self.callback_answers: list[dict] = []
         self.chat_actions: list[dict] = []
@@ -441,6 +442,7 @@ class FakeBotAPI:
             params,
         )
         self.sent.append(message)
+        self.sent_times.append(time.perf_counter())
         await self._notify()
         return {
             "message_id": message.message_id,

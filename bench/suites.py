@@ -1,0 +1,332 @@
+"""The benchmark suites. Each returns a flat dict of figures; limits are measured in the same run."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "corpus"
+LABELLED = REPO / "tests" / "eval" / "labelled.toml"
+TOKEN = "123456789:AAEhBOweik9ai2o4kjN0_-abcdefghijklmno"
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 2)
+
+
+_STATE: dict = {}
+
+
+def _pipeline():
+    """The real pipeline over the real corpus, indexed into a temporary directory (once)."""
+    if "pipeline" not in _STATE:
+        from bot.index import build_index
+        from bot.runtime import make_encoder, make_pipeline
+        from bot.settings import Settings
+
+        index_dir = Path(tempfile.mkdtemp(prefix="quotebot-bench-")) / "index"
+        settings = Settings(_env_file=None, corpus_dir=CORPUS, index_dir=index_dir)
+        encoder = make_encoder(settings)
+        build_index(CORPUS, index_dir, encoder)
+        _STATE["pipeline"] = make_pipeline(settings, encoder)
+        _STATE["settings"] = settings
+        _STATE["pipeline"].answer("warm up")
+    return _STATE["pipeline"]
+
+
+def _questions() -> list[str]:
+    from bot.evaluate import load_labelled_set
+
+    labelled = load_labelled_set(LABELLED)
+    return (
+        [q for q, _ in labelled.answerable]
+        + labelled.out_of_scope
+        + [q for q, _ in labelled.urgent]
+    )
+
+
+def latency() -> dict:
+    """One question end to end (safety, retrieval, composition, HTML) against encode + FAISS search."""
+    from bot.render.telegram_html import render_telegram_html
+
+    pipeline = _pipeline()
+    model = pipeline.encoder.model
+    index = pipeline.retriever.index
+    raw, full = [], []
+    questions = _questions() * 3
+    for question in questions:  # interleaved, so both see the same machine
+        started = time.perf_counter()
+        vector = model.encode([question], normalize_embeddings=True, convert_to_numpy=True)
+        index.search_rows(vector, 20)
+        raw.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        render_telegram_html(pipeline.answer(question))
+        full.append(time.perf_counter() - started)
+    return {
+        "questions": len(questions),
+        "raw_encode_search_p50_ms": _ms(statistics.median(raw)),
+        "raw_encode_search_p99_ms": _ms(_percentile(raw, 0.99)),
+        "pipeline_p50_ms": _ms(statistics.median(full)),
+        "pipeline_p99_ms": _ms(_percentile(full, 0.99)),
+        "overhead_ratio_p50 (target <= 1.2)": round(
+            statistics.median(full) / statistics.median(raw), 3
+        ),
+    }
+
+
+def concurrency(concurrent: int = 32, rounds: int = 6) -> dict:
+    """N questions at once through the micro-batcher against the same questions one after another."""
+    from bot.batching import BatchingAnswerer
+
+    pipeline = _pipeline()
+    questions = (_questions() * 10)[: concurrent * rounds]
+
+    started = time.perf_counter()
+    for question in questions:
+        pipeline.answer(question)
+    sequential = time.perf_counter() - started
+
+    async def run() -> list[float]:
+        answerer = BatchingAnswerer(pipeline)
+        latencies: list[float] = []
+
+        async def user(mine: list[str]) -> None:
+            for question in mine:
+                t = time.perf_counter()
+                await answerer.answer(question)
+                latencies.append(time.perf_counter() - t)
+
+        await asyncio.gather(*(user(questions[i::concurrent]) for i in range(concurrent)))
+        _STATE["batches"] = answerer.batches
+        return latencies
+
+    started = time.perf_counter()
+    latencies = asyncio.run(run())
+    together = time.perf_counter() - started
+    return {
+        "questions": len(questions),
+        "concurrent": concurrent,
+        "sequential_answers_per_s": round(len(questions) / sequential, 1),
+        "concurrent_answers_per_s": round(len(questions) / together, 1),
+        "throughput_ratio (target >= 3)": round(sequential / together, 2),
+        "concurrent_p50_ms": _ms(statistics.median(latencies)),
+        "concurrent_p99_ms": _ms(_percentile(latencies, 0.99)),
+        "model_batches": _STATE["batches"],
+    }
+
+
+def _synthetic_corpus(directory: Path, copies: int) -> None:
+    """Copies of the real articles with each paragraph varied, so every passage is distinct."""
+    directory.mkdir(parents=True, exist_ok=True)
+    sources = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.md"))]
+    for copy in range(copies):
+        for i, text in enumerate(sources):
+            body = "\n".join(
+                f"{line} (Variant {copy}.{n})"
+                if line and not line.startswith(("#", "-", "title", "language"))
+                else line
+                for n, line in enumerate(text.split("\n"))
+            )
+            (directory / f"copy{copy:03d}-{i}.md").write_text(body, encoding="utf-8")
+
+
+def index_build(copies: int = 40) -> dict:
+    """Build speed against a raw model.encode of the same texts; a rebuild with nothing changed."""
+    from bot.index import build_index
+    from bot.passages import embedding_text, split_corpus
+    from bot.corpus import read_corpus
+
+    encoder = _pipeline().encoder
+    work = Path(tempfile.mkdtemp(prefix="quotebot-bench-build-"))
+    corpus = work / "corpus"
+    _synthetic_corpus(corpus, copies)
+    texts = [embedding_text(p) for p in split_corpus(read_corpus(corpus), encoder.count_tokens)]
+
+    started = time.perf_counter()
+    encoder.model.encode(
+        texts, batch_size=encoder.batch_size, normalize_embeddings=True, convert_to_numpy=True
+    )
+    raw = time.perf_counter() - started
+    result = build_index(corpus, work / "index", encoder, force=True)
+    started = time.perf_counter()
+    again = build_index(corpus, work / "index", encoder)
+    noop = time.perf_counter() - started
+    env = dict(os.environ, CORPUS_DIR=str(corpus), INDEX_DIR=str(work / "index"))
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "bot", "index", "build"], env=env, check=True, capture_output=True
+    )
+    noop_process = time.perf_counter() - started
+    shutil.rmtree(work, ignore_errors=True)
+    assert not again.built
+    return {
+        "passages": len(texts),
+        "raw_encode_passages_per_s": round(len(texts) / raw, 1),
+        "build_passages_per_s": round(result.passages_per_second, 1),
+        "build_ratio (target >= 0.9)": round(result.passages_per_second / (len(texts) / raw), 3),
+        "noop_rebuild_in_process_s": round(noop, 3),
+        "noop_rebuild_command_s (target < 1)": round(noop_process, 3),
+    }
+
+
+def telegram(users: int = 100, questions_each: int = 2) -> dict:
+    """Through the real Application and the loopback fake Bot API: update arrival to sendMessage."""
+    sys.path.insert(0, str(REPO))
+    from bot.settings import Settings
+    from bot.telegram.app import ALLOWED_UPDATES, build_application
+    from tests.fake_telegram import FakeBotAPI
+
+    pipeline = _pipeline()
+    questions = _questions()
+
+    async def run() -> dict:
+        api = FakeBotAPI(TOKEN)
+        await api.start()
+        data = Path(tempfile.mkdtemp(prefix="quotebot-bench-data-"))
+        settings = Settings(
+            _env_file=None,
+            telegram_bot_token=TOKEN,
+            telegram_api_base_url=api.url,
+            data_dir=data,
+            rate_limit_per_minute=0,
+        )
+        application = build_application(settings, pipeline)
+        sent_at: dict[int, float] = {}
+        async with application:
+            await application.start()
+            await application.updater.start_polling(
+                poll_interval=0.0, timeout=1, allowed_updates=ALLOWED_UPDATES
+            )
+            started = time.perf_counter()
+            for round_ in range(questions_each):
+                for user in range(users):
+                    chat = 10_000 + user * 10 + round_
+                    api.send_text(random.choice(questions), chat_id=chat)
+                    sent_at[chat] = time.perf_counter()
+            await api.wait_for_messages(users * questions_each, timeout=300)
+            elapsed = time.perf_counter() - started
+            await application.updater.stop()
+            await application.stop()
+        received = {}
+        for message, at in zip(api.sent, api.sent_times):
+            received.setdefault(message.chat_id, at)
+        latencies = [received[c] - sent_at[c] for c in sent_at if c in received]
+        await api.stop()
+        return {
+            "users": users,
+            "questions": users * questions_each,
+            "answers_per_s": round(len(latencies) / elapsed, 1),
+            "p50_ms": _ms(statistics.median(latencies)),
+            "p99_ms": _ms(_percentile(latencies, 0.99)),
+        }
+
+    return asyncio.run(run())
+
+
+def cold_start() -> dict:
+    """Process start to ready (polling) and to the first answer; peak RSS of `quotebot run`."""
+    sys.path.insert(0, str(REPO))
+    from tests.fake_telegram import FakeBotAPI
+
+    _pipeline()
+    settings = _STATE["settings"]
+
+    async def run() -> dict:
+        api = FakeBotAPI(TOKEN)
+        await api.start()
+        data = Path(tempfile.mkdtemp(prefix="quotebot-bench-data-"))
+        env = dict(
+            os.environ,
+            TELEGRAM_BOT_TOKEN=TOKEN,
+            TELEGRAM_API_BASE_URL=api.url,
+            CORPUS_DIR=str(CORPUS),
+            INDEX_DIR=str(settings.index_dir),
+            DATA_DIR=str(data),
+        )
+        started = time.perf_counter()
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", env=env, stderr=asyncio.subprocess.DEVNULL
+        )
+        while not any(m == "getUpdates" for m, _ in api.calls):
+            await asyncio.sleep(0.05)
+        ready = time.perf_counter() - started
+        questions = _questions()
+        for i, question in enumerate(questions):
+            api.send_text(question, chat_id=20_000 + i)
+        await api.wait_for_messages(len(questions), timeout=120)
+        status = Path(f"/proc/{process.pid}/status").read_text()
+        peak_kb = int(
+            next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM"))
+        )
+        process.terminate()
+        await process.wait()
+        await api.stop()
+        return {
+            "process_start_to_polling_s": round(ready, 2),
+            "peak_rss_mb_after_answers": round(peak_kb / 1024, 1),
+            "questions_answered": len(questions),
+        }
+
+    figures = asyncio.run(run())
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import bot.cli"], check=True)
+    figures["import_bot_cli_s"] = round(time.perf_counter() - started, 3)
+    return figures
+
+
+def scale(scale: list[int]) -> dict:
+    """Synthetic 384-d corpora: search p50 and recall@10 of the automatically chosen index."""
+    import faiss
+
+    from bot.index import _make_faiss_index
+
+    figures = {}
+    rng = np.random.default_rng(7)
+    for n in scale:
+        # Clustered vectors, like sentence embeddings of a topical corpus.
+        centres = rng.standard_normal((max(16, n // 500), 384)).astype(np.float32)
+        vectors = centres[rng.integers(0, len(centres), n)] + 0.6 * rng.standard_normal(
+            (n, 384)
+        ).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        queries = vectors[rng.integers(0, n, 200)] + 0.3 * rng.standard_normal((200, 384)).astype(
+            np.float32
+        )
+        queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+        exact = faiss.IndexFlatIP(384)
+        exact.add(vectors)
+        _, truth = exact.search(queries, 10)
+        started = time.perf_counter()
+        index, kind = _make_faiss_index(vectors)
+        build = time.perf_counter() - started
+        times = []
+        found = 0
+        for i, query in enumerate(queries):
+            t = time.perf_counter()
+            _, rows = index.search(query.reshape(1, -1), 10)
+            times.append(time.perf_counter() - t)
+            found += len(set(rows[0]) & set(truth[i]))
+        size = faiss.serialize_index(index).nbytes
+        figures[f"{n}_index"] = kind
+        figures[f"{n}_build_s"] = round(build, 1)
+        figures[f"{n}_search_p50_ms (target <= 5 at 1M)"] = _ms(statistics.median(times))
+        figures[f"{n}_recall_at_10 (target >= 0.95 at 1M)"] = round(found / (10 * len(queries)), 4)
+        figures[f"{n}_bytes_per_passage"] = round(size / n, 1)
+        del exact, index, vectors
+    return figures
