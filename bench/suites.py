@@ -148,9 +148,9 @@ def _synthetic_corpus(directory: Path, copies: int) -> None:
 
 def index_build(copies: int = 40) -> dict:
     """Build speed against a raw model.encode of the same texts; a rebuild with nothing changed."""
+    from bot.corpus import read_corpus
     from bot.index import build_index
     from bot.passages import embedding_text, split_corpus
-    from bot.corpus import read_corpus
 
     encoder = _pipeline().encoder
     work = Path(tempfile.mkdtemp(prefix="quotebot-bench-build-"))
