@@ -299,15 +299,14 @@ def scale(scale: list[int]) -> dict:
     figures = {}
     rng = np.random.default_rng(7)
     for n in scale:
-        # Clustered vectors, like sentence embeddings of a topical corpus.
-        centres = rng.standard_normal((max(16, n // 500), 384)).astype(np.float32)
-        vectors = centres[rng.integers(0, len(centres), n)] + 0.6 * rng.standard_normal(
-            (n, 384)
-        ).astype(np.float32)
+        # Sentence embeddings lie near a low-dimensional manifold: a 48-d latent projected into
+        # 384 dimensions plus noise stands in for them (uniform random vectors would not).
+        latent = rng.standard_normal((n, 48)).astype(np.float32)
+        projection = rng.standard_normal((48, 384)).astype(np.float32)
+        vectors = latent @ projection + 0.5 * rng.standard_normal((n, 384)).astype(np.float32)
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        queries = vectors[rng.integers(0, n, 200)] + 0.3 * rng.standard_normal((200, 384)).astype(
-            np.float32
-        )
+        picked = rng.integers(0, n, 200)
+        queries = (latent[picked] + 0.3 * rng.standard_normal((200, 48)).astype(np.float32)) @ projection
         queries /= np.linalg.norm(queries, axis=1, keepdims=True)
         exact = faiss.IndexFlatIP(384)
         exact.add(vectors)
