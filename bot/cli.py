@@ -123,18 +123,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 
 def cmd_index_build(args: argparse.Namespace) -> int:
-    from bot.embedding import progress_wanted
-    from bot.index import build_index
-    from bot.runtime import make_encoder
-
     settings = settings_from(args)
-    result = build_index(
-        settings.corpus_dir,
-        settings.index_dir,
-        make_encoder(settings),
-        force=args.force,
-        progress=progress_wanted(),
-    )
+    result = _build(settings, force=args.force)
     if not result.built:
         print(
             f"The index in {settings.index_dir} is up to date ({result.passages} passages from "
@@ -263,14 +253,23 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _build_if_needed(settings: Settings) -> None:
+def _build(settings: Settings, *, force: bool = False):
+    """Build the index of the configured corpus (no work when it is up to date, unless forced)."""
     from bot.embedding import progress_wanted
     from bot.index import build_index
     from bot.runtime import make_encoder
 
-    result = build_index(
-        settings.corpus_dir, settings.index_dir, make_encoder(settings), progress=progress_wanted()
+    return build_index(
+        settings.corpus_dir,
+        settings.index_dir,
+        make_encoder(settings),
+        force=force,
+        progress=progress_wanted(),
     )
+
+
+def _build_if_needed(settings: Settings) -> None:
+    result = _build(settings)
     if result.built:
         print(
             f"Built the index: {result.passages} passages in {result.seconds:.1f} s.",
