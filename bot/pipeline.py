@@ -62,12 +62,15 @@ class AnswerPipeline:
         valid = [i for i, problem in enumerate(problems) if problem is None]
         vectors = self.encoder.encode([cleaned[i] for i in valid]) if valid else None
 
-        # Safety first, on every message, whatever else is wrong with it.
-        triage = self.detector.check_batch(cleaned)
-        if vectors is not None:
-            semantic = self.detector.check_batch([cleaned[i] for i in valid], vectors)
-            for verdict, i in zip(semantic, valid):
-                triage[i] = verdict
+        # Safety first, on every message, whatever else is wrong with it: both layers where there
+        # is a vector, the lexicon alone on messages not fit to encode (empty, too long, …).
+        triage = [None] * len(requests)
+        rest = sorted(set(range(len(requests))) - set(valid))
+        for indices, vectors_or_none in ((valid, vectors), (rest, None)):
+            if indices:
+                verdicts = self.detector.check_batch([cleaned[i] for i in indices], vectors_or_none)
+                for i, verdict in zip(indices, verdicts):
+                    triage[i] = verdict
 
         ranked: dict[int, list[Hit]] = {}
         if vectors is not None:
