@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import socket
-from pathlib import Path
 
 import aiohttp
 import pytest
 
 from bot.settings import Settings
-from bot.telegram.app import ALLOWED_UPDATES, build_application
+from bot.telegram.app import build_application
 from tests.fake_telegram import FakeBotAPI, Fault
+from tests.harness import running_bot
 
 pytestmark = pytest.mark.model
 TOKEN = "123456789:AAEhBOweik9ai2o4kjN0_-abcdefghijklmno"
@@ -27,29 +26,6 @@ async def api():
     await server.start()
     yield server
     await server.stop()
-
-
-@contextlib.asynccontextmanager
-async def running_bot(api: FakeBotAPI, pipeline, tmp_path: Path, **overrides):
-    """The bot, polling the fake API, for the duration of the block."""
-    settings = Settings(
-        _env_file=None,
-        telegram_bot_token=TOKEN,
-        telegram_api_base_url=api.url,
-        data_dir=tmp_path / "data",
-        **overrides,
-    )
-    application = build_application(settings, pipeline)
-    async with application:
-        await application.start()
-        await application.updater.start_polling(
-            poll_interval=0.0, timeout=1, allowed_updates=ALLOWED_UPDATES
-        )
-        try:
-            yield application
-        finally:
-            await application.updater.stop()
-            await application.stop()
 
 
 def assert_complete_answer(messages) -> None:

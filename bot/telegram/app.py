@@ -176,7 +176,7 @@ async def serve(application: Application, settings: Settings) -> None:
         else:
             logger.info("Long polling started.")
             await application.updater.start_polling(
-                allowed_updates=ALLOWED_UPDATES, error_callback=_polling_error
+                allowed_updates=ALLOWED_UPDATES, error_callback=report_polling_error
             )
         heartbeat = asyncio.create_task(_beat(application, settings))
         await stop.wait()
@@ -201,7 +201,7 @@ async def _beat(application: Application, settings: Settings) -> None:
         await asyncio.sleep(HEARTBEAT_INTERVAL)
 
 
-def _polling_error(error: Exception) -> None:
+def report_polling_error(error: Exception) -> None:
     if isinstance(error, Conflict):
         logger.error(
             "Telegram reports a conflict: another instance is polling with this token. Run one polling "
