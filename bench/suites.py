@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
+TOKEN = "123456789:AAEhBOweik9ai2o4kjN0_-abcdefghijklmno"  # the fake Bot API accepts any well-formed token
 CORPUS = REPO / "corpus"
 LABELLED = REPO / "tests" / "eval" / "labelled.toml"
-TOKEN = "123456789:AAEhBOweik9ai2o4kjN0_-abcdefghijklmno"
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -306,7 +306,9 @@ def scale(scale: list[int]) -> dict:
         vectors = latent @ projection + 0.5 * rng.standard_normal((n, 384)).astype(np.float32)
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         picked = rng.integers(0, n, 200)
-        queries = (latent[picked] + 0.3 * rng.standard_normal((200, 48)).astype(np.float32)) @ projection
+        queries = (
+            latent[picked] + 0.3 * rng.standard_normal((200, 48)).astype(np.float32)
+        ) @ projection
         queries /= np.linalg.norm(queries, axis=1, keepdims=True)
         exact = faiss.IndexFlatIP(384)
         exact.add(vectors)

@@ -9,8 +9,7 @@ import pytest
 
 from bot import cli
 from tests.fakes import FakeEncoder
-
-TOKEN = "123456789:AAEhBOweik9ai2o4kjN0_-abcdefghijklmno"
+from tests.harness import TOKEN
 
 
 @pytest.fixture

@@ -9,8 +9,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, InvalidToken
 
 from tests.fake_telegram import FakeBotAPI
-
-TOKEN = "123456789:AAEhBOweik9ai2o4kjN0_-abcdefghijklmno"
+from tests.harness import TOKEN
 
 
 @pytest.fixture

@@ -14,8 +14,7 @@ from bot.answer import Answer
 from bot.health import check_heartbeat, write_heartbeat
 from bot.logs import configure_logging
 from bot.metrics import Metrics
-
-TOKEN = "123456789:AAEhBOweik9ai2o4kjN0_-abcdefghijklmno"
+from tests.harness import TOKEN
 
 
 def test_health_follows_the_heartbeat(tmp_path: Path, capsys, monkeypatch):

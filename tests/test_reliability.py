@@ -111,7 +111,23 @@ async def test_200_users_5_questions_each_all_answered_exactly_once(api, real_pi
 
 def test_memory_does_not_grow_across_5000_questions(real_pipeline):
     rng = random.Random(5)
-    words = ["gut", "joint", "pain", "zinc", "leaky", "fever", "swollen", "chest", "what", "how", "is", "can", "my", "the", "and"]
+    words = [
+        "gut",
+        "joint",
+        "pain",
+        "zinc",
+        "leaky",
+        "fever",
+        "swollen",
+        "chest",
+        "what",
+        "how",
+        "is",
+        "can",
+        "my",
+        "the",
+        "and",
+    ]
 
     def batch() -> list[str]:
         return [rng.choice(QUESTIONS) + " " + " ".join(rng.choices(words, k=3)) for _ in range(50)]

@@ -14,8 +14,7 @@ import pytest
 
 from tests.conftest import REAL_CORPUS
 from tests.fake_telegram import FakeBotAPI
-
-TOKEN = "123456789:AAEhBOweik9ai2o4kjN0_-abcdefghijklmno"
+from tests.harness import TOKEN
 
 
 def run_cli(*args: str, env: dict, cwd) -> subprocess.CompletedProcess:

@@ -8,8 +8,7 @@ import pytest
 
 from bot.errors import ConfigError
 from bot.settings import BUNDLED_MODEL, Settings, effective_settings, load_settings
-
-TOKEN = "123456789:AAEhBOweik9ai2o4kjN0_-abcdefghijklmno"
+from tests.harness import TOKEN
 
 
 def test_defaults():

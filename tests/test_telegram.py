@@ -13,10 +13,9 @@ import pytest
 from bot.settings import Settings
 from bot.telegram.app import build_application
 from tests.fake_telegram import FakeBotAPI, Fault
-from tests.harness import running_bot
+from tests.harness import TOKEN, running_bot
 
 pytestmark = pytest.mark.model
-TOKEN = "123456789:AAEhBOweik9ai2o4kjN0_-abcdefghijklmno"
 DISCLAIMER_START = "quotebot quotes educational articles; this is not medical advice"
 
 
