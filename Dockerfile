@@ -1,13 +1,17 @@
 ARG BASE_IMAGE=python:3.11-slim-bookworm
-FROM ${BASE_IMAGE} AS build
+
+# --- Stage 1: export the model to ONNX and index the shipped corpus (torch lives only here) ---
+FROM ${BASE_IMAGE} AS export
 
 # The PyTorch CPU wheel index, so pip does not fetch the CUDA build of torch (gigabytes).
 # Pass --build-arg TORCH_INDEX_URL= (empty) to use only PyPI and pip's configured find-links.
 ARG TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
+# The model to ship: the bundled one (no internet needed), or a hub name (needs internet here).
+ARG EMBEDDING_MODEL=sentence-transformers/all-MiniLM-L6-v2
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 PYTHONDONTWRITEBYTECODE=1
 
-RUN python3 -m venv /opt/quotebot
-ENV PATH=/opt/quotebot/bin:$PATH
+RUN python3 -m venv /opt/export
+ENV PATH=/opt/export/bin:$PATH
 WORKDIR /src
 
 # torch first, alone, from the CPU index (and cached apart from the code); the project after it
@@ -15,31 +19,41 @@ WORKDIR /src
 RUN pip install ${TORCH_INDEX_URL:+--extra-index-url "$TORCH_INDEX_URL"} "torch==2.13.0"
 COPY pyproject.toml README.md ./
 COPY bot ./bot
-RUN pip install .
-# What a CPU inference process never loads: torch's C++ headers, test data and static libraries,
-# the test suites of scipy, scikit-learn and others, and pip itself.
-# (The runtime stage copies the environment, so removing them here shrinks the image.)
-RUN python -c "import pathlib, shutil, torch; root = pathlib.Path(torch.__file__).parent; \
-[shutil.rmtree(root / p, ignore_errors=True) for p in ('include', 'test', 'share/cmake')]; \
-[f.unlink() for f in root.glob('lib/*.a')]" \
+RUN pip install ".[torch]"
+ENV EMBEDDING_MODEL=${EMBEDDING_MODEL} MODEL_CACHE_DIR=/opt/models
+RUN quotebot model export
+COPY corpus /app/corpus
+RUN quotebot index build --corpus /app/corpus --index /app/index
+
+
+# --- Stage 2: the serving environment: onnxruntime, FAISS and python-telegram-bot, no torch ----
+FROM ${BASE_IMAGE} AS build
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 PYTHONDONTWRITEBYTECODE=1
+RUN python3 -m venv /opt/quotebot
+ENV PATH=/opt/quotebot/bin:$PATH
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+RUN pip install . \
  && find /opt/quotebot/lib -type d -name tests -prune -exec rm -rf {} + \
  && pip uninstall --yes --quiet pip
 
-# The index of the shipped corpus, built with the model inside the image.
-COPY corpus /app/corpus
-RUN HF_HUB_OFFLINE=1 quotebot index build --corpus /app/corpus --index /app/index
 
-
+# --- Stage 3: the image ----------------------------------------------------------------------
 FROM ${BASE_IMAGE}
+ARG EMBEDDING_MODEL=sentence-transformers/all-MiniLM-L6-v2
 
 RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin quotebot \
  && mkdir -p /app/data && chown quotebot:quotebot /app/data
 COPY --from=build /opt/quotebot /opt/quotebot
-COPY --from=build --chown=quotebot:quotebot /app /app
+COPY --from=export /opt/models /opt/models
+COPY --from=export --chown=quotebot:quotebot /app /app
 
 ENV PATH=/opt/quotebot/bin:$PATH \
     HF_HUB_OFFLINE=1 \
     PYTHONUNBUFFERED=1 \
+    EMBEDDING_MODEL=${EMBEDDING_MODEL} \
+    MODEL_CACHE_DIR=/opt/models \
     CORPUS_DIR=/app/corpus \
     INDEX_DIR=/app/index \
     DATA_DIR=/app/data

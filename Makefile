@@ -40,12 +40,12 @@ $(VENV)/bin/python:
 # torch first and pinned, so that nothing pulls a CUDA build in through a looser requirement.
 $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 	$(PIP) $(TORCH_INDEX) "torch==2.13.0"
-	$(PIP) $(TORCH_INDEX) -e .
+	$(PIP) $(TORCH_INDEX) -e ".[torch]"
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
 	$(PIP) $(TORCH_INDEX) "torch==2.13.0"
-	$(PIP) $(TORCH_INDEX) -e ".[dev]"
+	$(PIP) $(TORCH_INDEX) -e ".[torch,dev]"
 	touch $@ $(VENV)/.installed
 
 clean:

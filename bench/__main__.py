@@ -23,6 +23,7 @@ sys.path.insert(0, str(REPO))
 from bench import suites  # noqa: E402
 
 SUITES = {
+    "backends": suites.backends,
     "latency": suites.latency,
     "concurrency": suites.concurrency,
     "build": suites.index_build,

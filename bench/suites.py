@@ -19,6 +19,8 @@ REPO = Path(__file__).resolve().parent.parent
 TOKEN = "123456789:AAEhBOweik9ai2o4kjN0_-abcdefghijklmno"  # the fake Bot API accepts any well-formed token
 CORPUS = REPO / "corpus"
 LABELLED = REPO / "tests" / "eval" / "labelled.toml"
+# The ONNX export the benchmarks use (made on the first run, as `make run` makes it).
+MODELS = REPO / "data" / "models"
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -41,7 +43,9 @@ def _pipeline():
         from bot.settings import Settings
 
         index_dir = Path(tempfile.mkdtemp(prefix="quotebot-bench-")) / "index"
-        settings = Settings(_env_file=None, corpus_dir=CORPUS, index_dir=index_dir)
+        settings = Settings(
+            _env_file=None, corpus_dir=CORPUS, index_dir=index_dir, model_cache_dir=MODELS
+        )
         encoder = make_encoder(settings)
         build_index(CORPUS, index_dir, encoder)
         _STATE["pipeline"] = make_pipeline(settings, encoder)
@@ -66,19 +70,20 @@ def latency() -> dict:
     from bot.render.telegram_html import render_telegram_html
 
     pipeline = _pipeline()
-    model = pipeline.encoder.model
+    encoder = pipeline.encoder  # a thin wrapper: the model call itself
     index = pipeline.retriever.index
     raw, full = [], []
     questions = _questions() * 3
     for question in questions:  # interleaved, so both see the same machine
         started = time.perf_counter()
-        vector = model.encode([question], normalize_embeddings=True, convert_to_numpy=True)
+        vector = encoder.encode([question])
         index.search_rows(vector, 20)
         raw.append(time.perf_counter() - started)
         started = time.perf_counter()
         render_telegram_html(pipeline.answer(question))
         full.append(time.perf_counter() - started)
     return {
+        "backend": encoder.backend,
         "questions": len(questions),
         "raw_encode_search_p50_ms": _ms(statistics.median(raw)),
         "raw_encode_search_p99_ms": _ms(_percentile(raw, 0.99)),
@@ -119,12 +124,26 @@ def concurrency(concurrent: int = 32, rounds: int = 6) -> dict:
     started = time.perf_counter()
     latencies = asyncio.run(run())
     together = time.perf_counter() - started
+    # The limit beside it: how much faster the model itself encodes 32 questions at once than one
+    # by one. Batching cannot make answering gain more than the model does.
+    one_by_one = at_once = 0.0
+    for start in range(0, len(questions), concurrent):
+        group = questions[start : start + concurrent]
+        started = time.perf_counter()
+        for question in group:
+            pipeline.encoder.encode([question])
+        one_by_one += time.perf_counter() - started
+        started = time.perf_counter()
+        pipeline.encoder.encode(group)
+        at_once += time.perf_counter() - started
     return {
+        "backend": pipeline.encoder.backend,
         "questions": len(questions),
         "concurrent": concurrent,
         "sequential_answers_per_s": round(len(questions) / sequential, 1),
         "concurrent_answers_per_s": round(len(questions) / together, 1),
         "throughput_ratio (target >= 3)": round(sequential / together, 2),
+        "model_alone_batch_gain (the ceiling)": round(one_by_one / at_once, 2),
         "concurrent_p50_ms": _ms(statistics.median(latencies)),
         "concurrent_p99_ms": _ms(_percentile(latencies, 0.99)),
         "model_batches": _STATE["batches"],
@@ -159,15 +178,18 @@ def index_build(copies: int = 40) -> dict:
     texts = [embedding_text(p) for p in split_corpus(read_corpus(corpus), encoder.count_tokens)]
 
     started = time.perf_counter()
-    encoder.model.encode(
-        texts, batch_size=encoder.batch_size, normalize_embeddings=True, convert_to_numpy=True
-    )
+    encoder.encode(texts)
     raw = time.perf_counter() - started
     result = build_index(corpus, work / "index", encoder, force=True)
     started = time.perf_counter()
     again = build_index(corpus, work / "index", encoder)
     noop = time.perf_counter() - started
-    env = dict(os.environ, CORPUS_DIR=str(corpus), INDEX_DIR=str(work / "index"))
+    env = dict(
+        os.environ,
+        CORPUS_DIR=str(corpus),
+        INDEX_DIR=str(work / "index"),
+        MODEL_CACHE_DIR=str(MODELS),
+    )
     started = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "bot", "index", "build"], env=env, check=True, capture_output=True
@@ -176,6 +198,7 @@ def index_build(copies: int = 40) -> dict:
     shutil.rmtree(work, ignore_errors=True)
     assert not again.built
     return {
+        "backend": encoder.backend,
         "passages": len(texts),
         "raw_encode_passages_per_s": round(len(texts) / raw, 1),
         "build_passages_per_s": round(result.passages_per_second, 1),
@@ -247,7 +270,7 @@ def cold_start() -> dict:
     _pipeline()
     settings = _STATE["settings"]
 
-    async def run() -> dict:
+    async def run(backend: str) -> dict:
         api = FakeBotAPI(TOKEN)
         await api.start()
         data = Path(tempfile.mkdtemp(prefix="quotebot-bench-data-"))
@@ -258,6 +281,8 @@ def cold_start() -> dict:
             CORPUS_DIR=str(CORPUS),
             INDEX_DIR=str(settings.index_dir),
             DATA_DIR=str(data),
+            MODEL_CACHE_DIR=str(MODELS),
+            EMBEDDING_BACKEND=backend,
         )
         started = time.perf_counter()
         process = await asyncio.create_subprocess_exec(
@@ -278,12 +303,17 @@ def cold_start() -> dict:
         await process.wait()
         await api.stop()
         return {
-            "process_start_to_polling_s": round(ready, 2),
-            "peak_rss_mb_after_answers": round(peak_kb / 1024, 1),
-            "questions_answered": len(questions),
+            f"{backend}_process_start_to_polling_s": round(ready, 2),
+            f"{backend}_peak_rss_mb_after_answers": round(peak_kb / 1024, 1),
+            f"{backend}_questions_answered": len(questions),
         }
 
-    figures = asyncio.run(run())
+    figures = {}
+    for backend in ("onnx", "torch"):
+        figures |= asyncio.run(run(backend))
+    figures["cold_start_ratio_onnx_to_torch"] = round(
+        figures["onnx_process_start_to_polling_s"] / figures["torch_process_start_to_polling_s"], 3
+    )
     started = time.perf_counter()
     subprocess.run([sys.executable, "-c", "import bot.cli"], check=True)
     figures["import_bot_cli_s"] = round(time.perf_counter() - started, 3)
@@ -331,3 +361,95 @@ def scale(scale: list[int]) -> dict:
         figures[f"{n}_bytes_per_passage"] = round(size / n, 1)
         del exact, index, vectors
     return figures
+
+
+def backends(rounds: int = 3) -> dict:
+    """The model under torch, under ONNX (the default) and under int8 ONNX, on the same texts.
+
+    Speed is measured interleaved; agreement is the cosine to torch's vectors and whether the
+    answers to the labelled set (quotes, refusals, urgent advice) come out the same.
+    """
+    from bot.embedding import SentenceTransformerEncoder, resolve_model
+    from bot.evaluate import evaluate, load_labelled_set
+    from bot.index import load_index
+    from bot.runtime import make_pipeline
+
+    pipeline = _pipeline()
+    settings = _STATE["settings"]
+    onnx = pipeline.encoder
+    torch = SentenceTransformerEncoder(resolve_model(settings.embedding_model))
+    encoders = {"torch": torch, "onnx": onnx, "onnx_int8": _int8_encoder(onnx)}
+    questions = _questions()
+    index = load_index(settings.index_dir, corpus_dir=None, fingerprint=None)
+    passages = [p.text for p in index.passages] * 20
+    for encoder in encoders.values():
+        encoder.encode(["warm up"])
+
+    single = {name: [] for name in encoders}
+    batch = {name: [] for name in encoders}
+    build = {name: [] for name in encoders}
+    for _ in range(rounds):
+        for name, encoder in encoders.items():
+            for question in questions:
+                started = time.perf_counter()
+                encoder.encode([question])
+                single[name].append(time.perf_counter() - started)
+            for start in range(0, len(questions) - 31, 32):
+                started = time.perf_counter()
+                encoder.encode(questions[start : start + 32])
+                batch[name].append(time.perf_counter() - started)
+            started = time.perf_counter()
+            encoder.encode(passages)
+            build[name].append(len(passages) / (time.perf_counter() - started))
+
+    labelled = load_labelled_set(LABELLED)
+    everything = [q for q, _ in labelled.answerable] + labelled.out_of_scope
+    everything += [q for q, _ in labelled.urgent] + labelled.non_urgent
+    reference_vectors = torch.encode(passages[: len(index.passages)] + everything)
+    reference = _answer_keys(make_pipeline(settings, torch), everything)
+    figures: dict = {"questions": len(questions), "passages": len(passages)}
+    for name, encoder in encoders.items():
+        cosines = np.sum(
+            encoder.encode(passages[: len(index.passages)] + everything) * reference_vectors, axis=1
+        )
+        candidate = make_pipeline(settings, encoder)
+        report = evaluate(candidate, labelled)
+        same = sum(a == b for a, b in zip(_answer_keys(candidate, everything), reference))
+        figures[f"{name}_single_question_p50_ms"] = _ms(statistics.median(single[name]))
+        figures[f"{name}_batch_of_32_p50_ms"] = _ms(statistics.median(batch[name]))
+        figures[f"{name}_passages_per_s"] = round(statistics.median(build[name]), 1)
+        figures[f"{name}_min_cosine_to_torch"] = round(float(cosines.min()), 6)
+        figures[f"{name}_same_answers_as_torch"] = f"{same}/{len(everything)}"
+        figures[f"{name}_recall_at_3"] = round(report["recall_at_3"], 3)
+        figures[f"{name}_red_flag_recall"] = round(report["red_flag_recall"], 3)
+    base = statistics.median(single["torch"])
+    figures["onnx_single_question_speed-up"] = round(base / statistics.median(single["onnx"]), 2)
+    figures["onnx_passages_speed-up"] = round(
+        statistics.median(build["onnx"]) / statistics.median(build["torch"]), 2
+    )
+    return figures
+
+
+def _answer_keys(pipeline, questions: list[str]) -> list[tuple]:
+    return [
+        (a.status, tuple(q.passage_ids for q in a.quotes), a.urgent_advice)
+        for a in pipeline.answer_batch(questions)
+    ]
+
+
+def _int8_encoder(onnx):
+    """The export quantised to int8 with onnxruntime's dynamic quantisation (not offered)."""
+    import json
+
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    from bot.onnx_model import EXPORT_FILE, MODEL_FILE, TOKENIZER_FILE, OnnxEncoder
+
+    target = Path(tempfile.mkdtemp(prefix="quotebot-bench-int8-"))
+    quantize_dynamic(
+        str(onnx.directory / MODEL_FILE), str(target / MODEL_FILE), weight_type=QuantType.QInt8
+    )
+    shutil.copy(onnx.directory / TOKENIZER_FILE, target / TOKENIZER_FILE)
+    record = dict(onnx.record, model_bytes=(target / MODEL_FILE).stat().st_size)
+    (target / EXPORT_FILE).write_text(json.dumps(record))
+    return OnnxEncoder.from_directory(target)

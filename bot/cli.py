@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,6 +22,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return EXIT_USAGE
+    from bot.logs import console_logging
+
+    console_logging()
     try:
         return args.handler(args)
     except QuotebotError as exc:
@@ -49,6 +53,16 @@ def build_parser() -> argparse.ArgumentParser:
     _add_location_options(info)
     info.add_argument("--json", action="store_true", help="print the manifest and status as JSON")
     info.set_defaults(handler=cmd_index_info)
+
+    model = commands.add_parser("model", help="export or inspect the embedding model")
+    model_commands = model.add_subparsers(title="model commands", metavar="COMMAND")
+    export = model_commands.add_parser(
+        "export", help="export the model to ONNX for EMBEDDING_BACKEND=onnx (needs torch)"
+    )
+    export.add_argument("--force", action="store_true", help="export again even if up to date")
+    export.set_defaults(handler=cmd_model_export)
+    model_info = model_commands.add_parser("info", help="show the configured model and backend")
+    model_info.set_defaults(handler=cmd_model_info)
 
     corpus = commands.add_parser("corpus", help="check the corpus")
     corpus_commands = corpus.add_subparsers(title="corpus commands", metavar="COMMAND")
@@ -177,6 +191,46 @@ def cmd_index_info(args: argparse.Namespace) -> int:
         for path, digest in files.items():
             print(f"  {path}  sha256:{digest[:12]}…")
     return EXIT_OK if status.ok else EXIT_ERROR
+
+
+def cmd_model_export(args: argparse.Namespace) -> int:
+    from bot.onnx_model import export_dir, export_model, read_export, source_fingerprint
+
+    settings = settings_from(args)
+    directory = export_dir(settings.models_dir, settings.embedding_model)
+    record = read_export(directory) if not args.force else None
+    if record is not None and record["fingerprint"] == source_fingerprint(settings.embedding_model):
+        print(f"The ONNX export in {directory} is up to date; nothing to do (--force redoes it).")
+        return EXIT_OK
+    started = time.perf_counter()
+    record = export_model(settings.embedding_model, settings.models_dir)
+    print(
+        f"Exported {record['model']} to {directory} in {time.perf_counter() - started:.1f} s "
+        f"(checked: min cosine {record['check']['min_cosine']:.6f} to the torch model's vectors)."
+    )
+    return EXIT_OK
+
+
+def cmd_model_info(args: argparse.Namespace) -> int:
+    from bot.onnx_model import export_dir, read_export, source_fingerprint
+
+    settings = settings_from(args)
+    source = source_fingerprint(settings.embedding_model)
+    print(f"Model:      {settings.embedding_model}")
+    print(f"Backend:    {settings.embedding_backend}")
+    print(f"Files:      {source[:19] + '…' if source else 'not on this machine'}")
+    directory = export_dir(settings.models_dir, settings.embedding_model)
+    record = read_export(directory)
+    if record is None:
+        print(f"ONNX:       no export in {directory} (`quotebot model export` makes it)")
+        return EXIT_OK if settings.embedding_backend == "torch" else EXIT_ERROR
+    current = source is None or record["fingerprint"] == source
+    print(
+        f"ONNX:       {directory}, {record['model_bytes'] / 1e6:.0f} MB, "
+        f"{'up to date' if current else 'out of date (`quotebot model export` redoes it)'}, "
+        f"checked min cosine {record['check']['min_cosine']:.6f}"
+    )
+    return EXIT_OK if current or settings.embedding_backend == "torch" else EXIT_ERROR
 
 
 def cmd_corpus_lint(args: argparse.Namespace) -> int:

@@ -131,7 +131,9 @@ def prepare_offline_environment(spec: ModelSpec) -> None:
 
 
 class SentenceTransformerEncoder:
-    """all-MiniLM-L6-v2 (or another sentence-transformers model), loaded on first use."""
+    """all-MiniLM-L6-v2 (or another sentence-transformers model) under torch, loaded on first use."""
+
+    backend = "torch"
 
     def __init__(self, spec: ModelSpec, *, batch_size: int = 64, device: str = "cpu") -> None:
         self.spec = spec
@@ -172,7 +174,12 @@ class SentenceTransformerEncoder:
         try:
             from sentence_transformers import SentenceTransformer
             from transformers.utils import logging as transformers_logging
-
+        except ImportError:
+            raise ModelError(
+                "EMBEDDING_BACKEND=torch needs torch and sentence-transformers: "
+                "run `pip install 'quotebot[torch]'`, or set EMBEDDING_BACKEND=onnx."
+            ) from None
+        try:
             transformers_logging.disable_progress_bar()
             transformers_logging.set_verbosity_error()
             target = str(self.spec.path) if self.spec.path else self.spec.name

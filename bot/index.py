@@ -273,7 +273,11 @@ def _manifest(
 ) -> dict:
     return {
         "format_version": FORMAT_VERSION,
-        "model": {"name": encoder.name, "fingerprint": fingerprint},
+        "model": {
+            "name": encoder.name,
+            "fingerprint": fingerprint,
+            "backend": getattr(encoder, "backend", None),
+        },
         "dimension": dimension,
         "metric": "inner_product",
         "normalized": True,
@@ -304,7 +308,14 @@ def _library_versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     versions = {"python": platform.python_version()}
-    for package in ("quotebot", "faiss-cpu", "sentence-transformers", "torch", "numpy"):
+    for package in (
+        "quotebot",
+        "faiss-cpu",
+        "onnxruntime",
+        "sentence-transformers",
+        "torch",
+        "numpy",
+    ):
         with contextlib.suppress(PackageNotFoundError):
             versions[package] = version(package)
     return versions

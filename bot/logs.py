@@ -71,9 +71,22 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+def console_logging() -> None:
+    """For the one-shot commands: quotebot's own notices (such as a model export) on stderr."""
+    logger = logging.getLogger("bot")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("quotebot: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+
+
 def configure_logging(
     level: str = "INFO", *, secrets: Iterable[str] = (), json_format: bool = False
 ) -> None:
+    bot_logger = logging.getLogger("bot")  # undo console_logging: the root handler takes over
+    bot_logger.handlers.clear()
+    bot_logger.setLevel(logging.NOTSET)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
         JsonFormatter()

@@ -8,6 +8,7 @@ the other candidates.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -118,5 +119,7 @@ def _same_content(a: Passage, b: Passage) -> bool:
     return _words(a.text) == _words(b.text)
 
 
+@functools.lru_cache(maxsize=65_536)
 def _words(text: str) -> str:
+    """A passage's words, for comparing contents (kept: the same passages come back question after question)."""
     return " ".join(re.findall(r"\w+", text.casefold()))

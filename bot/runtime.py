@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from bot.embedding import SentenceTransformerEncoder, model_fingerprint, resolve_model
+from bot.embedding import Encoder, SentenceTransformerEncoder, model_fingerprint, resolve_model
+from bot.errors import ModelError
 from bot.fixed_texts import load_texts
 from bot.index import load_index
+from bot.onnx_model import OnnxEncoder, export_dir, read_export, source_fingerprint
 from bot.passages import TokenCounter, approximate_tokens
 from bot.pipeline import AnswerPipeline
 from bot.retrieve import MIN_SCORE, Retriever
@@ -12,29 +14,52 @@ from bot.safety import load_red_flags
 from bot.settings import Settings
 
 
-def make_encoder(settings: Settings) -> SentenceTransformerEncoder:
-    """The configured embedding model (loaded on first use)."""
-    return SentenceTransformerEncoder(resolve_model(settings.embedding_model))
+def make_encoder(settings: Settings) -> Encoder:
+    """The configured embedding model on the configured backend (loaded on first use)."""
+    if settings.embedding_backend == "torch":
+        return SentenceTransformerEncoder(resolve_model(settings.embedding_model))
+    return OnnxEncoder(settings.embedding_model, settings.models_dir)
 
 
 def configured_fingerprint(settings: Settings) -> str:
-    """The fingerprint of the configured model, without loading it."""
+    """The fingerprint of the configured model, without loading it.
+
+    Under ONNX, a process without the model files (the container) takes it from the export.
+    """
+    if settings.embedding_backend == "onnx":
+        source = source_fingerprint(settings.embedding_model)
+        if source is not None:
+            return source
+        record = read_export(export_dir(settings.models_dir, settings.embedding_model))
+        if record is not None:
+            return record["fingerprint"]
     return model_fingerprint(resolve_model(settings.embedding_model))
 
 
 def make_token_counter(settings: Settings) -> TokenCounter:
     """The model's own word-piece count when its tokenizer is on disk, an estimate otherwise."""
-    encoder = make_encoder(settings)
-    return encoder.count_tokens if encoder.spec.is_local else approximate_tokens
+    try:
+        spec = resolve_model(settings.embedding_model)
+    except ModelError:
+        spec = None
+    if spec is not None and spec.is_local:
+        return SentenceTransformerEncoder(spec).count_tokens  # tokenizer.json only, no torch
+    directory = export_dir(settings.models_dir, settings.embedding_model)
+    if read_export(directory) is not None:
+        return OnnxEncoder.from_directory(directory).count_tokens
+    return approximate_tokens
 
 
 def make_pipeline(settings: Settings, encoder=None) -> AnswerPipeline:
     """The answering pipeline over the checked index; raises a clear error if the index cannot serve."""
+    # The index is checked first, against the model files: a missing index is reported before
+    # an ONNX export is made or the model is loaded.
+    fingerprint = encoder.fingerprint if encoder else configured_fingerprint(settings)
     encoder = encoder or make_encoder(settings)
     index = load_index(
         settings.index_dir,
         corpus_dir=settings.corpus_dir,
-        fingerprint=encoder.fingerprint,
+        fingerprint=fingerprint,
         model_name=settings.embedding_model,
     )
     threshold = settings.relevance_threshold

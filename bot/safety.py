@@ -10,6 +10,7 @@ Two layers, and a message is urgent when either fires (err toward flagging):
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 import unicodedata
@@ -46,11 +47,21 @@ class RedFlag:
     examples: tuple[str, ...]
 
     def matches(self, normalised: str) -> bool:
-        if any(pattern.search(normalised) for pattern in self.any):
+        any_of, all_of = self._compiled
+        if any_of is not None and any_of.search(normalised):
             return True
-        return bool(self.all) and all(
-            any(pattern.search(normalised) for pattern in group) for group in self.all
-        )
+        return bool(all_of) and all(group.search(normalised) for group in all_of)
+
+    @functools.cached_property
+    def _compiled(self) -> tuple[re.Pattern | None, tuple[re.Pattern, ...]]:
+        """Each list of alternatives as one pattern: one search per list, not one per pattern."""
+        return _alternation(self.any), tuple(_alternation(group) for group in self.all)
+
+
+def _alternation(patterns: Sequence[re.Pattern]) -> re.Pattern | None:
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{pattern.pattern})" for pattern in patterns))
 
 
 @dataclass(frozen=True)
@@ -87,6 +98,8 @@ class RedFlagDetector:
         self._example_vectors: np.ndarray | None = None
         self._calm_vectors: np.ndarray | None = None
         self._example_flags: list[RedFlag] = []
+        # The same words come back message after message; the fuzzy search is worth remembering.
+        self._correct = functools.lru_cache(maxsize=8192)(self._correct_word)
 
     def normalise(self, text: str) -> str:
         """Lower case, no accents, straight quotes, single spaces, misspellings corrected."""
@@ -96,7 +109,7 @@ class RedFlagDetector:
         words = re.findall(r"[\w'-]+|[^\w\s'-]", text)
         return " ".join(self._correct(word) for word in words)
 
-    def _correct(self, word: str) -> str:
+    def _correct_word(self, word: str) -> str:
         if word in self.misspellings:
             return self.misspellings[word]
         if len(word) >= 6 and word.isalpha():

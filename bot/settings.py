@@ -28,6 +28,8 @@ EXPECTED: dict[str, str] = {
     "embedding_model": (
         f"'{BUNDLED_MODEL}' (bundled), a local model directory, or a Hugging Face model name"
     ),
+    "embedding_backend": "'onnx' (onnxruntime, the default) or 'torch' (sentence-transformers)",
+    "model_cache_dir": "a directory path",
     "telegram_bot_token": "a token from @BotFather such as 123456789:AAE... (digits, ':', 35 characters)",
     "telegram_api_base_url": f"an http(s) URL of a Bot API server, such as {TELEGRAM_API}",
     "max_quotes": "a whole number of quotes per answer from 1 to 10",
@@ -66,6 +68,13 @@ class Settings(BaseSettings):
     embedding_model: str = Field(
         BUNDLED_MODEL,
         description="Sentence-transformers model: the bundled one, a local path, or a hub name.",
+    )
+    embedding_backend: str = Field(
+        "onnx",
+        description="What runs the model: onnx (onnxruntime) or torch (sentence-transformers).",
+    )
+    model_cache_dir: Path | None = Field(
+        None, description="Where ONNX exports of the model are kept (default: DATA_DIR/models)."
     )
     telegram_bot_token: SecretStr | None = Field(None, description="Bot token from @BotFather.")
     telegram_api_base_url: str = Field(
@@ -114,6 +123,18 @@ class Settings(BaseSettings):
         if not value.strip():
             raise ValueError("empty")
         return value.strip()
+
+    @field_validator("embedding_backend")
+    @classmethod
+    def _backend(cls, value: str) -> str:
+        if value.strip().lower() not in {"onnx", "torch"}:
+            raise ValueError("unknown backend")
+        return value.strip().lower()
+
+    @property
+    def models_dir(self) -> Path:
+        """Where ONNX exports live: MODEL_CACHE_DIR, or a folder of DATA_DIR."""
+        return self.model_cache_dir or self.data_dir / "models"
 
     @field_validator("bot_mode")
     @classmethod

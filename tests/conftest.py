@@ -16,6 +16,9 @@ SETTINGS_VARIABLES = (
     "CORPUS_DIR",
     "INDEX_DIR",
     "EMBEDDING_MODEL",
+    "EMBEDDING_BACKEND",
+    "MODEL_CACHE_DIR",
+    "DATA_DIR",
     "TELEGRAM_BOT_TOKEN",
     "TELEGRAM_API_BASE_URL",
 )
@@ -44,8 +47,26 @@ def fake_encoder() -> FakeEncoder:
 
 
 @pytest.fixture(scope="session")
-def real_encoder():
-    """The bundled all-MiniLM-L6-v2, loaded once for the whole run."""
+def models_dir(tmp_path_factory) -> Path:
+    """Where this run's ONNX export of the bundled model is made (once, by `real_encoder`)."""
+    return tmp_path_factory.mktemp("models")
+
+
+@pytest.fixture(scope="session")
+def real_encoder(models_dir):
+    """The bundled all-MiniLM-L6-v2 on the default backend (ONNX), exported once for the run."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from bot.onnx_model import OnnxEncoder
+    from bot.settings import BUNDLED_MODEL
+
+    encoder = OnnxEncoder(BUNDLED_MODEL, models_dir)
+    encoder.load()
+    return encoder
+
+
+@pytest.fixture(scope="session")
+def torch_encoder():
+    """The same model under torch (sentence-transformers), the reference the export must match."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from bot.embedding import SentenceTransformerEncoder, resolve_model
     from bot.settings import BUNDLED_MODEL
@@ -64,10 +85,12 @@ def real_index_dir(tmp_path_factory, real_encoder) -> Path:
 
 
 @pytest.fixture(scope="session")
-def real_settings(real_index_dir):
+def real_settings(real_index_dir, models_dir):
     from bot.settings import Settings
 
-    return Settings(_env_file=None, corpus_dir=REAL_CORPUS, index_dir=real_index_dir)
+    return Settings(
+        _env_file=None, corpus_dir=REAL_CORPUS, index_dir=real_index_dir, model_cache_dir=models_dir
+    )
 
 
 @pytest.fixture(scope="session")

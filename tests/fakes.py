@@ -13,6 +13,8 @@ import numpy as np
 class FakeEncoder:
     """Hashed bag-of-words vectors: texts sharing words are near, as with a real model, but instant."""
 
+    backend = "fake"
+
     def __init__(self, dimension: int = 64, name: str = "fake-encoder", delay: float = 0.0) -> None:
         self.name = name
         self._dimension = dimension

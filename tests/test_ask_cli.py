@@ -62,7 +62,12 @@ def test_chat_answers_and_shows_more(real_pipeline):
 
 def test_ask_from_a_fresh_process(real_settings, tmp_path):
     """What a user runs: the installed command, its own model load, plain text out."""
-    env = dict(os.environ, CORPUS_DIR=str(REAL_CORPUS), INDEX_DIR=str(real_settings.index_dir))
+    env = dict(
+        os.environ,
+        CORPUS_DIR=str(REAL_CORPUS),
+        INDEX_DIR=str(real_settings.index_dir),
+        MODEL_CACHE_DIR=str(real_settings.models_dir),
+    )
     result = subprocess.run(
         [
             sys.executable,

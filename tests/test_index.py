@@ -41,7 +41,11 @@ def test_build_writes_manifest_passages_and_vectors(corpus_copy: Path, tmp_path:
     assert result.built and result.passages == 23 and result.files == 2
     manifest = json.loads((index_dir / "manifest.json").read_text())
     assert manifest["format_version"] == 1
-    assert manifest["model"] == {"name": "fake-encoder", "fingerprint": "fake:fake-encoder:64"}
+    assert manifest["model"] == {
+        "name": "fake-encoder",
+        "fingerprint": "fake:fake-encoder:64",
+        "backend": "fake",
+    }
     assert manifest["dimension"] == 64 and manifest["metric"] == "inner_product"
     assert manifest["index_type"] == "flat" and manifest["passage_count"] == 23
     assert set(manifest["corpus"]["files"]) == {p.name for p in corpus_copy.glob("*.md")}

@@ -63,7 +63,7 @@ def test_start_up_fails_fast_with_one_line(tmp_path, extra, message):
 
 
 @pytest.mark.model
-async def test_serves_then_stops_cleanly_on_sigterm(tmp_path):
+async def test_serves_then_stops_cleanly_on_sigterm(tmp_path, real_encoder, models_dir):
     api = FakeBotAPI(TOKEN)
     await api.start()
     # An operator's mounted corpus and an empty index volume: INDEX_BUILD_ON_START builds it.
@@ -76,6 +76,7 @@ async def test_serves_then_stops_cleanly_on_sigterm(tmp_path):
         INDEX_DIR=str(tmp_path / "index-volume"),
         INDEX_BUILD_ON_START="true",
         DATA_DIR=str(tmp_path / "data"),
+        MODEL_CACHE_DIR=str(models_dir),
     )
     process = await asyncio.create_subprocess_exec(
         sys.executable,

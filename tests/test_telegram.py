@@ -53,8 +53,26 @@ async def test_private_question_gets_one_reply_with_quotes_and_safety_texts(
     assert {b["text"] for b in reply.buttons} >= {"👍", "👎"}
     assert all(len(b["callback_data"].encode()) <= 64 for b in reply.buttons)
     assert reply.params.get("link_preview_options", {}).get("is_disabled") is True
-    assert any(a["action"] == "typing" for a in api.chat_actions)
+    assert api.chat_actions == []  # answered in milliseconds: no "typing…" call spent on it
     assert api.rejected == []
+
+
+async def test_a_slow_answer_shows_typing_first(api, real_pipeline, tmp_path):
+    class Slow:
+        def __init__(self, answerer):
+            self.answerer = answerer
+
+        async def answer(self, text, *, offset=0):
+            await asyncio.sleep(1.0)
+            return await self.answerer.answer(text, offset=offset)
+
+    async with running_bot(api, real_pipeline, tmp_path) as application:
+        services = application.bot_data["services"]
+        services.answerer = Slow(services.answerer)
+        api.send_text("what is leaky gut", chat_id=512)
+        [reply] = await api.wait_for_messages(1, chat_id=512)
+    assert [(a["chat_id"], a["action"]) for a in api.chat_actions] == [("512", "typing")]
+    assert "<blockquote>" in reply.text
 
 
 async def test_urgent_message_leads_with_urgent_advice(api, real_pipeline, tmp_path):

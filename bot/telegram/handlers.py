@@ -27,6 +27,8 @@ from bot.metrics import Metrics
 from bot.render.telegram_html import pack_blocks, render_telegram_html
 
 logger = logging.getLogger(__name__)
+# Seconds an answer may take before the chat shows "typing…".
+TYPING_AFTER = 0.5
 
 MORE, FEEDBACK = "m", "f"
 PASSAGE_ID_CHARS = 12  # of a passage id in callback data: 3 ids fit in Telegram's 64 bytes
@@ -128,7 +130,7 @@ def addressed_question(message: Message, username: str, bot_id: int) -> str | No
 async def answer_question(
     update: Update, context: ContextTypes.DEFAULT_TYPE, question: str
 ) -> None:
-    """Rate-limit, show typing, answer (retrying a short follow-up with the chat's context), reply."""
+    """Rate-limit, show typing if slow, answer (retrying a short follow-up with the chat's context), reply."""
     found = services(context)
     message = update.effective_message
     user_id = update.effective_user.id if update.effective_user else message.chat.id
@@ -162,8 +164,13 @@ async def _answer_in_context(found: Services, chat_id: int, question: str) -> An
 
 
 async def _typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
-    """Keep the typing indicator on while an answer is computed (Telegram shows it for 5 s)."""
+    """Keep the typing indicator on while a slow answer is computed (Telegram shows it for 5 s).
+
+    Only after TYPING_AFTER seconds: most answers take milliseconds, and every API call counts
+    against Telegram's flood limit, so an indicator for them would halve the answers per second.
+    """
     try:
+        await asyncio.sleep(TYPING_AFTER)
         while True:
             await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
             await asyncio.sleep(4.5)

@@ -1,6 +1,7 @@
 """Container smoke test (`make container-test`): build the image, run it against a loopback fake
 Bot API, and check that a question gets its answer, that the bot runs as a non-root user, that the
-health check passes, and that SIGTERM stops it within 10 seconds.
+health check passes, that it serves the ONNX export without torch, and that SIGTERM stops it
+within 10 seconds.
 
 Uses `docker` unless CONTAINER_CLI names another command with docker's build/run arguments.
 The container shares the host's network, so it reaches the fake Bot API on 127.0.0.1.
@@ -85,6 +86,12 @@ async def main() -> int:
         code, health = await cli("exec", name, "quotebot", "health", check=False)
         assert code == 0, health
         step(f"health check: {health.strip()}")
+
+        code, _ = await cli("exec", name, "python", "-c", "import torch", check=False)
+        assert code != 0, "torch is in the image: serving should need only onnxruntime"
+        _, info = await cli("exec", name, "quotebot", "model", "info")
+        assert "up to date" in info, info
+        step("it serves the ONNX export, without torch in the image")
 
         stopped = time.monotonic()
         await cli("stop", "-t", "10", name)
