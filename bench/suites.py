@@ -66,33 +66,45 @@ def _questions() -> list[str]:
 
 
 def latency() -> dict:
-    """One question end to end (safety, retrieval, composition, HTML) against encode + FAISS search."""
-    from bot.render.telegram_html import render_telegram_html
+    """One question end to end (safety, retrieval, composition, HTML) against encode + FAISS search.
 
-    pipeline = _pipeline()
-    encoder = pipeline.encoder  # a thin wrapper: the model call itself
-    index = pipeline.retriever.index
-    raw, full = [], []
+    Under both backends: the work around the model is the same, the model is not.
+    """
+    from bot.embedding import SentenceTransformerEncoder, resolve_model
+    from bot.render.telegram_html import render_telegram_html
+    from bot.runtime import make_pipeline
+
+    onnx = _pipeline()
+    settings = _STATE["settings"]
+    torch = make_pipeline(
+        settings, SentenceTransformerEncoder(resolve_model(settings.embedding_model))
+    )
+    torch.answer("warm up")
     questions = _questions() * 3
-    for question in questions:  # interleaved, so both see the same machine
-        started = time.perf_counter()
-        vector = encoder.encode([question])
-        index.search_rows(vector, 20)
-        raw.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        render_telegram_html(pipeline.answer(question))
-        full.append(time.perf_counter() - started)
-    return {
-        "backend": encoder.backend,
-        "questions": len(questions),
-        "raw_encode_search_p50_ms": _ms(statistics.median(raw)),
-        "raw_encode_search_p99_ms": _ms(_percentile(raw, 0.99)),
-        "pipeline_p50_ms": _ms(statistics.median(full)),
-        "pipeline_p99_ms": _ms(_percentile(full, 0.99)),
-        "overhead_ratio_p50 (target <= 1.2)": round(
-            statistics.median(full) / statistics.median(raw), 3
-        ),
-    }
+    figures: dict = {"questions": len(questions)}
+    for name, pipeline in (("onnx", onnx), ("torch", torch)):
+        encoder = pipeline.encoder  # a thin wrapper: the model call itself
+        index = pipeline.retriever.index
+        raw, full = [], []
+        for question in questions:  # interleaved, so both see the same machine
+            started = time.perf_counter()
+            vector = encoder.encode([question])
+            index.search_rows(vector, 20)
+            raw.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            render_telegram_html(pipeline.answer(question))
+            full.append(time.perf_counter() - started)
+        figures |= {
+            f"{name}_raw_encode_search_p50_ms": _ms(statistics.median(raw)),
+            f"{name}_raw_encode_search_p99_ms": _ms(_percentile(raw, 0.99)),
+            f"{name}_pipeline_p50_ms": _ms(statistics.median(full)),
+            f"{name}_pipeline_p99_ms": _ms(_percentile(full, 0.99)),
+            f"{name}_overhead_p50_ms": _ms(statistics.median(full) - statistics.median(raw)),
+            f"{name}_overhead_ratio_p50 (target <= 1.2)": round(
+                statistics.median(full) / statistics.median(raw), 3
+            ),
+        }
+    return figures
 
 
 def concurrency(concurrent: int = 32, rounds: int = 6) -> dict:
@@ -177,10 +189,14 @@ def index_build(copies: int = 40) -> dict:
     _synthetic_corpus(corpus, copies)
     texts = [embedding_text(p) for p in split_corpus(read_corpus(corpus), encoder.count_tokens)]
 
-    started = time.perf_counter()
-    encoder.encode(texts)
-    raw = time.perf_counter() - started
-    result = build_index(corpus, work / "index", encoder, force=True)
+    # Raw encode and build twice each, alternating, and the faster of each (a noisy machine).
+    raw = build_seconds = float("inf")
+    for _ in range(2):
+        started = time.perf_counter()
+        encoder.encode(texts)
+        raw = min(raw, time.perf_counter() - started)
+        result = build_index(corpus, work / "index", encoder, force=True)
+        build_seconds = min(build_seconds, result.seconds)
     started = time.perf_counter()
     again = build_index(corpus, work / "index", encoder)
     noop = time.perf_counter() - started
@@ -201,8 +217,8 @@ def index_build(copies: int = 40) -> dict:
         "backend": encoder.backend,
         "passages": len(texts),
         "raw_encode_passages_per_s": round(len(texts) / raw, 1),
-        "build_passages_per_s": round(result.passages_per_second, 1),
-        "build_ratio (target >= 0.9)": round(result.passages_per_second / (len(texts) / raw), 3),
+        "build_passages_per_s": round(len(texts) / build_seconds, 1),
+        "build_ratio (target >= 0.9)": round(raw / build_seconds, 3),
         "noop_rebuild_in_process_s": round(noop, 3),
         "noop_rebuild_command_s (target < 1)": round(noop_process, 3),
     }
