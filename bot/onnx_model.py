@@ -29,7 +29,12 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.embedding import SentenceTransformerEncoder, model_fingerprint, resolve_model
+from bot.embedding import (
+    SentenceTransformerEncoder,
+    is_bundled,
+    model_fingerprint,
+    resolve_model,
+)
 from bot.errors import ModelError
 from bot.settings import BUNDLED_MODEL
 
@@ -59,7 +64,7 @@ CHECK_TEXTS = (
 
 def export_dir(cache_dir: Path, model_name: str) -> Path:
     """Where the export of ``model_name`` lives: one directory per configured model."""
-    if model_name.lower() in {BUNDLED_MODEL.lower(), "all-minilm-l6-v2"}:
+    if is_bundled(model_name):
         return cache_dir / "all-MiniLM-L6-v2"
     path = Path(model_name).expanduser()
     if path.exists():
@@ -133,7 +138,7 @@ def export_model(model_name: str, cache_dir: Path) -> dict:
     with _export_lock(cache_dir):
         reference = SentenceTransformerEncoder(spec)
         model = reference.model  # loads it (and a hub model's files, on first use)
-        fingerprint = model_fingerprint(spec if spec.is_local else resolve_model(model_name))
+        fingerprint = model_fingerprint(spec)  # after loading: a hub model's files are cached now
         work = Path(tempfile.mkdtemp(prefix=".export-", dir=cache_dir))
         work.chmod(0o755)  # mkdtemp's 0700 would hide it from a service user (the container's)
         try:
@@ -394,7 +399,7 @@ class OnnxEncoder:
 
 def resolve_name(model_name: str) -> str:
     """The name an index records for the model (the bundled model's canonical name)."""
-    if model_name.lower() in {BUNDLED_MODEL.lower(), "all-minilm-l6-v2"}:
+    if is_bundled(model_name):
         return BUNDLED_MODEL
     path = Path(model_name).expanduser()
     return str(path) if path.exists() else model_name
