@@ -38,7 +38,7 @@ _STATE: dict = {}
 def _pipeline():
     """The real pipeline over the real corpus, indexed into a temporary directory (once)."""
     if "pipeline" not in _STATE:
-        from bot.index import build_index
+        from bot.retrieval.index_build import build_index
         from bot.runtime import make_encoder, make_pipeline
         from bot.settings import Settings
 
@@ -70,7 +70,8 @@ def latency() -> dict:
 
     Under both backends: the work around the model is the same, the model is not.
     """
-    from bot.embedding import SentenceTransformerEncoder, resolve_model
+    from bot.embedding.model import resolve_model
+    from bot.embedding.torch_encoder import SentenceTransformerEncoder
     from bot.render.telegram_html import render_telegram_html
     from bot.runtime import make_pipeline
 
@@ -109,7 +110,7 @@ def latency() -> dict:
 
 def concurrency(concurrent: int = 32, rounds: int = 6) -> dict:
     """N questions at once through the micro-batcher against the same questions one after another."""
-    from bot.batching import BatchingAnswerer
+    from bot.answering.batching import BatchingAnswerer
 
     pipeline = _pipeline()
     questions = (_questions() * 10)[: concurrent * rounds]
@@ -179,9 +180,9 @@ def _synthetic_corpus(directory: Path, copies: int) -> None:
 
 def index_build(copies: int = 40) -> dict:
     """Build speed against a raw model.encode of the same texts; a rebuild with nothing changed."""
-    from bot.corpus import read_corpus
-    from bot.index import build_index
-    from bot.passages import embedding_text, split_corpus
+    from bot.ingest.corpus import read_corpus
+    from bot.ingest.passages import embedding_text, split_corpus
+    from bot.retrieval.index_build import build_index
 
     encoder = _pipeline().encoder
     work = Path(tempfile.mkdtemp(prefix="quotebot-bench-build-"))
@@ -231,7 +232,8 @@ def telegram(users: int = 100, questions_each: int = 2) -> dict:
     """Through the real Application and the loopback fake Bot API: update arrival to sendMessage."""
     sys.path.insert(0, str(REPO))
     from bot.settings import Settings
-    from bot.telegram.app import ALLOWED_UPDATES, build_application
+    from bot.telegram.app import build_application
+    from bot.telegram.serve import ALLOWED_UPDATES
     from tests.fake_telegram import FakeBotAPI
 
     pipeline = _pipeline()
@@ -343,7 +345,7 @@ def scale(scale: list[int]) -> dict:
     """Synthetic 384-d corpora: search p50 and recall@10 of the automatically chosen index."""
     import faiss
 
-    from bot.index import _make_faiss_index
+    from bot.retrieval.index_build import _make_faiss_index
 
     figures = {}
     rng = np.random.default_rng(7)
@@ -388,9 +390,10 @@ def backends(rounds: int = 3) -> dict:
     Speed is measured interleaved; agreement is the cosine to torch's vectors and whether the
     answers to the labelled set (quotes, refusals, urgent advice) come out the same.
     """
-    from bot.embedding import SentenceTransformerEncoder, resolve_model
+    from bot.embedding.model import resolve_model
+    from bot.embedding.torch_encoder import SentenceTransformerEncoder
     from bot.evaluate import evaluate, load_labelled_set
-    from bot.index import load_index
+    from bot.retrieval.index_store import load_index
     from bot.runtime import make_pipeline
 
     pipeline = _pipeline()
@@ -462,7 +465,8 @@ def _int8_encoder(onnx):
 
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    from bot.onnx_model import EXPORT_FILE, MODEL_FILE, TOKENIZER_FILE, OnnxEncoder
+    from bot.embedding.onnx_encoder import OnnxEncoder
+    from bot.embedding.onnx_record import EXPORT_FILE, MODEL_FILE, TOKENIZER_FILE
 
     target = Path(tempfile.mkdtemp(prefix="quotebot-bench-int8-"))
     quantize_dynamic(

@@ -22,7 +22,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return EXIT_USAGE
-    from bot.logs import console_logging
+    from bot.ops.logs import console_logging
 
     console_logging()
     try:
@@ -156,7 +156,7 @@ def cmd_index_build(args: argparse.Namespace) -> int:
 
 
 def cmd_index_info(args: argparse.Namespace) -> int:
-    from bot.index import index_status
+    from bot.retrieval.index_store import index_status
     from bot.runtime import configured_fingerprint
 
     settings = settings_from(args)
@@ -194,7 +194,8 @@ def cmd_index_info(args: argparse.Namespace) -> int:
 
 
 def cmd_model_export(args: argparse.Namespace) -> int:
-    from bot.onnx_model import export_dir, export_model, read_export, source_fingerprint
+    from bot.embedding.onnx_export import export_model
+    from bot.embedding.onnx_record import export_dir, read_export, source_fingerprint
 
     settings = settings_from(args)
     directory = export_dir(settings.models_dir, settings.embedding_model)
@@ -212,7 +213,7 @@ def cmd_model_export(args: argparse.Namespace) -> int:
 
 
 def cmd_model_info(args: argparse.Namespace) -> int:
-    from bot.onnx_model import export_dir, read_export, source_fingerprint
+    from bot.embedding.onnx_record import export_dir, read_export, source_fingerprint
 
     settings = settings_from(args)
     source = source_fingerprint(settings.embedding_model)
@@ -234,7 +235,7 @@ def cmd_model_info(args: argparse.Namespace) -> int:
 
 
 def cmd_corpus_lint(args: argparse.Namespace) -> int:
-    from bot.lint import lint_corpus
+    from bot.ingest.corpus_lint import lint_corpus
     from bot.runtime import make_token_counter
 
     settings = settings_from(args)
@@ -309,8 +310,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def _build(settings: Settings, *, force: bool = False):
     """Build the index of the configured corpus (no work when it is up to date, unless forced)."""
-    from bot.embedding import progress_wanted
-    from bot.index import build_index
+    from bot.embedding.model import progress_wanted
+    from bot.retrieval.index_build import build_index
     from bot.runtime import make_encoder
 
     encoder = make_encoder(settings)
@@ -340,10 +341,10 @@ def cmd_start(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from bot.logs import configure_logging
+    from bot.ops.logs import configure_logging
     from bot.runtime import make_pipeline
     from bot.settings import require_telegram
-    from bot.telegram.app import run_bot
+    from bot.telegram.serve import run_bot
 
     settings = settings_from(args)
     require_telegram(settings)
@@ -367,7 +368,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_health(args: argparse.Namespace) -> int:
-    from bot.health import check_heartbeat
+    from bot.ops.health import check_heartbeat
 
     healthy, message = check_heartbeat(settings_from(args).data_dir, args.max_age)
     print(message)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from bot.pipeline import AnswerPipeline
+from bot.answering.pipeline import AnswerPipeline
 from bot.render.plain import render_plain
 
 QUIT = {"quit", "exit", "/quit", "/exit", ":q"}

@@ -8,9 +8,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.answering.pipeline import AnswerPipeline
 from bot.errors import ConfigError
-from bot.pipeline import AnswerPipeline
-from bot.retrieve import Retriever
+from bot.retrieval.retrieve import Retriever
 
 MRR_DEPTH = 10
 

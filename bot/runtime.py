@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from bot.embedding import Encoder, SentenceTransformerEncoder, model_fingerprint, resolve_model
+from bot.answering.fixed_texts import load_texts
+from bot.answering.pipeline import AnswerPipeline
+from bot.answering.triage import load_red_flags
+from bot.embedding.encoder import Encoder
+from bot.embedding.model import model_fingerprint, resolve_model
+from bot.embedding.onnx_encoder import OnnxEncoder
+from bot.embedding.onnx_record import export_dir, read_export, source_fingerprint
+from bot.embedding.torch_encoder import SentenceTransformerEncoder
 from bot.errors import ModelError
-from bot.fixed_texts import load_texts
-from bot.index import load_index
-from bot.onnx_model import OnnxEncoder, export_dir, read_export, source_fingerprint
-from bot.passages import TokenCounter, approximate_tokens
-from bot.pipeline import AnswerPipeline
-from bot.retrieve import MIN_SCORE, Retriever
-from bot.safety import load_red_flags
+from bot.ingest.passages import TokenCounter, approximate_tokens
+from bot.retrieval.index_store import load_index
+from bot.retrieval.retrieve import MIN_SCORE, Retriever
 from bot.settings import Settings
 
 

@@ -56,7 +56,7 @@ def models_dir(tmp_path_factory) -> Path:
 def real_encoder(models_dir):
     """The bundled all-MiniLM-L6-v2 on the default backend (ONNX), exported once for the run."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from bot.onnx_model import OnnxEncoder
+    from bot.embedding.onnx_encoder import OnnxEncoder
     from bot.settings import BUNDLED_MODEL
 
     encoder = OnnxEncoder(BUNDLED_MODEL, models_dir)
@@ -68,7 +68,8 @@ def real_encoder(models_dir):
 def torch_encoder():
     """The same model under torch (sentence-transformers), the reference the export must match."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from bot.embedding import SentenceTransformerEncoder, resolve_model
+    from bot.embedding.model import resolve_model
+    from bot.embedding.torch_encoder import SentenceTransformerEncoder
     from bot.settings import BUNDLED_MODEL
 
     return SentenceTransformerEncoder(resolve_model(BUNDLED_MODEL))
@@ -77,7 +78,7 @@ def torch_encoder():
 @pytest.fixture(scope="session")
 def real_index_dir(tmp_path_factory, real_encoder) -> Path:
     """The real corpus indexed with the real model, once per run."""
-    from bot.index import build_index
+    from bot.retrieval.index_build import build_index
 
     index_dir = tmp_path_factory.mktemp("real-index") / "index"
     build_index(REAL_CORPUS, index_dir, real_encoder)
@@ -103,7 +104,7 @@ def real_pipeline(real_settings, real_encoder):
 
 def assert_verbatim(quote) -> None:
     """A quote is exactly its source file's text [start:end]."""
-    from bot.corpus import read_source_text
+    from bot.ingest.corpus import read_source_text
 
     source = read_source_text(REAL_CORPUS / quote.source_path)
     assert source[quote.start : quote.end] == quote.text

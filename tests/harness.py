@@ -6,7 +6,8 @@ import contextlib
 from pathlib import Path
 
 from bot.settings import Settings
-from bot.telegram.app import ALLOWED_UPDATES, build_application, report_polling_error
+from bot.telegram.app import build_application
+from bot.telegram.serve import ALLOWED_UPDATES, report_polling_error
 from tests.fake_telegram import FakeBotAPI
 
 TOKEN = "123456789:AAEhBOweik9ai2o4kjN0_-abcdefghijklmno"

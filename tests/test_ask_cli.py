@@ -87,7 +87,7 @@ def test_ask_from_a_fresh_process(real_settings, tmp_path):
     data = json.loads(result.stdout)
     assert data["answered"]
     for quote in data["quotes"]:
-        from bot.answer import Quote
+        from bot.answering.answer import Quote
 
         assert_verbatim(Quote(**quote))
     assert REPO.exists()

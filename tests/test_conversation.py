@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.conversation import ChatMemory, RateLimiter, is_follow_up
+from bot.telegram.chat_memory import ChatMemory, is_follow_up
+from bot.telegram.rate_limit import RateLimiter
 
 
 class Clock:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.corpus import parse_document, read_corpus, read_source_text
 from bot.errors import CorpusError
-from bot.passages import split_document
+from bot.ingest.corpus import parse_document, read_corpus, read_source_text
+from bot.ingest.passages import split_document
 from tests.conftest import REAL_CORPUS
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.corpus import read_source_text
 from bot.errors import (
     CorpusError,
     IndexCorruptError,
@@ -21,7 +20,9 @@ from bot.errors import (
     IndexMissingError,
     IndexStaleError,
 )
-from bot.index import build_index, index_status, load_index, read_manifest
+from bot.ingest.corpus import read_source_text
+from bot.retrieval.index_build import build_index
+from bot.retrieval.index_store import index_status, load_index, read_manifest
 from tests.conftest import REPO
 from tests.fakes import FakeEncoder
 
@@ -165,7 +166,7 @@ def test_empty_corpus_leaves_the_previous_index_untouched(corpus_copy: Path, tmp
 
 
 def test_hnsw_above_the_threshold(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    from bot import index as index_module
+    from bot.retrieval import index_build as index_module
 
     monkeypatch.setattr(index_module, "HNSW_THRESHOLD", 10)
     corpus = tmp_path / "c"
@@ -188,7 +189,7 @@ CHILD_BUILD = """
 import sys, resource
 sys.path.insert(0, {repo!r})
 from pathlib import Path
-from bot.index import build_index
+from bot.retrieval.index_build import build_index
 from bot.errors import QuotebotError
 from tests.fakes import FakeEncoder
 limit = int(sys.argv[3])

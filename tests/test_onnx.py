@@ -12,11 +12,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot import onnx_model
+from bot.embedding import onnx_export as onnx_model
+from bot.embedding.onnx_encoder import OnnxEncoder
+from bot.embedding.onnx_export import CHECK_TEXTS
+from bot.embedding.onnx_record import export_dir, read_export
 from bot.errors import ModelError
 from bot.evaluate import load_labelled_set
-from bot.index import load_index
-from bot.onnx_model import CHECK_TEXTS, OnnxEncoder, export_dir, read_export
+from bot.retrieval.index_store import load_index
 from bot.runtime import make_pipeline
 from bot.settings import BUNDLED_MODEL
 from tests.conftest import REAL_CORPUS, REPO

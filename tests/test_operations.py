@@ -10,10 +10,10 @@ import urllib.request
 from pathlib import Path
 
 from bot import cli
-from bot.answer import Answer
-from bot.health import check_heartbeat, write_heartbeat
-from bot.logs import configure_logging
-from bot.metrics import Metrics
+from bot.answering.answer import Answer
+from bot.ops.health import check_heartbeat, write_heartbeat
+from bot.ops.logs import configure_logging
+from bot.ops.metrics import Metrics
 from tests.harness import TOKEN
 
 

@@ -7,8 +7,13 @@ import string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.corpus import parse_document
-from bot.passages import MAX_PASSAGE_TOKENS, approximate_tokens, sentence_spans, split_document
+from bot.ingest.corpus import parse_document
+from bot.ingest.passages import (
+    MAX_PASSAGE_TOKENS,
+    approximate_tokens,
+    sentence_spans,
+    split_document,
+)
 
 WORDS = st.text(alphabet=string.ascii_letters + "éüß’“”—-", min_size=1, max_size=10)
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.corpus import read_source_text
-from bot.index import build_index, load_index
+from bot.ingest.corpus import read_source_text
+from bot.retrieval.index_build import build_index
+from bot.retrieval.index_store import load_index
 
 pytestmark = pytest.mark.model
 

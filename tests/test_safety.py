@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.answering.triage import load_red_flags
 from bot.errors import ConfigError
-from bot.safety import load_red_flags
 
 
 @pytest.fixture(scope="module")

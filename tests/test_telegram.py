@@ -236,7 +236,7 @@ async def test_follow_up_uses_the_previous_question(api, real_pipeline, tmp_path
 
 
 async def test_logs_hold_no_message_text_user_id_or_token(api, real_pipeline, tmp_path, caplog):
-    from bot.logs import RedactSecrets
+    from bot.ops.logs import RedactSecrets
 
     caplog.set_level(logging.DEBUG)
     caplog.handler.addFilter(RedactSecrets([TOKEN]))

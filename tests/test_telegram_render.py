@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.answer import Answer, Quote
-from bot.fixed_texts import load_texts
+from bot.answering.answer import Answer, Quote
+from bot.answering.fixed_texts import load_texts
 from bot.render.telegram_html import render_telegram_html, utf16_length
 from tests.fake_telegram import parse_telegram_html
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import compose_answer
+from bot.answering.compose import compose_answer
+from bot.answering.fixed_texts import DEFAULT_TEXTS_FILE, load_texts
+from bot.answering.triage import Triage
 from bot.errors import ConfigError
-from bot.fixed_texts import DEFAULT_TEXTS_FILE, load_texts
-from bot.safety import Triage
 
 
 def test_an_edited_texts_file_changes_what_users_read(tmp_path: Path):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.answer import Answer
+from bot.answering.answer import Answer
 
 
 def answer_to_json(answer: Answer) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from bot.answer import Answer, Quote
+from bot.answering.answer import Answer, Quote
 
 WIDTH = 88
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 
-from bot.answer import Answer, Quote
+from bot.answering.answer import Answer, Quote
 from bot.render.plain import citation
 
 MAX_MESSAGE = 4096

@@ -18,13 +18,14 @@ from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.answer import Answer
-from bot.batching import BatchingAnswerer
-from bot.conversation import ChatMemory, RateLimiter, is_follow_up
-from bot.feedback import FeedbackStore
-from bot.fixed_texts import FixedTexts
-from bot.metrics import Metrics
+from bot.answering.answer import Answer
+from bot.answering.batching import BatchingAnswerer
+from bot.answering.fixed_texts import FixedTexts
+from bot.ops.metrics import Metrics
 from bot.render.telegram_html import pack_blocks, render_telegram_html
+from bot.telegram.chat_memory import ChatMemory, is_follow_up
+from bot.telegram.feedback import FeedbackStore
+from bot.telegram.rate_limit import RateLimiter
 
 logger = logging.getLogger(__name__)
 # Seconds an answer may take before the chat shows "typing…".

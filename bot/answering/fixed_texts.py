@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.errors import ConfigError
 
-DEFAULT_TEXTS_FILE = Path(__file__).parent / "data" / "texts.toml"
+DEFAULT_TEXTS_FILE = Path(__file__).parent.parent / "data" / "texts.toml"
 URGENT_KINDS = ("emergency", "crisis", "poisoning")
 REPLIES = (
     "greeting",

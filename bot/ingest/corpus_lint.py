@@ -13,9 +13,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.corpus import Document, list_corpus_files, parse_document, relative_source_path
 from bot.errors import CorpusError
-from bot.passages import MAX_PASSAGE_TOKENS, TokenCounter, approximate_tokens, sentence_spans
+from bot.ingest.corpus import Document, list_corpus_files, parse_document, relative_source_path
+from bot.ingest.passages import MAX_PASSAGE_TOKENS, TokenCounter, approximate_tokens, sentence_spans
 
 # Lines that belong to a web page's chrome, not to an article.
 _NAVIGATION_RE = re.compile(

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 
-from bot.corpus import Document
+from bot.ingest.corpus import Document
 
 TokenCounter = Callable[[str], int]
 

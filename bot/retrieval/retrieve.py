@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.index import PassageIndex
-from bot.lexical import LexicalIndex
-from bot.passages import Passage
+from bot.ingest.passages import Passage
+from bot.retrieval.index_store import PassageIndex
+from bot.retrieval.lexical import LexicalIndex
 
 # Tuned on tests/eval/labelled.toml with `quotebot eval --sweep` (docs/evaluation.md).
 MIN_SCORE = 0.27  # below this cosine nothing is quoted: middle of the plateau 0.24-0.30

@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.answer import Answer, compose_answer
-from bot.embedding import Encoder
-from bot.fixed_texts import FixedTexts
-from bot.inputs import MAX_QUESTION_CHARS, clean_message, input_problem
-from bot.retrieve import Hit, Retriever
-from bot.safety import RedFlagDetector
+from bot.answering.answer import Answer
+from bot.answering.compose import compose_answer
+from bot.answering.fixed_texts import FixedTexts
+from bot.answering.inputs import MAX_QUESTION_CHARS, clean_message, input_problem
+from bot.answering.triage import RedFlagDetector
+from bot.embedding.encoder import Encoder
+from bot.retrieval.retrieve import Hit, Retriever
 
 DEFAULT_MAX_QUOTES = 3
 

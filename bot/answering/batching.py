@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.answer import Answer
-from bot.pipeline import AnswerPipeline, Request
+from bot.answering.answer import Answer
+from bot.answering.pipeline import AnswerPipeline, Request
 
 DEFAULT_WINDOW = 0.002
 DEFAULT_MAX_BATCH = 32

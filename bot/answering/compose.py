@@ -1,52 +1,13 @@
-"""The typed answer every channel renders, and how it is put together from fixed texts and quotes."""
+"""Put an Answer together: fixed texts around the retrieved passages, merged into verbatim quotes."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from bot.fixed_texts import FixedTexts
-from bot.retrieve import Hit
-from bot.safety import Triage
-
-
-@dataclass(frozen=True)
-class Quote:
-    """A verbatim span of a corpus file: ``text`` is the file's text ``[start:end]``."""
-
-    text: str
-    doc_id: str
-    title: str
-    section: str | None
-    source_path: str
-    start: int
-    end: int
-    score: float
-    passage_ids: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Answer:
-    """What the bot says to one message, before it is rendered for a channel."""
-
-    question: str
-    quotes: tuple[Quote, ...]
-    escalation: str
-    disclaimer: str
-    urgent_advice: tuple[str, ...] = ()  # leads the reply, before anything else
-    notice: str | None = None  # a fixed reply: no answer, bad input, no more passages
-    intro: str | None = None  # the line before the quotes
-    flags: tuple[str, ...] = ()
-    has_more: bool = False  # further passages exist for "More passages"
-    status: str = "answered"  # "answered", "no_answer", "no_more" or an input problem's name
-
-    @property
-    def answered(self) -> bool:
-        return bool(self.quotes)
-
-    @property
-    def urgent(self) -> bool:
-        return bool(self.urgent_advice)
+from bot.answering.answer import Answer, Quote
+from bot.answering.fixed_texts import FixedTexts
+from bot.answering.triage import Triage
+from bot.retrieval.retrieve import Hit
 
 
 def compose_answer(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
-from bot.answer import Answer
+from bot.answering.answer import Answer
 
 
 class Metrics:

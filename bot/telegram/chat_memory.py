@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from collections.abc import Callable
 
 # A follow-up is a short message: "and zinc?", "how long does that take?".
@@ -67,40 +67,3 @@ class ChatMemory:
 
 def is_follow_up(question: str) -> bool:
     return 0 < len(question.split()) <= FOLLOW_UP_MAX_WORDS
-
-
-class RateLimiter:
-    """At most ``limit`` questions per user in any ``window`` seconds (0 turns it off)."""
-
-    def __init__(
-        self, limit: int, window: float = 60.0, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self.limit = limit
-        self.window = window
-        self.clock = clock
-        self._events: dict[int, deque[float]] = {}
-        self._warned: ExpiringMap = ExpiringMap(window, clock=clock)
-
-    def check(self, user_id: int) -> float:
-        """0 when the user may ask now (and counts it), else the seconds until they may."""
-        if self.limit <= 0:
-            return 0.0
-        now = self.clock()
-        events = self._events.setdefault(user_id, deque())
-        while events and events[0] <= now - self.window:
-            events.popleft()
-        if len(events) >= self.limit:
-            return events[0] + self.window - now
-        events.append(now)
-        if len(self._events) > 100_000:  # forget idle users
-            self._events = {
-                k: v for k, v in self._events.items() if v and v[-1] > now - self.window
-            }
-        return 0.0
-
-    def first_warning(self, user_id: int) -> bool:
-        """True the first time in a window that a user is told to slow down (so it is not repeated)."""
-        if self._warned.get(user_id):
-            return False
-        self._warned.set(user_id, True)
-        return True

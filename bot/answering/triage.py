@@ -20,10 +20,10 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.embedding import Encoder
+from bot.embedding.encoder import Encoder
 from bot.errors import ConfigError
 
-DEFAULT_RED_FLAGS_FILE = Path(__file__).parent / "data" / "red_flags.toml"
+DEFAULT_RED_FLAGS_FILE = Path(__file__).parent.parent / "data" / "red_flags.toml"
 # Most pressing first: this is the order urgent texts are shown in.
 KIND_ORDER = ("crisis", "poisoning", "emergency")
 # The semantic layer flags a message when its cosine to the nearest urgent example exceeds its

@@ -1,0 +1,47 @@
+"""The typed answer every channel renders: verbatim quotes and fixed texts, nothing generated.
+
+A leaf: it imports nothing of retrieval, so renderers and channels do not pull in FAISS.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A verbatim span of a corpus file: ``text`` is the file's text ``[start:end]``."""
+
+    text: str
+    doc_id: str
+    title: str
+    section: str | None
+    source_path: str
+    start: int
+    end: int
+    score: float
+    passage_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the bot says to one message, before it is rendered for a channel."""
+
+    question: str
+    quotes: tuple[Quote, ...]
+    escalation: str
+    disclaimer: str
+    urgent_advice: tuple[str, ...] = ()  # leads the reply, before anything else
+    notice: str | None = None  # a fixed reply: no answer, bad input, no more passages
+    intro: str | None = None  # the line before the quotes
+    flags: tuple[str, ...] = ()
+    has_more: bool = False  # further passages exist for "More passages"
+    status: str = "answered"  # "answered", "no_answer", "no_more" or an input problem's name
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.quotes)
+
+    @property
+    def urgent(self) -> bool:
+        return bool(self.urgent_advice)

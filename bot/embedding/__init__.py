@@ -1,0 +1,1 @@
+"""Sentence embeddings: which model, the encoder protocol, the ONNX serving encoder and its export."""

@@ -1,0 +1,1 @@
+"""What operators watch: health heartbeat, logs without health data, Prometheus metrics."""

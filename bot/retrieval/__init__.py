@@ -1,0 +1,1 @@
+"""The passage index (built offline, loaded to serve) and hybrid dense + lexical retrieval."""

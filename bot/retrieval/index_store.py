@@ -1,0 +1,253 @@
+"""The passage index on disk and loaded: its layout, the checks it must pass, and its status.
+
+Layout of ``INDEX_DIR``::
+
+    manifest.json          what was built, from what, and where its files are (replaced atomically)
+    gen-<build id>/        one build: index.faiss (vectors) and passages.jsonl (text and offsets)
+
+:mod:`bot.retrieval.index_build` writes it; everything here reads it and refuses, with the command
+that fixes it, an index that is missing, damaged, built for another model, or older than the corpus.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.errors import (
+    REBUILD_HINT,
+    CorpusError,
+    IndexCorruptError,
+    IndexMismatchError,
+    IndexMissingError,
+    IndexStaleError,
+    IndexUnusableError,
+)
+from bot.ingest.corpus import list_corpus_files, relative_source_path
+from bot.ingest.passages import MAX_PASSAGE_TOKENS, Passage
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+FAISS_FILE = "index.faiss"
+PASSAGES_FILE = "passages.jsonl"
+# How passages are cut and embedded; a change here makes old indexes stale.
+CHUNKING = {"max_passage_tokens": MAX_PASSAGE_TOKENS, "context": "headings", "version": 2}
+# HNSW graphs (indexes above index_build.HNSW_THRESHOLD passages) are built and searched with these.
+HNSW_M = 32
+HNSW_EF_CONSTRUCTION = 80
+HNSW_EF_SEARCH = 384
+
+
+@dataclass
+class PassageIndex:
+    """A loaded index: the FAISS structure and the passages its rows stand for."""
+
+    manifest: dict
+    passages: list[Passage]
+    faiss_index: object
+    directory: Path
+
+    @property
+    def dimension(self) -> int:
+        return int(self.manifest["dimension"])
+
+    def __len__(self) -> int:
+        return len(self.passages)
+
+    def search_rows(self, vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """FAISS's answer for a batch of query vectors: (cosine scores, passage rows), -1 for none."""
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1, self.dimension)
+        k = max(1, min(k, len(self.passages)))
+        return self.faiss_index.search(vectors, k)
+
+    def vectors(self, rows: Sequence[int]) -> np.ndarray:
+        """The stored vectors of the given passage rows."""
+        if not rows:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.stack([self.faiss_index.reconstruct(int(row)) for row in rows])
+
+    def search(self, vectors: np.ndarray, k: int) -> list[list[tuple[Passage, float]]]:
+        """For each query vector (one per row), the ``k`` nearest passages with cosine scores."""
+        if len(self.passages) == 0 or len(vectors) == 0:
+            return [[] for _ in range(len(vectors))]
+        scores, rows = self.search_rows(vectors, k)
+        return [
+            [
+                (self.passages[row], float(score))
+                for row, score in zip(row_ids, row_scores)
+                if row >= 0
+            ]
+            for row_ids, row_scores in zip(rows, scores)
+        ]
+
+
+@dataclass(frozen=True)
+class IndexStatus:
+    """Whether the index can serve, and if not, why."""
+
+    state: str  # "ok", "missing", "stale", "mismatch" or "corrupt"
+    message: str
+    manifest: dict | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.state == "ok"
+
+
+def file_facts(path: Path) -> dict:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return {"sha256": digest.hexdigest(), "bytes": path.stat().st_size}
+
+
+
+def read_manifest(index_dir: Path) -> dict:
+    """The manifest of the current build, or an error saying how to make one."""
+    path = index_dir / MANIFEST
+    if not path.is_file():
+        raise IndexMissingError(f"No index in {index_dir}; {REBUILD_HINT}.")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        raise IndexCorruptError(f"{path} is unreadable; {REBUILD_HINT}.") from None
+    if not isinstance(manifest, dict) or manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexMismatchError(
+            f"The index in {index_dir} has format {manifest.get('format_version')!r}, "
+            f"this quotebot reads format {FORMAT_VERSION}; {REBUILD_HINT}."
+            if isinstance(manifest, dict)
+            else f"{path} is not a quotebot manifest; {REBUILD_HINT}."
+        )
+    return manifest
+
+
+def _read_manifest_quietly(index_dir: Path) -> dict | None:
+    try:
+        return read_manifest(index_dir)
+    except IndexUnusableError:
+        return None
+
+
+def _files_intact(manifest: dict, index_dir: Path) -> str | None:
+    """None when every index file is present with the recorded size and sha256, else what is wrong."""
+    files = manifest.get("files") or {}
+    for name in (FAISS_FILE, PASSAGES_FILE):
+        facts = files.get(name)
+        if not facts:
+            return f"the manifest does not list {name}"
+        path = index_dir / facts["path"]
+        if not path.is_file():
+            return f"{facts['path']} is missing"
+        if path.stat().st_size != facts["bytes"]:
+            return f"{facts['path']} has {path.stat().st_size} bytes, the manifest says {facts['bytes']}"
+        if file_facts(path)["sha256"] != facts["sha256"]:
+            return f"{facts['path']} has changed since the build"
+    return None
+
+
+def load_index(
+    index_dir: Path,
+    *,
+    corpus_dir: Path | None,
+    fingerprint: str | None,
+    model_name: str | None = None,
+) -> PassageIndex:
+    """Load and check the index; raise a clear :class:`IndexUnusableError` naming the fix.
+
+    ``fingerprint`` is the configured model's: an index built with another model is refused.
+    With ``corpus_dir``, a corpus changed since the build raises :class:`IndexStaleError`.
+    """
+    import faiss
+
+    manifest = read_manifest(index_dir)
+    built_with = manifest.get("model") or {}
+    if fingerprint is not None and built_with.get("fingerprint") != fingerprint:
+        configured = f" {model_name!r}" if model_name else ""
+        raise IndexMismatchError(
+            f"The index in {index_dir} was built with model {built_with.get('name')!r}, not the "
+            f"configured EMBEDDING_MODEL{configured}; {REBUILD_HINT}."
+        )
+    if problem := _files_intact(manifest, index_dir):
+        raise IndexCorruptError(f"The index in {index_dir} is damaged ({problem}); {REBUILD_HINT}.")
+    files = manifest["files"]
+    try:
+        faiss_index = faiss.read_index(str(index_dir / files[FAISS_FILE]["path"]))
+    except RuntimeError:
+        raise IndexCorruptError(
+            f"The FAISS file of the index in {index_dir} cannot be read; {REBUILD_HINT}."
+        ) from None
+    passages = _read_passages(index_dir / files[PASSAGES_FILE]["path"])
+    count = manifest.get("passage_count")
+    if not (faiss_index.ntotal == len(passages) == count) or faiss_index.d != manifest.get(
+        "dimension"
+    ):
+        raise IndexCorruptError(
+            f"The index in {index_dir} disagrees with its manifest ({faiss_index.ntotal} vectors of "
+            f"dimension {faiss_index.d}, {len(passages)} passages, manifest: {count} of dimension "
+            f"{manifest.get('dimension')}); {REBUILD_HINT}."
+        )
+    if manifest.get("index_type") == "hnsw" and manifest.get("hnsw"):
+        faiss_index.hnsw.efSearch = int(manifest["hnsw"]["ef_search"])
+    if corpus_dir is not None and (changes := corpus_changes(manifest, corpus_dir)):
+        raise IndexStaleError(
+            f"The corpus has changed since the index was built ({changes}); {REBUILD_HINT}."
+        )
+    return PassageIndex(manifest, passages, faiss_index, index_dir)
+
+
+def _read_passages(path: Path) -> list[Passage]:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return [Passage.from_json(json.loads(line)) for line in handle if line.strip()]
+    except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError):
+        raise IndexCorruptError(f"{path} cannot be read; {REBUILD_HINT}.") from None
+
+
+def corpus_changes(manifest: dict, corpus_dir: Path) -> str:
+    """A short description of corpus files added, removed or edited since the build ('' if none)."""
+    built = manifest.get("corpus", {}).get("files", {})
+    try:
+        paths = list_corpus_files(corpus_dir)
+    except CorpusError as exc:
+        return str(exc).rstrip(".")
+    now = {}
+    for path in paths:
+        try:
+            now[relative_source_path(path, corpus_dir)] = file_facts(path)["sha256"]
+        except OSError:
+            continue
+    parts = []
+    for label, names in (
+        ("added", sorted(set(now) - set(built))),
+        ("removed", sorted(set(built) - set(now))),
+        ("edited", sorted(n for n in set(now) & set(built) if now[n] != built[n])),
+    ):
+        if names:
+            shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+            parts.append(f"{label}: {shown}")
+    return "; ".join(parts)
+
+
+def index_status(
+    index_dir: Path, corpus_dir: Path, fingerprint: str | None, model_name: str | None = None
+) -> IndexStatus:
+    """Check the index the way the bot does at start-up, without raising."""
+    try:
+        index = load_index(
+            index_dir, corpus_dir=corpus_dir, fingerprint=fingerprint, model_name=model_name
+        )
+    except IndexMissingError as exc:
+        return IndexStatus("missing", str(exc))
+    except IndexStaleError as exc:
+        return IndexStatus("stale", str(exc), _read_manifest_quietly(index_dir))
+    except IndexMismatchError as exc:
+        return IndexStatus("mismatch", str(exc), _read_manifest_quietly(index_dir))
+    except IndexCorruptError as exc:
+        return IndexStatus("corrupt", str(exc), _read_manifest_quietly(index_dir))
+    return IndexStatus("ok", f"The index in {index_dir} is up to date.", index.manifest)

@@ -1,0 +1,56 @@
+"""Flood control for Bot API calls: Telegram's 429s waited out, transient network errors retried."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram.error import BadRequest, Conflict, NetworkError, RetryAfter, TimedOut
+from telegram.ext import AIORateLimiter
+
+from bot.ops.metrics import Metrics
+
+logger = logging.getLogger(__name__)
+# Bot API calls that failed in transit (5xx, dropped connection, timeout) are sent again this many
+# times; Telegram's own 429 answers are retried by AIORateLimiter after `retry_after`.
+NETWORK_RETRIES = 3
+
+
+class RetryingRateLimiter(AIORateLimiter):
+    """AIORateLimiter (flood limits, retries after 429) that also retries transient network errors."""
+
+    def __init__(self, metrics: Metrics, *, max_retries: int = 5, backoff: float = 0.5) -> None:
+        super().__init__(max_retries=max_retries)
+        self.metrics = metrics
+        self.backoff = backoff
+
+    async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):
+        async def counted(*call_args, **call_kwargs):
+            try:
+                return await callback(*call_args, **call_kwargs)
+            except RetryAfter:  # AIORateLimiter waits `retry_after`, then calls again
+                self.metrics.telegram_retries.labels(reason="retry_after").inc()
+                raise
+
+        attempt = 0
+        while True:
+            try:
+                return await super().process_request(
+                    counted, args, kwargs, endpoint, data, rate_limit_args
+                )
+            except (RetryAfter, BadRequest, Conflict):
+                raise
+            except (TimedOut, NetworkError) as exc:
+                # getUpdates has its own retry loop in the Updater.
+                if endpoint == "getUpdates" or attempt >= NETWORK_RETRIES:
+                    raise
+                attempt += 1
+                self.metrics.telegram_retries.labels(reason=type(exc).__name__).inc()
+                logger.warning(
+                    "Bot API %s failed (%s); retry %d of %d.",
+                    endpoint,
+                    type(exc).__name__,
+                    attempt,
+                    NETWORK_RETRIES,
+                )
+                await asyncio.sleep(self.backoff * attempt)

@@ -1,0 +1,98 @@
+"""Run the Telegram bot: long polling or a webhook server, a heartbeat, and a clean stop on a signal."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from urllib.parse import urlparse
+
+from telegram import Update
+from telegram.error import Conflict
+from telegram.ext import Application
+
+from bot.answering.pipeline import AnswerPipeline
+from bot.ops.health import HEARTBEAT_INTERVAL, clear_heartbeat, write_heartbeat
+from bot.ops.metrics import Metrics
+from bot.settings import Settings
+from bot.telegram.app import build_application
+
+logger = logging.getLogger(__name__)
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
+
+
+def run_bot(
+    settings: Settings, pipeline: AnswerPipeline, *, metrics: Metrics | None = None
+) -> None:
+    """Run until SIGTERM or SIGINT: long polling by default, a webhook server with BOT_MODE=webhook."""
+    metrics = metrics or Metrics()
+    if settings.metrics_port:
+        from prometheus_client import start_http_server
+
+        start_http_server(settings.metrics_port, registry=metrics.registry)
+        logger.info("Prometheus metrics on port %d.", settings.metrics_port)
+    application = build_application(settings, pipeline, metrics=metrics)
+    asyncio.run(serve(application, settings))
+
+
+async def serve(application: Application, settings: Settings) -> None:
+    """Start receiving updates, wait for a stop signal, then stop: fetched updates are answered first.
+
+    On stop, the Updater stops fetching, and Application.stop() waits for the updates already
+    fetched to be handled; an update Telegram sent but we never confirmed is sent again next start.
+    """
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    async with application:
+        await application.start()
+        if settings.bot_mode == "webhook":
+            path = urlparse(settings.webhook_url).path.lstrip("/") or "telegram"
+            logger.info(
+                "Webhook server listening on %s:%d.", settings.webhook_listen, settings.webhook_port
+            )
+            await application.updater.start_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path=path,
+                webhook_url=settings.webhook_url,
+                secret_token=settings.webhook_secret.get_secret_value(),
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        else:
+            logger.info("Long polling started.")
+            await application.updater.start_polling(
+                allowed_updates=ALLOWED_UPDATES, error_callback=report_polling_error
+            )
+        heartbeat = asyncio.create_task(_beat(application, settings))
+        await stop.wait()
+        logger.info("Stopping: finishing the updates already received.")
+        heartbeat.cancel()
+        clear_heartbeat(settings.data_dir)
+        await application.updater.stop()
+        await application.stop()
+    logger.info("Stopped.")
+
+
+async def _beat(application: Application, settings: Settings) -> None:
+    """Refresh the heartbeat while updates are being received (checked by `quotebot health`)."""
+    while True:
+        if application.updater.running:
+            try:
+                write_heartbeat(settings.data_dir, settings.bot_mode)
+            except OSError as exc:
+                logger.warning(
+                    "Cannot write the heartbeat in %s: %s.", settings.data_dir, exc.strerror
+                )
+        await asyncio.sleep(HEARTBEAT_INTERVAL)
+
+
+def report_polling_error(error: Exception) -> None:
+    if isinstance(error, Conflict):
+        logger.error(
+            "Telegram reports a conflict: another instance is polling with this token. Run one polling "
+            "instance per token, or switch to BOT_MODE=webhook (docs/operations.md)."
+        )
+    else:
+        logger.warning("Fetching updates failed (%s); retrying.", type(error).__name__)
