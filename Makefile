@@ -23,8 +23,10 @@ index: $(VENV)/.installed
 lint-corpus: $(VENV)/.installed
 	$(BIN)/quotebot corpus lint
 
+# ruff, and the import contracts of pyproject.toml (the layers a question flows down).
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check bot tests bench
+	$(BIN)/lint-imports --no-cache
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench
