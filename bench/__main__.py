@@ -28,6 +28,7 @@ SUITES = {
     "concurrency": suites.concurrency,
     "build": suites.index_build,
     "telegram": suites.telegram,
+    "memory": suites.memory,
     "cold_start": suites.cold_start,
     "scale": suites.scale,
 }

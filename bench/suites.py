@@ -18,7 +18,6 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 TOKEN = "123456789:AAEhBOweik9ai2o4kjN0_-abcdefghijklmno"  # the fake Bot API accepts any well-formed token
 CORPUS = REPO / "corpus"
-LABELLED = REPO / "tests" / "eval" / "labelled.toml"
 # The ONNX export the benchmarks use (made on the first run, as `make run` makes it).
 MODELS = REPO / "data" / "models"
 
@@ -38,26 +37,25 @@ _STATE: dict = {}
 def _pipeline():
     """The real pipeline over the real corpus, indexed into a temporary directory (once)."""
     if "pipeline" not in _STATE:
-        from bot.retrieval.index_build import build_index
-        from bot.runtime import make_encoder, make_pipeline
         from bot.settings import Settings
+        from bot.system import System
 
         index_dir = Path(tempfile.mkdtemp(prefix="quotebot-bench-")) / "index"
         settings = Settings(
             _env_file=None, corpus_dir=CORPUS, index_dir=index_dir, model_cache_dir=MODELS
         )
-        encoder = make_encoder(settings)
-        build_index(CORPUS, index_dir, encoder)
-        _STATE["pipeline"] = make_pipeline(settings, encoder)
+        system = System(settings)
+        system.build_index()
+        _STATE["pipeline"] = system.pipeline
         _STATE["settings"] = settings
-        _STATE["pipeline"].answer("warm up")
+        system.warm_up()
     return _STATE["pipeline"]
 
 
 def _questions() -> list[str]:
-    from bot.evaluate import load_labelled_set
+    from bot.evaluate import LABELLED_SET, load_labelled_set
 
-    labelled = load_labelled_set(LABELLED)
+    labelled = load_labelled_set(LABELLED_SET)
     return (
         [q for q, _ in labelled.answerable]
         + labelled.out_of_scope
@@ -73,13 +71,13 @@ def latency() -> dict:
     from bot.embedding.model import resolve_model
     from bot.embedding.torch_encoder import SentenceTransformerEncoder
     from bot.render.telegram_html import render_telegram_html
-    from bot.runtime import make_pipeline
+    from bot.system import System
 
     onnx = _pipeline()
     settings = _STATE["settings"]
-    torch = make_pipeline(
-        settings, SentenceTransformerEncoder(resolve_model(settings.embedding_model))
-    )
+    torch = System(
+        settings, encoder=SentenceTransformerEncoder(resolve_model(settings.embedding_model))
+    ).pipeline
     torch.answer("warm up")
     questions = _questions() * 3
     figures: dict = {"questions": len(questions)}
@@ -228,59 +226,82 @@ def index_build(copies: int = 40) -> dict:
     }
 
 
-def telegram(users: int = 100, questions_each: int = 2) -> dict:
-    """Through the real Application and the loopback fake Bot API: update arrival to sendMessage."""
+def telegram(users: int = 200, questions_each: int = 5) -> dict:
+    """1,000 questions from 200 users through the real Application and the loopback fake Bot API,
+    started as `quotebot run` starts it: update arrival to sendMessage, and exactly one answer each.
+    """
     sys.path.insert(0, str(REPO))
-    from bot.settings import Settings
-    from bot.telegram.app import build_application
-    from bot.telegram.serve import ALLOWED_UPDATES
+    from bot.system import System
     from tests.fake_telegram import FakeBotAPI
+    from tests.harness import bot_settings, running_bot
 
     pipeline = _pipeline()
     questions = _questions()
+    rng = random.Random(11)
 
     async def run() -> dict:
         api = FakeBotAPI(TOKEN)
         await api.start()
         data = Path(tempfile.mkdtemp(prefix="quotebot-bench-data-"))
-        settings = Settings(
-            _env_file=None,
-            telegram_bot_token=TOKEN,
-            telegram_api_base_url=api.url,
-            data_dir=data,
-            rate_limit_per_minute=0,
-        )
-        application = build_application(settings, pipeline)
+        settings = bot_settings(api, _STATE["settings"].index_dir, data, rate_limit_per_minute=10)
+        system = System(settings, pipeline=pipeline)
         sent_at: dict[int, float] = {}
-        async with application:
-            await application.start()
-            await application.updater.start_polling(
-                poll_interval=0.0, timeout=1, allowed_updates=ALLOWED_UPDATES
-            )
+        async with running_bot(system):
             started = time.perf_counter()
             for round_ in range(questions_each):
                 for user in range(users):
-                    chat = 10_000 + user * 10 + round_
-                    api.send_text(random.choice(questions), chat_id=chat)
+                    chat = 100_000 + user * 10 + round_
+                    api.send_text(rng.choice(questions), chat_id=chat, user_id=100_000 + user)
                     sent_at[chat] = time.perf_counter()
+                await asyncio.sleep(1.0)  # waves a second apart: within the per-user limit
             await api.wait_for_messages(users * questions_each, timeout=300)
             elapsed = time.perf_counter() - started
-            await application.updater.stop()
-            await application.stop()
-        received = {}
+            await asyncio.sleep(1.0)
+        system.close()
+        received: dict[int, float] = {}
         for message, at in zip(api.sent, api.sent_times):
             received.setdefault(message.chat_id, at)
-        latencies = [received[c] - sent_at[c] for c in sent_at if c in received]
+        counts = {chat: 0 for chat in sent_at}
+        for message in api.sent:
+            counts[message.chat_id] = counts.get(message.chat_id, 0) + 1
+        latencies = sorted(received[c] - sent_at[c] for c in sent_at if c in received)
         await api.stop()
         return {
             "users": users,
             "questions": users * questions_each,
-            "answers_per_s": round(len(latencies) / elapsed, 1),
+            "answered_exactly_once (target: all)": sum(n == 1 for n in counts.values()),
+            "rejected_by_telegram (target 0)": len(api.rejected),
+            "answers_per_s (waves 1 s apart)": round(len(latencies) / elapsed, 1),
             "p50_ms": _ms(statistics.median(latencies)),
             "p99_ms": _ms(_percentile(latencies, 0.99)),
         }
 
     return asyncio.run(run())
+
+
+def memory(questions: int = 5000) -> dict:
+    """Peak RSS growth of the real pipeline over 4,000 questions after a 1,000-question warm-up."""
+    import resource
+
+    pipeline = _pipeline()
+    rng = random.Random(5)
+    base = _questions()
+    words = ["gut", "joint", "pain", "zinc", "leaky", "fever", "swollen", "chest", "what", "how", "is", "can", "my", "the", "and"]
+
+    def batch() -> list[str]:
+        return [rng.choice(base) + " " + " ".join(rng.choices(words, k=3)) for _ in range(50)]
+
+    warm = questions // 5
+    for _ in range(warm // 50):
+        pipeline.answer_batch(batch())
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    for _ in range((questions - warm) // 50):
+        pipeline.answer_batch(batch())
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "questions": questions,
+        "peak_rss_growth_mb (target < 50)": round((after - before) / 1024, 1),
+    }
 
 
 def cold_start() -> dict:
@@ -392,9 +413,12 @@ def backends(rounds: int = 3) -> dict:
     """
     from bot.embedding.model import resolve_model
     from bot.embedding.torch_encoder import SentenceTransformerEncoder
-    from bot.evaluate import evaluate, load_labelled_set
+    from bot.evaluate import LABELLED_SET, evaluate, load_labelled_set
     from bot.retrieval.index_store import load_index
-    from bot.runtime import make_pipeline
+    from bot.system import System
+
+    def make_pipeline(settings, encoder):
+        return System(settings, encoder=encoder).pipeline
 
     pipeline = _pipeline()
     settings = _STATE["settings"]
@@ -424,7 +448,7 @@ def backends(rounds: int = 3) -> dict:
             encoder.encode(passages)
             build[name].append(len(passages) / (time.perf_counter() - started))
 
-    labelled = load_labelled_set(LABELLED)
+    labelled = load_labelled_set(LABELLED_SET)
     everything = [q for q, _ in labelled.answerable] + labelled.out_of_scope
     everything += [q for q, _ in labelled.urgent] + labelled.non_urgent
     reference_vectors = torch.encode(passages[: len(index.passages)] + everything)
@@ -473,6 +497,6 @@ def _int8_encoder(onnx):
         str(onnx.directory / MODEL_FILE), str(target / MODEL_FILE), weight_type=QuantType.QInt8
     )
     shutil.copy(onnx.directory / TOKENIZER_FILE, target / TOKENIZER_FILE)
-    record = dict(onnx.record, model_bytes=(target / MODEL_FILE).stat().st_size)
+    record = onnx.record.to_json() | {"model_bytes": (target / MODEL_FILE).stat().st_size}
     (target / EXPORT_FILE).write_text(json.dumps(record))
-    return OnnxEncoder.from_directory(target)
+    return OnnxEncoder(target)

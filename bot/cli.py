@@ -4,19 +4,31 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.errors import QuotebotError
 from bot.settings import Settings, load_settings
 
+if TYPE_CHECKING:  # imported when a command needs it: `quotebot health` stays quick
+    from bot.system import System
+
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a command ended by SIGPIPE
+
+SystemFactory = Callable[[Settings], "System"]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `quotebot` console script and `python -m bot`."""
+def main(argv: Sequence[str] | None = None, *, make_system: SystemFactory | None = None) -> int:
+    """Entry point of the `quotebot` console script and `python -m bot`.
+
+    ``make_system`` builds quotebot's parts from the settings; tests hand in one that puts a fake
+    encoder or a slow answerer in.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
@@ -25,13 +37,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bot.ops.logs import console_logging
 
     console_logging()
+    if make_system is None:
+        from bot.system import System as make_system
     try:
-        return args.handler(args)
+        return args.handler(args, make_system)
     except QuotebotError as exc:
         print(f"quotebot: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `quotebot ask - < questions | head`: the reader left; end quietly, as `cat` would.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -87,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = commands.add_parser("eval", help="measure retrieval and triage on the labelled set")
     evaluate.add_argument(
-        "--set", type=Path, default=Path("tests/eval/labelled.toml"), help="labelled set"
+        "--set", type=Path, help="labelled set (default: the bundled bot/data/eval/labelled.toml)"
     )
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
     evaluate.add_argument(
@@ -136,13 +155,18 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return load_settings(**overrides)
 
 
-def cmd_index_build(args: argparse.Namespace) -> int:
+def progress_wanted() -> bool:
+    """A progress bar only for a person watching a terminal."""
+    return sys.stderr.isatty()
+
+
+def cmd_index_build(args: argparse.Namespace, make_system: SystemFactory) -> int:
     settings = settings_from(args)
-    result = _build(settings, force=args.force)
+    result = make_system(settings).build_index(force=args.force, progress=progress_wanted())
     if not result.built:
         print(
             f"The index in {settings.index_dir} is up to date ({result.passages} passages from "
-            f"{result.files} files, built {result.manifest.get('built_at')}); nothing to do "
+            f"{result.files} files, built {result.manifest.built_at}); nothing to do "
             "(--force rebuilds it)."
         )
         return EXIT_OK
@@ -150,96 +174,97 @@ def cmd_index_build(args: argparse.Namespace) -> int:
     print(
         f"Built the index in {settings.index_dir}: {result.passages} passages from {result.files} "
         f"files in {result.seconds:.1f} s ({result.passages_per_second:.1f} passages/s{reused}), "
-        f"{result.manifest['index_type']} search."
+        f"{result.manifest.index_type} search."
     )
     return EXIT_OK
 
 
-def cmd_index_info(args: argparse.Namespace) -> int:
+def cmd_index_info(args: argparse.Namespace, make_system: SystemFactory) -> int:
     from bot.retrieval.index_store import index_status
-    from bot.runtime import configured_fingerprint
 
     settings = settings_from(args)
+    system = make_system(settings)
     status = index_status(
-        settings.index_dir,
-        settings.corpus_dir,
-        configured_fingerprint(settings),
-        settings.embedding_model,
+        settings.index_dir, settings.corpus_dir, system.fingerprint, system.model_name
     )
+    manifest = status.manifest
     if args.json:
         print(
             json.dumps(
-                {"status": status.state, "message": status.message, "manifest": status.manifest},
+                {
+                    "status": status.state,
+                    "message": status.message,
+                    "manifest": manifest.to_json() if manifest else None,
+                },
                 indent=2,
             )
         )
         return EXIT_OK if status.ok else EXIT_ERROR
-    manifest = status.manifest
     print(f"Status:     {status.state}: {status.message}")
     if manifest:
-        model = manifest.get("model", {})
-        versions = ", ".join(f"{k} {v}" for k, v in manifest.get("versions", {}).items())
+        versions = ", ".join(f"{k} {v}" for k, v in manifest.versions.items())
         print(f"Index:      {settings.index_dir}")
-        print(f"Model:      {model.get('name')} ({str(model.get('fingerprint'))[:19]}…)")
+        print(f"Model:      {manifest.model.name} ({manifest.model.fingerprint[:19]}…)")
         print(
-            f"Vectors:    {manifest.get('passage_count')} × {manifest.get('dimension')}, "
-            f"{manifest.get('metric')}, {manifest.get('index_type')}"
+            f"Vectors:    {manifest.passage_count} × {manifest.dimension}, "
+            f"{manifest.metric}, {manifest.index_type}"
         )
-        print(f"Built:      {manifest.get('built_at')} ({versions})")
-        files = manifest.get("corpus", {}).get("files", {})
-        print(f"Corpus:     {len(files)} files")
-        for path, digest in files.items():
+        print(f"Built:      {manifest.built_at} ({versions})")
+        print(f"Corpus:     {len(manifest.corpus_files)} files")
+        for path, digest in manifest.corpus_files.items():
             print(f"  {path}  sha256:{digest[:12]}…")
     return EXIT_OK if status.ok else EXIT_ERROR
 
 
-def cmd_model_export(args: argparse.Namespace) -> int:
+def cmd_model_export(args: argparse.Namespace, make_system: SystemFactory) -> int:
     from bot.embedding.onnx_export import export_model
-    from bot.embedding.onnx_record import export_dir, read_export, source_fingerprint
+    from bot.embedding.onnx_record import export_dir, export_state
 
     settings = settings_from(args)
-    directory = export_dir(settings.models_dir, settings.embedding_model)
-    record = read_export(directory) if not args.force else None
-    if record is not None and record["fingerprint"] == source_fingerprint(settings.embedding_model):
+    name = make_system(settings).model_name
+    directory = export_dir(settings.models_dir, name)
+    if not args.force and export_state(directory, name) == "current":
         print(f"The ONNX export in {directory} is up to date; nothing to do (--force redoes it).")
         return EXIT_OK
     started = time.perf_counter()
-    record = export_model(settings.embedding_model, settings.models_dir)
+    record = export_model(name, settings.models_dir)
     print(
-        f"Exported {record['model']} to {directory} in {time.perf_counter() - started:.1f} s "
-        f"(checked: min cosine {record['check']['min_cosine']:.6f} to the torch model's vectors)."
+        f"Exported {record.model} to {directory} in {time.perf_counter() - started:.1f} s "
+        f"(checked: min cosine {record.check.min_cosine:.6f} to the torch model's vectors)."
     )
     return EXIT_OK
 
 
-def cmd_model_info(args: argparse.Namespace) -> int:
-    from bot.embedding.onnx_record import export_dir, read_export, source_fingerprint
+def cmd_model_info(args: argparse.Namespace, make_system: SystemFactory) -> int:
+    from bot.embedding.model import source_fingerprint
+    from bot.embedding.onnx_record import export_dir, read_export
 
     settings = settings_from(args)
-    source = source_fingerprint(settings.embedding_model)
-    print(f"Model:      {settings.embedding_model}")
+    name = make_system(settings).model_name
+    source = source_fingerprint(name)
+    print(f"Model:      {name}")
     print(f"Backend:    {settings.embedding_backend}")
     print(f"Files:      {source[:19] + '…' if source else 'not on this machine'}")
-    directory = export_dir(settings.models_dir, settings.embedding_model)
+    directory = export_dir(settings.models_dir, name)
     record = read_export(directory)
     if record is None:
         print(f"ONNX:       no export in {directory} (`quotebot model export` makes it)")
         return EXIT_OK if settings.embedding_backend == "torch" else EXIT_ERROR
-    current = source is None or record["fingerprint"] == source
+    current = source is None or record.fingerprint == source
+    checked = f", checked min cosine {record.check.min_cosine:.6f}" if record.check else ""
     print(
-        f"ONNX:       {directory}, {record['model_bytes'] / 1e6:.0f} MB, "
-        f"{'up to date' if current else 'out of date (`quotebot model export` redoes it)'}, "
-        f"checked min cosine {record['check']['min_cosine']:.6f}"
+        f"ONNX:       {directory}, {record.model_bytes / 1e6:.0f} MB, "
+        f"{'up to date' if current else 'out of date (`quotebot model export` redoes it)'}"
+        f"{checked}"
     )
     return EXIT_OK if current or settings.embedding_backend == "torch" else EXIT_ERROR
 
 
-def cmd_corpus_lint(args: argparse.Namespace) -> int:
+def cmd_corpus_lint(args: argparse.Namespace, make_system: SystemFactory) -> int:
     from bot.ingest.corpus_lint import lint_corpus
-    from bot.runtime import make_token_counter
 
     settings = settings_from(args)
-    findings = lint_corpus(settings.corpus_dir, make_token_counter(settings))
+    findings = lint_corpus(settings.corpus_dir, make_system(settings).token_counter)
     for finding in findings:
         print(finding)
     errors = sum(f.severity == "error" for f in findings)
@@ -253,12 +278,14 @@ def cmd_corpus_lint(args: argparse.Namespace) -> int:
     return EXIT_ERROR if errors else EXIT_OK
 
 
-def cmd_ask(args: argparse.Namespace) -> int:
+ASK_BATCH = 32  # questions from stdin are encoded this many at a time
+
+
+def cmd_ask(args: argparse.Namespace, make_system: SystemFactory) -> int:
     from bot.render.json_contract import answer_to_json
     from bot.render.plain import render_plain
-    from bot.runtime import make_pipeline
 
-    pipeline = make_pipeline(settings_from(args))
+    pipeline = make_system(settings_from(args)).pipeline
 
     def show(answer) -> None:
         if args.json:
@@ -281,23 +308,19 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-ASK_BATCH = 32  # questions from stdin are encoded this many at a time
-
-
-def cmd_chat(args: argparse.Namespace) -> int:
+def cmd_chat(args: argparse.Namespace, make_system: SystemFactory) -> int:
     from bot.console import run_chat
-    from bot.runtime import make_pipeline
 
     print("Loading…", file=sys.stderr, flush=True)
-    return run_chat(make_pipeline(settings_from(args)), sys.stdin, sys.stdout)
+    system = make_system(settings_from(args))
+    return run_chat(system.pipeline, system.conversation, sys.stdin, sys.stdout)
 
 
-def cmd_eval(args: argparse.Namespace) -> int:
-    from bot.evaluate import evaluate, load_labelled_set, render_report, sweep
-    from bot.runtime import make_pipeline
+def cmd_eval(args: argparse.Namespace, make_system: SystemFactory) -> int:
+    from bot.evaluate import LABELLED_SET, evaluate, load_labelled_set, render_report, sweep
 
-    pipeline = make_pipeline(settings_from(args))
-    labelled = load_labelled_set(args.set)
+    pipeline = make_system(settings_from(args)).pipeline
+    labelled = load_labelled_set(args.set or LABELLED_SET)
     report = evaluate(pipeline, labelled)
     if args.json:
         print(json.dumps(report, indent=2))
@@ -308,21 +331,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _build(settings: Settings, *, force: bool = False):
-    """Build the index of the configured corpus (no work when it is up to date, unless forced)."""
-    from bot.embedding.model import progress_wanted
-    from bot.retrieval.index_build import build_index
-    from bot.runtime import make_encoder
-
-    encoder = make_encoder(settings)
-    encoder.fingerprint  # noqa: B018 - makes a missing ONNX export first, so the build's time is its own
-    return build_index(
-        settings.corpus_dir, settings.index_dir, encoder, force=force, progress=progress_wanted()
-    )
-
-
-def _build_if_needed(settings: Settings) -> None:
-    result = _build(settings)
+def _build_if_needed(system: System) -> None:
+    result = system.build_index(progress=progress_wanted())
     if result.built:
         print(
             f"Built the index: {result.passages} passages in {result.seconds:.1f} s.",
@@ -330,19 +340,18 @@ def _build_if_needed(settings: Settings) -> None:
         )
 
 
-def cmd_start(args: argparse.Namespace) -> int:
+def cmd_start(args: argparse.Namespace, make_system: SystemFactory) -> int:
     settings = settings_from(args)
-    _build_if_needed(settings)
+    _build_if_needed(make_system(settings))
     if settings.telegram_bot_token is None:
         print("TELEGRAM_BOT_TOKEN is not set: starting the console chat instead.", file=sys.stderr)
-        return cmd_chat(args)
+        return cmd_chat(args, make_system)
     args.build_index = False
-    return cmd_run(args)
+    return cmd_run(args, make_system)
 
 
-def cmd_run(args: argparse.Namespace) -> int:
+def cmd_run(args: argparse.Namespace, make_system: SystemFactory) -> int:
     from bot.ops.logs import configure_logging
-    from bot.runtime import make_pipeline
     from bot.settings import require_telegram
     from bot.telegram.serve import run_bot
 
@@ -356,18 +365,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     configure_logging(
         settings.log_level, secrets=secrets, json_format=settings.log_format == "json"
     )
+    system = make_system(settings)
     if args.build_index or settings.index_build_on_start:
-        _build_if_needed(settings)
-    # Refuses a missing, stale or mismatched index before connecting to Telegram.
-    pipeline = make_pipeline(settings)
-    pipeline.answer_batch(
-        ["warm-up question about joint pain"]
-    )  # load the model now, not on a user's time
-    run_bot(settings, pipeline)
+        _build_if_needed(system)
+    system.warm_up()  # refuses a missing, stale or mismatched index before connecting to Telegram
+    run_bot(settings, system.telegram_services())
     return EXIT_OK
 
 
-def cmd_health(args: argparse.Namespace) -> int:
+def cmd_health(args: argparse.Namespace, make_system: SystemFactory) -> int:
     from bot.ops.health import check_heartbeat
 
     healthy, message = check_heartbeat(settings_from(args).data_dir, args.max_age)
@@ -375,7 +381,7 @@ def cmd_health(args: argparse.Namespace) -> int:
     return EXIT_OK if healthy else EXIT_ERROR
 
 
-def cmd_config(args: argparse.Namespace) -> int:
+def cmd_config(args: argparse.Namespace, make_system: SystemFactory) -> int:
     from bot.settings import effective_settings
 
     values = effective_settings(settings_from(args))

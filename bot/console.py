@@ -1,17 +1,21 @@
-"""The console chat: the same pipeline as the bot, one question per line."""
+"""The console chat: the same pipeline and conversation rules as the bot, one message per line."""
 
 from __future__ import annotations
 
 from typing import TextIO
 
+from bot.answering.conversation import Conversation
 from bot.answering.pipeline import AnswerPipeline
 from bot.render.plain import render_plain
 
 QUIT = {"quit", "exit", "/quit", "/exit", ":q"}
+CHAT = "console"  # the one chat of a console session, as the conversation remembers it
 
 
-def run_chat(pipeline: AnswerPipeline, stdin: TextIO, stdout: TextIO) -> int:
-    """Read questions until end of input or `quit`; `more` shows further passages, `help` the help."""
+def run_chat(
+    pipeline: AnswerPipeline, conversation: Conversation, stdin: TextIO, stdout: TextIO
+) -> int:
+    """Read messages until end of input or `quit`; `more` shows further passages, `help` the help."""
     texts = pipeline.texts
     print(texts.reply("greeting") + "\n\n" + texts.reply("help") + "\n", file=stdout)
     last_question: str | None = None
@@ -24,8 +28,8 @@ def run_chat(pipeline: AnswerPipeline, stdin: TextIO, stdout: TextIO) -> int:
         line = stdin.readline()
         if not line:
             return 0
-        question = line.strip()
-        command = question.casefold()
+        message = line.strip()
+        command = message.casefold()
         if command in QUIT:
             return 0
         if command in {"help", "/help", "?"}:
@@ -35,8 +39,9 @@ def run_chat(pipeline: AnswerPipeline, stdin: TextIO, stdout: TextIO) -> int:
             offset += pipeline.max_quotes
             answer = pipeline.answer(last_question, offset=offset)
         else:
-            last_question, offset = question, 0
-            answer = pipeline.answer(question)
+            turn = conversation.plan(CHAT, message)
+            answer = conversation.settle(turn, pipeline.answer_batch(list(turn.questions)))
+            last_question, offset = answer.question, 0
         print(
             render_plain(answer, more_hint=texts.reply("console_more")) + "\n",
             file=stdout,

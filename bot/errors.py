@@ -18,7 +18,18 @@ class ConfigError(QuotebotError):
 
 
 class CorpusError(QuotebotError):
-    """The corpus directory or one of its files cannot be read."""
+    """The corpus directory or one of its files cannot be read.
+
+    ``path`` and ``line`` say where, when the problem is in one file: the message then reads
+    ``path:line: reason``, as compilers and linters write it.
+    """
+
+    def __init__(self, reason: str, *, path: str | None = None, line: int | None = None) -> None:
+        self.reason = reason
+        self.path = path
+        self.line = line
+        where = f"{path}:{line}: " if path and line else (f"{path}: " if path else "")
+        super().__init__(where + reason)
 
 
 class ModelError(QuotebotError):

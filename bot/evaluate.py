@@ -13,6 +13,9 @@ from bot.errors import ConfigError
 from bot.retrieval.retrieve import Retriever
 
 MRR_DEPTH = 10
+# The labelled set `quotebot eval`, the test floors and the benchmarks all measure on; shipped
+# with the package (and so in the image) beside the other data files.
+LABELLED_SET = Path(__file__).resolve().parent / "data" / "eval" / "labelled.toml"
 
 
 @dataclass(frozen=True)
@@ -27,9 +30,7 @@ def load_labelled_set(path: Path) -> LabelledSet:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(
-            f"Cannot read the labelled set {path} ({exc}); pass --set PATH."
-        ) from None
+        raise ConfigError(f"Cannot read the labelled set {path} ({exc}); pass --set PATH.") from exc
     return LabelledSet(
         answerable=[(e["q"], list(e["expect"])) for e in data.get("answerable", [])],
         out_of_scope=[e["q"] for e in data.get("out_of_scope", [])],

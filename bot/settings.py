@@ -8,15 +8,27 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import BeforeValidator, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigError
 
-BUNDLED_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 TELEGRAM_API = "https://api.telegram.org"
+
+
+def _folded(case: str):
+    """Operators write `Webhook`, `info`: a choice is matched whatever its case."""
+    return BeforeValidator(
+        lambda value: getattr(value.strip(), case)() if isinstance(value, str) else value
+    )
+
+
+Backend = Annotated[Literal["onnx", "torch"], _folded("lower")]
+BotMode = Annotated[Literal["polling", "webhook"], _folded("lower")]
+LogLevel = Annotated[Literal["DEBUG", "INFO", "WARNING", "ERROR"], _folded("upper")]
+LogFormat = Annotated[Literal["text", "json"], _folded("lower")]
 
 # What BotFather hands out: the bot's numeric id, a colon, and a 35-character secret.
 _TOKEN_RE = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{30,64}$")
@@ -26,7 +38,7 @@ EXPECTED: dict[str, str] = {
     "corpus_dir": "a directory path",
     "index_dir": "a directory path",
     "embedding_model": (
-        f"'{BUNDLED_MODEL}' (bundled), a local model directory, or a Hugging Face model name"
+        "nothing (the bundled all-MiniLM-L6-v2), a local model directory, or a Hugging Face model name"
     ),
     "embedding_backend": "'onnx' (onnxruntime, the default) or 'torch' (sentence-transformers)",
     "model_cache_dir": "a directory path",
@@ -65,11 +77,11 @@ class Settings(BaseSettings):
 
     corpus_dir: Path = Field(Path("corpus"), description="Folder of the articles to quote.")
     index_dir: Path = Field(Path("index"), description="Folder the built index is written to.")
-    embedding_model: str = Field(
-        BUNDLED_MODEL,
-        description="Sentence-transformers model: the bundled one, a local path, or a hub name.",
+    embedding_model: str | None = Field(
+        None,
+        description="Sentence-transformers model: a local path or a hub name (default: the bundled one).",
     )
-    embedding_backend: str = Field(
+    embedding_backend: Backend = Field(
         "onnx",
         description="What runs the model: onnx (onnxruntime) or torch (sentence-transformers).",
     )
@@ -91,8 +103,8 @@ class Settings(BaseSettings):
         None, description="Fixed texts (default: the bundled texts.toml)."
     )
     red_flags_file: Path | None = Field(None, description="Red flags (default: the bundled file).")
-    log_level: str = Field("INFO", description="Logging level.")
-    bot_mode: str = Field("polling", description="How updates arrive: polling or webhook.")
+    log_level: LogLevel = Field("INFO", description="Logging level.")
+    bot_mode: BotMode = Field("polling", description="How updates arrive: polling or webhook.")
     webhook_url: str | None = Field(None, description="Public HTTPS URL for webhook mode.")
     webhook_secret: SecretStr | None = Field(
         None, description="Secret Telegram sends in webhook mode."
@@ -112,36 +124,22 @@ class Settings(BaseSettings):
         None, description="Salt for user-id hashes (default: generated)."
     )
     metrics_port: int = Field(0, ge=0, le=65535, description="Prometheus /metrics port; 0 is off.")
-    log_format: str = Field("text", description="Log lines as text or JSON.")
+    log_format: LogFormat = Field("text", description="Log lines as text or JSON.")
     index_build_on_start: bool = Field(
         False, description="Rebuild the index (if changed) before serving."
     )
 
     @field_validator("embedding_model")
     @classmethod
-    def _model_not_blank(cls, value: str) -> str:
-        if not value.strip():
+    def _model_not_blank(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
             raise ValueError("empty")
-        return value.strip()
-
-    @field_validator("embedding_backend")
-    @classmethod
-    def _backend(cls, value: str) -> str:
-        if value.strip().lower() not in {"onnx", "torch"}:
-            raise ValueError("unknown backend")
-        return value.strip().lower()
+        return value.strip() if value is not None else None
 
     @property
     def models_dir(self) -> Path:
         """Where ONNX exports live: MODEL_CACHE_DIR, or a folder of DATA_DIR."""
         return self.model_cache_dir or self.data_dir / "models"
-
-    @field_validator("bot_mode")
-    @classmethod
-    def _mode(cls, value: str) -> str:
-        if value.strip().lower() not in {"polling", "webhook"}:
-            raise ValueError("unknown mode")
-        return value.strip().lower()
 
     @field_validator("webhook_url")
     @classmethod
@@ -165,20 +163,6 @@ class Settings(BaseSettings):
         if value is not None and len(value.get_secret_value()) < 16:
             raise ValueError("too short")
         return value
-
-    @field_validator("log_format")
-    @classmethod
-    def _log_format(cls, value: str) -> str:
-        if value.strip().lower() not in {"text", "json"}:
-            raise ValueError("unknown format")
-        return value.strip().lower()
-
-    @field_validator("log_level")
-    @classmethod
-    def _level(cls, value: str) -> str:
-        if value.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
-            raise ValueError("unknown level")
-        return value.upper()
 
     @field_validator("texts_file", "red_flags_file")
     @classmethod

@@ -1,4 +1,8 @@
-"""Shared fixtures: an isolated working directory, a copy of the real corpus, the real model."""
+"""Shared fixtures: an isolated working directory, the real corpus indexed two ways, the real model.
+
+Most tests run on the real corpus indexed with the deterministic fake encoder (milliseconds, no
+model); tests marked ``model`` use the real all-MiniLM-L6-v2 where what it ranks is the point.
+"""
 
 from __future__ import annotations
 
@@ -8,27 +12,18 @@ from pathlib import Path
 
 import pytest
 
+from bot.settings import Settings
 from tests.fakes import FakeEncoder
 
 REPO = Path(__file__).resolve().parent.parent
 REAL_CORPUS = REPO / "corpus"
-SETTINGS_VARIABLES = (
-    "CORPUS_DIR",
-    "INDEX_DIR",
-    "EMBEDDING_MODEL",
-    "EMBEDDING_BACKEND",
-    "MODEL_CACHE_DIR",
-    "DATA_DIR",
-    "TELEGRAM_BOT_TOKEN",
-    "TELEGRAM_API_BASE_URL",
-)
 
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Run every test in its own directory, with no quotebot setting from the developer's shell."""
-    for name in SETTINGS_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
+    for name in Settings.model_fields:
+        monkeypatch.delenv(name.upper(), raising=False)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -47,6 +42,38 @@ def fake_encoder() -> FakeEncoder:
 
 
 @pytest.fixture(scope="session")
+def fake_index_dir(tmp_path_factory) -> Path:
+    """The real corpus indexed with the fake encoder: what channel tests answer from."""
+    from bot.retrieval.index_build import build_index
+
+    index_dir = tmp_path_factory.mktemp("fake-index") / "index"
+    build_index(REAL_CORPUS, index_dir, FakeEncoder())
+    return index_dir
+
+
+def fake_settings(index_dir: Path, **overrides) -> Settings:
+    """Settings of a quotebot over the real corpus and ``index_dir``, nothing from the environment."""
+    return Settings(_env_file=None, corpus_dir=REAL_CORPUS, index_dir=index_dir, **overrides)
+
+
+@pytest.fixture
+def fake_system(fake_index_dir, tmp_path):
+    """quotebot's parts over the fake-encoder index (no model), data under this test's folder."""
+    from bot.system import System
+
+    system = System(
+        fake_settings(fake_index_dir, data_dir=tmp_path / "data"), encoder=FakeEncoder()
+    )
+    yield system
+    system.close()
+
+
+@pytest.fixture
+def fake_pipeline(fake_system):
+    return fake_system.pipeline
+
+
+@pytest.fixture(scope="session")
 def models_dir(tmp_path_factory) -> Path:
     """Where this run's ONNX export of the bundled model is made (once, by `real_encoder`)."""
     return tmp_path_factory.mktemp("models")
@@ -56,10 +83,9 @@ def models_dir(tmp_path_factory) -> Path:
 def real_encoder(models_dir):
     """The bundled all-MiniLM-L6-v2 on the default backend (ONNX), exported once for the run."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from bot.embedding.onnx_encoder import OnnxEncoder
-    from bot.settings import BUNDLED_MODEL
+    from bot.system import System
 
-    encoder = OnnxEncoder(BUNDLED_MODEL, models_dir)
+    encoder = System(Settings(_env_file=None, model_cache_dir=models_dir)).encoder
     encoder.load()
     return encoder
 
@@ -70,9 +96,8 @@ def torch_encoder():
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from bot.embedding.model import resolve_model
     from bot.embedding.torch_encoder import SentenceTransformerEncoder
-    from bot.settings import BUNDLED_MODEL
 
-    return SentenceTransformerEncoder(resolve_model(BUNDLED_MODEL))
+    return SentenceTransformerEncoder(resolve_model(None))
 
 
 @pytest.fixture(scope="session")
@@ -86,20 +111,22 @@ def real_index_dir(tmp_path_factory, real_encoder) -> Path:
 
 
 @pytest.fixture(scope="session")
-def real_settings(real_index_dir, models_dir):
-    from bot.settings import Settings
-
-    return Settings(
-        _env_file=None, corpus_dir=REAL_CORPUS, index_dir=real_index_dir, model_cache_dir=models_dir
-    )
+def real_settings(real_index_dir, models_dir) -> Settings:
+    return fake_settings(real_index_dir, model_cache_dir=models_dir)
 
 
 @pytest.fixture(scope="session")
-def real_pipeline(real_settings, real_encoder):
-    """The whole answering pipeline over the real index, as the bot runs it."""
-    from bot.runtime import make_pipeline
+def real_system(real_settings, real_encoder):
+    """quotebot's parts over the real index with the real model, as the bot runs them."""
+    from bot.system import System
 
-    return make_pipeline(real_settings, real_encoder)
+    return System(real_settings, encoder=real_encoder)
+
+
+@pytest.fixture(scope="session")
+def real_pipeline(real_system):
+    """The whole answering pipeline over the real index, as the bot runs it."""
+    return real_system.pipeline
 
 
 def assert_verbatim(quote) -> None:

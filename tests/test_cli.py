@@ -8,43 +8,48 @@ from pathlib import Path
 import pytest
 
 from bot import cli
+from bot.system import System
 from tests.fakes import FakeEncoder
 from tests.harness import TOKEN
 
 
 @pytest.fixture
-def fake_model(monkeypatch: pytest.MonkeyPatch) -> FakeEncoder:
-    """The CLI with the fake encoder in place of the configured model."""
-    from bot import runtime
-
-    encoder = FakeEncoder()
-    monkeypatch.setattr(runtime, "make_encoder", lambda settings: encoder)
-    monkeypatch.setattr(runtime, "configured_fingerprint", lambda settings: encoder.fingerprint)
-    return encoder
+def fake_model() -> FakeEncoder:
+    """The encoder the CLI is handed in place of the configured model (see `run`)."""
+    return FakeEncoder()
 
 
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = cli.main(list(argv))
+def run(capsys, *argv: str, encoder: FakeEncoder | None = None) -> tuple[int, str, str]:
+    """`quotebot ARGV` in process, with ``encoder`` in place of the model when one is given."""
+    make_system = (lambda settings: System(settings, encoder=encoder)) if encoder else None
+    code = cli.main(list(argv), make_system=make_system)
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 
 
 def test_index_build_then_no_work_then_info(capsys, corpus_copy: Path, tmp_path: Path, fake_model):
     where = ["--corpus", str(corpus_copy), "--index", str(tmp_path / "idx")]
-    code, out, _ = run(capsys, "index", "build", *where)
+    code, out, _ = run(capsys, "index", "build", *where, encoder=fake_model)
     assert code == 0 and "23 passages from 2 files" in out and "passages/s" in out
-    code, out, _ = run(capsys, "index", "build", *where)
+    code, out, _ = run(capsys, "index", "build", *where, encoder=fake_model)
     assert code == 0 and "is up to date" in out and "nothing to do" in out
-    code, out, _ = run(capsys, "index", "info", "--json", *where)
+    code, out, _ = run(capsys, "index", "info", "--json", *where, encoder=fake_model)
     info = json.loads(out)
     assert code == 0 and info["status"] == "ok" and info["manifest"]["passage_count"] == 23
-    code, out, _ = run(capsys, "index", "info", *where)
-    assert code == 0 and "23 × 64" in out
+    code, out, _ = run(capsys, "index", "info", *where, encoder=fake_model)
+    assert code == 0 and "23 × 1024" in out
 
 
 def test_index_info_without_an_index_says_how_to_build(capsys, corpus_copy, tmp_path, fake_model):
     code, out, _ = run(
-        capsys, "index", "info", "--corpus", str(corpus_copy), "--index", str(tmp_path / "none")
+        capsys,
+        "index",
+        "info",
+        "--corpus",
+        str(corpus_copy),
+        "--index",
+        str(tmp_path / "none"),
+        encoder=fake_model,
     )
     assert code == 1 and "missing" in out and "quotebot index build" in out
 
@@ -66,7 +71,14 @@ def test_index_build_bad_corpus_is_one_line_and_exit_1(
     corpus = tmp_path / "c"
     setup(corpus)
     code, out, err = run(
-        capsys, "index", "build", "--corpus", str(corpus), "--index", str(tmp_path / "i")
+        capsys,
+        "index",
+        "build",
+        "--corpus",
+        str(corpus),
+        "--index",
+        str(tmp_path / "i"),
+        encoder=fake_model,
     )
     assert code == 1 and out == ""
     assert err.startswith("quotebot: error: ") and message in err and err.count("\n") == 1
@@ -88,7 +100,7 @@ def test_corpus_lint_reports_navigation_duplicates_fragments(capsys, tmp_path):
     assert "a.md:5: warning: paragraph duplicated in b.txt:2" in out
     assert "a.md:7: warning: fragment too short to stand alone" in out
     assert "empty.md:1: error: empty file" in out
-    assert "latin.txt:2: error: not UTF-8 (byte 0xe9)" in out
+    assert "latin.txt:2: error: not UTF-8 (byte 0xe9 at offset 5); save the file as UTF-8" in out
     assert out.rstrip().endswith("3 error(s), 3 warning(s) in 4 file(s) of " + str(corpus) + ".")
 
 
@@ -117,3 +129,42 @@ def test_config_masks_the_token(capsys, monkeypatch):
 def test_no_command_prints_help(capsys):
     code, out, _ = run(capsys)
     assert code == 2 and "index" in out and "corpus" in out
+
+
+@pytest.mark.parametrize("command", [["ask", "-", "--json"], ["index", "info"]])
+def test_output_into_a_closed_pipe_ends_quietly(command, fake_index_dir, tmp_path):
+    """`quotebot ask - … | head -1`: no BrokenPipeError traceback when the reader leaves."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REAL_CORPUS, REPO
+
+    script = (
+        "import sys\n"
+        "from bot.cli import main\n"
+        "from bot.system import System\n"
+        "from tests.fakes import FakeEncoder\n"
+        "sys.exit(main(sys.argv[1:], make_system=lambda s: System(s, encoder=FakeEncoder())))\n"
+    )
+    env = dict(os.environ, CORPUS_DIR=str(REAL_CORPUS), INDEX_DIR=str(fake_index_dir))
+    env["PYTHONPATH"] = str(REPO)
+    questions = "".join(f"what is leaky gut {i}\n" for i in range(200))
+    pipeline = subprocess.run(
+        [
+            "bash",
+            "-c",
+            f'"{sys.executable}" -c "$SCRIPT" "$@" | head -c 10; echo " ${{PIPESTATUS[0]}}"',
+            "quotebot",
+            *command,
+        ],
+        input=questions,
+        capture_output=True,
+        text=True,
+        env=env | {"SCRIPT": script},
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert "Traceback" not in pipeline.stderr and "BrokenPipeError" not in pipeline.stderr
+    assert pipeline.stderr == ""
+    assert pipeline.stdout.split()[-1] in {"0", "141"}

@@ -104,8 +104,21 @@ def test_a_file_that_vanishes_while_reading_is_reported(tmp_path: Path):
     corpus = tmp_path / "c"
     corpus.mkdir()
     (corpus / "gone.md").symlink_to(tmp_path / "deleted-target.md")
-    with pytest.raises(CorpusError, match="gone.md vanished"):
+    with pytest.raises(CorpusError, match="^gone.md: the file vanished") as caught:
         read_corpus(corpus)
+    assert caught.value.path == "gone.md" and caught.value.line is None
+
+
+def test_a_bad_front_matter_line_says_where(tmp_path: Path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("---\ntitle: A\nno colon here\n---\n\nText of it.\n")
+    with pytest.raises(CorpusError) as caught:
+        read_corpus(corpus)
+    error = caught.value
+    assert (error.path, error.line) == ("a.md", 3)
+    assert error.reason == "front matter line is not 'key: value'."
+    assert str(error) == "a.md:3: front matter line is not 'key: value'."
 
 
 def test_unclosed_front_matter_is_refused():

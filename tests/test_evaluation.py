@@ -1,15 +1,13 @@
-"""The floors the labelled set must hold (tests/eval/labelled.toml), measured through the pipeline."""
+"""The floors the labelled set must hold (bot/data/eval/labelled.toml), measured through the pipeline."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from bot.evaluate import LABELLED_SET as LABELLED
 from bot.evaluate import evaluate, load_labelled_set
 
 pytestmark = pytest.mark.model
-LABELLED = Path(__file__).parent / "eval" / "labelled.toml"
 
 
 @pytest.fixture(scope="module")

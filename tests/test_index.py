@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -44,10 +43,10 @@ def test_build_writes_manifest_passages_and_vectors(corpus_copy: Path, tmp_path:
     assert manifest["format_version"] == 1
     assert manifest["model"] == {
         "name": "fake-encoder",
-        "fingerprint": "fake:fake-encoder:64",
+        "fingerprint": "fake:fake-encoder:1024",
         "backend": "fake",
     }
-    assert manifest["dimension"] == 64 and manifest["metric"] == "inner_product"
+    assert manifest["dimension"] == 1024 and manifest["metric"] == "inner_product"
     assert manifest["index_type"] == "flat" and manifest["passage_count"] == 23
     assert set(manifest["corpus"]["files"]) == {p.name for p in corpus_copy.glob("*.md")}
     assert {"python", "faiss-cpu", "numpy"} <= set(manifest["versions"])
@@ -76,7 +75,7 @@ def test_second_build_does_no_work_and_force_rebuilds(corpus_copy: Path, tmp_pat
     encoded = encoder.encoded
     second = build(corpus_copy, tmp_path / "index", encoder)
     assert not second.built and encoder.encoded == encoded
-    assert second.manifest["built_at"] == first.manifest["built_at"]
+    assert second.manifest.built_at == first.manifest.built_at
     forced = build(corpus_copy, tmp_path / "index", encoder, force=True)
     assert forced.built and forced.passages == first.passages
 
@@ -178,7 +177,7 @@ def test_hnsw_above_the_threshold(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     )
     encoder = FakeEncoder(dimension=128)
     result = build(corpus, tmp_path / "index", encoder)
-    assert result.manifest["index_type"] == "hnsw"
+    assert result.manifest.index_type == "hnsw"
     index = load(corpus, tmp_path / "index", encoder)
     [hits] = index.search(encoder.encode(["topic17"]), 1)
     assert "topic17" in hits[0][0].text
@@ -245,7 +244,7 @@ def test_killed_builds_leave_the_previous_index_serving(corpus_copy, tmp_path):
         # Whatever moment the build died at, some complete index serves: the old or the new one.
         index = load_index(index_dir, corpus_dir=None, fingerprint=fingerprint)
         assert len(index) in (23, 24)
-    assert read_manifest(index_dir)["passage_count"] in (23, 24)
+    assert read_manifest(index_dir).passage_count in (23, 24)
     # A later build cleans up what the killed ones left behind.
     build(corpus_copy, index_dir, force=True)
     leftovers = [p.name for p in index_dir.iterdir() if p.name.startswith((".tmp-", ".manifest"))]
@@ -258,4 +257,4 @@ def test_vectors_are_normalised_for_inner_product(corpus_copy, tmp_path):
     index = load(corpus_copy, tmp_path / "index")
     vectors = index.faiss_index.reconstruct_n(0, len(index))
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
-    assert os.path.isfile(tmp_path / "index" / "manifest.json")
+    assert index.manifest.normalized and index.manifest.metric == "inner_product"

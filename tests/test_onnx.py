@@ -12,19 +12,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.embedding import onnx_export as onnx_model
+from bot.embedding.model import BUNDLED_MODEL
 from bot.embedding.onnx_encoder import OnnxEncoder
 from bot.embedding.onnx_export import CHECK_TEXTS
 from bot.embedding.onnx_record import export_dir, read_export
-from bot.errors import ModelError
-from bot.evaluate import load_labelled_set
+from bot.errors import IndexMissingError, ModelError
+from bot.evaluate import LABELLED_SET, load_labelled_set
 from bot.retrieval.index_store import load_index
-from bot.runtime import make_pipeline
-from bot.settings import BUNDLED_MODEL
+from bot.settings import Settings
+from bot.system import System
 from tests.conftest import REAL_CORPUS, REPO
 
 pytestmark = pytest.mark.model
-LABELLED = REPO / "tests" / "eval" / "labelled.toml"
 
 
 def test_the_export_reproduces_the_torch_models_vectors(
@@ -42,11 +41,11 @@ def test_the_export_reproduces_the_torch_models_vectors(
 def test_same_answers_on_the_evaluation_set_as_under_torch(
     real_encoder, torch_encoder, real_settings
 ):
-    labelled = load_labelled_set(LABELLED)
+    labelled = load_labelled_set(LABELLED_SET)
     questions = [q for q, _ in labelled.answerable] + list(labelled.out_of_scope)
     questions += [q for q, _ in labelled.urgent] + list(labelled.non_urgent)
-    onnx_answers = make_pipeline(real_settings, real_encoder).answer_batch(questions)
-    torch_answers = make_pipeline(real_settings, torch_encoder).answer_batch(questions)
+    onnx_answers = System(real_settings, encoder=real_encoder).pipeline.answer_batch(questions)
+    torch_answers = System(real_settings, encoder=torch_encoder).pipeline.answer_batch(questions)
     for question, ours, theirs in zip(questions, onnx_answers, torch_answers, strict=True):
         assert ours.status == theirs.status, question
         assert [q.passage_ids for q in ours.quotes] == [q.passage_ids for q in theirs.quotes]
@@ -55,11 +54,11 @@ def test_same_answers_on_the_evaluation_set_as_under_torch(
 
 def test_the_export_records_where_it_came_from_and_its_check(real_encoder, models_dir):
     record = read_export(export_dir(models_dir, BUNDLED_MODEL))
-    assert record["model"] == BUNDLED_MODEL
-    assert record["fingerprint"] == real_encoder.fingerprint
-    assert record["check"]["texts"] == len(CHECK_TEXTS)
-    assert record["check"]["min_cosine"] >= 0.9999
-    assert record["max_seq_length"] == 256
+    assert record.model == BUNDLED_MODEL
+    assert record.fingerprint == real_encoder.fingerprint
+    assert record.check.texts == len(CHECK_TEXTS)
+    assert record.check.min_cosine >= 0.9999
+    assert record.max_seq_length == 256
 
 
 def test_long_texts_are_truncated_like_the_model_does(real_encoder, torch_encoder):
@@ -79,8 +78,13 @@ def export_copy(real_encoder, models_dir, tmp_path) -> Path:
     return cache
 
 
+def system_over(cache: Path, **parts) -> System:
+    """quotebot configured with ``cache`` as MODEL_CACHE_DIR (the bundled model)."""
+    return System(Settings(_env_file=None, model_cache_dir=cache), **parts)
+
+
 def test_a_copied_export_serves(export_copy, real_encoder):
-    encoder = OnnxEncoder(BUNDLED_MODEL, export_copy, auto_export=False)
+    encoder = system_over(export_copy, torch_installed=lambda: False).encoder
     vectors = encoder.encode(["joint pain at night"])
     assert np.allclose(vectors, real_encoder.encode(["joint pain at night"]), atol=1e-5)
 
@@ -96,7 +100,7 @@ def test_a_damaged_export_says_which_command_remakes_it(export_copy, damage):
     else:
         (directory / "tokenizer.json").unlink()
     with pytest.raises(ModelError, match=r"damaged .*run `quotebot model export`") as caught:
-        OnnxEncoder(BUNDLED_MODEL, export_copy).encode(["joint pain"])
+        OnnxEncoder(directory).encode(["joint pain"])
     assert "\n" not in str(caught.value)
 
 
@@ -105,13 +109,12 @@ def test_a_corrupt_graph_of_the_right_size_is_caught_on_load(export_copy):
     size = (directory / "model.onnx").stat().st_size
     (directory / "model.onnx").write_bytes(b"\0" * size)
     with pytest.raises(ModelError, match=r"damaged .*run `quotebot model export`"):
-        OnnxEncoder(BUNDLED_MODEL, export_copy).encode(["joint pain"])
+        OnnxEncoder(directory).encode(["joint pain"])
 
 
-def test_without_an_export_or_torch_the_message_says_what_to_do(tmp_path, monkeypatch):
-    monkeypatch.setattr(onnx_model, "torch_available", lambda: False)
+def test_without_an_export_or_torch_the_message_says_what_to_do(tmp_path):
     with pytest.raises(ModelError) as caught:
-        OnnxEncoder(BUNDLED_MODEL, tmp_path / "empty").encode(["joint pain"])
+        system_over(tmp_path / "empty", torch_installed=lambda: False).encoder  # noqa: B018
     message = str(caught.value)
     assert "there is none yet" in message
     assert "`quotebot model export`" in message and "EMBEDDING_BACKEND=torch" in message
@@ -123,7 +126,22 @@ def test_an_export_of_other_model_files_is_not_used(export_copy):
     record["fingerprint"] = "sha256:" + "0" * 64
     (directory / "export.json").write_text(json.dumps(record))
     with pytest.raises(ModelError, match="the model files have changed"):
-        OnnxEncoder(BUNDLED_MODEL, export_copy, auto_export=False).encode(["joint pain"])
+        system_over(export_copy, torch_installed=lambda: False).encoder  # noqa: B018
+
+
+def test_a_missing_index_is_reported_before_the_model_is_asked_for(tmp_path):
+    """No export and no index: the operator hears about the index, and no export is attempted."""
+    settings = Settings(
+        _env_file=None,
+        corpus_dir=REAL_CORPUS,
+        index_dir=tmp_path / "no-index",
+        model_cache_dir=tmp_path / "empty",
+    )
+    asked = []
+    system = System(settings, torch_installed=lambda: asked.append("export") or False)
+    with pytest.raises(IndexMissingError, match="quotebot index build"):
+        system.pipeline  # noqa: B018
+    assert asked == [] and not (tmp_path / "empty").exists()
 
 
 def test_serving_needs_neither_torch_nor_sentence_transformers(real_settings, tmp_path):

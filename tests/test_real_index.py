@@ -29,15 +29,15 @@ def test_second_build_with_the_real_model_does_no_work(real_index, real_encoder)
 
     result, index = real_index
     again = build_index(REAL_CORPUS, index.directory, real_encoder)
-    assert not again.built and again.manifest["built_at"] == result.manifest["built_at"]
+    assert not again.built and again.manifest.built_at == result.manifest.built_at
 
 
 def test_manifest_names_the_bundled_model_and_its_weights(real_index):
     result, index = real_index
     assert result.built
-    assert index.manifest["model"]["name"] == "sentence-transformers/all-MiniLM-L6-v2"
-    assert index.manifest["model"]["fingerprint"].startswith("sha256:")
-    assert index.manifest["dimension"] == 384 and index.manifest["index_type"] == "flat"
+    assert index.manifest.model.name == "sentence-transformers/all-MiniLM-L6-v2"
+    assert index.manifest.model.fingerprint.startswith("sha256:")
+    assert index.manifest.dimension == 384 and index.manifest.index_type == "flat"
 
 
 def test_every_stored_passage_is_verbatim_and_fits_the_window(real_index, real_encoder):

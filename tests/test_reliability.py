@@ -6,16 +6,14 @@ import asyncio
 import logging
 import random
 import resource
-import statistics
 import time
 from collections import Counter
 
 import pytest
 
 from tests.fake_telegram import FakeBotAPI, Fault
-from tests.harness import TOKEN, running_bot
+from tests.harness import TOKEN, bot_system, running_bot
 
-pytestmark = pytest.mark.model
 QUESTIONS = [
     "Can leaky gut cause joint pain?",
     "is zinc good for leaky gut",
@@ -34,23 +32,29 @@ async def api():
     await server.stop()
 
 
+@pytest.fixture
+def system(api, fake_index_dir, tmp_path):
+    """The bot over the fake-encoder index: what is tested is delivery, not ranking."""
+    built = bot_system(api, fake_index_dir, tmp_path)
+    yield built
+    built.close()
+
+
 def answers_per_chat(api: FakeBotAPI) -> Counter:
     return Counter(message.chat_id for message in api.sent)
 
 
-async def test_dropped_connections_and_slow_responses_still_answer_exactly_once(
-    api, real_pipeline, tmp_path
-):
+async def test_dropped_connections_and_slow_responses_still_answer_exactly_once(api, system):
     api.fail("sendMessage", Fault(drop=True), Fault(delay=2.0, status=200), Fault(status=503))
-    async with running_bot(api, real_pipeline, tmp_path):
-        for chat in (701, 702, 703):
-            api.send_text(random.choice(QUESTIONS), chat_id=chat)
+    async with running_bot(system):
+        for chat, question in zip((701, 702, 703), QUESTIONS):
+            api.send_text(question, chat_id=chat)
         await api.wait_for_messages(3, timeout=60)
         await asyncio.sleep(3)
     assert answers_per_chat(api) == {701: 1, 702: 1, 703: 1}
 
 
-async def test_get_updates_failing_for_a_while(api, real_pipeline, tmp_path, caplog):
+async def test_get_updates_failing_for_a_while(api, system, caplog):
     caplog.set_level(logging.WARNING)
     api.fail(
         "getUpdates",
@@ -59,7 +63,7 @@ async def test_get_updates_failing_for_a_while(api, real_pipeline, tmp_path, cap
         Fault(status=500),
         Fault(delay=1.0, status=502),
     )
-    async with running_bot(api, real_pipeline, tmp_path):
+    async with running_bot(system):
         for chat in (711, 712):
             api.send_text("what is leaky gut", chat_id=chat)
         await api.wait_for_messages(2, timeout=60)
@@ -68,9 +72,9 @@ async def test_get_updates_failing_for_a_while(api, real_pipeline, tmp_path, cap
     assert "Fetching updates failed" in caplog.text
 
 
-async def test_409_conflict_is_reported_and_polling_recovers(api, real_pipeline, tmp_path, caplog):
+async def test_409_conflict_is_reported_and_polling_recovers(api, system, caplog):
     caplog.set_level(logging.WARNING)
-    async with running_bot(api, real_pipeline, tmp_path):
+    async with running_bot(system):
         api.conflict = True
         api.send_text("what is leaky gut", chat_id=721)
         deadline = time.monotonic() + 20
@@ -82,34 +86,22 @@ async def test_409_conflict_is_reported_and_polling_recovers(api, real_pipeline,
     assert answers_per_chat(api)[721] == 1
 
 
-async def test_200_users_5_questions_each_all_answered_exactly_once(api, real_pipeline, tmp_path):
-    users, each = 200, 5
-    sent_at: dict[int, float] = {}
-    async with running_bot(api, real_pipeline, tmp_path, rate_limit_per_minute=10):
-        started = time.perf_counter()
-        for round_ in range(each):
-            for user in range(users):
-                chat = 100_000 + user * 10 + round_
-                api.send_text(random.choice(QUESTIONS), chat_id=chat, user_id=100_000 + user)
-                sent_at[chat] = time.perf_counter()
-            await asyncio.sleep(1.0)  # 5 waves within seconds: well within a minute
-        await api.wait_for_messages(users * each, timeout=300)
-        elapsed = time.perf_counter() - started
-        await asyncio.sleep(1.0)
+async def test_a_burst_from_many_users_is_answered_exactly_once(api, system):
+    """100 users asking at once (the 1,000-question timing run lives in `make bench`)."""
+    rng = random.Random(7)
+    users = 100
+    async with running_bot(system):
+        for user in range(users):
+            api.send_text(rng.choice(QUESTIONS), chat_id=100_000 + user, user_id=100_000 + user)
+        await api.wait_for_messages(users, timeout=60)
+        await asyncio.sleep(0.5)
     counts = answers_per_chat(api)
-    assert len(counts) == users * each and set(counts.values()) == {1}
-    first_reply = {}
-    for message, at in zip(api.sent, api.sent_times):
-        first_reply.setdefault(message.chat_id, at)
-    latencies = sorted(first_reply[c] - sent_at[c] for c in sent_at)
-    print(
-        f"\n1000 questions from 200 users: {elapsed:.1f} s, "
-        f"p50 {statistics.median(latencies):.2f} s, p99 {latencies[int(0.99 * (len(latencies) - 1))]:.2f} s"
-    )
+    assert len(counts) == users and set(counts.values()) == {1}
     assert api.rejected == []
 
 
-def test_memory_does_not_grow_across_5000_questions(real_pipeline):
+def test_memory_does_not_grow_across_5000_questions(fake_pipeline):
+    """Caches stay bounded (the real model's own figure is in `make bench`)."""
     rng = random.Random(5)
     words = [
         "gut",
@@ -133,10 +125,10 @@ def test_memory_does_not_grow_across_5000_questions(real_pipeline):
         return [rng.choice(QUESTIONS) + " " + " ".join(rng.choices(words, k=3)) for _ in range(50)]
 
     for _ in range(20):  # 1,000 questions to warm caches and allocator pools
-        real_pipeline.answer_batch(batch())
+        fake_pipeline.answer_batch(batch())
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     for _ in range(80):  # 4,000 more
-        real_pipeline.answer_batch(batch())
+        fake_pipeline.answer_batch(batch())
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     grown_mb = (after - before) / 1024
     print(f"\npeak RSS grew {grown_mb:.1f} MB over 4,000 questions after a 1,000-question warm-up")

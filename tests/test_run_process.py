@@ -12,6 +12,7 @@ import time
 
 import pytest
 
+from bot.settings import Settings
 from tests.conftest import REAL_CORPUS
 from tests.fake_telegram import FakeBotAPI
 from tests.harness import TOKEN
@@ -29,9 +30,9 @@ def run_cli(*args: str, env: dict, cwd) -> subprocess.CompletedProcess:
 
 
 def base_env(**extra: str) -> dict:
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "INDEX_", "CORPUS_"))
-    }
+    """The environment of the test run without any quotebot setting, then ``extra``."""
+    settings = {name.upper() for name in Settings.model_fields}
+    env = {k: v for k, v in os.environ.items() if k not in settings}
     return env | {"CORPUS_DIR": str(REAL_CORPUS)} | extra
 
 

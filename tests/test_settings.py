@@ -6,15 +6,17 @@ from pathlib import Path
 
 import pytest
 
+from bot.embedding.model import BUNDLED_MODEL, model_name
 from bot.errors import ConfigError
-from bot.settings import BUNDLED_MODEL, Settings, effective_settings, load_settings
+from bot.settings import Settings, effective_settings, load_settings
 from tests.harness import TOKEN
 
 
 def test_defaults():
     settings = Settings(_env_file=None)
     assert settings.corpus_dir == Path("corpus") and settings.index_dir == Path("index")
-    assert settings.embedding_model == BUNDLED_MODEL
+    assert settings.embedding_model is None and model_name(None) == BUNDLED_MODEL
+    assert settings.embedding_backend == "onnx" and settings.bot_mode == "polling"
     assert settings.telegram_bot_token is None
     assert settings.telegram_api_base_url == "https://api.telegram.org"
 
@@ -43,6 +45,10 @@ def test_api_url_accepts_the_ptb_form():
         ("TELEGRAM_BOT_TOKEN", "123:short", "TELEGRAM_BOT_TOKEN: expected a token"),
         ("TELEGRAM_API_BASE_URL", "ftp://x", "TELEGRAM_API_BASE_URL: expected an http(s) URL"),
         ("EMBEDDING_MODEL", "   ", "EMBEDDING_MODEL: expected"),
+        ("BOT_MODE", "carrier-pigeon", "BOT_MODE: expected 'polling' or 'webhook', got"),
+        ("EMBEDDING_BACKEND", "tensorflow", "EMBEDDING_BACKEND: expected 'onnx'"),
+        ("LOG_LEVEL", "LOUD", "LOG_LEVEL: expected one of DEBUG, INFO, WARNING, ERROR"),
+        ("LOG_FORMAT", "xml", "LOG_FORMAT: expected 'text' or 'json'"),
     ],
 )
 def test_bad_value_is_one_line_naming_the_variable(monkeypatch, variable, value, expected):
@@ -54,6 +60,23 @@ def test_bad_value_is_one_line_naming_the_variable(monkeypatch, variable, value,
     assert "\n" not in message
     if "TOKEN" in variable:
         assert value not in message
+
+
+def test_choices_are_matched_whatever_their_case(monkeypatch):
+    for variable, value in (
+        ("BOT_MODE", " Webhook "),
+        ("LOG_LEVEL", "debug"),
+        ("LOG_FORMAT", "JSON"),
+        ("EMBEDDING_BACKEND", "Torch"),
+    ):
+        monkeypatch.setenv(variable, value)
+    settings = load_settings()
+    assert (settings.bot_mode, settings.log_level, settings.log_format) == (
+        "webhook",
+        "DEBUG",
+        "json",
+    )
+    assert settings.embedding_backend == "torch"
 
 
 def test_effective_settings_mask_the_token():

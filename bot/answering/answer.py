@@ -6,6 +6,13 @@ A leaf: it imports nothing of retrieval, so renderers and channels do not pull i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
+
+from bot.answering.inputs import InputProblem
+
+# "answered": quotes follow; "no_answer": nothing relevant enough (or urgent advice only);
+# "no_more": "More passages" ran out; an input problem's name: a fixed reply instead of an answer.
+AnswerStatus = Literal["answered", "no_answer", "no_more"] | InputProblem
 
 
 @dataclass(frozen=True)
@@ -36,7 +43,7 @@ class Answer:
     intro: str | None = None  # the line before the quotes
     flags: tuple[str, ...] = ()
     has_more: bool = False  # further passages exist for "More passages"
-    status: str = "answered"  # "answered", "no_answer", "no_more" or an input problem's name
+    status: AnswerStatus = "answered"
 
     @property
     def answered(self) -> bool:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from bot.answering.answer import Answer, Quote
 from bot.answering.fixed_texts import FixedTexts
+from bot.answering.inputs import InputProblem
 from bot.answering.triage import Triage
 from bot.retrieval.retrieve import Hit
 
@@ -16,7 +17,7 @@ def compose_answer(
     texts: FixedTexts,
     *,
     hits: Sequence[Hit] = (),
-    problem: str | None = None,
+    problem: InputProblem | None = None,
     topics: Sequence[str] = (),
     has_more: bool = False,
     offset: int = 0,
@@ -90,7 +91,7 @@ def merge_quotes(hits: Sequence[Hit]) -> tuple[Quote, ...]:
                 source_path=first.source_path,
                 start=first.start,
                 end=group[-1].passage.end,
-                score=round(max(h.score for h in group), 4),
+                score=round(max(h.cosine for h in group), 4),
                 passage_ids=tuple(h.passage.id for h in group),
             )
         )

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Literal
 
 MAX_QUESTION_CHARS = 1000
+# What is wrong with a message that gets a fixed reply instead of an answer (names in texts.toml).
+InputProblem = Literal["empty", "no_words", "too_long", "language"]
 
 # Function words of languages people often write in; a question full of them and without English
 # ones is not one the English corpus can answer.
@@ -134,7 +137,7 @@ def _has_surrogates(text: str) -> bool:
     return any("\ud800" <= ch <= "\udfff" for ch in text)
 
 
-def input_problem(text: str, max_chars: int = MAX_QUESTION_CHARS) -> str | None:
+def input_problem(text: str, max_chars: int = MAX_QUESTION_CHARS) -> InputProblem | None:
     """The name of the fixed reply a cleaned message needs instead of an answer, or None."""
     if not text:
         return "empty"

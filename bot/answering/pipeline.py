@@ -15,6 +15,7 @@ from bot.answering.fixed_texts import FixedTexts
 from bot.answering.inputs import MAX_QUESTION_CHARS, clean_message, input_problem
 from bot.answering.triage import RedFlagDetector
 from bot.embedding.encoder import Encoder
+from bot.ingest.corpus import SourceDocument
 from bot.retrieval.retrieve import Hit, Retriever
 
 DEFAULT_MAX_QUOTES = 3
@@ -38,7 +39,7 @@ class AnswerPipeline:
         detector: RedFlagDetector,
         texts: FixedTexts,
         *,
-        sources: Sequence[dict],
+        sources: Sequence[SourceDocument],
         max_quotes: int = DEFAULT_MAX_QUOTES,
         max_chars: int = MAX_QUESTION_CHARS,
     ) -> None:
@@ -46,10 +47,8 @@ class AnswerPipeline:
         self.retriever = retriever
         self.detector = detector
         self.texts = texts
-        self.sources = tuple(
-            sources
-        )  # the manifest's documents: doc_id, title, source, source_path
-        self.topics = tuple(document["title"] for document in self.sources)
+        self.sources = tuple(sources)  # the articles the index quotes
+        self.topics = tuple(document.title for document in self.sources)
         self.max_quotes = max_quotes
         self.max_chars = max_chars
 

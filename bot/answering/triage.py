@@ -28,7 +28,7 @@ DEFAULT_RED_FLAGS_FILE = Path(__file__).parent.parent / "data" / "red_flags.toml
 KIND_ORDER = ("crisis", "poisoning", "emergency")
 # The semantic layer flags a message when its cosine to the nearest urgent example exceeds its
 # cosine to the nearest calm example by this much. Tuned with `quotebot eval --sweep` on
-# tests/eval/labelled.toml (docs/evaluation.md): 0.10-0.22 catches every urgent message with no
+# bot/data/eval/labelled.toml (docs/evaluation.md): 0.10-0.22 catches every urgent message with no
 # false alarm; 0.12 sits at the low end of that range, erring toward flagging.
 SEMANTIC_THRESHOLD = 0.12
 _MIN_WORDS_FOR_SEMANTIC = 3

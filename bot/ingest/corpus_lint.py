@@ -12,9 +12,16 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from bot.errors import CorpusError
-from bot.ingest.corpus import Document, list_corpus_files, parse_document, relative_source_path
+from bot.ingest.corpus import (
+    Document,
+    decode_source,
+    list_corpus_files,
+    parse_document,
+    relative_source_path,
+)
 from bot.ingest.passages import MAX_PASSAGE_TOKENS, TokenCounter, approximate_tokens, sentence_spans
 
 # Lines that belong to a web page's chrome, not to an article.
@@ -32,6 +39,8 @@ _BOILERPLATE_RE = re.compile(
     re.IGNORECASE,
 )
 MIN_FRAGMENT_WORDS = 6
+# Errors are what the bot would quote or choke on; warnings weaken answers.
+Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True)
@@ -40,7 +49,7 @@ class Finding:
 
     source_path: str
     line: int
-    severity: str  # "error" or "warning"
+    severity: Severity
     message: str
 
     def __str__(self) -> str:
@@ -62,25 +71,13 @@ def lint_corpus(corpus_dir: Path, count_tokens: TokenCounter = approximate_token
             findings.append(Finding(source_path, 1, "error", f"cannot read: {exc.strerror}"))
             continue
         try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            findings.append(
-                Finding(
-                    source_path,
-                    line,
-                    "error",
-                    f"not UTF-8 (byte 0x{data[exc.start]:02x}); save as UTF-8",
-                )
-            )
-            continue
-        if not text.strip():
-            findings.append(Finding(source_path, 1, "error", "empty file"))
-            continue
-        try:
+            text = decode_source(data, source_path)
+            if not text.strip():
+                findings.append(Finding(source_path, 1, "error", "empty file"))
+                continue
             document = parse_document(text, source_path)
         except CorpusError as exc:
-            findings.append(Finding(source_path, 1, "error", str(exc).split(": ", 2)[-1]))
+            findings.append(Finding(source_path, exc.line or 1, "error", exc.reason.rstrip(".")))
             continue
         if not document.blocks:
             findings.append(

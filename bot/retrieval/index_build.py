@@ -9,6 +9,7 @@ The layout itself, and loading, are :mod:`bot.retrieval.index_store`'s.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import fcntl
 import hashlib
@@ -19,7 +20,7 @@ import shutil
 import time
 import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -41,6 +42,7 @@ from bot.retrieval.index_store import (
     file_facts,
     load_index,
 )
+from bot.retrieval.manifest import HnswParameters, IndexType, Manifest, ModelRecord
 
 # Exact search is used up to this many passages, HNSW above it. Measured with bench/ on the
 # 2-core machines (docs/performance.md): flat search takes about 4 ms over 20k 384-d vectors and
@@ -57,8 +59,8 @@ class BuildResult:
     passages: int
     files: int
     seconds: float
+    manifest: Manifest
     reused_vectors: int = 0
-    manifest: dict = field(default_factory=dict)
 
     @property
     def passages_per_second(self) -> float:
@@ -102,9 +104,9 @@ def build_index(
         manifest = _manifest(
             encoder, fingerprint, vectors.shape[1], index_type, passages, corpus_hashes, documents
         )
-        _write_generation(index_dir, faiss_index, passages, manifest)
+        manifest = _write_generation(index_dir, faiss_index, passages, manifest)
         seconds = time.perf_counter() - started
-        return BuildResult(True, len(passages), len(documents), seconds, reused, manifest)
+        return BuildResult(True, len(passages), len(documents), seconds, manifest, reused)
 
 
 def _create_directory(index_dir: Path) -> None:
@@ -141,11 +143,8 @@ def _load_quietly(index_dir: Path, fingerprint: str) -> PassageIndex | None:
         return None
 
 
-def _same_sources(manifest: dict, corpus_hashes: dict[str, str]) -> bool:
-    return (
-        manifest.get("chunking") == CHUNKING
-        and manifest.get("corpus", {}).get("files") == corpus_hashes
-    )
+def _same_sources(manifest: Manifest, corpus_hashes: dict[str, str]) -> bool:
+    return manifest.chunking == CHUNKING and manifest.corpus_files == corpus_hashes
 
 
 def _embed(
@@ -179,7 +178,7 @@ def _vectors_by_text(index: PassageIndex) -> dict[str, np.ndarray]:
     return {_text_key(embedding_text(p)): vectors[i] for i, p in enumerate(index.passages)}
 
 
-def _make_faiss_index(vectors: np.ndarray) -> tuple[object, str]:
+def _make_faiss_index(vectors: np.ndarray) -> tuple[object, IndexType]:
     import faiss
 
     dimension = vectors.shape[1]
@@ -199,42 +198,26 @@ def _manifest(
     encoder: Encoder,
     fingerprint: str,
     dimension: int,
-    index_type: str,
+    index_type: IndexType,
     passages: Sequence[Passage],
     corpus_hashes: dict[str, str],
     documents: Sequence[Document],
-) -> dict:
-    return {
-        "format_version": FORMAT_VERSION,
-        "model": {
-            "name": encoder.name,
-            "fingerprint": fingerprint,
-            "backend": getattr(encoder, "backend", None),
-        },
-        "dimension": dimension,
-        "metric": "inner_product",
-        "normalized": True,
-        "index_type": index_type,
-        "hnsw": {"m": HNSW_M, "ef_construction": HNSW_EF_CONSTRUCTION, "ef_search": HNSW_EF_SEARCH}
+) -> Manifest:
+    return Manifest(
+        format_version=FORMAT_VERSION,
+        model=ModelRecord(encoder.name, fingerprint, getattr(encoder, "backend", None)),
+        dimension=dimension,
+        index_type=index_type,
+        hnsw=HnswParameters(HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH)
         if index_type == "hnsw"
         else None,
-        "passage_count": len(passages),
-        "chunking": CHUNKING,
-        "corpus": {
-            "files": corpus_hashes,
-            "documents": [
-                {
-                    "doc_id": d.doc_id,
-                    "title": d.title,
-                    "source": d.source,
-                    "source_path": d.source_path,
-                }
-                for d in documents
-            ],
-        },
-        "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "versions": _library_versions(),
-    }
+        passage_count=len(passages),
+        chunking=CHUNKING,
+        corpus_files=corpus_hashes,
+        documents=tuple(document.citation() for document in documents),
+        built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        versions=_library_versions(),
+    )
 
 
 def _library_versions() -> dict[str, str]:
@@ -255,8 +238,8 @@ def _library_versions() -> dict[str, str]:
 
 
 def _write_generation(
-    index_dir: Path, faiss_index, passages: Sequence[Passage], manifest: dict
-) -> None:
+    index_dir: Path, faiss_index, passages: Sequence[Passage], manifest: Manifest
+) -> Manifest:
     """Write the build beside the current one, then switch the manifest to it in one rename."""
     import faiss
 
@@ -271,16 +254,19 @@ def _write_generation(
         with open(temporary / PASSAGES_FILE, "w", encoding="utf-8") as handle:
             for passage in passages:
                 handle.write(json.dumps(passage.to_json(), ensure_ascii=False) + "\n")
-        manifest["files"] = {
-            name: {"path": f"{generation.name}/{name}", **file_facts(temporary / name)}
-            for name in (FAISS_FILE, PASSAGES_FILE)
-        }
+        manifest = dataclasses.replace(
+            manifest,
+            files={
+                name: file_facts(temporary / name, f"{generation.name}/{name}")
+                for name in (FAISS_FILE, PASSAGES_FILE)
+            },
+        )
         for name in (FAISS_FILE, PASSAGES_FILE):
             _fsync(temporary / name)
         os.rename(temporary, generation)
         staged = index_dir / f".{MANIFEST}.{build_id}"
         staged.write_text(
-            json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+            json.dumps(manifest.to_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
         _fsync(staged)
         os.replace(staged, index_dir / MANIFEST)
@@ -297,6 +283,7 @@ def _write_generation(
     for old in index_dir.glob("gen-*"):
         if old != generation:
             shutil.rmtree(old, ignore_errors=True)
+    return manifest
 
 
 def _fsync(path: Path) -> None:

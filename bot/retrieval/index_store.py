@@ -16,6 +16,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -30,6 +31,9 @@ from bot.errors import (
 )
 from bot.ingest.corpus import list_corpus_files, relative_source_path
 from bot.ingest.passages import MAX_PASSAGE_TOKENS, Passage
+from bot.retrieval.manifest import IndexFile, Manifest
+
+IndexState = Literal["ok", "missing", "stale", "mismatch", "corrupt"]
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -47,14 +51,14 @@ HNSW_EF_SEARCH = 384
 class PassageIndex:
     """A loaded index: the FAISS structure and the passages its rows stand for."""
 
-    manifest: dict
+    manifest: Manifest
     passages: list[Passage]
     faiss_index: object
     directory: Path
 
     @property
     def dimension(self) -> int:
-        return int(self.manifest["dimension"])
+        return self.manifest.dimension
 
     def __len__(self) -> int:
         return len(self.passages)
@@ -90,64 +94,67 @@ class PassageIndex:
 class IndexStatus:
     """Whether the index can serve, and if not, why."""
 
-    state: str  # "ok", "missing", "stale", "mismatch" or "corrupt"
+    state: IndexState
     message: str
-    manifest: dict | None = None
+    manifest: Manifest | None = None
 
     @property
     def ok(self) -> bool:
         return self.state == "ok"
 
 
-def file_facts(path: Path) -> dict:
+def file_facts(path: Path, relative_path: str) -> IndexFile:
+    """What the manifest records of one index file: where it is, its sha256 and size."""
+    return IndexFile(relative_path, file_sha256(path), path.stat().st_size)
+
+
+def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         while chunk := handle.read(1 << 20):
             digest.update(chunk)
-    return {"sha256": digest.hexdigest(), "bytes": path.stat().st_size}
+    return digest.hexdigest()
 
 
-
-def read_manifest(index_dir: Path) -> dict:
+def read_manifest(index_dir: Path) -> Manifest:
     """The manifest of the current build, or an error saying how to make one."""
     path = index_dir / MANIFEST
     if not path.is_file():
         raise IndexMissingError(f"No index in {index_dir}; {REBUILD_HINT}.")
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        raise IndexCorruptError(f"{path} is unreadable; {REBUILD_HINT}.") from None
-    if not isinstance(manifest, dict) or manifest.get("format_version") != FORMAT_VERSION:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise IndexCorruptError(f"{path} is unreadable; {REBUILD_HINT}.") from exc
+    if not isinstance(data, dict) or data.get("format_version") != FORMAT_VERSION:
         raise IndexMismatchError(
-            f"The index in {index_dir} has format {manifest.get('format_version')!r}, "
+            f"The index in {index_dir} has format {data.get('format_version')!r}, "
             f"this quotebot reads format {FORMAT_VERSION}; {REBUILD_HINT}."
-            if isinstance(manifest, dict)
+            if isinstance(data, dict)
             else f"{path} is not a quotebot manifest; {REBUILD_HINT}."
         )
-    return manifest
+    return Manifest.from_json(data, str(path))
 
 
-def _read_manifest_quietly(index_dir: Path) -> dict | None:
+def _read_manifest_quietly(index_dir: Path) -> Manifest | None:
     try:
         return read_manifest(index_dir)
     except IndexUnusableError:
         return None
 
 
-def _files_intact(manifest: dict, index_dir: Path) -> str | None:
+def _files_intact(manifest: Manifest, index_dir: Path) -> str | None:
     """None when every index file is present with the recorded size and sha256, else what is wrong."""
-    files = manifest.get("files") or {}
     for name in (FAISS_FILE, PASSAGES_FILE):
-        facts = files.get(name)
+        facts = manifest.files.get(name)
         if not facts:
             return f"the manifest does not list {name}"
-        path = index_dir / facts["path"]
+        path = index_dir / facts.path
         if not path.is_file():
-            return f"{facts['path']} is missing"
-        if path.stat().st_size != facts["bytes"]:
-            return f"{facts['path']} has {path.stat().st_size} bytes, the manifest says {facts['bytes']}"
-        if file_facts(path)["sha256"] != facts["sha256"]:
-            return f"{facts['path']} has changed since the build"
+            return f"{facts.path} is missing"
+        if path.stat().st_size != facts.bytes:
+            return f"{facts.path} has {path.stat().st_size} bytes, the manifest says {facts.bytes}"
+        if file_sha256(path) != facts.sha256:
+            return f"{facts.path} has changed since the build"
     return None
 
 
@@ -166,34 +173,30 @@ def load_index(
     import faiss
 
     manifest = read_manifest(index_dir)
-    built_with = manifest.get("model") or {}
-    if fingerprint is not None and built_with.get("fingerprint") != fingerprint:
+    if fingerprint is not None and manifest.model.fingerprint != fingerprint:
         configured = f" {model_name!r}" if model_name else ""
         raise IndexMismatchError(
-            f"The index in {index_dir} was built with model {built_with.get('name')!r}, not the "
+            f"The index in {index_dir} was built with model {manifest.model.name!r}, not the "
             f"configured EMBEDDING_MODEL{configured}; {REBUILD_HINT}."
         )
     if problem := _files_intact(manifest, index_dir):
         raise IndexCorruptError(f"The index in {index_dir} is damaged ({problem}); {REBUILD_HINT}.")
-    files = manifest["files"]
     try:
-        faiss_index = faiss.read_index(str(index_dir / files[FAISS_FILE]["path"]))
-    except RuntimeError:
+        faiss_index = faiss.read_index(str(index_dir / manifest.files[FAISS_FILE].path))
+    except RuntimeError as exc:
         raise IndexCorruptError(
             f"The FAISS file of the index in {index_dir} cannot be read; {REBUILD_HINT}."
-        ) from None
-    passages = _read_passages(index_dir / files[PASSAGES_FILE]["path"])
-    count = manifest.get("passage_count")
-    if not (faiss_index.ntotal == len(passages) == count) or faiss_index.d != manifest.get(
-        "dimension"
-    ):
+        ) from exc
+    passages = _read_passages(index_dir / manifest.files[PASSAGES_FILE].path)
+    count = manifest.passage_count
+    if not (faiss_index.ntotal == len(passages) == count) or faiss_index.d != manifest.dimension:
         raise IndexCorruptError(
             f"The index in {index_dir} disagrees with its manifest ({faiss_index.ntotal} vectors of "
             f"dimension {faiss_index.d}, {len(passages)} passages, manifest: {count} of dimension "
-            f"{manifest.get('dimension')}); {REBUILD_HINT}."
+            f"{manifest.dimension}); {REBUILD_HINT}."
         )
-    if manifest.get("index_type") == "hnsw" and manifest.get("hnsw"):
-        faiss_index.hnsw.efSearch = int(manifest["hnsw"]["ef_search"])
+    if manifest.index_type == "hnsw" and manifest.hnsw:
+        faiss_index.hnsw.efSearch = manifest.hnsw.ef_search
     if corpus_dir is not None and (changes := corpus_changes(manifest, corpus_dir)):
         raise IndexStaleError(
             f"The corpus has changed since the index was built ({changes}); {REBUILD_HINT}."
@@ -205,13 +208,13 @@ def _read_passages(path: Path) -> list[Passage]:
     try:
         with path.open(encoding="utf-8") as handle:
             return [Passage.from_json(json.loads(line)) for line in handle if line.strip()]
-    except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError):
-        raise IndexCorruptError(f"{path} cannot be read; {REBUILD_HINT}.") from None
+    except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError) as exc:
+        raise IndexCorruptError(f"{path} cannot be read; {REBUILD_HINT}.") from exc
 
 
-def corpus_changes(manifest: dict, corpus_dir: Path) -> str:
+def corpus_changes(manifest: Manifest, corpus_dir: Path) -> str:
     """A short description of corpus files added, removed or edited since the build ('' if none)."""
-    built = manifest.get("corpus", {}).get("files", {})
+    built = manifest.corpus_files
     try:
         paths = list_corpus_files(corpus_dir)
     except CorpusError as exc:
@@ -219,7 +222,7 @@ def corpus_changes(manifest: dict, corpus_dir: Path) -> str:
     now = {}
     for path in paths:
         try:
-            now[relative_source_path(path, corpus_dir)] = file_facts(path)["sha256"]
+            now[relative_source_path(path, corpus_dir)] = file_sha256(path)
         except OSError:
             continue
     parts = []

@@ -19,7 +19,7 @@ from bot.ingest.passages import Passage
 from bot.retrieval.index_store import PassageIndex
 from bot.retrieval.lexical import LexicalIndex
 
-# Tuned on tests/eval/labelled.toml with `quotebot eval --sweep` (docs/evaluation.md).
+# Tuned on bot/data/eval/labelled.toml with `quotebot eval --sweep` (docs/evaluation.md).
 MIN_SCORE = 0.27  # below this cosine nothing is quoted: middle of the plateau 0.24-0.30
 SCORE_MARGIN = 0.20  # a further quote must be within this of the best one
 LEXICAL_WEIGHT = 0.2  # weight of the normalised BM25 score added to the cosine for ordering
@@ -32,7 +32,7 @@ class Hit:
 
     passage: Passage
     row: int
-    score: float  # cosine similarity of question and passage: the calibrated score
+    cosine: float  # cosine similarity of question and passage: the calibrated score
     fused: float  # cosine + weighted normalised BM25: the order, not the decision
 
 
@@ -99,13 +99,13 @@ class Retriever:
         """The candidates worth quoting, in fused order: relevant enough, close to the best, distinct."""
         if not hits:
             return []
-        best = max(hit.score for hit in hits)
+        best = max(hit.cosine for hit in hits)
         if best < self.min_score:
             return []
         floor = max(self.min_score, best - self.score_margin)
         chosen: list[Hit] = []
         for hit in hits:
-            if hit.score >= floor and not any(
+            if hit.cosine >= floor and not any(
                 _same_content(hit.passage, c.passage) for c in chosen
             ):
                 chosen.append(hit)

@@ -10,8 +10,6 @@ import asyncio
 import html
 import logging
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ChatType
@@ -19,33 +17,15 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.answering.answer import Answer
-from bot.answering.batching import BatchingAnswerer
 from bot.answering.fixed_texts import FixedTexts
-from bot.ops.metrics import Metrics
 from bot.render.telegram_html import pack_blocks, render_telegram_html
-from bot.telegram.chat_memory import ChatMemory, is_follow_up
-from bot.telegram.feedback import FeedbackStore
-from bot.telegram.rate_limit import RateLimiter
+from bot.telegram import callback_data
+from bot.telegram.callback_data import MorePress, RatingPress
+from bot.telegram.services import Services
 
 logger = logging.getLogger(__name__)
 # Seconds an answer may take before the chat shows "typing…".
 TYPING_AFTER = 0.5
-
-MORE, FEEDBACK = "m", "f"
-PASSAGE_ID_CHARS = 12  # of a passage id in callback data: 3 ids fit in Telegram's 64 bytes
-
-
-@dataclass
-class Services:
-    """What the handlers use, built once in :func:`bot.telegram.app.build_application`."""
-
-    answerer: BatchingAnswerer
-    texts: FixedTexts
-    memory: ChatMemory
-    limiter: RateLimiter
-    feedback: FeedbackStore | None
-    sources: Sequence[dict]
-    metrics: Metrics
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
@@ -70,9 +50,9 @@ async def sources_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     found = services(context)
     lines = [_escape(found.texts.reply("sources"))]
     for document in found.sources:
-        line = f"• <b>{_escape(document['title'])}</b>"
-        if document.get("source"):
-            line += f" — {_escape(document['source'])}"
+        line = f"• <b>{_escape(document.title)}</b>"
+        if document.source:
+            line += f" — {_escape(document.source)}"
         lines.append(line)
     for message in pack_blocks(lines):
         await update.effective_message.reply_text(message)
@@ -145,23 +125,13 @@ async def answer_question(
     typing = asyncio.create_task(_typing(context, message.chat.id))
     try:
         with found.metrics.latency.time():
-            answer = await _answer_in_context(found, message.chat.id, question)
+            turn = found.conversation.plan(message.chat.id, question)
+            answers = await asyncio.gather(*(found.answerer.answer(q) for q in turn.questions))
+            answer = found.conversation.settle(turn, answers)
     finally:
         typing.cancel()
     found.metrics.count(answer)
     await send_answer(context, message, answer, found)
-
-
-async def _answer_in_context(found: Services, chat_id: int, question: str) -> Answer:
-    answer = await found.answerer.answer(question)
-    previous = found.memory.previous_question(chat_id)
-    if answer.status == "no_answer" and not answer.urgent and previous and is_follow_up(question):
-        retried = await found.answerer.answer(f"{previous} {question}")
-        if retried.answered:
-            answer = retried
-    if answer.status in {"answered", "no_answer"} and not answer.urgent:
-        found.memory.remember(chat_id, answer.question)
-    return answer
 
 
 async def _typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
@@ -205,57 +175,58 @@ async def send_answer(
 def _buttons(answer: Answer, found: Services, offset: int) -> InlineKeyboardMarkup | None:
     rows = []
     if answer.has_more:
-        token = found.memory.token_for(answer.question)
+        more = MorePress(found.tokens.issue(answer.question), offset + len(answer.quotes))
         rows.append(
             [
                 InlineKeyboardButton(
-                    found.texts.reply("more_button"),
-                    callback_data=f"{MORE}:{token}:{offset + len(answer.quotes)}",
+                    found.texts.reply("more_button"), callback_data=callback_data.encode(more)
                 )
             ]
         )
     if answer.quotes:
-        ids = ".".join(
-            pid[:PASSAGE_ID_CHARS] for quote in answer.quotes[:3] for pid in quote.passage_ids[:1]
+        up, down = callback_data.rating_buttons(
+            [pid for quote in answer.quotes for pid in quote.passage_ids[:1]]
         )
         rows.append(
             [
-                InlineKeyboardButton("👍", callback_data=f"{FEEDBACK}:+:{ids}"),
-                InlineKeyboardButton("👎", callback_data=f"{FEEDBACK}:-:{ids}"),
+                InlineKeyboardButton("👍", callback_data=up),
+                InlineKeyboardButton("👎", callback_data=down),
             ]
         )
     return InlineKeyboardMarkup(rows) if rows else None
 
 
-async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Handle "More passages" and 👍 / 👎."""
+async def more_passages(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Send the next passages of the question behind a "More passages" button."""
     query = update.callback_query
     found = services(context)
-    kind, _, rest = (query.data or "").partition(":")
-    if kind == MORE:
-        token, _, offset_text = rest.partition(":")
-        question = found.memory.question_for(token)
-        if question is None or not offset_text.isdigit():
-            await query.answer(found.texts.reply("expired"), show_alert=True)
-            return
-        await query.answer()
-        offset = int(offset_text)
-        answer = await found.answerer.answer(question, offset=offset)
-        found.metrics.count(answer)
-        await send_answer(context, query.message, answer, found, offset=offset)
-    elif kind == FEEDBACK and found.feedback is not None:
-        rating, _, ids = rest.partition(":")
-        if rating in {"+", "-"} and ids:
-            await asyncio.to_thread(
-                found.feedback.record,
-                query.from_user.id,
-                1 if rating == "+" else -1,
-                ids.split("."),
-            )
-            found.metrics.feedback.labels(rating="up" if rating == "+" else "down").inc()
-        await query.answer(found.texts.reply("feedback_thanks"))
-    else:
-        await query.answer()
+    press = callback_data.parse(query.data)
+    question = found.tokens.resolve(press.token) if isinstance(press, MorePress) else None
+    if question is None:
+        await query.answer(found.texts.reply("expired"), show_alert=True)
+        return
+    await query.answer()
+    answer = await found.answerer.answer(question, offset=press.offset)
+    found.metrics.count(answer)
+    await send_answer(context, query.message, answer, found, offset=press.offset)
+
+
+async def rate_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Record 👍 / 👎 on the quotes of an answer (with a salted hash of the user id)."""
+    query = update.callback_query
+    found = services(context)
+    press = callback_data.parse(query.data)
+    if isinstance(press, RatingPress) and found.feedback is not None:
+        await asyncio.to_thread(
+            found.feedback.record, query.from_user.id, press.rating, press.passage_ids
+        )
+        found.metrics.feedback.labels(rating="up" if press.rating > 0 else "down").inc()
+    await query.answer(found.texts.reply("feedback_thanks"))
+
+
+async def unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stop the spinner of a button quotebot does not know (an old message's, say)."""
+    await update.callback_query.answer()
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

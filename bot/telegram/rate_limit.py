@@ -6,7 +6,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from bot.telegram.chat_memory import ExpiringMap
+from bot.answering.conversation import ExpiringMap
 
 
 class RateLimiter:

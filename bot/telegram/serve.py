@@ -11,40 +11,42 @@ from telegram import Update
 from telegram.error import Conflict
 from telegram.ext import Application
 
-from bot.answering.pipeline import AnswerPipeline
 from bot.ops.health import HEARTBEAT_INTERVAL, clear_heartbeat, write_heartbeat
-from bot.ops.metrics import Metrics
 from bot.settings import Settings
 from bot.telegram.app import build_application
+from bot.telegram.services import Services
 
 logger = logging.getLogger(__name__)
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
 
 
-def run_bot(
-    settings: Settings, pipeline: AnswerPipeline, *, metrics: Metrics | None = None
-) -> None:
+def run_bot(settings: Settings, services: Services) -> None:
     """Run until SIGTERM or SIGINT: long polling by default, a webhook server with BOT_MODE=webhook."""
-    metrics = metrics or Metrics()
     if settings.metrics_port:
         from prometheus_client import start_http_server
 
-        start_http_server(settings.metrics_port, registry=metrics.registry)
+        start_http_server(settings.metrics_port, registry=services.metrics.registry)
         logger.info("Prometheus metrics on port %d.", settings.metrics_port)
-    application = build_application(settings, pipeline, metrics=metrics)
-    asyncio.run(serve(application, settings))
+    asyncio.run(serve(build_application(settings, services), settings))
 
 
-async def serve(application: Application, settings: Settings) -> None:
-    """Start receiving updates, wait for a stop signal, then stop: fetched updates are answered first.
+async def serve(
+    application: Application,
+    settings: Settings,
+    *,
+    stop: asyncio.Event | None = None,
+    poll_timeout: float = 10,
+) -> None:
+    """Start receiving updates, wait for ``stop`` (SIGTERM or SIGINT by default), then stop.
 
     On stop, the Updater stops fetching, and Application.stop() waits for the updates already
-    fetched to be handled; an update Telegram sent but we never confirmed is sent again next start.
+    fetched to be handled, so a clean stop answers everything it received.
     """
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
+    if stop is None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
     async with application:
         await application.start()
         if settings.bot_mode == "webhook":
@@ -63,7 +65,9 @@ async def serve(application: Application, settings: Settings) -> None:
         else:
             logger.info("Long polling started.")
             await application.updater.start_polling(
-                allowed_updates=ALLOWED_UPDATES, error_callback=report_polling_error
+                timeout=poll_timeout,
+                allowed_updates=ALLOWED_UPDATES,
+                error_callback=report_polling_error,
             )
         heartbeat = asyncio.create_task(_beat(application, settings))
         await stop.wait()

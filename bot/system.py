@@ -1,0 +1,232 @@
+"""The composition root: every part a running quotebot needs, built once, here, from the settings.
+
+Each part is built on first use and then kept, and each can be handed in instead (a test's fake
+encoder, a slow answerer): ``System(settings, encoder=FakeEncoder())``. The order is explicit where it
+shows to an operator: the index is checked before the model is asked for, so a missing or stale
+index is reported without loading (or exporting) the model; the ONNX export, when one has to be
+made, is made by an explicit call before any build or answer starts its clock.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from functools import cached_property
+from pathlib import Path
+
+from bot.answering.batching import BatchingAnswerer
+from bot.answering.conversation import Conversation
+from bot.answering.fixed_texts import FixedTexts, load_texts
+from bot.answering.pipeline import AnswerPipeline
+from bot.answering.triage import RedFlagDetector, load_red_flags
+from bot.embedding import model as embedding_model
+from bot.embedding.encoder import Encoder
+from bot.embedding.model import model_fingerprint, model_name, resolve_model, source_fingerprint
+from bot.embedding.onnx_encoder import OnnxEncoder
+from bot.embedding.onnx_record import export_dir, export_state, read_export
+from bot.embedding.tokens import tokenizer_counter
+from bot.errors import ModelError
+from bot.ingest.passages import TokenCounter, approximate_tokens
+from bot.ops.metrics import Metrics
+from bot.retrieval.index_build import BuildResult, build_index
+from bot.retrieval.index_store import PassageIndex, load_index
+from bot.retrieval.retrieve import MIN_SCORE, Retriever
+from bot.settings import Settings
+from bot.telegram.feedback import FeedbackStore, load_salt
+from bot.telegram.question_tokens import QuestionTokens
+from bot.telegram.rate_limit import RateLimiter
+from bot.telegram.services import Services
+
+log = logging.getLogger(__name__)
+
+WARM_UP_QUESTION = "warm-up question about joint pain"
+
+
+class System:
+    """quotebot's parts for one set of settings: model, index, pipeline, and the bot's services."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        encoder: Encoder | None = None,
+        index: PassageIndex | None = None,
+        pipeline: AnswerPipeline | None = None,
+        answerer=None,
+        metrics: Metrics | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        torch_installed: Callable[[], bool] = embedding_model.torch_installed,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.torch_installed = torch_installed
+        given = {
+            "encoder": encoder,
+            "index": index,
+            "pipeline": pipeline,
+            "answerer": answerer,
+            "metrics": metrics,
+        }
+        # A part handed in takes the place of the one the cached property would build.
+        self.__dict__.update({name: part for name, part in given.items() if part is not None})
+        self._opened: list = []
+
+    # The model ------------------------------------------------------------------------------
+
+    @cached_property
+    def model_name(self) -> str:
+        """The configured model's canonical name (what an index records)."""
+        return model_name(self.settings.embedding_model)
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """The configured model's fingerprint, from its files or its export, without loading it."""
+        if "encoder" in self.__dict__:
+            return self.encoder.fingerprint
+        if self.settings.embedding_backend == "onnx":
+            source = source_fingerprint(self.model_name)
+            if source is not None:
+                return source
+            record = read_export(export_dir(self.settings.models_dir, self.model_name))
+            if record is not None:  # the container: the export without the model files
+                return record.fingerprint
+        return model_fingerprint(resolve_model(self.model_name))
+
+    @cached_property
+    def encoder(self) -> Encoder:
+        """The configured model on the configured backend; under ONNX, its export made if missing."""
+        if self.settings.embedding_backend == "torch":
+            from bot.embedding.torch_encoder import SentenceTransformerEncoder
+
+            return SentenceTransformerEncoder(resolve_model(self.model_name))
+        return OnnxEncoder(self.prepare_onnx_export())
+
+    def prepare_onnx_export(self) -> Path:
+        """The directory of an export that serves the configured model: made now if there is none
+        or the model files changed (needs torch), else a ModelError that says how to make it."""
+        cache = self.settings.models_dir
+        directory = export_dir(cache, self.model_name)
+        state = export_state(directory, self.model_name)
+        if state == "current":
+            return directory
+        why = "there is none yet" if state == "missing" else "the model files have changed"
+        if not self.torch_installed():
+            raise ModelError(
+                f"EMBEDDING_BACKEND=onnx needs an ONNX export of {self.model_name!r} in "
+                f"{directory} ({why}); run `quotebot model export` (it needs "
+                "`pip install 'quotebot[torch]'`), or set EMBEDDING_BACKEND=torch."
+            )
+        from bot.embedding.onnx_export import export_model
+
+        log.info("Exporting the embedding model to ONNX (%s); this happens once.", why)
+        export_model(self.model_name, cache)
+        return directory
+
+    @cached_property
+    def token_counter(self) -> TokenCounter:
+        """Word pieces as the model counts them, from its tokenizer on disk; an estimate without one."""
+        if "encoder" in self.__dict__:
+            return self.encoder.count_tokens
+        try:
+            spec = resolve_model(self.model_name)
+        except ModelError:
+            spec = None
+        if spec is not None and spec.path and (spec.path / "tokenizer.json").is_file():
+            return tokenizer_counter(spec.path / "tokenizer.json")
+        directory = export_dir(self.settings.models_dir, self.model_name)
+        if read_export(directory) is not None:
+            return tokenizer_counter(directory / "tokenizer.json")
+        return approximate_tokens
+
+    # The index ------------------------------------------------------------------------------
+
+    @cached_property
+    def index(self) -> PassageIndex:
+        """The index, checked against the corpus and the model (a clear error names the fix)."""
+        return load_index(
+            self.settings.index_dir,
+            corpus_dir=self.settings.corpus_dir,
+            fingerprint=self.fingerprint,
+            model_name=self.model_name,
+        )
+
+    def build_index(self, *, force: bool = False, progress: bool = False) -> BuildResult:
+        """Rebuild the index of the configured corpus unless it is up to date (or ``force``)."""
+        encoder = self.encoder  # an ONNX export is made now, before the build's clock starts
+        return build_index(
+            self.settings.corpus_dir,
+            self.settings.index_dir,
+            encoder,
+            force=force,
+            progress=progress,
+        )
+
+    # Answering ------------------------------------------------------------------------------
+
+    @cached_property
+    def texts(self) -> FixedTexts:
+        if "pipeline" in self.__dict__:
+            return self.pipeline.texts
+        return load_texts(self.settings.texts_file)
+
+    @cached_property
+    def detector(self) -> RedFlagDetector:
+        return load_red_flags(self.settings.red_flags_file, self.encoder)
+
+    @cached_property
+    def pipeline(self) -> AnswerPipeline:
+        """The answering pipeline over the checked index."""
+        index = self.index  # first: a missing index is reported before the model is loaded
+        threshold = self.settings.relevance_threshold
+        return AnswerPipeline(
+            self.encoder,
+            Retriever(index, min_score=MIN_SCORE if threshold is None else threshold),
+            self.detector,
+            self.texts,
+            sources=index.manifest.documents,
+            max_quotes=self.settings.max_quotes,
+        )
+
+    def warm_up(self) -> None:
+        """Load the model and the red-flag examples now, not on the first user's time."""
+        self.pipeline.answer_batch([WARM_UP_QUESTION])
+
+    @cached_property
+    def conversation(self) -> Conversation:
+        return Conversation(ttl=self.settings.followup_ttl_seconds, clock=self.clock)
+
+    @cached_property
+    def answerer(self) -> BatchingAnswerer:
+        """The pipeline behind micro-batching, for concurrent questions."""
+        return BatchingAnswerer(self.pipeline)
+
+    # The Telegram bot's services ------------------------------------------------------------
+
+    @cached_property
+    def metrics(self) -> Metrics:
+        return Metrics()
+
+    def telegram_services(self) -> Services:
+        """Everything the Telegram handlers use; the Application closes it on shutdown."""
+        settings = self.settings
+        salt = settings.feedback_salt.get_secret_value() if settings.feedback_salt else None
+        feedback = FeedbackStore(
+            settings.data_dir / "feedback.sqlite3", load_salt(settings.data_dir, salt)
+        )
+        self._opened.append(feedback)
+        return Services(
+            answerer=self.answerer,
+            texts=self.texts,
+            conversation=self.conversation,
+            tokens=QuestionTokens(clock=self.clock),
+            limiter=RateLimiter(settings.rate_limit_per_minute, 60.0, clock=self.clock),
+            feedback=feedback,
+            sources=self.pipeline.sources,
+            metrics=self.metrics,
+        )
+
+    def close(self) -> None:
+        """Close what this system opened (the Telegram Application also does, on shutdown)."""
+        while self._opened:
+            self._opened.pop().close()

@@ -1,0 +1,41 @@
+"""What the Telegram handlers use, built once by the composition root (:mod:`bot.system`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.answering.answer import Answer
+from bot.answering.conversation import Conversation
+from bot.answering.fixed_texts import FixedTexts
+from bot.ingest.corpus import SourceDocument
+from bot.ops.metrics import Metrics
+from bot.telegram.feedback import FeedbackStore
+from bot.telegram.question_tokens import QuestionTokens
+from bot.telegram.rate_limit import RateLimiter
+
+
+class Answerer(Protocol):
+    """Answers a question asynchronously (the batching front of the pipeline, or a test's stand-in)."""
+
+    async def answer(self, text: str, *, offset: int = 0) -> Answer: ...
+
+
+@dataclass
+class Services:
+    """Everything a handler needs; the Application closes it on shutdown."""
+
+    answerer: Answerer
+    texts: FixedTexts
+    conversation: Conversation
+    tokens: QuestionTokens
+    limiter: RateLimiter
+    feedback: FeedbackStore | None
+    sources: Sequence[SourceDocument]
+    metrics: Metrics
+
+    def close(self) -> None:
+        """Release what holds a file or a connection (the feedback database)."""
+        if self.feedback is not None:
+            self.feedback.close()
