@@ -193,7 +193,7 @@ def load_settings(**overrides: Any) -> Settings:
     try:
         return Settings(**overrides)
     except ValidationError as exc:
-        raise ConfigError(describe_validation_error(exc)) from None
+        raise ConfigError(describe_validation_error(exc)) from exc
 
 
 def describe_validation_error(exc: ValidationError) -> str:

@@ -50,9 +50,9 @@ def load_texts(path: Path | None = None) -> FixedTexts:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(
             f"TEXTS_FILE: cannot read {path}: {getattr(exc, 'strerror', exc)}."
-        ) from None
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"TEXTS_FILE: {path} is not valid TOML ({exc}).") from None
+        raise ConfigError(f"TEXTS_FILE: {path} is not valid TOML ({exc}).") from exc
     urgent = data.get("urgent") or {}
     replies = data.get("reply") or {}
     missing = [

@@ -183,7 +183,7 @@ def load_red_flags(path: Path | None = None, encoder: Encoder | None = None) -> 
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"RED_FLAGS_FILE: cannot read {path} ({exc}).") from None
+        raise ConfigError(f"RED_FLAGS_FILE: cannot read {path} ({exc}).") from exc
     flags = []
     for entry in data.get("flag", []):
         name = entry.get("id", "?")
@@ -204,7 +204,7 @@ def load_red_flags(path: Path | None = None, encoder: Encoder | None = None) -> 
                 )
             )
         except re.error as exc:
-            raise ConfigError(f"RED_FLAGS_FILE: flag {name!r} has a bad pattern ({exc}).") from None
+            raise ConfigError(f"RED_FLAGS_FILE: flag {name!r} has a bad pattern ({exc}).") from exc
     if not flags:
         raise ConfigError(f"RED_FLAGS_FILE: {path} defines no [[flag]] entries.")
     return RedFlagDetector(

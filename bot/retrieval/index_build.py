@@ -115,7 +115,7 @@ def _create_directory(index_dir: Path) -> None:
     except OSError as exc:
         raise IndexBuildError(
             f"Cannot create index directory {index_dir}: {exc.strerror}."
-        ) from None
+        ) from exc
 
 
 @contextlib.contextmanager
@@ -126,7 +126,7 @@ def _build_lock(index_dir: Path) -> Iterator[None]:
     except OSError as exc:
         raise IndexBuildError(
             f"Cannot write to index directory {index_dir}: {exc.strerror}."
-        ) from None
+        ) from exc
     with handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:

@@ -1,1 +1,1 @@
-"""The Telegram channel: python-telegram-bot Application, handlers, HTML rendering."""
+"""The Telegram channel: the python-telegram-bot Application, handlers, button data, rate limit, feedback."""

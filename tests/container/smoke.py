@@ -10,6 +10,7 @@ The container shares the host's network, so it reaches the fake Bot API on 127.0
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shlex
 import sys
@@ -92,6 +93,10 @@ async def main() -> int:
         _, info = await cli("exec", name, "quotebot", "model", "info")
         assert "up to date" in info, info
         step("it serves the ONNX export, without torch in the image")
+
+        _, report = await cli("exec", name, "quotebot", "eval", "--json")
+        recall = json.loads(report)["recall_at_3"]
+        step(f"`quotebot eval` runs in the image on the shipped labelled set: recall@3 {recall}")
 
         stopped = time.monotonic()
         await cli("stop", "-t", "10", name)
