@@ -164,10 +164,7 @@ def test_empty_corpus_leaves_the_previous_index_untouched(corpus_copy: Path, tmp
     assert (tmp_path / "index" / "manifest.json").read_bytes() == before
 
 
-def test_hnsw_above_the_threshold(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    from bot.retrieval import index_build as index_module
-
-    monkeypatch.setattr(index_module, "HNSW_THRESHOLD", 10)
+def test_hnsw_above_the_threshold(tmp_path: Path):
     corpus = tmp_path / "c"
     corpus.mkdir()
     (corpus / "many.txt").write_text(
@@ -176,7 +173,7 @@ def test_hnsw_above_the_threshold(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         + "\n"
     )
     encoder = FakeEncoder(dimension=128)
-    result = build(corpus, tmp_path / "index", encoder)
+    result = build(corpus, tmp_path / "index", encoder, hnsw_threshold=10)
     assert result.manifest.index_type == "hnsw"
     index = load(corpus, tmp_path / "index", encoder)
     [hits] = index.search(encoder.encode(["topic17"]), 1)

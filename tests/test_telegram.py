@@ -13,6 +13,7 @@ import json
 import logging
 import re
 import socket
+import sqlite3
 import time
 
 import aiohttp
@@ -216,6 +217,8 @@ async def test_more_passages_and_feedback(api, system, tmp_path):
     assert "506" not in user_hash and len(user_hash) == 32
     database = (tmp_path / "data" / "feedback.sqlite3").read_bytes()
     assert b"gut" not in database  # no message text is stored
+    with pytest.raises(sqlite3.ProgrammingError):  # the Application closed it when it shut down
+        application.bot_data["services"].feedback.rows()
 
 
 async def test_stale_and_forged_buttons_are_answered_and_change_nothing(api, system):

@@ -76,8 +76,12 @@ def build_index(
     *,
     force: bool = False,
     progress: bool = False,
+    hnsw_threshold: int = HNSW_THRESHOLD,
 ) -> BuildResult:
-    """Rebuild the index from the corpus unless it is already up to date (or ``force``)."""
+    """Rebuild the index from the corpus unless it is already up to date (or ``force``).
+
+    Up to ``hnsw_threshold`` passages are searched exactly, more with an HNSW graph.
+    """
     started = time.perf_counter()
     documents = read_corpus(corpus_dir)
     corpus_hashes = {document.source_path: document.sha256 for document in documents}
@@ -100,7 +104,7 @@ def build_index(
                 "or only headings); run `quotebot corpus lint`."
             )
         vectors, reused = _embed(passages, encoder, previous, progress)
-        faiss_index, index_type = _make_faiss_index(vectors)
+        faiss_index, index_type = _make_faiss_index(vectors, hnsw_threshold)
         manifest = _manifest(
             encoder, fingerprint, vectors.shape[1], index_type, passages, corpus_hashes, documents
         )
@@ -178,11 +182,13 @@ def _vectors_by_text(index: PassageIndex) -> dict[str, np.ndarray]:
     return {_text_key(embedding_text(p)): vectors[i] for i, p in enumerate(index.passages)}
 
 
-def _make_faiss_index(vectors: np.ndarray) -> tuple[object, IndexType]:
+def _make_faiss_index(
+    vectors: np.ndarray, hnsw_threshold: int = HNSW_THRESHOLD
+) -> tuple[object, IndexType]:
     import faiss
 
     dimension = vectors.shape[1]
-    if len(vectors) <= HNSW_THRESHOLD:
+    if len(vectors) <= hnsw_threshold:
         index = faiss.IndexFlatIP(dimension)
         kind = "flat"
     else:

@@ -40,7 +40,8 @@ async def serve(
     """Start receiving updates, wait for ``stop`` (SIGTERM or SIGINT by default), then stop.
 
     On stop, the Updater stops fetching, and Application.stop() waits for the updates already
-    fetched to be handled, so a clean stop answers everything it received.
+    fetched to be handled, so a clean stop answers everything it received; then the post-shutdown
+    hook runs as under ``run_polling`` (it closes the services).
     """
     if stop is None:
         stop = asyncio.Event()
@@ -76,6 +77,9 @@ async def serve(
         clear_heartbeat(settings.data_dir)
         await application.updater.stop()
         await application.stop()
+    # As run_polling and run_webhook do: shutdown() alone does not call it.
+    if application.post_shutdown:
+        await application.post_shutdown(application)
     logger.info("Stopped.")
 
 
