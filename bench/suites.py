@@ -53,14 +53,10 @@ def _pipeline():
 
 
 def _questions() -> list[str]:
-    from bot.evaluate import LABELLED_SET, load_labelled_set
+    from bot.evaluation.sets import dev_part
 
-    labelled = load_labelled_set(LABELLED_SET)
-    return (
-        [q for q, _ in labelled.answerable]
-        + labelled.out_of_scope
-        + [q for q, _ in labelled.urgent]
-    )
+    dev = dev_part()
+    return [c.q for c in dev.answered] + dev.out_of_scope + [c.q for c in dev.urgent]
 
 
 def latency() -> dict:
@@ -413,7 +409,8 @@ def backends(rounds: int = 3) -> dict:
     """
     from bot.embedding.model import resolve_model
     from bot.embedding.torch_encoder import SentenceTransformerEncoder
-    from bot.evaluate import LABELLED_SET, evaluate, load_labelled_set
+    from bot.evaluation.measure import measure_part
+    from bot.evaluation.sets import dev_part
     from bot.retrieval.index_store import load_index
     from bot.system import System
 
@@ -448,9 +445,8 @@ def backends(rounds: int = 3) -> dict:
             encoder.encode(passages)
             build[name].append(len(passages) / (time.perf_counter() - started))
 
-    labelled = load_labelled_set(LABELLED_SET)
-    everything = [q for q, _ in labelled.answerable] + labelled.out_of_scope
-    everything += [q for q, _ in labelled.urgent] + labelled.non_urgent
+    dev = dev_part()
+    everything = dev.messages()
     reference_vectors = torch.encode(passages[: len(index.passages)] + everything)
     reference = _answer_keys(make_pipeline(settings, torch), everything)
     figures: dict = {"questions": len(questions), "passages": len(passages)}
@@ -459,15 +455,15 @@ def backends(rounds: int = 3) -> dict:
             encoder.encode(passages[: len(index.passages)] + everything) * reference_vectors, axis=1
         )
         candidate = make_pipeline(settings, encoder)
-        report = evaluate(candidate, labelled)
+        report = measure_part(candidate, dev, with_misses=False)
         same = sum(a == b for a, b in zip(_answer_keys(candidate, everything), reference))
         figures[f"{name}_single_question_p50_ms"] = _ms(statistics.median(single[name]))
         figures[f"{name}_batch_of_32_p50_ms"] = _ms(statistics.median(batch[name]))
         figures[f"{name}_passages_per_s"] = round(statistics.median(build[name]), 1)
         figures[f"{name}_min_cosine_to_torch"] = round(float(cosines.min()), 6)
         figures[f"{name}_same_answers_as_torch"] = f"{same}/{len(everything)}"
-        figures[f"{name}_recall_at_3"] = round(report["recall_at_3"], 3)
-        figures[f"{name}_red_flag_recall"] = round(report["red_flag_recall"], 3)
+        figures[f"{name}_recall_at_3"] = report["paraphrase"]["recall_at_3"]
+        figures[f"{name}_red_flag_recall"] = report["triage"]["urgent_recall"]
     base = statistics.median(single["torch"])
     figures["onnx_single_question_speed-up"] = round(base / statistics.median(single["onnx"]), 2)
     figures["onnx_passages_speed-up"] = round(

@@ -104,13 +104,24 @@ def build_parser() -> argparse.ArgumentParser:
     chat = commands.add_parser("chat", help="talk to quotebot in the console")
     chat.set_defaults(handler=cmd_chat)
 
-    evaluate = commands.add_parser("eval", help="measure retrieval and triage on the labelled set")
+    evaluate = commands.add_parser(
+        "eval", help="measure answers and triage on the labelled sets (dev and held-out)"
+    )
     evaluate.add_argument(
-        "--set", type=Path, help="labelled set (default: the bundled bot/data/eval/labelled.toml)"
+        "--sets", type=Path, help="folder of the labelled sets (default: the bundled bot/data/eval)"
+    )
+    evaluate.add_argument(
+        "--part", choices=["dev", "heldout"], help="measure one part only (default: both)"
+    )
+    evaluate.add_argument(
+        "--covidqa",
+        type=Path,
+        metavar="DIR",
+        help="also measure span recall on COVID-QA (DIR holds articles/ and dev-questions.json)",
     )
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
     evaluate.add_argument(
-        "--sweep", action="store_true", help="also show figures across thresholds"
+        "--sweep", action="store_true", help="also show dev figures across thresholds"
     )
     evaluate.set_defaults(handler=cmd_eval)
 
@@ -317,17 +328,22 @@ def cmd_chat(args: argparse.Namespace, make_system: SystemFactory) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, make_system: SystemFactory) -> int:
-    from bot.evaluate import LABELLED_SET, evaluate, load_labelled_set, render_report, sweep
+    from bot.evaluation.report import render_report
+    from bot.evaluation.run import evaluate
+    from bot.evaluation.sets import EVAL_DIR, PARTS, load_part
+    from bot.evaluation.sweep import sweep
 
-    pipeline = make_system(settings_from(args)).pipeline
-    labelled = load_labelled_set(args.set or LABELLED_SET)
-    report = evaluate(pipeline, labelled)
-    if args.json:
-        print(json.dumps(report, indent=2))
-    else:
-        print(render_report(report))
+    system = make_system(settings_from(args))
+    sets = args.sets or EVAL_DIR
+    report = evaluate(
+        system,
+        sets_dir=sets,
+        parts=(args.part,) if args.part else PARTS,
+        covidqa=args.covidqa,
+    )
+    print(json.dumps(report, indent=2) if args.json else render_report(report))
     if args.sweep:
-        print(sweep(pipeline, labelled))
+        print(sweep(system, load_part(sets / "dev", "dev")))
     return EXIT_OK
 
 

@@ -1,31 +1,39 @@
-"""The floors the labelled set must hold (bot/data/eval/labelled.toml), measured through the pipeline."""
+"""The floors the dev part of the labelled sets must hold, measured through the whole pipeline.
+
+Floors are held on the dev part only; the held-out part is measured by `quotebot eval`, never
+tuned on, and never a test's floor.
+"""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.evaluate import LABELLED_SET as LABELLED
-from bot.evaluate import evaluate, load_labelled_set
+from bot.answering.conversation import Conversation
+from bot.evaluation.measure import measure_part
+from bot.evaluation.sets import EVAL_DIR, dev_part, load_part
 
 pytestmark = pytest.mark.model
 
 
 @pytest.fixture(scope="module")
 def report(real_pipeline):
-    return evaluate(real_pipeline, load_labelled_set(LABELLED))
+    return measure_part(real_pipeline, dev_part(), new_conversation=Conversation)
 
 
-def test_the_labelled_set_is_as_large_as_promised():
-    labelled = load_labelled_set(LABELLED)
-    assert len(labelled.answerable) >= 40 and len(labelled.out_of_scope) >= 12
-    assert len(labelled.urgent) >= 15 and len(labelled.non_urgent) >= 10
+def test_the_sets_are_as_large_as_promised():
+    dev, heldout = dev_part(), load_part(EVAL_DIR / "heldout")
+    for part in (dev, heldout):
+        assert len(part.answered) >= 40 and len(part.out_of_scope) >= 12
+        assert len(part.urgent) >= 15 and len(part.calm) >= 10
+    assert heldout.unmentioned and heldout.conversations
 
 
 def test_retrieval_floors(report):
-    assert report["recall_at_3"] >= 0.9, report["misses"]
-    assert report["out_of_scope_refusal"] >= 0.9, report["misses"]
+    assert report["paraphrase"]["recall_at_3"] >= 0.9, report["misses"]
+    assert report["out_of_scope"]["refusal"] >= 0.9, report["misses"]
 
 
 def test_triage_floors(report):
-    assert report["red_flag_recall"] == 1.0, report["misses"]["urgent_missed"]
-    assert report["false_alarm_rate"] <= 0.10, report["misses"]["false_alarms"]
+    triage = report["triage"]
+    assert triage["urgent_recall"] == 1.0, report["misses"]["urgent_missed"]
+    assert triage["false_alarm_rate"] <= 0.10, report["misses"].get("false_alarms")

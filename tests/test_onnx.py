@@ -17,7 +17,7 @@ from bot.embedding.onnx_encoder import OnnxEncoder
 from bot.embedding.onnx_export import CHECK_TEXTS
 from bot.embedding.onnx_record import export_dir, read_export
 from bot.errors import IndexMissingError, ModelError
-from bot.evaluate import LABELLED_SET, load_labelled_set
+from bot.evaluation.sets import dev_part
 from bot.retrieval.index_store import load_index
 from bot.settings import Settings
 from bot.system import System
@@ -41,9 +41,7 @@ def test_the_export_reproduces_the_torch_models_vectors(
 def test_same_answers_on_the_evaluation_set_as_under_torch(
     real_encoder, torch_encoder, real_settings
 ):
-    labelled = load_labelled_set(LABELLED_SET)
-    questions = [q for q, _ in labelled.answerable] + list(labelled.out_of_scope)
-    questions += [q for q, _ in labelled.urgent] + list(labelled.non_urgent)
+    questions = dev_part().messages()
     onnx_answers = System(real_settings, encoder=real_encoder).pipeline.answer_batch(questions)
     torch_answers = System(real_settings, encoder=torch_encoder).pipeline.answer_batch(questions)
     for question, ours, theirs in zip(questions, onnx_answers, torch_answers, strict=True):

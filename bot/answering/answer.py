@@ -12,7 +12,9 @@ from bot.answering.inputs import InputProblem
 
 # "answered": quotes follow; "no_answer": nothing relevant enough (or urgent advice only);
 # "no_more": "More passages" ran out; an input problem's name: a fixed reply instead of an answer.
-AnswerStatus = Literal["answered", "no_answer", "no_more"] | InputProblem
+AnswerStatus = (
+    Literal["answered", "no_answer", "no_more", "unmentioned", "small_talk"] | InputProblem
+)
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class Answer:
     flags: tuple[str, ...] = ()
     has_more: bool = False  # further passages exist for "More passages"
     status: AnswerStatus = "answered"
+    subject: str | None = None  # with "unmentioned": what the articles do not mention
 
     @property
     def answered(self) -> bool:
