@@ -144,6 +144,9 @@ def test_json_follows_the_contract(real_pipeline):
             "start",
             "end",
             "score",
+            "marks",
         }
+        for mark in quote["marks"]:  # the answering sentences, inside the quote
+            assert quote["start"] <= mark["start"] < mark["end"] <= quote["end"]
         assert not quote["source_path"].startswith("/")
     json.dumps(data)  # serialisable as it is

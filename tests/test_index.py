@@ -40,7 +40,7 @@ def test_build_writes_manifest_passages_and_vectors(corpus_copy: Path, tmp_path:
     result = build(corpus_copy, index_dir)
     assert result.built and result.passages == 23 and result.files == 2
     manifest = json.loads((index_dir / "manifest.json").read_text())
-    assert manifest["format_version"] == 1
+    assert manifest["format_version"] == 2
     assert manifest["model"] == {
         "name": "fake-encoder",
         "fingerprint": "fake:fake-encoder:1024",
@@ -56,6 +56,13 @@ def test_build_writes_manifest_passages_and_vectors(corpus_copy: Path, tmp_path:
     for passage in index.passages:
         source = read_source_text(corpus_copy / passage.source_path)
         assert source[passage.start : passage.end] == passage.text
+        # Its sentences tile it: verbatim, in order, only white space between them.
+        assert passage.sentences[0][0] == passage.start and passage.sentences[-1][1] == passage.end
+        for (_, end), (start, _) in zip(passage.sentences, passage.sentences[1:]):
+            assert end <= start and not source[end:start].strip()
+    sentences = sum(len(p.sentences) for p in index.passages)
+    assert manifest["sentence_count"] == sentences == len(index.sentence_vectors) > 23
+    assert set(manifest["files"]) == {"index.faiss", "sentences.faiss", "passages.jsonl"}
 
 
 def test_nearest_passage_for_a_question(corpus_copy: Path, tmp_path: Path):
@@ -98,8 +105,12 @@ def test_edited_corpus_is_stale_and_rebuild_reuses_unchanged_vectors(
     before = encoder.encoded
     result = build(corpus_copy, tmp_path / "index", encoder)
     assert result.built and result.passages == 25
-    assert result.reused_vectors == 23 and encoder.encoded - before == 2
-    assert len(load(corpus_copy, tmp_path / "index", encoder)) == 25
+    # Only the two new paragraphs are embedded: the article's with its heading in front and as a
+    # sentence, the new file's once (passage and sentence are the same text); the rest is reused.
+    assert encoder.encoded - before == 3
+    index = load(corpus_copy, tmp_path / "index", encoder)
+    assert result.reused_vectors == len(index) + len(index.sentence_vectors) - 3
+    assert len(index) == 25
 
 
 def test_index_of_another_model_is_refused(corpus_copy: Path, tmp_path: Path):

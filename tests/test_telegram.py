@@ -55,9 +55,10 @@ def assert_complete_answer(messages) -> None:
 
 
 def blockquotes(message) -> list[str]:
-    """The quoted passages of a reply, as the user reads them."""
+    """The quoted passages of a reply, as the user reads them (marks in bold are still theirs)."""
     return [
-        html.unescape(q) for q in re.findall(r"<blockquote>(.*?)</blockquote>", message.text, re.S)
+        html.unescape(re.sub(r"</?b>", "", quote))
+        for quote in re.findall(r"<blockquote>(.*?)</blockquote>", message.text, re.S)
     ]
 
 

@@ -19,7 +19,11 @@ AnswerStatus = (
 
 @dataclass(frozen=True)
 class Quote:
-    """A verbatim span of a corpus file: ``text`` is the file's text ``[start:end]``."""
+    """A verbatim span of a corpus file: ``text`` is the file's text ``[start:end]``.
+
+    ``marks`` are the sentences that answer, as absolute ``[start, end)`` spans inside the quote;
+    the rest of the quote is what they need around them to be read right.
+    """
 
     text: str
     doc_id: str
@@ -30,6 +34,19 @@ class Quote:
     end: int
     score: float
     passage_ids: tuple[str, ...] = ()
+    marks: tuple[tuple[int, int], ...] = ()
+
+    def pieces(self) -> list[tuple[str, bool]]:
+        """The quote's text cut at its marks: (text, marked) in order, joined they are ``text``."""
+        pieces, cursor = [], self.start
+        for start, end in self.marks:
+            if start > cursor:
+                pieces.append((self.text[cursor - self.start : start - self.start], False))
+            pieces.append((self.text[start - self.start : end - self.start], True))
+            cursor = end
+        if cursor < self.end:
+            pieces.append((self.text[cursor - self.start :], False))
+        return pieces
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,21 @@ _FENCE_RE = re.compile(r"^ {0,3}(```|~~~)")
 _LIST_ITEM_RE = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+")
 _QUOTE_RE = re.compile(r"^ {0,3}>[ \t]?")
 _RULE_RE = re.compile(r"^ {0,3}([-*_])([ \t]*\1){2,}[ \t]*$")
+# Plain-text lines that are a link, an identifier or a page number, not article text.
+_NOISE_RE = re.compile(
+    r"^(?:https?://\S+|www\.\S+|(?:sha|doi|pmid|pmcid|isbn|issn)\s*:?\s*\S+|"
+    r"page \d+(?: of \d+)?|\d+)$",
+    re.IGNORECASE,
+)
+# Sections after an article's text: their paragraphs are citations and credits, not answers.
+_BACK_MATTER_RE = re.compile(
+    r"^\s*(?:\d+(?:\.\d+)*\.?\s+)?(?:references?|bibliography|works cited|acknowledge?ments?|"
+    r"funding(?: sources?)?|competing interests?|conflicts? of interests?|declaration of interests?|"
+    r"author contributions?|supplementary (?:material|information|data)|abbreviations)\s*:?\s*$",
+    re.IGNORECASE,
+)
+MAX_HEADING_WORDS = 10
+MAX_QUESTION_HEADING_WORDS = 20
 
 
 @dataclass(frozen=True)
@@ -148,6 +163,7 @@ def parse_document(text: str, source_path: str, sha256: str = "") -> Document:
         title_line, body_start = _first_line(text, body_start)
         title = meta.get("title") or title_line or _title_from_path(source_path)
         blocks = list(_text_blocks(text, body_start))
+    blocks = [block for block in blocks if not is_back_matter(block.headings)]
     doc_id = meta.get("id") or re.sub(r"\.(md|markdown|txt)$", "", source_path, flags=re.I)
     return Document(
         doc_id=doc_id,
@@ -260,7 +276,25 @@ def _markdown_blocks(text: str, body_start: int) -> Iterator[Block]:
 
 
 def _text_blocks(text: str, body_start: int) -> Iterator[Block]:
-    """Plain text: paragraphs are separated by blank lines; with none, each line is a paragraph."""
+    """Plain text: paragraphs are separated by blank lines; with none, each line is a paragraph.
+
+    A paragraph of one short line without closing punctuation ("4 Conclusion and Limitations"), or
+    one question line, is a heading: it names the section of the paragraphs after it and is never
+    quoted. Lines that are only a URL, a DOI, a checksum or a page number are not article text.
+    """
+    heading: str | None = None
+    for start, end, line in _text_paragraphs(text, body_start):
+        content = text[start:end]
+        if "\n" not in content.strip():
+            if _NOISE_RE.match(content.strip()):
+                continue
+            if _is_plain_heading(content.strip()):
+                heading = content.strip()
+                continue
+        yield Block(start, end, (heading,) if heading else (), line)
+
+
+def _text_paragraphs(text: str, body_start: int) -> Iterator[tuple[int, int, int]]:
     lines = list(_lines(text, body_start))
     has_blank_lines = any(not line.strip() for _, _, line in lines)
     line_number = text.count("\n", 0, body_start) + 1
@@ -269,17 +303,36 @@ def _text_blocks(text: str, body_start: int) -> Iterator[Block]:
         number = line_number + offset
         if not line.strip():
             if current and (span := _span(text, current[0], current[1])):
-                yield Block(span[0], span[1], (), current[2])
+                yield span[0], span[1], current[2]
             current = None
         elif not has_blank_lines:
             if span := _span(text, start, end):
-                yield Block(span[0], span[1], (), number)
+                yield span[0], span[1], number
         elif current is None:
             current = [start, end, number]
         else:
             current[1] = end
     if current and (span := _span(text, current[0], current[1])):
-        yield Block(span[0], span[1], (), current[2])
+        yield span[0], span[1], current[2]
+
+
+def _is_plain_heading(line: str) -> bool:
+    """A one-line paragraph that names a section rather than says something."""
+    words = line.split()
+    if not any(ch.isalpha() for ch in line) or _LIST_ITEM_RE.match(line) or line[0] in "•*-–—":
+        return False
+    if line.endswith("?"):
+        return len(words) <= MAX_QUESTION_HEADING_WORDS
+    return (
+        len(words) <= MAX_HEADING_WORDS
+        and line[-1] not in ".:;,!…)]\"'”’"
+        and (line[0].isupper() or line[0].isdigit())
+    )
+
+
+def is_back_matter(headings: tuple[str, ...]) -> bool:
+    """Whether a block stands under References, Acknowledgements and the like: not article text."""
+    return any(_BACK_MATTER_RE.match(heading) for heading in headings)
 
 
 def _first_line(text: str, start: int) -> tuple[str, int]:

@@ -68,13 +68,31 @@ class Passage:
     # when something else (a heading, a comment) lies between them: two passages may be quoted
     # as one span only when it is white space.
     gap_before: str | None = None
+    # The passage's sentences as absolute [start, end) spans of the file, in order: what answers
+    # are scored and marked by, sentence by sentence.
+    sentences: tuple[tuple[int, int], ...] = ()
 
     def to_json(self) -> dict:
-        return asdict(self) | {"headings": list(self.headings)}
+        return asdict(self) | {
+            "headings": list(self.headings),
+            "sentences": [list(span) for span in self.sentences],
+        }
 
     @classmethod
     def from_json(cls, data: dict) -> Passage:
-        return cls(**(data | {"headings": tuple(data.get("headings") or ())}))
+        return cls(
+            **(
+                data
+                | {
+                    "headings": tuple(data.get("headings") or ()),
+                    "sentences": tuple(tuple(span) for span in data.get("sentences") or ()),
+                }
+            )
+        )
+
+    def sentence_texts(self) -> list[str]:
+        """Each sentence's verbatim text."""
+        return [self.text[start - self.start : end - self.start] for start, end in self.sentences]
 
 
 def approximate_tokens(text: str) -> int:
@@ -139,6 +157,7 @@ def split_document(
                     end=end,
                     text=text,
                     gap_before=gap if gap is not None and not gap.strip() else None,
+                    sentences=tuple(sentence_spans(document.text, start, end)),
                 )
             )
             seen[text] = seen.get(text, 0) + 1

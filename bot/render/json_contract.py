@@ -1,4 +1,4 @@
-"""The JSON form of an Answer: a contract scripts rely on (see docs/json.md)."""
+"""The JSON form of an Answer: a contract scripts rely on (docs/json.md)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ def answer_to_json(answer: Answer) -> dict:
     """``{"question", "answered", "urgent", "quotes": [...], "escalation", "disclaimer"}`` and more.
 
     Each quote's ``text`` equals its source file's text ``[start:end]``; ``source_path`` is relative
-    to the corpus directory. Keys beyond the contract (``status``, ``urgent_advice``, ``notice``,
-    ``flags``, ``has_more``) may be added to; the contract's keys keep their meaning.
+    to the corpus directory; ``marks`` are the answering sentences' ``[start, end)`` inside it.
+    Keys beyond the contract (``status``, ``urgent_advice``, ``notice``, ``flags``, ``has_more``,
+    ``subject``, ``marks``) may be added to; the contract's keys keep their meaning.
     """
     return {
         "question": answer.question,
@@ -26,6 +27,7 @@ def answer_to_json(answer: Answer) -> dict:
                 "start": quote.start,
                 "end": quote.end,
                 "score": quote.score,
+                "marks": [{"start": start, "end": end} for start, end in quote.marks],
             }
             for quote in answer.quotes
         ],
@@ -36,4 +38,5 @@ def answer_to_json(answer: Answer) -> dict:
         "notice": answer.notice,
         "flags": list(answer.flags),
         "has_more": answer.has_more,
+        "subject": answer.subject,
     }

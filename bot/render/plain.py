@@ -29,9 +29,16 @@ def citation(quote: Quote) -> str:
     return f"{quote.title} › {quote.section}" if quote.section else quote.title
 
 
+MARK = "**"  # around the sentences that answer, as Markdown bold reads
+
+
 def _quote(quote: Quote, width: int) -> str:
     lines = [f"“{citation(quote)}”"]
-    for paragraph in quote.text.splitlines():
+    pieces = quote.pieces()
+    text = "".join(
+        f"{MARK}{piece}{MARK}" if marked and len(pieces) > 1 else piece for piece, marked in pieces
+    )
+    for paragraph in text.splitlines():
         lines.extend("│ " + line for line in textwrap.wrap(paragraph, width - 2) or [""])
     return "\n".join(lines)
 

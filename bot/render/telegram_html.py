@@ -42,10 +42,16 @@ def _escape(text: str) -> str:
 
 def _quote_blocks(quote: Quote, limit: int) -> list[str]:
     heading = f"<b>{_escape(citation(quote))}</b>\n"
-    whole = heading + f"<blockquote>{_escape(quote.text)}</blockquote>"
+    pieces = quote.pieces()
+    emphasise = len(pieces) > 1  # a quote that is all answer needs no bold
+    body = "".join(
+        f"<b>{_escape(piece)}</b>" if marked and emphasise else _escape(piece)
+        for piece, marked in pieces
+    )
+    whole = heading + f"<blockquote>{body}</blockquote>"
     if utf16_length(whole) <= limit:
         return [whole]
-    # Leave room for the tags and the heading in every piece.
+    # Too long for one message: split the verbatim text (marks are dropped in the pieces).
     room = limit - utf16_length(heading) - len("<blockquote></blockquote>")
     pieces = _split_text(quote.text, room)
     blocks = [f"<blockquote>{_escape(piece)}</blockquote>" for piece in pieces]

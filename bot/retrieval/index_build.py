@@ -38,6 +38,7 @@ from bot.retrieval.index_store import (
     HNSW_M,
     MANIFEST,
     PASSAGES_FILE,
+    SENTENCES_FILE,
     PassageIndex,
     file_facts,
     load_index,
@@ -103,12 +104,28 @@ def build_index(
                 f"Corpus directory {corpus_dir} has no article text to index (every file is empty "
                 "or only headings); run `quotebot corpus lint`."
             )
-        vectors, reused = _embed(passages, encoder, previous, progress)
-        faiss_index, index_type = _make_faiss_index(vectors, hnsw_threshold)
-        manifest = _manifest(
-            encoder, fingerprint, vectors.shape[1], index_type, passages, corpus_hashes, documents
+        texts = [embedding_text(p) for p in passages]
+        texts += [text for p in passages for text in p.sentence_texts()]
+        vectors, reused = _embed(texts, encoder, previous, progress)
+        passage_index, index_type = _make_faiss_index(vectors[: len(passages)], hnsw_threshold)
+        sentence_index, sentence_type = _make_faiss_index(
+            vectors[len(passages) :], hnsw_threshold
         )
-        manifest = _write_generation(index_dir, faiss_index, passages, manifest)
+        manifest = _manifest(
+            encoder, fingerprint, vectors.shape[1], passages, corpus_hashes, documents
+        )
+        manifest = dataclasses.replace(
+            manifest,
+            index_type=index_type,
+            sentence_count=len(texts) - len(passages),
+            sentence_index_type=sentence_type,
+            hnsw=HnswParameters(HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH)
+            if "hnsw" in (index_type, sentence_type)
+            else None,
+        )
+        manifest = _write_generation(
+            index_dir, {FAISS_FILE: passage_index, SENTENCES_FILE: sentence_index}, passages, manifest
+        )
         seconds = time.perf_counter() - started
         return BuildResult(True, len(passages), len(documents), seconds, manifest, reused)
 
@@ -152,22 +169,25 @@ def _same_sources(manifest: Manifest, corpus_hashes: dict[str, str]) -> bool:
 
 
 def _embed(
-    passages: Sequence[Passage], encoder: Encoder, previous: PassageIndex | None, progress: bool
+    texts: Sequence[str], encoder: Encoder, previous: PassageIndex | None, progress: bool
 ) -> tuple[np.ndarray, int]:
-    """Vectors for every passage; those whose embedded text is unchanged come from ``previous``."""
-    texts = [embedding_text(p) for p in passages]
+    """A vector per text, each distinct text encoded once; texts ``previous`` embedded already
+    keep their vectors. Returns the vectors and how many texts were reused."""
     known = _vectors_by_text(previous) if previous else {}
     keys = [_text_key(text) for text in texts]
-    missing = [i for i, key in enumerate(keys) if key not in known]
-    fresh = encoder.encode([texts[i] for i in missing], progress=progress) if missing else None
+    wanted = list(dict.fromkeys(key for key in keys if key not in known))
+    first = {key: i for i, key in reversed(list(enumerate(keys)))}
+    fresh = (
+        encoder.encode([texts[first[key]] for key in wanted], progress=progress)
+        if wanted
+        else None
+    )
+    known |= {key: fresh[row] for row, key in enumerate(wanted)}
     dimension = fresh.shape[1] if fresh is not None else previous.dimension
-    vectors = np.empty((len(passages), dimension), dtype=np.float32)
-    for row, i in enumerate(missing):
-        vectors[i] = fresh[row]
+    vectors = np.empty((len(texts), dimension), dtype=np.float32)
     for i, key in enumerate(keys):
-        if key in known:
-            vectors[i] = known[key]
-    return vectors, len(passages) - len(missing)
+        vectors[i] = known[key]
+    return vectors, len(texts) - len(wanted)
 
 
 def _text_key(text: str) -> str:
@@ -175,11 +195,10 @@ def _text_key(text: str) -> str:
 
 
 def _vectors_by_text(index: PassageIndex) -> dict[str, np.ndarray]:
-    try:
-        vectors = index.faiss_index.reconstruct_n(0, len(index))
-    except RuntimeError:  # an index type that cannot give its vectors back
-        return {}
-    return {_text_key(embedding_text(p)): vectors[i] for i, p in enumerate(index.passages)}
+    texts = [embedding_text(p) for p in index.passages]
+    texts += [text for p in index.passages for text in p.sentence_texts()]
+    vectors = np.concatenate([index.passage_vectors, index.sentence_vectors])
+    return {_text_key(text): vectors[i] for i, text in enumerate(texts)}
 
 
 def _make_faiss_index(
@@ -204,7 +223,6 @@ def _manifest(
     encoder: Encoder,
     fingerprint: str,
     dimension: int,
-    index_type: IndexType,
     passages: Sequence[Passage],
     corpus_hashes: dict[str, str],
     documents: Sequence[Document],
@@ -213,10 +231,7 @@ def _manifest(
         format_version=FORMAT_VERSION,
         model=ModelRecord(encoder.name, fingerprint, getattr(encoder, "backend", None)),
         dimension=dimension,
-        index_type=index_type,
-        hnsw=HnswParameters(HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH)
-        if index_type == "hnsw"
-        else None,
+        index_type="flat",
         passage_count=len(passages),
         chunking=CHUNKING,
         corpus_files=corpus_hashes,
@@ -244,7 +259,7 @@ def _library_versions() -> dict[str, str]:
 
 
 def _write_generation(
-    index_dir: Path, faiss_index, passages: Sequence[Passage], manifest: Manifest
+    index_dir: Path, faiss_indexes: dict, passages: Sequence[Passage], manifest: Manifest
 ) -> Manifest:
     """Write the build beside the current one, then switch the manifest to it in one rename."""
     import faiss
@@ -256,18 +271,17 @@ def _write_generation(
         for leftover in index_dir.glob(".tmp-*"):  # from builds that were interrupted
             shutil.rmtree(leftover, ignore_errors=True)
         temporary.mkdir()
-        faiss.write_index(faiss_index, str(temporary / FAISS_FILE))
+        for name, faiss_index in faiss_indexes.items():
+            faiss.write_index(faiss_index, str(temporary / name))
         with open(temporary / PASSAGES_FILE, "w", encoding="utf-8") as handle:
             for passage in passages:
                 handle.write(json.dumps(passage.to_json(), ensure_ascii=False) + "\n")
+        names = (*faiss_indexes, PASSAGES_FILE)
         manifest = dataclasses.replace(
             manifest,
-            files={
-                name: file_facts(temporary / name, f"{generation.name}/{name}")
-                for name in (FAISS_FILE, PASSAGES_FILE)
-            },
+            files={name: file_facts(temporary / name, f"{generation.name}/{name}") for name in names},
         )
-        for name in (FAISS_FILE, PASSAGES_FILE):
+        for name in names:
             _fsync(temporary / name)
         os.rename(temporary, generation)
         staged = index_dir / f".{MANIFEST}.{build_id}"

@@ -35,26 +35,52 @@ from bot.retrieval.manifest import IndexFile, Manifest
 
 IndexState = Literal["ok", "missing", "stale", "mismatch", "corrupt"]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: a sentence index beside the passage index
 MANIFEST = "manifest.json"
 FAISS_FILE = "index.faiss"
+SENTENCES_FILE = "sentences.faiss"
 PASSAGES_FILE = "passages.jsonl"
+INDEX_FILES = (FAISS_FILE, SENTENCES_FILE, PASSAGES_FILE)
 # How passages are cut and embedded; a change here makes old indexes stale.
-CHUNKING = {"max_passage_tokens": MAX_PASSAGE_TOKENS, "context": "headings", "version": 2}
+CHUNKING = {
+    "max_passage_tokens": MAX_PASSAGE_TOKENS,
+    "context": "headings",
+    "sentences": True,
+    "plain_text_headings": True,
+    "version": 3,
+}
 # HNSW graphs (indexes above index_build.HNSW_THRESHOLD passages) are built and searched with these.
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
 HNSW_EF_SEARCH = 384
 
 
-@dataclass
 class PassageIndex:
-    """A loaded index: the FAISS structure and the passages its rows stand for."""
+    """A loaded index: the passages, their sentences, and a FAISS index of the vectors of each.
 
-    manifest: Manifest
-    passages: list[Passage]
-    faiss_index: object
-    directory: Path
+    Sentences are stored passage by passage, in reading order: the sentences of passage ``i`` are
+    rows ``first_sentence[i]`` to ``first_sentence[i + 1]`` of the sentence index.
+    """
+
+    def __init__(
+        self,
+        manifest: Manifest,
+        passages: list[Passage],
+        faiss_index,
+        directory: Path,
+        sentence_index,
+    ) -> None:
+        self.manifest = manifest
+        self.passages = passages
+        self.faiss_index = faiss_index
+        self.sentence_index = sentence_index
+        self.directory = directory
+        counts = np.array([len(p.sentences) for p in passages], dtype=np.int64)
+        self.first_sentence = np.concatenate([[0], np.cumsum(counts)])
+        self.sentence_passage = np.repeat(np.arange(len(passages)), counts)
+        # The stored vectors, read in place (no copy): passages' and sentences' rows.
+        self.passage_vectors = _stored_vectors(faiss_index)
+        self.sentence_vectors = _stored_vectors(sentence_index)
 
     @property
     def dimension(self) -> int:
@@ -65,15 +91,18 @@ class PassageIndex:
 
     def search_rows(self, vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """FAISS's answer for a batch of query vectors: (cosine scores, passage rows), -1 for none."""
-        vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1, self.dimension)
-        k = max(1, min(k, len(self.passages)))
-        return self.faiss_index.search(vectors, k)
+        return _search(self.faiss_index, vectors, k, self.dimension)
+
+    def search_sentence_rows(self, vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The nearest sentences of each query vector: (cosine scores, sentence rows)."""
+        return _search(self.sentence_index, vectors, k, self.dimension)
 
     def vectors(self, rows: Sequence[int]) -> np.ndarray:
         """The stored vectors of the given passage rows."""
-        if not rows:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        return np.stack([self.faiss_index.reconstruct(int(row)) for row in rows])
+        return self.passage_vectors[np.asarray(rows, dtype=np.int64)]
+
+    def sentence_rows(self, passage_row: int) -> range:
+        return range(int(self.first_sentence[passage_row]), int(self.first_sentence[passage_row + 1]))
 
     def search(self, vectors: np.ndarray, k: int) -> list[list[tuple[Passage, float]]]:
         """For each query vector (one per row), the ``k`` nearest passages with cosine scores."""
@@ -88,6 +117,25 @@ class PassageIndex:
             ]
             for row_ids, row_scores in zip(rows, scores)
         ]
+
+
+def _search(index, vectors: np.ndarray, k: int, dimension: int) -> tuple[np.ndarray, np.ndarray]:
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1, dimension)
+    k = max(1, min(k, index.ntotal))
+    return index.search(vectors, k)
+
+
+def _stored_vectors(index) -> np.ndarray:
+    """The vectors a flat or HNSW-flat FAISS index holds, as a read-only view of its memory."""
+    import faiss
+
+    storage = faiss.downcast_index(index.storage) if hasattr(index, "hnsw") else index
+    if storage.ntotal == 0:
+        return np.zeros((0, storage.d), dtype=np.float32)
+    view = faiss.rev_swig_ptr(storage.get_xb(), storage.ntotal * storage.d)
+    view = view.reshape(storage.ntotal, storage.d)
+    view.flags.writeable = False
+    return view
 
 
 @dataclass(frozen=True)
@@ -144,7 +192,7 @@ def _read_manifest_quietly(index_dir: Path) -> Manifest | None:
 
 def _files_intact(manifest: Manifest, index_dir: Path) -> str | None:
     """None when every index file is present with the recorded size and sha256, else what is wrong."""
-    for name in (FAISS_FILE, PASSAGES_FILE):
+    for name in INDEX_FILES:
         facts = manifest.files.get(name)
         if not facts:
             return f"the manifest does not list {name}"
@@ -183,25 +231,33 @@ def load_index(
         raise IndexCorruptError(f"The index in {index_dir} is damaged ({problem}); {REBUILD_HINT}.")
     try:
         faiss_index = faiss.read_index(str(index_dir / manifest.files[FAISS_FILE].path))
+        sentence_index = faiss.read_index(str(index_dir / manifest.files[SENTENCES_FILE].path))
     except RuntimeError as exc:
         raise IndexCorruptError(
-            f"The FAISS file of the index in {index_dir} cannot be read; {REBUILD_HINT}."
+            f"A FAISS file of the index in {index_dir} cannot be read; {REBUILD_HINT}."
         ) from exc
     passages = _read_passages(index_dir / manifest.files[PASSAGES_FILE].path)
     count = manifest.passage_count
-    if not (faiss_index.ntotal == len(passages) == count) or faiss_index.d != manifest.dimension:
+    sentences = sum(len(p.sentences) for p in passages)
+    if (
+        not (faiss_index.ntotal == len(passages) == count)
+        or not (sentence_index.ntotal == sentences == manifest.sentence_count)
+        or not (faiss_index.d == sentence_index.d == manifest.dimension)
+    ):
         raise IndexCorruptError(
             f"The index in {index_dir} disagrees with its manifest ({faiss_index.ntotal} vectors of "
-            f"dimension {faiss_index.d}, {len(passages)} passages, manifest: {count} of dimension "
-            f"{manifest.dimension}); {REBUILD_HINT}."
+            f"dimension {faiss_index.d}, {len(passages)} passages, {sentence_index.ntotal} sentence "
+            f"vectors; manifest: {count} passages of dimension {manifest.dimension}, "
+            f"{manifest.sentence_count} sentences); {REBUILD_HINT}."
         )
-    if manifest.index_type == "hnsw" and manifest.hnsw:
-        faiss_index.hnsw.efSearch = manifest.hnsw.ef_search
+    for index in (faiss_index, sentence_index):
+        if hasattr(index, "hnsw") and manifest.hnsw:
+            index.hnsw.efSearch = manifest.hnsw.ef_search
     if corpus_dir is not None and (changes := corpus_changes(manifest, corpus_dir)):
         raise IndexStaleError(
             f"The corpus has changed since the index was built ({changes}); {REBUILD_HINT}."
         )
-    return PassageIndex(manifest, passages, faiss_index, index_dir)
+    return PassageIndex(manifest, passages, faiss_index, index_dir, sentence_index)
 
 
 def _read_passages(path: Path) -> list[Passage]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -141,7 +143,9 @@ STOPWORDS = frozenset(
 
 
 class LexicalIndex:
-    """BM25 (bm25s) over each passage's headings and text, stemmed with Snowball English."""
+    """BM25 (bm25s) over each passage's title, headings and text, stemmed with Snowball English;
+    and each term's inverse document frequency, for weighing the words a question shares with a
+    sentence."""
 
     def __init__(self, documents: Sequence[str]) -> None:
         import bm25s
@@ -152,6 +156,15 @@ class LexicalIndex:
         self._size = len(documents)
         corpus = [self.tokens(text) or ["∅"] for text in documents]
         self._bm25.index(corpus, show_progress=False)
+        frequency = Counter(token for tokens in corpus for token in set(tokens))
+        self._idf = {
+            token: math.log(1 + (self._size - count + 0.5) / (count + 0.5))
+            for token, count in frequency.items()
+        }
+
+    def idf(self, token: str) -> float:
+        """How rare a (stemmed) term is across the passages; 0 for one that occurs in none."""
+        return self._idf.get(token, 0.0)
 
     def tokens(self, text: str) -> list[str]:
         text = unicodedata.normalize("NFKD", text)
@@ -159,9 +172,10 @@ class LexicalIndex:
         words = [w for w in re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", text) if w not in STOPWORDS]
         return self._stemmer.stemWords(words)
 
-    def top(self, query: str, k: int) -> list[tuple[int, float]]:
-        """The ``k`` best-scoring passage rows for ``query`` (only those sharing a term), best first."""
-        tokens = self.tokens(query)
+    def top(self, query: str | list[str], k: int) -> list[tuple[int, float]]:
+        """The ``k`` best-scoring passage rows for ``query`` (text, or its tokens), best first;
+        only passages sharing a term with it."""
+        tokens = self.tokens(query) if isinstance(query, str) else query
         if not tokens or self._size == 0:
             return []
         scores = self._bm25.get_scores(tokens)

@@ -60,6 +60,8 @@ class Manifest:
     files: dict[str, IndexFile] = dataclasses.field(default_factory=dict)
     metric: str = "inner_product"
     normalized: bool = True
+    sentence_count: int = 0
+    sentence_index_type: IndexType = "flat"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -71,6 +73,8 @@ class Manifest:
             "index_type": self.index_type,
             "hnsw": dataclasses.asdict(self.hnsw) if self.hnsw else None,
             "passage_count": self.passage_count,
+            "sentence_count": self.sentence_count,
+            "sentence_index_type": self.sentence_index_type,
             "chunking": self.chunking,
             "corpus": {
                 "files": self.corpus_files,
@@ -102,6 +106,8 @@ class Manifest:
                 files={name: IndexFile(**f) for name, f in (data.get("files") or {}).items()},
                 metric=data.get("metric", "inner_product"),
                 normalized=bool(data.get("normalized", True)),
+                sentence_count=int(data["sentence_count"]),
+                sentence_index_type=data["sentence_index_type"],
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise IndexCorruptError(
