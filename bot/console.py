@@ -40,8 +40,9 @@ def run_chat(
             answer = pipeline.answer(last_question, offset=offset)
         else:
             turn = conversation.plan(CHAT, message)
-            answer = conversation.settle(turn, pipeline.answer_batch(list(turn.questions)))
-            last_question, offset = answer.question, 0
+            answer = conversation.settle(turn, pipeline.answer_batch([turn.request])[0])
+            if answer.status in {"answered", "no_answer", "unmentioned"}:
+                last_question, offset = answer.question, 0
         print(
             render_plain(answer, more_hint=texts.reply("console_more")) + "\n",
             file=stdout,

@@ -48,6 +48,8 @@ EXPECTED: dict[str, str] = {
     "relevance_threshold": "a cosine similarity between 0 and 1, such as 0.3",
     "texts_file": "the path of a texts TOML file (see bot/data/texts.toml)",
     "red_flags_file": "the path of a red-flags TOML file (see bot/data/red_flags.toml)",
+    "small_talk_file": "the path of a small-talk TOML file (see bot/data/small_talk.toml)",
+    "subjects_file": "the path of a subjects TOML file (see bot/data/subjects.toml)",
     "log_level": "one of DEBUG, INFO, WARNING, ERROR",
     "bot_mode": "'polling' or 'webhook'",
     "webhook_url": "the public https URL Telegram posts updates to, such as https://bot.example.org/telegram",
@@ -103,6 +105,12 @@ class Settings(BaseSettings):
         None, description="Fixed texts (default: the bundled texts.toml)."
     )
     red_flags_file: Path | None = Field(None, description="Red flags (default: the bundled file).")
+    small_talk_file: Path | None = Field(
+        None, description="Small-talk phrases (default: the bundled small_talk.toml)."
+    )
+    subjects_file: Path | None = Field(
+        None, description="Named subjects checked against the corpus (default: the bundled file)."
+    )
     log_level: LogLevel = Field("INFO", description="Logging level.")
     bot_mode: BotMode = Field("polling", description="How updates arrive: polling or webhook.")
     webhook_url: str | None = Field(None, description="Public HTTPS URL for webhook mode.")
@@ -118,7 +126,7 @@ class Settings(BaseSettings):
         10, ge=0, le=10_000, description="Questions per user per minute."
     )
     followup_ttl_seconds: float = Field(
-        600, ge=10, le=86_400, description="How long chat context lives."
+        300, ge=10, le=86_400, description="How long a chat's previous question is remembered."
     )
     feedback_salt: SecretStr | None = Field(
         None, description="Salt for user-id hashes (default: generated)."
@@ -164,7 +172,7 @@ class Settings(BaseSettings):
             raise ValueError("too short")
         return value
 
-    @field_validator("texts_file", "red_flags_file")
+    @field_validator("texts_file", "red_flags_file", "small_talk_file", "subjects_file")
     @classmethod
     def _existing_file(cls, value: Path | None) -> Path | None:
         if value is not None and not value.is_file():

@@ -19,6 +19,8 @@ from bot.answering.batching import BatchingAnswerer
 from bot.answering.conversation import Conversation
 from bot.answering.fixed_texts import FixedTexts, load_texts
 from bot.answering.pipeline import AnswerPipeline
+from bot.answering.small_talk import SmallTalk, load_small_talk
+from bot.answering.subjects import SubjectCheck, load_subjects
 from bot.answering.triage import RedFlagDetector, load_red_flags
 from bot.embedding import model as embedding_model
 from bot.embedding.encoder import Encoder
@@ -175,6 +177,18 @@ class System:
         return load_red_flags(self.settings.red_flags_file, self.encoder)
 
     @cached_property
+    def small_talk(self) -> SmallTalk:
+        return load_small_talk(self.settings.small_talk_file)
+
+    @cached_property
+    def subjects(self) -> SubjectCheck:
+        """The named subjects, checked against what the indexed corpus says."""
+        passages = self.index.passages
+        return load_subjects(
+            [" ".join((p.title, *p.headings, p.text)) for p in passages], self.settings.subjects_file
+        )
+
+    @cached_property
     def pipeline(self) -> AnswerPipeline:
         """The answering pipeline over the checked index."""
         index = self.index  # first: a missing index is reported before the model is loaded
@@ -185,6 +199,8 @@ class System:
             self.detector,
             self.texts,
             sources=index.manifest.documents,
+            small_talk=self.small_talk,
+            subjects=self.subjects,
             max_quotes=self.settings.max_quotes,
         )
 

@@ -1,9 +1,15 @@
-"""The conversation rule every channel applies, its memory, the button tokens and the rate limit."""
+"""The conversation rule every channel applies, small talk, button data and the rate limit."""
 
 from __future__ import annotations
 
+import io
+
+import pytest
+
 from bot.answering.answer import Answer, Quote
 from bot.answering.conversation import Conversation, is_follow_up
+from bot.answering.small_talk import load_small_talk
+from bot.console import run_chat
 from bot.telegram import callback_data
 from bot.telegram.callback_data import MorePress, RatingPress
 from bot.telegram.question_tokens import QuestionTokens
@@ -18,7 +24,7 @@ class Clock:
         return self.now
 
 
-def answer(question: str, *, quoted: bool, urgent: bool = False) -> Answer:
+def answer(question: str, *, quoted: bool = True, urgent: bool = False, status=None) -> Answer:
     quotes = (Quote("text", "doc", "Title", None, "doc.md", 0, 4, 0.5),) if quoted else ()
     return Answer(
         question,
@@ -26,53 +32,85 @@ def answer(question: str, *, quoted: bool, urgent: bool = False) -> Answer:
         "escalation",
         "disclaimer",
         urgent_advice=("urgent",) if urgent else (),
-        status="answered" if quoted else "no_answer",
+        status=status or ("answered" if quoted else "no_answer"),
     )
 
 
-def test_a_short_follow_up_is_also_read_after_the_previous_question():
+@pytest.mark.parametrize(
+    "message",
+    ["and for how long?", "why?", "what about zinc?", "is it permanent?", "does that work for kids too?",
+     "how about dairy", "And if they're out of balance?", "so what do I do"],
+)  # fmt: skip
+def test_messages_that_cannot_stand_alone_are_follow_ups(message):
+    assert is_follow_up(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["what is leaky gut exactly", "can a leaky gut make my knees hurt", "how long until joints improve",
+     "what causes joint pain anyway"],
+)  # fmt: skip
+def test_self_contained_questions_are_not(message):
+    assert not is_follow_up(message)
+
+
+def test_only_a_follow_up_borrows_the_previous_question():
     conversation = Conversation()
-    first = conversation.plan(1, "what is leaky gut")
-    assert first.questions == ("what is leaky gut",)
-    conversation.settle(first, [answer("what is leaky gut", quoted=True)])
-    turn = conversation.plan(1, "and for how long?")
-    assert turn.questions == ("and for how long?", "what is leaky gut and for how long?")
-    chosen = conversation.settle(
-        turn,
-        [answer(q, quoted=i == 1) for i, q in enumerate(turn.questions)],
-    )
-    assert chosen.question == "what is leaky gut and for how long?"
-    assert conversation.previous_question(1) == "what is leaky gut and for how long?"
-    assert conversation.plan(2, "and for how long?").questions == ("and for how long?",)
+    first = conversation.plan(1, "what is leaky gut exactly")
+    assert first.request.context is None
+    conversation.settle(first, answer("what is leaky gut exactly"))
+    follow_up = conversation.plan(1, "and for how long?")
+    assert follow_up.request.context == "what is leaky gut exactly"
+    conversation.settle(follow_up, answer("what is leaky gut exactly and for how long?"))
+    new_topic = conversation.plan(1, "what causes joint pain anyway")
+    assert new_topic.request.context is None
+    assert conversation.plan(2, "and for how long?").request.context is None  # another chat
 
 
-def test_the_message_alone_wins_when_it_finds_something_or_is_urgent():
+def test_small_talk_and_urgent_messages_leave_the_subject_as_it_was():
     conversation = Conversation()
-    conversation.settle(conversation.plan(1, "what is leaky gut"), [answer("x", quoted=True)])
-    turn = conversation.plan(1, "is zinc good?")
-    alone = answer("is zinc good?", quoted=True)
-    assert conversation.settle(turn, [alone, answer("with context", quoted=True)]) is alone
-    turn = conversation.plan(1, "my chest hurts badly")
-    urgent = answer("my chest hurts badly", quoted=False, urgent=True)
-    assert conversation.settle(turn, [urgent, answer("with context", quoted=True)]) is urgent
-    assert conversation.previous_question(1) == "is zinc good?"  # urgent turns are not remembered
-
-
-def test_previous_question_expires():
-    clock = Clock()
-    conversation = Conversation(ttl=600, clock=clock)
     conversation.settle(
-        conversation.plan(1, "what is leaky gut"), [answer("what is leaky gut", quoted=True)]
+        conversation.plan(1, "what is leaky gut exactly"), answer("what is leaky gut exactly")
     )
-    clock.now += 599
-    assert conversation.previous_question(1) == "what is leaky gut"
+    conversation.settle(
+        conversation.plan(1, "thanks!"), answer("thanks!", quoted=False, status="small_talk")
+    )
+    urgent = conversation.plan(1, "my chest hurts badly")
+    conversation.settle(urgent, answer("my chest hurts badly", quoted=False, urgent=True))
+    assert conversation.plan(1, "how do you fix it?").request.context == "what is leaky gut exactly"
+
+
+def test_the_previous_question_is_borrowed_only_for_a_few_minutes():
+    clock = Clock()
+    conversation = Conversation(ttl=300, clock=clock)
+    conversation.settle(
+        conversation.plan(1, "what is leaky gut exactly"), answer("what is leaky gut exactly")
+    )
+    clock.now += 299
+    assert conversation.plan(1, "and zinc?").request.context == "what is leaky gut exactly"
     clock.now += 2
-    assert conversation.previous_question(1) is None
-    assert conversation.plan(1, "and zinc?").questions == ("and zinc?",)
+    assert conversation.plan(1, "and zinc?").request.context is None
 
 
-def test_follow_ups_are_short():
-    assert is_follow_up("and zinc?") and not is_follow_up("") and not is_follow_up("word " * 20)
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [("hi", "greeting"), ("Hello there!", "greeting"), ("thaaanks 🙏", "thanks"), ("ok", "ack"),
+     ("👍", "ack"), ("ok thanks, bye", "goodbye"), ("who are you?", "identity"), ("/foo", "unknown_command"),
+     ("hi, what is leaky gut?", None), ("really?", None), ("is it good?", None), ("thanks, and zinc?", None)],
+)  # fmt: skip
+def test_small_talk_is_only_what_says_nothing_more(message, kind):
+    assert load_small_talk().kind(message) == kind
+
+
+def test_the_console_chat_answers_small_talk_without_quotes(fake_system):
+    stdin = io.StringIO("hi\nCan leaky gut cause joint pain?\nthanks!\n/foo\nquit\n")
+    stdout = io.StringIO()
+    assert run_chat(fake_system.pipeline, Conversation(), stdin, stdout) == 0
+    out = stdout.getvalue()
+    texts = fake_system.texts
+    for reply in ("small_talk_greeting", "small_talk_thanks", "small_talk_unknown_command"):
+        assert texts.reply(reply)[:30] in out
+    assert out.count(texts.reply("answer_intro")) == 1  # only the question got quotes
 
 
 def test_button_data_round_trips_and_fits_in_64_bytes():

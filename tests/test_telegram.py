@@ -106,9 +106,9 @@ class SlowAnswerer:
     def __init__(self, answerer) -> None:
         self.answerer = answerer
 
-    async def answer(self, text, *, offset=0):
+    async def answer(self, text, **how):
         await asyncio.sleep(1.0)
-        return await self.answerer.answer(text, offset=offset)
+        return await self.answerer.answer(text, **how)
 
 
 async def test_a_slow_answer_shows_typing_first(api, system, fake_index_dir, tmp_path):
@@ -274,11 +274,11 @@ class FailsOnce:
         self.answerer = answerer
         self.failed = False
 
-    async def answer(self, text, *, offset=0):
+    async def answer(self, text, **how):
         if not self.failed:
             self.failed = True
             raise RuntimeError("model exploded")
-        return await self.answerer.answer(text, offset=offset)
+        return await self.answerer.answer(text, **how)
 
 
 async def test_a_failing_answer_gets_an_apology_and_the_bot_keeps_running(
@@ -393,13 +393,29 @@ async def test_the_real_model_quotes_the_passage_that_answers(
 
 
 @pytest.mark.model
-async def test_follow_up_uses_the_previous_question(api, real_encoder, real_index_dir, tmp_path):
+async def test_a_follow_up_keeps_its_subject(api, real_encoder, real_index_dir, tmp_path):
     system = bot_system(api, real_index_dir, tmp_path, encoder=real_encoder)
-    assert not system.pipeline.answer("and for how long?").answered  # finds nothing on its own
     async with running_bot(system):
-        api.send_text("can improving my gut health reduce joint pain", chat_id=511)
+        api.send_text("does leaky gut cause joint pain", chat_id=511)
         await api.wait_for_messages(1, chat_id=511)
-        api.send_text("and for how long?", chat_id=511)
-        _, follow_up = await api.wait_for_messages(2, chat_id=511)
+        api.send_text("thanks!", chat_id=511)  # small talk keeps the subject
+        await api.wait_for_messages(2, chat_id=511)
+        api.send_text("how?", chat_id=511)
+        _, thanks, follow_up = await api.wait_for_messages(3, chat_id=511)
     system.close()
-    assert "<blockquote>" in follow_up.text
+    assert not system.pipeline.answer("how?").answered  # nothing on its own
+    assert "<blockquote>" not in thanks.text and thanks.visible_text.startswith("You're welcome")
+    assert "It can contribute significantly by driving immune activation" in follow_up.visible_text
+
+
+async def test_small_talk_gets_a_short_reply_and_no_quotes(api, system):
+    async with running_bot(system):
+        for count, message in enumerate(("hello!", "👍", "ok thanks, bye", "/nonsense"), start=1):
+            api.send_text(message, chat_id=514)
+            await api.wait_for_messages(count, chat_id=514)
+        replies = await api.wait_for_messages(4, chat_id=514)
+    texts = system.texts
+    for reply, kind in zip(replies, ("greeting", "ack", "goodbye", "unknown_command")):
+        assert reply.visible_text.startswith(texts.reply(f"small_talk_{kind}"))
+        assert "<blockquote>" not in reply.text and not reply.buttons
+        assert_complete_answer([reply])

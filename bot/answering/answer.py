@@ -38,8 +38,14 @@ class Quote:
 
     def pieces(self) -> list[tuple[str, bool]]:
         """The quote's text cut at its marks: (text, marked) in order, joined they are ``text``."""
-        pieces, cursor = [], self.start
+        runs: list[list[int]] = []  # marks next to each other (only white space between) are one
         for start, end in self.marks:
+            if runs and not self.text[runs[-1][1] - self.start : start - self.start].strip():
+                runs[-1][1] = end
+            else:
+                runs.append([start, end])
+        pieces, cursor = [], self.start
+        for start, end in runs:
             if start > cursor:
                 pieces.append((self.text[cursor - self.start : start - self.start], False))
             pieces.append((self.text[start - self.start : end - self.start], True))

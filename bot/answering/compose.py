@@ -11,6 +11,9 @@ from bot.answering.quoting import quote_hits
 from bot.answering.triage import Triage
 from bot.retrieval.retrieve import Hit
 
+# After "The articles do not mention X", at most this many general passages (introduced as such).
+GENERAL_QUOTES = 1
+
 
 def compose_answer(
     question: str,
@@ -19,6 +22,8 @@ def compose_answer(
     *,
     hits: Sequence[Hit] = (),
     problem: InputProblem | None = None,
+    small_talk: str | None = None,
+    unmentioned: str | None = None,
     topics: Sequence[str] = (),
     has_more: bool = False,
     offset: int = 0,
@@ -27,12 +32,23 @@ def compose_answer(
     """Fixed texts around the quotes: urgent advice first, escalation and disclaimer always."""
     urgent_advice = tuple(texts.urgent[kind] for kind in triage.kinds)
     # Article quotes next to crisis advice would read as an answer to it: leave them out.
-    quotes = () if problem or "crisis" in triage.kinds else quote_hits(hits)
-    if problem:
+    quotable = not (problem or small_talk or "crisis" in triage.kinds)
+    if unmentioned:
+        hits = hits[:GENERAL_QUOTES]
+    quotes = quote_hits(hits) if quotable else ()
+    intro = texts.reply("answer_intro") if quotes else None
+    subject = None
+    if small_talk and not urgent_advice:
+        notice, status = texts.reply(f"small_talk_{small_talk}"), "small_talk"
+    elif problem:
         notice = (
             texts.reply(problem, limit=max_chars) if problem == "too_long" else texts.reply(problem)
         )
         status = problem
+    elif unmentioned and not offset:
+        notice, status, subject = texts.reply("unmentioned", subject=unmentioned), "unmentioned", unmentioned
+        intro = texts.reply("general_intro") if quotes else None
+        has_more = False
     elif quotes:
         notice, status = None, "answered"
     elif offset:
@@ -51,8 +67,9 @@ def compose_answer(
         disclaimer=texts.disclaimer,
         urgent_advice=urgent_advice,
         notice=notice,
-        intro=texts.reply("answer_intro") if quotes else None,
+        intro=intro,
         flags=triage.flags,
         has_more=has_more and bool(quotes),
         status=status,
+        subject=subject,
     )

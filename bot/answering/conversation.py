@@ -1,23 +1,40 @@
 """Conversation: what a chat asked a few minutes ago, and when a message borrows it.
 
-Every channel (Telegram, the console chat) answers a message the same way: :meth:`Conversation.plan`
-says which questions to answer for it (the message alone, and, for a short follow-up, the message
-read after the chat's previous question), the channel answers them in one batch, and
-:meth:`Conversation.settle` picks the answer and remembers the chat's question. Memory is in process,
-bounded and short-lived: nothing of it outlives ``ttl`` seconds or a restart.
+Every channel (Telegram, the console chat, scripted conversations) answers a message the same way:
+:meth:`Conversation.plan` turns it into a request (read after the chat's previous question only
+when it cannot stand on its own), the channel answers it, and :meth:`Conversation.settle` remembers
+what the chat asked. Small talk, urgent messages and odd input do not change what a follow-up
+refers to. Memory is in process, bounded and short-lived: nothing of it outlives ``ttl`` seconds
+or a restart.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 from bot.answering.answer import Answer
+from bot.answering.pipeline import Request
 
-# A follow-up is a short message: "and zinc?", "how long does that take?".
-FOLLOW_UP_MAX_WORDS = 7
+# A message of this many words or fewer cannot stand on its own ("why?", "for how long?").
+ELLIPTICAL_WORDS = 3
+# What a follow-up carries forward of the conversation, at most (words of the previous question).
+MEMORY_WORDS = 40
+# A message that opens with one of these continues the previous question.
+_CONTINUES_RE = re.compile(
+    r"^(?:and|but|so|also|or|then|plus|even|what about|how about|what if|and if|same for|"
+    r"same with|is that|does that|would that|will that|can that|how about|and what|and how|"
+    r"and why|and when)\b",
+    re.IGNORECASE,
+)
+# Words that point back at what was said before.
+_POINTS_BACK_RE = re.compile(
+    r"\b(?:it|its|it's|itself|that|this|these|those|they|them|their|theirs|such|same)\b",
+    re.IGNORECASE,
+)
 
 
 class ExpiringMap:
@@ -52,51 +69,49 @@ class ExpiringMap:
 
 
 def is_follow_up(message: str) -> bool:
-    return 0 < len(message.split()) <= FOLLOW_UP_MAX_WORDS
+    """Whether ``message`` cannot stand on its own: it continues ("and…", "what about…"), points
+    back ("is it permanent?", "does that work for kids?"), or is too short to say what it asks
+    about ("why?", "for how long?")."""
+    words = re.findall(r"[\w']+", message)
+    if not words:
+        return False
+    return (
+        len(words) <= ELLIPTICAL_WORDS
+        or bool(_CONTINUES_RE.match(message.strip()))
+        or bool(_POINTS_BACK_RE.search(message))
+    )
 
 
 @dataclass(frozen=True)
 class Turn:
-    """One message of a chat and the questions to answer for it: the message alone, then, when it
-    may be a follow-up, the message read after the chat's previous question."""
+    """One message of a chat and the request that answers it."""
 
     chat: Hashable
     message: str
-    questions: tuple[str, ...]
+    request: Request
 
 
 class Conversation:
     """The previous question of each chat, and the follow-up rule every channel applies."""
 
     def __init__(
-        self, ttl: float = 600, clock: Callable[[], float] = time.monotonic, max_chats: int = 50_000
+        self, ttl: float = 300, clock: Callable[[], float] = time.monotonic, max_chats: int = 50_000
     ) -> None:
         self._previous = ExpiringMap(ttl, max_chats, clock)
 
     def plan(self, chat: Hashable, message: str) -> Turn:
-        """What to answer for ``message``: itself, and with context when it may be a follow-up."""
+        """The request for ``message``: read after the chat's previous question only when it cannot
+        stand on its own and that question was asked within ``ttl`` seconds."""
         previous = self._previous.get(chat)
-        questions = (message,)
-        if previous and is_follow_up(message):
-            questions += (f"{previous} {message}",)
-        return Turn(chat, message, questions)
+        context = previous if previous and is_follow_up(message) else None
+        return Turn(chat, message, Request(message, context=context))
 
-    def settle(self, turn: Turn, answers: Sequence[Answer]) -> Answer:
-        """The answer to give for ``turn`` (``answers`` match its questions), remembered for the chat.
-
-        A follow-up takes the answer read with context only when the message alone found nothing
-        and is not urgent. Urgent messages and fixed replies to odd input are not remembered.
-        """
-        answer = answers[0]
-        if (
-            len(answers) > 1
-            and answer.status == "no_answer"
-            and not answer.urgent
-            and answers[1].answered
-        ):
-            answer = answers[1]
-        if answer.status in {"answered", "no_answer"} and not answer.urgent:
-            self._previous.set(turn.chat, answer.question)
+    def settle(self, turn: Turn, answer: Answer) -> Answer:
+        """Remember what the chat asked (the question as answered, follow-ups with what they
+        borrowed); small talk, urgent messages and fixed replies to odd input leave it as it was."""
+        if answer.status in {"answered", "no_answer", "unmentioned"} and not answer.urgent:
+            words = answer.question.split()
+            self._previous.set(turn.chat, " ".join(words[-MEMORY_WORDS:]))
         return answer
 
     def previous_question(self, chat: Hashable) -> str | None:

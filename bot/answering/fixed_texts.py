@@ -25,6 +25,14 @@ REPLIES = (
     "no_more",
     "console_more",
     "about",
+    "unmentioned",
+    "general_intro",
+    "small_talk_greeting",
+    "small_talk_thanks",
+    "small_talk_ack",
+    "small_talk_goodbye",
+    "small_talk_identity",
+    "small_talk_unknown_command",
 )
 
 

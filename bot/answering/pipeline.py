@@ -1,4 +1,5 @@
-"""From message to Answer: clean, triage red flags, retrieve, compose. Batch first.
+"""From message to Answer: clean, recognise small talk, triage red flags, retrieve, check the
+question's subjects, compose. Batch first.
 
 ``answer_batch`` encodes all questions of a batch in one model call and shares each vector between
 the semantic red-flag layer and dense retrieval; ``answer`` is a batch of one.
@@ -9,10 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from bot.answering.answer import Answer
 from bot.answering.compose import compose_answer
 from bot.answering.fixed_texts import FixedTexts
 from bot.answering.inputs import MAX_QUESTION_CHARS, clean_message, input_problem
+from bot.answering.small_talk import SmallTalk
+from bot.answering.subjects import SubjectCheck
 from bot.answering.triage import RedFlagDetector
 from bot.embedding.encoder import Encoder
 from bot.ingest.corpus import SourceDocument
@@ -23,10 +28,15 @@ DEFAULT_MAX_QUOTES = 3
 
 @dataclass(frozen=True)
 class Request:
-    """One question to answer; ``offset`` skips passages already shown ("More passages")."""
+    """One message to answer.
+
+    ``offset`` skips passages already shown ("More passages"); ``context`` is the chat's previous
+    question when the message cannot stand on its own ("and for how long?"): it is read after it.
+    """
 
     text: str
     offset: int = 0
+    context: str | None = None
 
 
 class AnswerPipeline:
@@ -40,6 +50,8 @@ class AnswerPipeline:
         texts: FixedTexts,
         *,
         sources: Sequence[SourceDocument],
+        small_talk: SmallTalk | None = None,
+        subjects: SubjectCheck | None = None,
         max_quotes: int = DEFAULT_MAX_QUOTES,
         max_chars: int = MAX_QUESTION_CHARS,
     ) -> None:
@@ -49,47 +61,77 @@ class AnswerPipeline:
         self.texts = texts
         self.sources = tuple(sources)  # the articles the index quotes
         self.topics = tuple(document.title for document in self.sources)
+        self.small_talk = small_talk
+        self.subjects = subjects
         self.max_quotes = max_quotes
         self.max_chars = max_chars
 
-    def answer(self, question: str, *, offset: int = 0) -> Answer:
-        return self.answer_batch([Request(question, offset)])[0]
+    def answer(self, question: str, *, offset: int = 0, context: str | None = None) -> Answer:
+        return self.answer_batch([Request(question, offset, context)])[0]
 
     def answer_batch(self, requests: Sequence[Request | str]) -> list[Answer]:
         requests = [r if isinstance(r, Request) else Request(r) for r in requests]
         cleaned = [clean_message(r.text) for r in requests]
-        problems = [input_problem(text, self.max_chars) for text in cleaned]
-        valid = [i for i, problem in enumerate(problems) if problem is None]
-        vectors = self.encoder.encode([cleaned[i] for i in valid]) if valid else None
+        context = [clean_message(r.context) if r.context else "" for r in requests]
+        talk = [
+            self.small_talk.kind(text) if self.small_talk and not r.offset else None
+            for r, text in zip(requests, cleaned)
+        ]
+        problems = [
+            None if kind else input_problem(text, self.max_chars) for kind, text in zip(talk, cleaned)
+        ]
+        valid = [i for i in range(len(requests)) if problems[i] is None and talk[i] is None]
+        # What is read for retrieval: the message, after the previous question when it borrows it.
+        queries = {i: f"{context[i]} {cleaned[i]}" if context[i] else cleaned[i] for i in valid}
+        borrowing = [i for i in valid if context[i]]
+        vectors = (
+            self.encoder.encode([cleaned[i] for i in valid] + [queries[i] for i in borrowing])
+            if valid
+            else None
+        )
+        message_vectors = {i: vectors[row] for row, i in enumerate(valid)} if valid else {}
+        query_vectors = dict(message_vectors)
+        query_vectors |= {i: vectors[len(valid) + row] for row, i in enumerate(borrowing)}
 
-        # Safety first, on every message, whatever else is wrong with it: both layers where there
-        # is a vector, the lexicon alone on messages not fit to encode (empty, too long, …).
+        # Safety first, on every message itself (not what it borrows), whatever else is wrong with
+        # it: both layers where there is a vector, the lexicon alone on the rest.
         triage = [None] * len(requests)
         rest = sorted(set(range(len(requests))) - set(valid))
-        for indices, vectors_or_none in ((valid, vectors), (rest, None)):
-            if indices:
-                verdicts = self.detector.check_batch([cleaned[i] for i in indices], vectors_or_none)
-                for i, verdict in zip(indices, verdicts):
-                    triage[i] = verdict
+        if valid:
+            stacked = [message_vectors[i] for i in valid]
+            for i, verdict in zip(valid, self.detector.check_batch([cleaned[i] for i in valid], _rows(stacked))):
+                triage[i] = verdict
+        if rest:
+            for i, verdict in zip(rest, self.detector.check_batch([cleaned[i] for i in rest])):
+                triage[i] = verdict
 
         ranked: dict[int, list[Hit]] = {}
-        if vectors is not None:
-            for i, hits in zip(
-                valid, self.retriever.rank_batch([cleaned[i] for i in valid], vectors)
-            ):
-                ranked[i] = self.retriever.select(hits)
+        if valid:
+            # A follow-up is ranked twice, alone and after what it borrows; each passage keeps
+            # its better reading ("and for how long?" alone finds the weeks-and-months passage).
+            texts = [cleaned[i] for i in valid] + [queries[i] for i in borrowing]
+            rows = [message_vectors[i] for i in valid] + [query_vectors[i] for i in borrowing]
+            hits = self.retriever.rank_batch(texts, _rows(rows))
+            ranked = dict(zip(valid, hits))
+            for i, borrowed in zip(borrowing, hits[len(valid) :]):
+                ranked[i] = _better_of(ranked[i], borrowed)
 
         answers = []
         for i, request in enumerate(requests):
-            selected = ranked.get(i, [])
+            question = queries.get(i, cleaned[i])
+            unmentioned, selected = None, []
+            if i in ranked:
+                unmentioned, selected = self._quotable(cleaned[i], context[i], ranked[i])
             window = selected[request.offset : request.offset + self.max_quotes]
             answers.append(
                 compose_answer(
-                    cleaned[i],
+                    question,
                     triage[i],
                     self.texts,
                     hits=window,
                     problem=problems[i],
+                    small_talk=talk[i],
+                    unmentioned=unmentioned,
                     topics=self.topics,
                     has_more=len(selected) > request.offset + self.max_quotes,
                     offset=request.offset,
@@ -97,3 +139,39 @@ class AnswerPipeline:
                 )
             )
         return answers
+
+    def _quotable(self, message: str, context: str, hits: list[Hit]) -> tuple[str | None, list[Hit]]:
+        """The subject the articles never mention (if the message names one), and the hits worth
+        quoting: relevant enough and, when the message names subjects the corpus mentions,
+        speaking of each of them."""
+        if self.subjects is None:
+            return None, self.retriever.select(hits)
+        # The message's own subjects; a follow-up that names none is about the last one it borrows.
+        own = self.subjects.mentions(message)
+        mentions = own or self.subjects.mentions(context)[-1:]
+        unmentioned = next((m.name for m in mentions if not m.in_corpus), None)
+        required = [m.name for m in own if m.in_corpus and m.quotes_must_name]
+        if required:
+            hits = [
+                hit
+                for hit in hits
+                if all(self.subjects.speaks_of(_passage_text(hit), name) for name in required)
+            ]
+        return unmentioned, self.retriever.select(hits)
+
+
+def _better_of(first: list[Hit], second: list[Hit]) -> list[Hit]:
+    """Two rankings of one question merged: each passage with its higher-scored hit, by fused score."""
+    best: dict[int, Hit] = {}
+    for hit in (*first, *second):
+        if hit.row not in best or hit.fused > best[hit.row].fused:
+            best[hit.row] = hit
+    return sorted(best.values(), key=lambda hit: (-hit.fused, -hit.cosine))
+
+
+def _passage_text(hit: Hit) -> str:
+    return " ".join((*hit.passage.headings, hit.passage.text))
+
+
+def _rows(vectors: list[np.ndarray]) -> np.ndarray:
+    return np.stack(vectors) if vectors else np.zeros((0, 0), dtype=np.float32)

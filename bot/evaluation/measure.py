@@ -109,7 +109,9 @@ def turn_as_expected(turn: Turn, answer: Answer) -> bool:
         return names(answer, turn.subject or "")
     if turn.snippets:
         return quoted(answer, turn.snippets)
-    return not answer.answered  # the articles do not answer it: nothing may pretend to
+    # The articles do not answer it: nothing may pretend to (saying what they do not mention,
+    # then general passages introduced as such, is honest).
+    return not answer.answered or answer.status == "unmentioned"
 
 
 def _converse(
@@ -118,7 +120,7 @@ def _converse(
     answers = []
     for turn in turns:
         planned = conversation.plan("evaluation", turn.text)
-        answers.append(conversation.settle(planned, pipeline.answer_batch(list(planned.questions))))
+        answers.append(conversation.settle(planned, pipeline.answer_batch([planned.request])[0]))
     return answers
 
 

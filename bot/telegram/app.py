@@ -60,6 +60,11 @@ def build_application(settings: Settings, services: Services) -> Application:
             CommandHandler("about", handlers.about),
             CommandHandler("ask", handlers.ask_command),
             MessageHandler(text & (filters.UpdateType.MESSAGE | edited), handlers.text_message),
+            # A command quotebot does not have, in a private chat, gets the help line.
+            MessageHandler(
+                filters.COMMAND & filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE,
+                handlers.text_message,
+            ),
             MessageHandler(not_text & filters.UpdateType.MESSAGE, handlers.non_text_message),
             CallbackQueryHandler(handlers.more_passages, pattern=MORE_PATTERN),
             CallbackQueryHandler(handlers.rate_answer, pattern=RATING_PATTERN),

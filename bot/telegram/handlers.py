@@ -126,8 +126,9 @@ async def answer_question(
     try:
         with found.metrics.latency.time():
             turn = found.conversation.plan(message.chat.id, question)
-            answers = await asyncio.gather(*(found.answerer.answer(q) for q in turn.questions))
-            answer = found.conversation.settle(turn, answers)
+            answer = found.conversation.settle(
+                turn, await found.answerer.answer(question, context=turn.request.context)
+            )
     finally:
         typing.cancel()
     found.metrics.count(answer)

@@ -19,7 +19,9 @@ from bot.telegram.rate_limit import RateLimiter
 class Answerer(Protocol):
     """Answers a question asynchronously (the batching front of the pipeline, or a test's stand-in)."""
 
-    async def answer(self, text: str, *, offset: int = 0) -> Answer: ...
+    async def answer(
+        self, text: str, *, offset: int = 0, context: str | None = None
+    ) -> Answer: ...
 
 
 @dataclass

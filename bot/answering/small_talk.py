@@ -1,0 +1,94 @@
+"""Small talk: greetings, thanks, "ok", goodbyes and questions about the bot get a short fixed
+reply and no quotes. The phrases live in ``data/small_talk.toml``, reviewed like the texts."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.errors import ConfigError
+
+DEFAULT_SMALL_TALK_FILE = Path(__file__).resolve().parent.parent / "data" / "small_talk.toml"
+# A command quotebot does not have ("/foo"): the help line answers it.
+UNKNOWN_COMMAND = "unknown_command"
+_COMMAND_RE = re.compile(r"^/[A-Za-z0-9_]+(?:@\w+)?(?:\s|$)")
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
+
+
+@dataclass(frozen=True)
+class SmallTalk:
+    """The phrases of each kind of small talk, and which kind answers a mixed message."""
+
+    order: tuple[str, ...]
+    phrases: dict[str, tuple[tuple[str, ...], ...]]  # kind -> phrases as word tuples
+    emoji: dict[str, str]  # emoji -> kind
+    filler: frozenset[str]
+
+    def kind(self, message: str) -> str | None:
+        """The kind of small talk ``message`` is, or None when it says or asks something more."""
+        if _COMMAND_RE.match(message):
+            return UNKNOWN_COMMAND
+        found: set[str] = set()
+        rest = message
+        for emoji, kind in self.emoji.items():
+            if emoji in rest:
+                found.add(kind)
+                rest = rest.replace(emoji, " ")
+        words = _words(rest)
+        position = 0
+        while position < len(words):
+            match = self._longest_phrase(words, position)
+            if match:
+                kind, length = match
+                found.add(kind)
+                position += length
+            elif words[position] in self.filler:
+                position += 1
+            else:
+                return None
+        if not found:
+            return None
+        return next(kind for kind in self.order if kind in found)
+
+    def _longest_phrase(self, words: list[str], position: int) -> tuple[str, int] | None:
+        best = None
+        for kind, phrases in self.phrases.items():
+            for phrase in phrases:
+                if tuple(words[position : position + len(phrase)]) == phrase and (
+                    best is None or len(phrase) > best[1]
+                ):
+                    best = (kind, len(phrase))
+        return best
+
+
+def _words(text: str) -> list[str]:
+    text = unicodedata.normalize("NFKC", text.translate(_QUOTES)).casefold()
+    # Letters said twice or more count once, in messages and phrases alike ("thaaanks", "okk").
+    return re.findall(r"[\w']+", re.sub(r"(\w)\1+", r"\1", text))
+
+
+def load_small_talk(path: Path | None = None) -> SmallTalk:
+    """Read the small-talk file; a malformed one is a one-line ConfigError naming the entry."""
+    path = path or DEFAULT_SMALL_TALK_FILE
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"SMALL_TALK_FILE: cannot read {path} ({exc}).") from exc
+    kinds = data.get("kind") or {}
+    order = tuple(data.get("order") or kinds)
+    if set(order) != set(kinds):
+        raise ConfigError(
+            f"SMALL_TALK_FILE: `order` in {path} must name each [kind.*] once: {sorted(kinds)}."
+        )
+    return SmallTalk(
+        order=order,
+        phrases={
+            kind: tuple(tuple(_words(phrase)) for phrase in entry.get("phrases", []) if _words(phrase))
+            for kind, entry in kinds.items()
+        },
+        emoji={emoji: kind for kind, entry in kinds.items() for emoji in entry.get("emoji", [])},
+        filler=frozenset(word for item in data.get("filler", []) for word in _words(item)),
+    )

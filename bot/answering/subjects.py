@@ -1,0 +1,141 @@
+"""The subjects a question names (a medicine, a supplement, a condition, a vaccine, …) checked
+against what the corpus mentions. The names live in ``data/subjects.toml``.
+
+A subject the articles never mention is said so plainly, naming it; a subject they do mention has
+to be in every quote given for the question (a quote about leaky gut is no answer to a question
+about gluten).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.errors import ConfigError
+
+DEFAULT_SUBJECTS_FILE = Path(__file__).resolve().parent.parent / "data" / "subjects.toml"
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
+
+
+def normalise(text: str) -> str:
+    """Lower case, no accents, words separated by single spaces ("L-glutamine" -> "l glutamine")."""
+    text = unicodedata.normalize("NFKD", text.translate(_QUOTES))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    return " ".join(re.findall(r"[a-z0-9]+(?:'[a-z]+)?", text))
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A subject as the question names it, whether the corpus mentions it, and whether a quote
+    given for the question has to name it too."""
+
+    name: str  # as the person wrote it
+    in_corpus: bool
+    quotes_must_name: bool = False
+
+
+class SubjectCheck:
+    """Finds named subjects in questions and knows which of them the corpus mentions."""
+
+    def __init__(
+        self,
+        names: Iterable[str],
+        corpus_texts: Iterable[str],
+        *,
+        must_name: Iterable[str] = (),
+        medicine_stems: Iterable[str] = (),
+        min_letters: int = 8,
+    ) -> None:
+        corpus = " " + " ".join(normalise(text) for text in corpus_texts) + " "
+        self._corpus_words = frozenset(corpus.split())
+        keys = {normalise(name) for name in names} - {""}
+        self._must_name = {normalise(name) for name in must_name}
+        self._in_corpus = {key: _occurs(key, corpus) for key in keys}
+        # Longest names first, so "rheumatoid arthritis" wins over "arthritis".
+        alternatives = "|".join(
+            re.escape(key).replace(r"\ ", " ") for key in sorted(keys, key=len, reverse=True)
+        )
+        self._names = re.compile(rf"(?<![a-z0-9])({alternatives})(?:e?s)?(?![a-z0-9])") if keys else None
+        stems = "|".join(re.escape(stem) for stem in medicine_stems)
+        self._stem = re.compile(rf"^[a-z]{{{max(1, min_letters - 3)},}}(?:{stems})$") if stems else None
+        self.min_letters = min_letters
+
+    def mentions(self, question: str) -> list[Mention]:
+        """The subjects ``question`` names, in the order it names them."""
+        text = normalise(question)
+        found: list[tuple[int, Mention]] = []
+        taken: list[tuple[int, int]] = []
+        if self._names is not None:
+            for match in self._names.finditer(text):
+                key = match.group(1)
+                mention = Mention(
+                    _as_written(question, match.group(0)), self._in_corpus[key], key in self._must_name
+                )
+                found.append((match.start(), mention))
+                taken.append(match.span())
+        if self._stem is not None:
+            for match in re.finditer(r"[a-z]+", text):
+                word = match.group(0)
+                inside = any(start <= match.start() < end for start, end in taken)
+                if not inside and len(word) >= self.min_letters and self._stem.match(word):
+                    mention = Mention(_as_written(question, word), word in self._corpus_words, True)
+                    found.append((match.start(), mention))
+        return [mention for _, mention in sorted(found, key=lambda item: item[0])]
+
+    def unmentioned(self, question: str) -> str | None:
+        """The first subject ``question`` names that the articles never mention, as written."""
+        return next((m.name for m in self.mentions(question) if not m.in_corpus), None)
+
+    def required(self, question: str) -> list[str]:
+        """The subjects ``question`` names that the corpus mentions and each quote must name."""
+        return [m.name for m in self.mentions(question) if m.in_corpus and m.quotes_must_name]
+
+    @staticmethod
+    def speaks_of(text: str, subject: str) -> bool:
+        """Whether ``text`` names ``subject`` (plural or not; a several-word one by its last word
+        too: "sugar" names "refined sugar")."""
+        key = normalise(subject)
+        corpus = " " + normalise(text) + " "
+        return _occurs(key, corpus) or (" " in key and _occurs(key.rsplit(" ", 1)[1], corpus))
+
+
+def _occurs(key: str, corpus: str) -> bool:
+    return any(f" {key}{ending} " in corpus for ending in ("", "s", "es"))
+
+
+def _as_written(question: str, normalised_name: str) -> str:
+    """The words of ``question`` that normalise to ``normalised_name`` ("Omega-3" for "omega 3")."""
+    words = normalised_name.split()
+    pattern = r"[^A-Za-z0-9]+".join(re.escape(word) for word in words)
+    match = re.search(pattern, unicodedata.normalize("NFKD", question), re.IGNORECASE)
+    return match.group(0) if match else normalised_name
+
+
+def load_subjects(corpus_texts: Iterable[str], path: Path | None = None) -> SubjectCheck:
+    """Read the subjects file and check its names against the corpus texts."""
+    path = path or DEFAULT_SUBJECTS_FILE
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"SUBJECTS_FILE: cannot read {path} ({exc}).") from exc
+    patterns = data.pop("patterns", {})
+    sections = [section for section in data.values() if isinstance(section, dict)]
+    names = [name for section in sections for name in section.get("names", [])]
+    if not names:
+        raise ConfigError(f"SUBJECTS_FILE: {path} names no subjects ([section] names = [...]).")
+    return SubjectCheck(
+        names,
+        corpus_texts,
+        must_name=[
+            name
+            for section in sections
+            if section.get("quotes_must_name")
+            for name in section.get("names", [])
+        ],
+        medicine_stems=patterns.get("medicine_stems", []),
+        min_letters=int(patterns.get("min_letters", 8)),
+    )
