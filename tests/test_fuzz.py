@@ -45,4 +45,5 @@ def test_any_message_gets_a_safe_complete_reply(real_pipeline, message):
         assert 0 < utf16_length(part) <= 4096
         parse_telegram_html(part)
     last = parse_telegram_html(parts[-1])
-    assert last.endswith(answer.disclaimer) and answer.escalation in last
+    assert answer.escalation in last and answer.disclaimer in last
+    assert last.endswith(answer.escalation_full)

@@ -31,7 +31,7 @@ def answer_with(quote_texts, **fields) -> Answer:
 def test_quotes_sit_in_blockquotes_under_their_escaped_title():
     [message] = render_telegram_html(answer_with(["Zinc <b>helps</b> & heals."]))
     assert (
-        '<b>A &lt;title&gt; &amp; more › Section "x"</b>\n<blockquote>Zinc &lt;b&gt;helps&lt;/b&gt; &amp; heals.</blockquote>'
+        '<b>A &lt;title&gt; &amp; more</b> · <i>Section "x"</i>\n<blockquote>Zinc &lt;b&gt;helps&lt;/b&gt; &amp; heals.</blockquote>'
         in message
     )
     assert parse_telegram_html(message)

@@ -30,7 +30,7 @@ def test_a_texts_file_missing_a_text_is_refused(tmp_path: Path):
     broken = tmp_path / "texts.toml"
     broken.write_text('disclaimer = "x"\n')
     with pytest.raises(
-        ConfigError, match=r"^TEXTS_FILE: .* lacks the text\(s\) escalation, urgent.emergency"
+        ConfigError, match=r"^TEXTS_FILE: .* lacks the text\(s\) disclaimer_short, escalation, "
     ):
         load_texts(broken)
 

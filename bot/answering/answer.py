@@ -35,6 +35,14 @@ class Quote:
     score: float
     passage_ids: tuple[str, ...] = ()
     marks: tuple[tuple[int, int], ...] = ()
+    cited_as: str = ""  # the article's short title, what the quote is shown under
+    url: str | None = None  # the article's page, opened at the quote where the browser can
+
+    @property
+    def citation(self) -> str:
+        """Where the quote comes from: the article's short title, and its section if it has one."""
+        title = self.cited_as or self.title
+        return f"{title} › {self.section}" if self.section else title
 
     def pieces(self) -> list[tuple[str, bool]]:
         """The quote's text cut at its marks: (text, marked) in order, joined they are ``text``."""
@@ -61,8 +69,8 @@ class Answer:
 
     question: str
     quotes: tuple[Quote, ...]
-    escalation: str
-    disclaimer: str
+    escalation: str  # one line on when to see a professional, fitted to the question
+    disclaimer: str  # in full
     urgent_advice: tuple[str, ...] = ()  # leads the reply, before anything else
     notice: str | None = None  # a fixed reply: no answer, bad input, no more passages
     intro: str | None = None  # the line before the quotes
@@ -70,6 +78,8 @@ class Answer:
     has_more: bool = False  # further passages exist for "More passages"
     status: AnswerStatus = "answered"
     subject: str | None = None  # with "unmentioned": what the articles do not mention
+    disclaimer_short: str = ""  # the footer's first line; the full wording one tap away
+    escalation_full: str = ""  # the full escalation advice, one tap away
 
     @property
     def answered(self) -> bool:

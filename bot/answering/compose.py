@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from bot.answering.answer import Answer
 from bot.answering.fixed_texts import FixedTexts
 from bot.answering.inputs import InputProblem
 from bot.answering.quoting import quote_hits
 from bot.answering.triage import Triage
+from bot.ingest.corpus import SourceDocument
 from bot.retrieval.retrieve import Hit
 
 # After "The articles do not mention X", at most this many general passages (introduced as such).
@@ -25,6 +26,8 @@ def compose_answer(
     small_talk: str | None = None,
     unmentioned: str | None = None,
     topics: Sequence[str] = (),
+    documents: Mapping[str, SourceDocument] | None = None,
+    escalation: str | None = None,
     has_more: bool = False,
     offset: int = 0,
     max_chars: int = 0,
@@ -35,7 +38,7 @@ def compose_answer(
     quotable = not (problem or small_talk or "crisis" in triage.kinds)
     if unmentioned:
         hits = hits[:GENERAL_QUOTES]
-    quotes = quote_hits(hits) if quotable else ()
+    quotes = quote_hits(hits, documents) if quotable else ()
     intro = texts.reply("answer_intro") if quotes else None
     subject = None
     if small_talk and not urgent_advice:
@@ -63,8 +66,10 @@ def compose_answer(
     return Answer(
         question=question,
         quotes=quotes,
-        escalation=texts.escalation,
+        escalation=escalation or texts.escalation,
         disclaimer=texts.disclaimer,
+        disclaimer_short=texts.disclaimer_short,
+        escalation_full=texts.escalation,
         urgent_advice=urgent_advice,
         notice=notice,
         intro=intro,

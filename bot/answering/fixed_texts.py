@@ -37,13 +37,25 @@ REPLIES = (
 
 
 @dataclass(frozen=True)
+class EscalationTopic:
+    """One escalation line, and the words of a message that choose it."""
+
+    name: str
+    text: str
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class FixedTexts:
     """Every sentence a user reads that is not a corpus quote."""
 
     disclaimer: str
-    escalation: str
+    escalation: str  # in full: when to see a professional
     urgent: dict[str, str]
     replies: dict[str, str]
+    disclaimer_short: str = ""
+    # One line each, fitted to what was asked; the last one (general) answers the rest.
+    escalation_topics: tuple[EscalationTopic, ...] = ()
 
     def reply(self, name: str, **values: object) -> str:
         """The reply called ``name``, its {placeholders} filled in."""
@@ -63,11 +75,18 @@ def load_texts(path: Path | None = None) -> FixedTexts:
         raise ConfigError(f"TEXTS_FILE: {path} is not valid TOML ({exc}).") from exc
     urgent = data.get("urgent") or {}
     replies = data.get("reply") or {}
+    topics = data.get("escalation_by_topic") or {}
     missing = [
         name
         for name, present in [
             ("disclaimer", data.get("disclaimer")),
+            ("disclaimer_short", data.get("disclaimer_short")),
             ("escalation", data.get("escalation")),
+            ("escalation_by_topic.general.text", (topics.get("general") or {}).get("text")),
+            *(
+                (f"escalation_by_topic.{name}.text", (topic or {}).get("text"))
+                for name, topic in topics.items()
+            ),
             *((f"urgent.{kind}", urgent.get(kind)) for kind in URGENT_KINDS),
             *((f"reply.{name}", replies.get(name)) for name in REPLIES),
         ]
@@ -75,9 +94,17 @@ def load_texts(path: Path | None = None) -> FixedTexts:
     ]
     if missing:
         raise ConfigError(f"TEXTS_FILE: {path} lacks the text(s) {', '.join(missing)}.")
+    general = topics.pop("general")
     return FixedTexts(
         disclaimer=data["disclaimer"].strip(),
         escalation=data["escalation"].strip(),
         urgent={kind: urgent[kind].strip() for kind in URGENT_KINDS},
         replies={name: value.strip() for name, value in replies.items() if isinstance(value, str)},
+        disclaimer_short=data["disclaimer_short"].strip(),
+        escalation_topics=tuple(
+            EscalationTopic(
+                name, topic["text"].strip(), tuple(w.casefold() for w in topic.get("words", []))
+            )
+            for name, topic in [*topics.items(), ("general", general)]
+        ),
     )

@@ -14,6 +14,7 @@ import numpy as np
 
 from bot.answering.answer import Answer
 from bot.answering.compose import compose_answer
+from bot.answering.escalation import choose_escalation
 from bot.answering.fixed_texts import FixedTexts
 from bot.answering.inputs import MAX_QUESTION_CHARS, clean_message, input_problem
 from bot.answering.small_talk import SmallTalk
@@ -60,7 +61,8 @@ class AnswerPipeline:
         self.detector = detector
         self.texts = texts
         self.sources = tuple(sources)  # the articles the index quotes
-        self.topics = tuple(document.title for document in self.sources)
+        self.topics = tuple(document.cited_as for document in self.sources)
+        self.documents = {document.doc_id: document for document in self.sources}
         self.small_talk = small_talk
         self.subjects = subjects
         self.max_quotes = max_quotes
@@ -78,7 +80,8 @@ class AnswerPipeline:
             for r, text in zip(requests, cleaned)
         ]
         problems = [
-            None if kind else input_problem(text, self.max_chars) for kind, text in zip(talk, cleaned)
+            None if kind else input_problem(text, self.max_chars)
+            for kind, text in zip(talk, cleaned)
         ]
         valid = [i for i in range(len(requests)) if problems[i] is None and talk[i] is None]
         # What is read for retrieval: the message, after the previous question when it borrows it.
@@ -99,7 +102,9 @@ class AnswerPipeline:
         rest = sorted(set(range(len(requests))) - set(valid))
         if valid:
             stacked = [message_vectors[i] for i in valid]
-            for i, verdict in zip(valid, self.detector.check_batch([cleaned[i] for i in valid], _rows(stacked))):
+            for i, verdict in zip(
+                valid, self.detector.check_batch([cleaned[i] for i in valid], _rows(stacked))
+            ):
                 triage[i] = verdict
         if rest:
             for i, verdict in zip(rest, self.detector.check_batch([cleaned[i] for i in rest])):
@@ -122,6 +127,14 @@ class AnswerPipeline:
             unmentioned, selected = None, []
             if i in ranked:
                 unmentioned, selected = self._quotable(cleaned[i], context[i], ranked[i])
+            categories = (
+                [m.category for m in self.subjects.mentions(cleaned[i])] if self.subjects else []
+            )
+            escalation = (
+                choose_escalation(cleaned[i], self.texts.escalation_topics, categories).text
+                if self.texts.escalation_topics
+                else None
+            )
             window = selected[request.offset : request.offset + self.max_quotes]
             answers.append(
                 compose_answer(
@@ -133,6 +146,8 @@ class AnswerPipeline:
                     small_talk=talk[i],
                     unmentioned=unmentioned,
                     topics=self.topics,
+                    documents=self.documents,
+                    escalation=escalation,
                     has_more=len(selected) > request.offset + self.max_quotes,
                     offset=request.offset,
                     max_chars=self.max_chars,
@@ -140,7 +155,9 @@ class AnswerPipeline:
             )
         return answers
 
-    def _quotable(self, message: str, context: str, hits: list[Hit]) -> tuple[str | None, list[Hit]]:
+    def _quotable(
+        self, message: str, context: str, hits: list[Hit]
+    ) -> tuple[str | None, list[Hit]]:
         """The subject the articles never mention (if the message names one), and the hits worth
         quoting: relevant enough and, when the message names subjects the corpus mentions,
         speaking of each of them."""

@@ -15,9 +15,11 @@ marking inside the passage keeps the passage's recall and still points at the an
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from urllib.parse import quote as url_quote
 
 from bot.answering.answer import Quote
+from bot.ingest.corpus import SourceDocument
 from bot.retrieval.retrieve import Hit
 
 # A further sentence is marked beside the best one when its cosine is this close to it.
@@ -44,12 +46,14 @@ def leans_back(sentence: str) -> bool:
     return bool(_LEANS_BACK_RE.match(sentence.lstrip()))
 
 
-def quote_hits(hits: Sequence[Hit]) -> tuple[Quote, ...]:
+def quote_hits(
+    hits: Sequence[Hit], documents: Mapping[str, SourceDocument] | None = None
+) -> tuple[Quote, ...]:
     """One quote per hit, in the hits' order: its answering sentences marked, in their context."""
-    return tuple(quote_hit(hit) for hit in hits)
+    return tuple(quote_hit(hit, (documents or {}).get(hit.passage.doc_id)) for hit in hits)
 
 
-def quote_hit(hit: Hit) -> Quote:
+def quote_hit(hit: Hit, document: SourceDocument | None = None) -> Quote:
     passage = hit.passage
     spans = passage.sentences or ((passage.start, passage.end),)
     texts = [passage.text[s - passage.start : e - passage.start] for s, e in spans]
@@ -77,7 +81,29 @@ def quote_hit(hit: Hit) -> Quote:
         score=round(hit.cosine, 4),
         passage_ids=(passage.id,),
         marks=tuple(spans[i] for i in marked),
+        cited_as=document.cited_as if document else "",
+        url=text_fragment_url(document.source, texts[marked[0]])
+        if document and document.source
+        else None,
     )
+
+
+def text_fragment_url(url: str, sentence: str, edge_words: int = 4) -> str:
+    """``url`` opened at ``sentence`` in browsers that follow text fragments (``#:~:text=``);
+    a long sentence is named by its first and last words."""
+    words = sentence.split()
+    if len(words) > 2 * edge_words + 2:
+        target = (
+            _fragment(" ".join(words[:edge_words])) + "," + _fragment(" ".join(words[-edge_words:]))
+        )
+    else:
+        target = _fragment(" ".join(words))
+    return f"{url.split('#', 1)[0]}#:~:text={target}"
+
+
+def _fragment(text: str) -> str:
+    # Dashes, commas and ampersands have meanings inside a text fragment: percent-encode them.
+    return url_quote(text, safe="").replace("-", "%2D")
 
 
 def marked_sentences(cosines: Sequence[float]) -> list[int]:

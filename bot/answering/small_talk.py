@@ -86,7 +86,9 @@ def load_small_talk(path: Path | None = None) -> SmallTalk:
     return SmallTalk(
         order=order,
         phrases={
-            kind: tuple(tuple(_words(phrase)) for phrase in entry.get("phrases", []) if _words(phrase))
+            kind: tuple(
+                tuple(_words(phrase)) for phrase in entry.get("phrases", []) if _words(phrase)
+            )
             for kind, entry in kinds.items()
         },
         emoji={emoji: kind for kind, entry in kinds.items() for emoji in entry.get("emoji", [])},

@@ -36,6 +36,7 @@ class Mention:
     name: str  # as the person wrote it
     in_corpus: bool
     quotes_must_name: bool = False
+    category: str = ""  # the subjects file's section: medicines, supplements, conditions, …
 
 
 class SubjectCheck:
@@ -47,6 +48,7 @@ class SubjectCheck:
         corpus_texts: Iterable[str],
         *,
         must_name: Iterable[str] = (),
+        categories: dict[str, str] | None = None,
         medicine_stems: Iterable[str] = (),
         min_letters: int = 8,
     ) -> None:
@@ -54,14 +56,21 @@ class SubjectCheck:
         self._corpus_words = frozenset(corpus.split())
         keys = {normalise(name) for name in names} - {""}
         self._must_name = {normalise(name) for name in must_name}
+        self._category = {
+            normalise(name): category for name, category in (categories or {}).items()
+        }
         self._in_corpus = {key: _occurs(key, corpus) for key in keys}
         # Longest names first, so "rheumatoid arthritis" wins over "arthritis".
         alternatives = "|".join(
             re.escape(key).replace(r"\ ", " ") for key in sorted(keys, key=len, reverse=True)
         )
-        self._names = re.compile(rf"(?<![a-z0-9])({alternatives})(?:e?s)?(?![a-z0-9])") if keys else None
+        self._names = (
+            re.compile(rf"(?<![a-z0-9])({alternatives})(?:e?s)?(?![a-z0-9])") if keys else None
+        )
         stems = "|".join(re.escape(stem) for stem in medicine_stems)
-        self._stem = re.compile(rf"^[a-z]{{{max(1, min_letters - 3)},}}(?:{stems})$") if stems else None
+        self._stem = (
+            re.compile(rf"^[a-z]{{{max(1, min_letters - 3)},}}(?:{stems})$") if stems else None
+        )
         self.min_letters = min_letters
 
     def mentions(self, question: str) -> list[Mention]:
@@ -73,7 +82,10 @@ class SubjectCheck:
             for match in self._names.finditer(text):
                 key = match.group(1)
                 mention = Mention(
-                    _as_written(question, match.group(0)), self._in_corpus[key], key in self._must_name
+                    _as_written(question, match.group(0)),
+                    self._in_corpus[key],
+                    key in self._must_name,
+                    self._category.get(key, ""),
                 )
                 found.append((match.start(), mention))
                 taken.append(match.span())
@@ -82,7 +94,9 @@ class SubjectCheck:
                 word = match.group(0)
                 inside = any(start <= match.start() < end for start, end in taken)
                 if not inside and len(word) >= self.min_letters and self._stem.match(word):
-                    mention = Mention(_as_written(question, word), word in self._corpus_words, True)
+                    mention = Mention(
+                        _as_written(question, word), word in self._corpus_words, True, "medicines"
+                    )
                     found.append((match.start(), mention))
         return [mention for _, mention in sorted(found, key=lambda item: item[0])]
 
@@ -124,6 +138,12 @@ def load_subjects(corpus_texts: Iterable[str], path: Path | None = None) -> Subj
         raise ConfigError(f"SUBJECTS_FILE: cannot read {path} ({exc}).") from exc
     patterns = data.pop("patterns", {})
     sections = [section for section in data.values() if isinstance(section, dict)]
+    categories = {
+        name: category
+        for category, section in data.items()
+        if isinstance(section, dict)
+        for name in section.get("names", [])
+    }
     names = [name for section in sections for name in section.get("names", [])]
     if not names:
         raise ConfigError(f"SUBJECTS_FILE: {path} names no subjects ([section] names = [...]).")
@@ -136,6 +156,7 @@ def load_subjects(corpus_texts: Iterable[str], path: Path | None = None) -> Subj
             if section.get("quotes_must_name")
             for name in section.get("names", [])
         ],
+        categories=categories,
         medicine_stems=patterns.get("medicine_stems", []),
         min_letters=int(patterns.get("min_letters", 8)),
     )

@@ -60,6 +60,11 @@ class SourceDocument:
     title: str
     source: str | None  # the article's URL, where the front matter gives one
     source_path: str  # relative to the corpus directory, with forward slashes
+    short_title: str = ""  # what a quote is cited by: front matter `short_title`, or derived
+
+    @property
+    def cited_as(self) -> str:
+        return self.short_title or short_title(self.title)
 
 
 @dataclass(frozen=True)
@@ -77,7 +82,13 @@ class Document:
     meta: dict[str, str] = field(default_factory=dict)
 
     def citation(self) -> SourceDocument:
-        return SourceDocument(self.doc_id, self.title, self.source, self.source_path)
+        return SourceDocument(
+            self.doc_id,
+            self.title,
+            self.source,
+            self.source_path,
+            self.meta.get("short_title") or short_title(self.title),
+        )
 
 
 def read_source_text(path: Path) -> str:
@@ -348,6 +359,23 @@ def _first_heading(text: str, start: int) -> str | None:
         if match := _HEADING_RE.match(line):
             return match.group(2) or None
     return None
+
+
+SHORT_TITLE_CHARS = 48
+
+
+def short_title(title: str, limit: int = SHORT_TITLE_CHARS) -> str:
+    """A title short enough to stand above a quote on a phone: up to its first colon, dash or
+    question mark when that is enough, else cut at a word with an ellipsis."""
+    title = " ".join(title.split())
+    if len(title) <= limit:
+        return title
+    for separator in (": ", " — ", " – ", " - ", "? ", " | "):
+        head = title.split(separator, 1)[0]
+        if 6 <= len(head) <= limit:
+            return head
+    cut = title[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:&-—– ")
+    return cut + "…"
 
 
 def _title_from_path(source_path: str) -> str:

@@ -11,7 +11,8 @@ def answer_to_json(answer: Answer) -> dict:
     Each quote's ``text`` equals its source file's text ``[start:end]``; ``source_path`` is relative
     to the corpus directory; ``marks`` are the answering sentences' ``[start, end)`` inside it.
     Keys beyond the contract (``status``, ``urgent_advice``, ``notice``, ``flags``, ``has_more``,
-    ``subject``, ``marks``) may be added to; the contract's keys keep their meaning.
+    ``subject``, ``marks``, ``disclaimer_short``, ``escalation_full``) may be added to; the
+    contract's keys keep their meaning (``escalation`` is the line fitted to the question).
     """
     return {
         "question": answer.question,
@@ -39,4 +40,6 @@ def answer_to_json(answer: Answer) -> dict:
         "flags": list(answer.flags),
         "has_more": answer.has_more,
         "subject": answer.subject,
+        "disclaimer_short": answer.disclaimer_short,
+        "escalation_full": answer.escalation_full,
     }

@@ -24,16 +24,16 @@ def render_plain(answer: Answer, *, width: int = WIDTH, more_hint: str | None = 
     return "\n\n".join(blocks)
 
 
-def citation(quote: Quote) -> str:
-    """Where a quote comes from: the article's title, and its section when it has one."""
-    return f"{quote.title} › {quote.section}" if quote.section else quote.title
+def render_footer_in_full(answer: Answer, *, width: int = WIDTH) -> str:
+    """The whole safety wording (the console's `about`)."""
+    return "\n\n".join(_fill(text, width) for text in (answer.escalation_full, answer.disclaimer) if text)
 
 
 MARK = "**"  # around the sentences that answer, as Markdown bold reads
 
 
 def _quote(quote: Quote, width: int) -> str:
-    lines = [f"“{citation(quote)}”"]
+    lines = [f"“{quote.citation}”"]
     pieces = quote.pieces()
     text = "".join(
         f"{MARK}{piece}{MARK}" if marked and len(pieces) > 1 else piece for piece, marked in pieces

@@ -13,7 +13,6 @@ import html
 import re
 
 from bot.answering.answer import Answer, Quote
-from bot.render.plain import citation
 
 MAX_MESSAGE = 4096
 
@@ -31,9 +30,21 @@ def render_telegram_html(answer: Answer, *, limit: int = MAX_MESSAGE) -> list[st
         blocks.append(_escape(answer.intro))
     for quote in answer.quotes:
         blocks.extend(_quote_blocks(quote, limit))
-    blocks.append(f"<i>{_escape(answer.escalation)}</i>")
-    blocks.append(f"<i>{_escape(answer.disclaimer)}</i>")
+    blocks.extend(footer_blocks(answer))
     return pack_blocks(blocks, limit)
+
+
+def footer_blocks(answer: Answer) -> list[str]:
+    """Under every reply: one line on when to see a professional, then the disclaimer, its first
+    line showing and the full wording (with the full escalation advice) one tap away."""
+    if not answer.disclaimer_short:
+        return [f"<i>{_escape(answer.escalation)}</i>", f"<i>{_escape(answer.disclaimer)}</i>"]
+    full = "\n\n".join(
+        _escape(text)
+        for text in (answer.disclaimer_short, answer.disclaimer, answer.escalation_full)
+        if text
+    )
+    return [f"<i>{_escape(answer.escalation)}</i>\n<blockquote expandable>{full}</blockquote>"]
 
 
 def _escape(text: str) -> str:
@@ -41,7 +52,11 @@ def _escape(text: str) -> str:
 
 
 def _quote_blocks(quote: Quote, limit: int) -> list[str]:
-    heading = f"<b>{_escape(citation(quote))}</b>\n"
+    title = _escape(quote.cited_as or quote.title)
+    if quote.url:
+        title = f'<a href="{html.escape(quote.url, quote=True)}">{title}</a>'
+    section = f" · <i>{_escape(quote.section)}</i>" if quote.section else ""
+    heading = f"<b>{title}</b>{section}\n"
     pieces = quote.pieces()
     emphasise = len(pieces) > 1  # a quote that is all answer needs no bold
     body = "".join(

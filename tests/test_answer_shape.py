@@ -1,0 +1,111 @@
+"""What a person reads, model aside: subjects the articles never mention named, subjects they
+mention required of quotes, escalation fitted to the question, short titles, links, marks."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answering.escalation import choose_escalation
+from bot.answering.fixed_texts import load_texts
+from bot.answering.quoting import leans_back, text_fragment_url
+from bot.answering.subjects import load_subjects
+from bot.ingest.corpus import short_title
+from bot.render.json_contract import answer_to_json
+from bot.render.telegram_html import render_telegram_html
+from tests.conftest import REAL_CORPUS
+from tests.fake_telegram import parse_telegram_html
+
+TEXTS = load_texts()
+SUBJECTS = load_subjects([p.read_text(encoding="utf-8") for p in REAL_CORPUS.glob("*.md")])
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [("is turmeric good for leaky gut?", "turmeric"), ("Should I take Ibuprofen for my knees?", "Ibuprofen"),
+     ("does Omega-3 help joint pain", "Omega-3"), ("can celiac disease cause joint pain", "celiac disease"),
+     ("will a covid vaccine affect my lupus", "covid vaccine"), ("can tofacitinib help", "tofacitinib")],
+)  # fmt: skip
+def test_subjects_the_articles_never_mention_are_named_as_written(question, subject):
+    assert SUBJECTS.unmentioned(question) == subject
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["is zinc good for the gut", "does gluten make it worse", "what is leaky gut", "does lupus affect joints",
+     "I feel alone with this pain"],
+)  # fmt: skip
+def test_subjects_the_articles_mention_are_not_named(question):
+    assert SUBJECTS.unmentioned(question) is None
+
+
+def test_the_pipeline_names_the_subject_and_quotes_nothing_as_an_answer(fake_pipeline):
+    answer = fake_pipeline.answer("is turmeric good for leaky gut?")
+    assert answer.status == "unmentioned" and answer.subject == "turmeric"
+    assert "do not mention turmeric" in answer.notice
+    assert len(answer.quotes) <= 1 and (
+        not answer.quotes or answer.intro == TEXTS.reply("general_intro")
+    )
+
+
+def test_a_subject_people_take_is_named_by_every_quote(fake_pipeline):
+    answer = fake_pipeline.answer("is zinc good for leaky gut?")
+    assert answer.quotes and all("zinc" in quote.text.lower() for quote in answer.quotes)
+
+
+@pytest.mark.parametrize(
+    ("message", "topic"),
+    [("how many vitamin D tablets a day", "medicines"), ("can I take turmeric with my meds", "medicines"),
+     ("is fish oil good", "medicines"), ("my knees ache every morning", "joints"),
+     ("why am I so bloated after meals", "gut"), ("what does this article say", "general")],
+)  # fmt: skip
+def test_escalation_fits_the_question(message, topic):
+    categories = [m.category for m in SUBJECTS.mentions(message)]
+    assert choose_escalation(message, TEXTS.escalation_topics, categories).name == topic
+
+
+def test_every_escalation_line_names_the_emergency_numbers():
+    for topic in TEXTS.escalation_topics:
+        assert all(number in topic.text for number in ("112", "911", "999")), topic.name
+
+
+def test_titles_are_short_enough_for_a_phone():
+    title = "Understanding How Intestinal Barrier Health Influences Inflammation, Immunity & Chronic Joint Discomfort"
+    assert len(short_title(title)) <= 48 and title.startswith(short_title(title).rstrip("…"))
+    assert short_title("Leaky gut: what it is, what it is not, and what the research says") == "Leaky gut"
+
+
+def test_a_link_opens_the_page_at_the_quoted_sentence():
+    url = text_fragment_url(
+        "https://example.org/a#top",
+        "Steps may include removing inflammatory foods such as gluten, refined sugar, and processed foods.",
+    )
+    assert url == (
+        "https://example.org/a#:~:text=Steps%20may%20include%20removing,sugar%2C%20and%20processed%20foods."
+    )
+    assert text_fragment_url("https://e.org/x", "A well-known fact.").endswith(
+        "#:~:text=A%20well%2Dknown%20fact."
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "leans"),
+    [("It can contribute significantly.", True), ("These steps take weeks.", True), ("However, not all.", True),
+     ("Leaky gut allows fragments in.", False), ("Joint pain can arise from stress.", False)],
+)  # fmt: skip
+def test_sentences_that_lean_back(sentence, leans):
+    assert leans_back(sentence) is leans
+
+
+def test_a_reply_marks_the_answer_and_keeps_the_footer_short(fake_pipeline):
+    answer = fake_pipeline.answer("Can leaky gut cause joint pain?")
+    [message] = render_telegram_html(answer)
+    visible = parse_telegram_html(message)
+    footer = message[message.index("<blockquote expandable>") :]
+    assert footer.endswith("</blockquote>") and TEXTS.disclaimer in parse_telegram_html(footer)
+    # What shows before the tap: the quotes, their short titles and one line of escalation.
+    shown = visible[: visible.index(TEXTS.disclaimer_short)]
+    assert answer.escalation in shown and TEXTS.escalation not in shown
+    for quote in answer_to_json(answer)["quotes"]:
+        assert quote["marks"] and all(
+            quote["start"] <= m["start"] < m["end"] <= quote["end"] for m in quote["marks"]
+        )
