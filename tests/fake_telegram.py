@@ -141,6 +141,7 @@ class FakeBotAPI:
         self.calls: list[tuple[str, dict]] = []
         self.callback_answers: list[dict] = []
         self.chat_actions: list[dict] = []
+        self.edits: list[tuple[str, int, int]] = []  # ("text" | "markup", chat_id, message_id)
         self.rejected: list[tuple[str, str]] = []
         self.webhook_url = ""
         self.conflict = False
@@ -282,6 +283,7 @@ class FakeBotAPI:
         chat_type: str = "private",
         reply_to: SentMessage | None = None,
         edited: bool = False,
+        message_id: int | None = None,
     ) -> dict:
         """Deliver a text message from a user; commands and @mentions get their entities."""
         fields: dict[str, Any] = {"text": text}
@@ -309,6 +311,8 @@ class FakeBotAPI:
                 "text": reply_to.visible_text,
             }
         message = self.message(chat_id, user_id or chat_id, chat_type, **fields)
+        if message_id is not None:  # an edit of the message the user sent before
+            message["message_id"] = message_id
         if edited:
             message["edit_date"] = int(time.time())
         self._push({"edited_message" if edited else "message": message})
@@ -339,13 +343,7 @@ class FakeBotAPI:
                     "from": self.user(user_id or message.chat_id),
                     "chat_instance": "1",
                     "data": data,
-                    "message": {
-                        "message_id": message.message_id,
-                        "date": int(time.time()),
-                        "chat": self.chat(message.chat_id, "private"),
-                        "from": self.bot_user(),
-                        "text": message.visible_text,
-                    },
+                    "message": self._message_json(message),
                 }
             }
         )
@@ -407,7 +405,8 @@ class FakeBotAPI:
                     break
         return list(itertools.islice(self._updates, 0, limit))
 
-    async def api_sendmessage(self, params: dict) -> dict:
+    def _validated(self, params: dict) -> tuple[str, dict | None]:
+        """The visible text and the keyboard of a message to send or edit, or Telegram's 400."""
         text = params.get("text", "")
         if "chat_id" not in params:
             raise TelegramBadRequest("Bad Request: chat not found")
@@ -423,18 +422,15 @@ class FakeBotAPI:
         if utf16_length(visible) > MAX_TEXT:
             raise TelegramBadRequest("Bad Request: message is too long")
         markup = params.get("reply_markup")
-        for row in (markup or {}).get("inline_keyboard", []):
-            for button in row:
-                if len(button.get("callback_data", "").encode("utf-8")) > MAX_CALLBACK_DATA:
-                    raise TelegramBadRequest("Bad Request: BUTTON_DATA_INVALID")
-                if not button.get("text"):
-                    raise TelegramBadRequest(
-                        "Bad Request: text buttons are unallowed in the inline keyboard"
-                    )
+        _check_keyboard(markup)
+        return visible, markup
+
+    async def api_sendmessage(self, params: dict) -> dict:
+        visible, markup = self._validated(params)
         chat_id = int(params["chat_id"])
         message = SentMessage(
             chat_id,
-            text,
+            params.get("text", ""),
             next(self._message_ids),
             params.get("parse_mode"),
             markup,
@@ -444,13 +440,48 @@ class FakeBotAPI:
         self.sent.append(message)
         self.sent_times.append(time.perf_counter())
         await self._notify()
-        return {
+        return self._message_json(message)
+
+    def _message_json(self, message: SentMessage) -> dict:
+        data = {
             "message_id": message.message_id,
             "date": int(time.time()),
-            "chat": self.chat(chat_id, "private" if chat_id > 0 else "supergroup"),
+            "chat": self.chat(message.chat_id, "private" if message.chat_id > 0 else "supergroup"),
             "from": self.bot_user(),
-            "text": visible,
+            "text": message.visible_text,
         }
+        if message.reply_markup:
+            data["reply_markup"] = message.reply_markup
+        return data
+
+    def _find(self, params: dict) -> SentMessage:
+        wanted = (int(params.get("chat_id", 0)), int(params.get("message_id", 0)))
+        for message in self.sent:
+            if (message.chat_id, message.message_id) == wanted:
+                return message
+        raise TelegramBadRequest("Bad Request: message to edit not found")
+
+    async def api_editmessagetext(self, params: dict) -> dict:
+        message = self._find(params)
+        visible, markup = self._validated(params)
+        if params.get("text") == message.text and markup == message.reply_markup:
+            raise TelegramBadRequest("Bad Request: message is not modified")
+        message.text, message.visible_text, message.reply_markup = params["text"], visible, markup
+        message.parse_mode = params.get("parse_mode")
+        self.edits.append(("text", message.chat_id, message.message_id))
+        await self._notify()
+        return self._message_json(message)
+
+    async def api_editmessagereplymarkup(self, params: dict) -> dict:
+        message = self._find(params)
+        markup = params.get("reply_markup")
+        _check_keyboard(markup)
+        if markup == message.reply_markup:
+            raise TelegramBadRequest("Bad Request: message is not modified")
+        message.reply_markup = markup
+        self.edits.append(("markup", message.chat_id, message.message_id))
+        await self._notify()
+        return self._message_json(message)
 
     async def api_sendchataction(self, params: dict) -> bool:
         self.chat_actions.append(params)
@@ -459,9 +490,6 @@ class FakeBotAPI:
     async def api_answercallbackquery(self, params: dict) -> bool:
         self.callback_answers.append(params)
         await self._notify()
-        return True
-
-    async def api_editmessagereplymarkup(self, params: dict) -> bool:
         return True
 
     async def api_deletewebhook(self, params: dict) -> bool:
@@ -480,6 +508,17 @@ class FakeBotAPI:
 
     async def api_close(self, params: dict) -> bool:
         return True
+
+
+def _check_keyboard(markup: dict | None) -> None:
+    for row in (markup or {}).get("inline_keyboard", []):
+        for button in row:
+            if len(button.get("callback_data", "").encode("utf-8")) > MAX_CALLBACK_DATA:
+                raise TelegramBadRequest("Bad Request: BUTTON_DATA_INVALID")
+            if not button.get("text"):
+                raise TelegramBadRequest(
+                    "Bad Request: text buttons are unallowed in the inline keyboard"
+                )
 
 
 class _Conflict(Exception):

@@ -184,42 +184,85 @@ async def test_sticker_gets_the_text_only_hint_and_a_caption_counts_as_text(api,
     assert_quotes_what_the_pipeline_answers(answer, system, "is zinc good for leaky gut?")
 
 
-async def test_edited_message_is_answered_again(api, system):
+async def test_an_edited_question_updates_its_answer(api, system):
     async with running_bot(system):
-        api.send_text("what is leaky gut", chat_id=505)
-        await api.wait_for_messages(1, chat_id=505)
-        api.send_text("is zinc good for leaky gut?", chat_id=505, edited=True)
-        _, second = await api.wait_for_messages(2, chat_id=505)
-    assert_quotes_what_the_pipeline_answers(second, system, "is zinc good for leaky gut?")
+        asked = api.send_text("what is leaky gut", chat_id=505)
+        [reply] = await api.wait_for_messages(1, chat_id=505)
+        api.send_text(
+            "is zinc good for leaky gut?", chat_id=505, edited=True, message_id=asked["message_id"]
+        )
+        await wait_until(lambda: ("text", 505, reply.message_id) in api.edits)
+        await settle(0.3)
+    assert [m.message_id for m in api.sent if m.chat_id == 505] == [reply.message_id]
+    assert_quotes_what_the_pipeline_answers(reply, system, "is zinc good for leaky gut?")
 
 
-async def test_more_passages_and_feedback(api, system, tmp_path):
+async def test_more_passages_replace_their_message_and_feedback_shows_the_choice(
+    api, system, tmp_path
+):
     question = "how does the gut affect joint pain"
     async with running_bot(system) as application:
         api.send_text(question, chat_id=506)
-        [first] = await api.wait_for_messages(1, chat_id=506)
-        more = next(b for b in first.buttons if b["text"] == "More passages")
-        api.press(first, more["callback_data"])
-        _, second = await api.wait_for_messages(2, chat_id=506)
-        up = next(b for b in second.buttons if b["text"] == "👍")
-        api.press(second, up["callback_data"], user_id=506)
-        await wait_until(lambda: len(api.callback_answers) == 2)
+        [message] = await api.wait_for_messages(1, chat_id=506)
+        first_quotes = blockquotes(message)
+        more = next(b for b in message.buttons if b["text"] == "More passages")
+        api.press(message, more["callback_data"])
+        await wait_until(lambda: ("text", 506, message.message_id) in api.edits)
+        up = next(b for b in message.buttons if b["text"] == "👍")
+        api.press(message, up["callback_data"], user_id=506)
+        await wait_until(lambda: ("markup", 506, message.message_id) in api.edits)
         rows = application.bot_data["services"].feedback.rows()
-    shown_first = system.pipeline.answer(question)
-    assert_quotes_what_the_pipeline_answers(
-        second, system, question, offset=len(shown_first.quotes)
-    )
-    assert not set(blockquotes(first)) & set(blockquotes(second)), "More showed the same again"
+    assert len([m for m in api.sent if m.chat_id == 506]) == 1  # the same message, replaced
+    offset = len(system.pipeline.answer(question).quotes)
+    assert_quotes_what_the_pipeline_answers(message, system, question, offset=offset)
+    assert not set(first_quotes) & set(blockquotes(message)), "More showed the same again"
+    assert {b["text"] for b in message.buttons} >= {"👍 ✓", "👎"}  # the choice shows
     assert [a.get("text") for a in api.callback_answers][-1] == "Thank you for the feedback."
     [(_, rating, passage_ids, user_hash)] = rows
-    shown_second = system.pipeline.answer(question, offset=len(shown_first.quotes))
+    shown = system.pipeline.answer(question, offset=offset)
     assert rating == 1
-    assert passage_ids.split(",") == [q.passage_ids[0][:12] for q in shown_second.quotes]
+    assert passage_ids.split(",") == [q.passage_ids[0][:12] for q in shown.quotes]
     assert "506" not in user_hash and len(user_hash) == 32
     database = (tmp_path / "data" / "feedback.sqlite3").read_bytes()
     assert b"gut" not in database  # no message text is stored
     with pytest.raises(sqlite3.ProgrammingError):  # the Application closed it when it shut down
         application.bot_data["services"].feedback.rows()
+
+
+class FirstIsSlow:
+    """An answerer whose first answer takes longer than the ones after it."""
+
+    def __init__(self, answerer) -> None:
+        self.answerer, self.calls = answerer, 0
+
+    async def answer(self, text, **how):
+        self.calls += 1
+        if self.calls == 1:
+            await asyncio.sleep(0.8)
+        return await self.answerer.answer(text, **how)
+
+
+async def test_one_chats_replies_arrive_in_the_order_asked(api, system, fake_index_dir, tmp_path):
+    slow = bot_system(
+        api, fake_index_dir, tmp_path, answerer=FirstIsSlow(BatchingAnswerer(system.pipeline))
+    )
+    questions = ["what is leaky gut", "is zinc good for leaky gut?", "who won the world cup?"]
+    async with running_bot(slow):
+        for question in questions:
+            api.send_text(question, chat_id=515)
+        replies = await api.wait_for_messages(3, chat_id=515)
+    slow.close()
+    assert_quotes_what_the_pipeline_answers(replies[0], system, questions[0])
+    assert_quotes_what_the_pipeline_answers(replies[1], system, questions[1])
+    assert "I could not find a passage" in replies[2].visible_text
+
+
+async def test_a_photo_caption_is_answered_with_a_note(api, system):
+    async with running_bot(system):
+        api.send_photo(caption="is zinc good for leaky gut?", chat_id=516)
+        [reply] = await api.wait_for_messages(1, chat_id=516)
+    assert reply.visible_text.startswith(system.texts.reply("photo_note"))
+    assert_quotes_what_the_pipeline_answers(reply, system, "is zinc good for leaky gut?")
 
 
 async def test_stale_and_forged_buttons_are_answered_and_change_nothing(api, system):

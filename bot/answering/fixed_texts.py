@@ -20,6 +20,7 @@ REPLIES = (
     "too_long",
     "language",
     "non_text",
+    "photo_note",
     "error",
     "rate_limited",
     "no_more",

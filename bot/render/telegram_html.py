@@ -13,6 +13,7 @@ import html
 import re
 
 from bot.answering.answer import Answer, Quote
+from bot.answering.fixed_texts import FixedTexts
 
 MAX_MESSAGE = 4096
 
@@ -21,9 +22,17 @@ def utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def render_telegram_html(answer: Answer, *, limit: int = MAX_MESSAGE) -> list[str]:
-    """The answer as one or more Telegram HTML messages, each at most ``limit`` UTF-16 units."""
+def render_telegram_html(
+    answer: Answer, *, limit: int = MAX_MESSAGE, lead: str | None = None
+) -> list[str]:
+    """The answer as one or more Telegram HTML messages, each at most ``limit`` UTF-16 units.
+
+    ``lead`` is a fixed text shown after any urgent advice, before the rest (a note that a photo
+    was not looked at, say).
+    """
     blocks = [f"<b>{_escape(text)}</b>" for text in answer.urgent_advice]
+    if lead:
+        blocks.append(f"<i>{_escape(lead)}</i>")
     if answer.notice:
         blocks.append(_escape(answer.notice))
     if answer.intro:
@@ -32,6 +41,20 @@ def render_telegram_html(answer: Answer, *, limit: int = MAX_MESSAGE) -> list[st
         blocks.extend(_quote_blocks(quote, limit))
     blocks.extend(footer_blocks(answer))
     return pack_blocks(blocks, limit)
+
+
+def render_notice(notice: str, texts: FixedTexts) -> str:
+    """A fixed reply that is not an answer (an apology, "slow down"), with the safety footer."""
+    general = texts.escalation_topics[-1].text if texts.escalation_topics else texts.escalation
+    answer = Answer(
+        question="",
+        quotes=(),
+        escalation=general,
+        disclaimer=texts.disclaimer,
+        disclaimer_short=texts.disclaimer_short,
+        escalation_full=texts.escalation,
+    )
+    return "\n\n".join([_escape(notice), *footer_blocks(answer)])
 
 
 def footer_blocks(answer: Answer) -> list[str]:

@@ -13,12 +13,11 @@ import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ChatType
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.answering.answer import Answer
-from bot.answering.fixed_texts import FixedTexts
-from bot.render.telegram_html import pack_blocks, render_telegram_html
+from bot.render.telegram_html import pack_blocks, render_notice, render_telegram_html
 from bot.telegram import callback_data
 from bot.telegram.callback_data import MorePress, RatingPress
 from bot.telegram.services import Services
@@ -26,6 +25,8 @@ from bot.telegram.services import Services
 logger = logging.getLogger(__name__)
 # Seconds an answer may take before the chat shows "typing…".
 TYPING_AFTER = 0.5
+RATING_LABELS = {1: "👍", -1: "👎"}
+CHOSEN = " ✓"  # after the rating a user chose
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
@@ -81,7 +82,8 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         if question is None:
             return
         text = question
-    await answer_question(update, context, text)
+    note = services(context).texts.reply("photo_note") if message.photo else None
+    await answer_question(update, context, text, lead=note)
 
 
 async def non_text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -93,7 +95,7 @@ async def non_text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     ):
         return
     found = services(context)
-    await message.reply_text(_escape(found.texts.reply("non_text")) + "\n\n" + _footer(found.texts))
+    await message.reply_text(render_notice(found.texts.reply("non_text"), found.texts))
 
 
 def addressed_question(message: Message, username: str, bot_id: int) -> str | None:
@@ -109,9 +111,10 @@ def addressed_question(message: Message, username: str, bot_id: int) -> str | No
 
 
 async def answer_question(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, question: str
+    update: Update, context: ContextTypes.DEFAULT_TYPE, question: str, *, lead: str | None = None
 ) -> None:
-    """Rate-limit, show typing if slow, answer (retrying a short follow-up with the chat's context), reply."""
+    """Rate-limit, show typing if slow, answer in the chat's conversation, reply (an edited
+    question's answer is edited in place); one chat's replies in the order asked."""
     found = services(context)
     message = update.effective_message
     user_id = update.effective_user.id if update.effective_user else message.chat.id
@@ -120,19 +123,28 @@ async def answer_question(
         found.metrics.rate_limited.inc()
         if found.limiter.first_warning(user_id):
             text = found.texts.reply("rate_limited", seconds=max(1, round(wait)))
-            await message.reply_text(_escape(text) + "\n\n" + _footer(found.texts))
+            await message.reply_text(render_notice(text, found.texts))
         return
-    typing = asyncio.create_task(_typing(context, message.chat.id))
-    try:
-        with found.metrics.latency.time():
-            turn = found.conversation.plan(message.chat.id, question)
-            answer = found.conversation.settle(
-                turn, await found.answerer.answer(question, context=turn.request.context)
-            )
-    finally:
-        typing.cancel()
-    found.metrics.count(answer)
-    await send_answer(context, message, answer, found)
+    async with found.order.turn(message.chat.id):
+        typing = asyncio.create_task(_typing(context, message.chat.id))
+        try:
+            with found.metrics.latency.time():
+                turn = found.conversation.plan(message.chat.id, question)
+                answer = found.conversation.settle(
+                    turn, await found.answerer.answer(question, context=turn.request.context)
+                )
+        finally:
+            typing.cancel()
+        found.metrics.count(answer)
+        earlier = found.replies.reply_to(message.chat.id, message.message_id)
+        edited = update.edited_message is not None and earlier is not None
+        if edited and await edit_answer(
+            context, message.chat.id, earlier, answer, found, lead=lead
+        ):
+            return
+        sent = await send_answer(context, message, answer, found, lead=lead)
+        if sent:
+            found.replies.remember(message.chat.id, message.message_id, sent[0].message_id)
 
 
 async def _typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
@@ -157,20 +169,50 @@ async def send_answer(
     found: Services,
     *,
     offset: int = 0,
-) -> None:
-    """Send the rendered parts; the buttons go under the last part."""
-    parts = render_telegram_html(answer)
+    lead: str | None = None,
+) -> list[Message]:
+    """Send the rendered parts; the buttons go under the last part. Returns the messages sent."""
+    parts = render_telegram_html(answer, lead=lead)
     markup = _buttons(answer, found, offset)
     is_group = message.chat.type != ChatType.PRIVATE
+    sent = []
     for i, part in enumerate(parts):
         last = i == len(parts) - 1
-        await context.bot.send_message(
-            message.chat.id,
-            part,
-            reply_markup=markup if last else None,
-            reply_to_message_id=message.message_id if is_group and i == 0 else None,
-            allow_sending_without_reply=True,
+        sent.append(
+            await context.bot.send_message(
+                message.chat.id,
+                part,
+                reply_markup=markup if last else None,
+                reply_to_message_id=message.message_id if is_group and i == 0 else None,
+                allow_sending_without_reply=True,
+            )
         )
+    return sent
+
+
+async def edit_answer(
+    context: ContextTypes.DEFAULT_TYPE,
+    chat_id: int,
+    message_id: int,
+    answer: Answer,
+    found: Services,
+    *,
+    offset: int = 0,
+    lead: str | None = None,
+) -> bool:
+    """Put ``answer`` in place of the bot's message ``message_id``; False when it does not fit in
+    one message (it is then sent anew)."""
+    parts = render_telegram_html(answer, lead=lead)
+    if len(parts) != 1:
+        return False
+    try:
+        await context.bot.edit_message_text(
+            parts[0], chat_id=chat_id, message_id=message_id, reply_markup=_buttons(answer, found, offset)
+        )
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            raise
+    return True
 
 
 def _buttons(answer: Answer, found: Services, offset: int) -> InlineKeyboardMarkup | None:
@@ -190,15 +232,16 @@ def _buttons(answer: Answer, found: Services, offset: int) -> InlineKeyboardMark
         )
         rows.append(
             [
-                InlineKeyboardButton("👍", callback_data=up),
-                InlineKeyboardButton("👎", callback_data=down),
+                InlineKeyboardButton(RATING_LABELS[1], callback_data=up),
+                InlineKeyboardButton(RATING_LABELS[-1], callback_data=down),
             ]
         )
     return InlineKeyboardMarkup(rows) if rows else None
 
 
 async def more_passages(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Send the next passages of the question behind a "More passages" button."""
+    """Show the next passages of the question behind a "More passages" button in place of the
+    message that had it (or, when they need more than one message, below it)."""
     query = update.callback_query
     found = services(context)
     press = callback_data.parse(query.data)
@@ -209,11 +252,15 @@ async def more_passages(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await query.answer()
     answer = await found.answerer.answer(question, offset=press.offset)
     found.metrics.count(answer)
-    await send_answer(context, query.message, answer, found, offset=press.offset)
+    chat_id, message_id = query.message.chat.id, query.message.message_id
+    if not await edit_answer(context, chat_id, message_id, answer, found, offset=press.offset):
+        await _drop_button(context, query.message, lambda data: isinstance(data, MorePress))
+        await send_answer(context, query.message, answer, found, offset=press.offset)
 
 
 async def rate_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Record 👍 / 👎 on the quotes of an answer (with a salted hash of the user id)."""
+    """Record 👍 / 👎 on the quotes of an answer (with a salted hash of the user id), and show the
+    choice on the buttons."""
     query = update.callback_query
     found = services(context)
     press = callback_data.parse(query.data)
@@ -222,7 +269,50 @@ async def rate_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             found.feedback.record, query.from_user.id, press.rating, press.passage_ids
         )
         found.metrics.feedback.labels(rating="up" if press.rating > 0 else "down").inc()
+        await _show_rating(context, query.message, press)
     await query.answer(found.texts.reply("feedback_thanks"))
+
+
+async def _show_rating(context, message: Message | None, press: RatingPress) -> None:
+    """Mark the pressed rating button with a tick (pressing the other one changes the rating)."""
+    markup = getattr(message, "reply_markup", None)
+    if markup is None:
+        return
+    rows = [
+        [
+            InlineKeyboardButton(
+                RATING_LABELS[pressed.rating] + (CHOSEN if pressed == press else ""),
+                callback_data=button.callback_data,
+            )
+            if isinstance(pressed := callback_data.parse(button.callback_data), RatingPress)
+            else button
+            for button in row
+        ]
+        for row in markup.inline_keyboard
+    ]
+    await _edit_markup(context, message, InlineKeyboardMarkup(rows))
+
+
+async def _drop_button(context, message: Message | None, spent) -> None:
+    """Take the buttons whose press ``spent`` says is used up off ``message``."""
+    markup = getattr(message, "reply_markup", None)
+    if markup is None:
+        return
+    rows = [
+        [b for b in row if not spent(callback_data.parse(b.callback_data))]
+        for row in markup.inline_keyboard
+    ]
+    await _edit_markup(context, message, InlineKeyboardMarkup([row for row in rows if row]))
+
+
+async def _edit_markup(context, message: Message, markup: InlineKeyboardMarkup) -> None:
+    try:
+        await context.bot.edit_message_reply_markup(
+            chat_id=message.chat.id, message_id=message.message_id, reply_markup=markup
+        )
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            raise
 
 
 async def unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -242,14 +332,10 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         await context.bot.send_message(
             update.effective_chat.id,
-            _escape(found.texts.reply("error")) + "\n\n" + _footer(found.texts),
+            render_notice(found.texts.reply("error"), found.texts),
         )
     except TelegramError:
         logger.warning("Could not send the apology either.")
-
-
-def _footer(texts: FixedTexts) -> str:
-    return f"<i>{_escape(texts.escalation)}</i>\n\n<i>{_escape(texts.disclaimer)}</i>"
 
 
 def _escape(text: str) -> str:

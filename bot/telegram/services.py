@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot.answering.answer import Answer
@@ -11,9 +11,11 @@ from bot.answering.conversation import Conversation
 from bot.answering.fixed_texts import FixedTexts
 from bot.ingest.corpus import SourceDocument
 from bot.ops.metrics import Metrics
+from bot.telegram.chat_order import ChatOrder
 from bot.telegram.feedback import FeedbackStore
 from bot.telegram.question_tokens import QuestionTokens
 from bot.telegram.rate_limit import RateLimiter
+from bot.telegram.reply_memory import ReplyMemory
 
 
 class Answerer(Protocol):
@@ -36,6 +38,8 @@ class Services:
     feedback: FeedbackStore | None
     sources: Sequence[SourceDocument]
     metrics: Metrics
+    order: ChatOrder = field(default_factory=ChatOrder)
+    replies: ReplyMemory = field(default_factory=ReplyMemory)
 
     def close(self) -> None:
         """Release what holds a file or a connection (the feedback database)."""
