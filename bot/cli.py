@@ -102,6 +102,11 @@ def build_parser() -> argparse.ArgumentParser:
     ask.set_defaults(handler=cmd_ask)
 
     chat = commands.add_parser("chat", help="talk to quotebot in the console")
+    chat.add_argument(
+        "--json",
+        action="store_true",
+        help="read one message per line, print one JSON answer per line (a scripted conversation)",
+    )
     chat.set_defaults(handler=cmd_chat)
 
     evaluate = commands.add_parser(
@@ -320,8 +325,11 @@ def cmd_ask(args: argparse.Namespace, make_system: SystemFactory) -> int:
 
 
 def cmd_chat(args: argparse.Namespace, make_system: SystemFactory) -> int:
-    from bot.console import run_chat
+    from bot.console import run_chat, run_json_chat
 
+    if getattr(args, "json", False):
+        system = make_system(settings_from(args))
+        return run_json_chat(system.pipeline, system.conversation, sys.stdin, sys.stdout)
     print("Loading…", file=sys.stderr, flush=True)
     system = make_system(settings_from(args))
     return run_chat(system.pipeline, system.conversation, sys.stdin, sys.stdout)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import TextIO
 
 from bot.answering.conversation import Conversation
 from bot.answering.pipeline import AnswerPipeline
-from bot.render.plain import render_plain
+from bot.render.json_contract import answer_to_json
+from bot.render.plain import render_footer_in_full, render_plain
 
 QUIT = {"quit", "exit", "/quit", "/exit", ":q"}
 CHAT = "console"  # the one chat of a console session, as the conversation remembers it
@@ -35,6 +37,9 @@ def run_chat(
         if command in {"help", "/help", "?"}:
             print(texts.reply("help") + "\n", file=stdout)
             continue
+        if command in {"about", "/about"}:
+            print(f"{texts.reply('about')}\n\n{render_footer_in_full(texts)}\n", file=stdout)
+            continue
         if command in {"more", "/more"} and last_question is not None:
             offset += pipeline.max_quotes
             answer = pipeline.answer(last_question, offset=offset)
@@ -48,3 +53,16 @@ def run_chat(
             file=stdout,
             flush=True,
         )
+
+
+def run_json_chat(
+    pipeline: AnswerPipeline, conversation: Conversation, stdin: TextIO, stdout: TextIO
+) -> int:
+    """One message per line in, one JSON answer per line out (``ask --json``'s contract), with the
+    conversation remembered as in a chat: scripted conversations, for tests and evaluation."""
+    for line in stdin:
+        turn = conversation.plan(CHAT, line.rstrip("\n"))
+        answer = conversation.settle(turn, pipeline.answer_batch([turn.request])[0])
+        print(json.dumps(answer_to_json(answer), ensure_ascii=False), file=stdout, flush=True)
+    return 0
+

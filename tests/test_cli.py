@@ -168,3 +168,25 @@ def test_output_into_a_closed_pipe_ends_quietly(command, fake_index_dir, tmp_pat
     assert "Traceback" not in pipeline.stderr and "BrokenPipeError" not in pipeline.stderr
     assert pipeline.stderr == ""
     assert pipeline.stdout.split()[-1] in {"0", "141"}
+
+
+def test_chat_json_is_a_scripted_conversation(capsys, monkeypatch, fake_index_dir):
+    """`quotebot chat --json`: one message per line in, one JSON answer per line out, remembered
+    as a Telegram chat remembers."""
+    import io
+    import sys
+
+    from tests.conftest import REAL_CORPUS
+
+    monkeypatch.setenv("CORPUS_DIR", str(REAL_CORPUS))
+    monkeypatch.setenv("INDEX_DIR", str(fake_index_dir))
+    messages = ["hi", "Can leaky gut cause joint pain?", "how?", "thanks", "is turmeric ok?"]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(messages) + "\n"))
+    code, out, _ = run(capsys, "chat", "--json", encoder=FakeEncoder())
+    answers = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(answers) == len(messages)
+    assert [a["status"] for a in answers] == [
+        "small_talk", "answered", "answered", "small_talk", "unmentioned"
+    ]  # fmt: skip
+    assert answers[2]["question"] == "Can leaky gut cause joint pain? how?"  # borrowed, read after
+    assert answers[4]["subject"] == "turmeric" and answers[4]["disclaimer"]

@@ -37,3 +37,15 @@ def test_triage_floors(report):
     triage = report["triage"]
     assert triage["urgent_recall"] == 1.0, report["misses"]["urgent_missed"]
     assert triage["false_alarm_rate"] <= 0.10, report["misses"].get("false_alarms")
+
+
+def test_subjects_the_articles_never_mention_are_named_not_answered(report):
+    assert report["unmentioned"]["named"] >= 0.9, report["misses"].get("unmentioned")
+    assert report["unmentioned"]["quoted_as_answer"] <= 0.1
+
+
+def test_conversations_go_as_a_person_expects(report):
+    conversation = report["conversation"]
+    assert conversation["as_expected"] >= 0.85, report["misses"].get("conversation")
+    assert conversation["small_talk_as_expected"] >= 0.9
+    assert conversation["new_topic_as_expected"] >= 0.9

@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from bot.answering.answer import Answer, Quote
+from bot.answering.fixed_texts import FixedTexts
 
 WIDTH = 88
 
@@ -24,9 +25,9 @@ def render_plain(answer: Answer, *, width: int = WIDTH, more_hint: str | None = 
     return "\n\n".join(blocks)
 
 
-def render_footer_in_full(answer: Answer, *, width: int = WIDTH) -> str:
-    """The whole safety wording (the console's `about`)."""
-    return "\n\n".join(_fill(text, width) for text in (answer.escalation_full, answer.disclaimer) if text)
+def render_footer_in_full(texts: FixedTexts, *, width: int = WIDTH) -> str:
+    """The whole safety wording, escalation advice and disclaimer (the console's `about`)."""
+    return "\n\n".join(_fill(text, width) for text in (texts.escalation, texts.disclaimer))
 
 
 MARK = "**"  # around the sentences that answer, as Markdown bold reads

@@ -60,8 +60,10 @@ async def sources_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Tell what is stored and what is not."""
-    await update.effective_message.reply_text(_escape(services(context).texts.reply("about")))
+    """Tell what is stored and what is not, and give the safety wording in full."""
+    texts = services(context).texts
+    parts = (texts.reply("about"), texts.escalation, texts.disclaimer)
+    await update.effective_message.reply_text("\n\n".join(_escape(part) for part in parts))
 
 
 async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
