@@ -18,7 +18,7 @@ from bot.answering.escalation import choose_escalation
 from bot.answering.fixed_texts import FixedTexts
 from bot.answering.inputs import MAX_QUESTION_CHARS, clean_message, input_problem
 from bot.answering.small_talk import SmallTalk
-from bot.answering.subjects import SubjectCheck
+from bot.answering.subjects import Mention, SubjectCheck
 from bot.answering.triage import RedFlagDetector
 from bot.embedding.encoder import Encoder
 from bot.ingest.corpus import SourceDocument
@@ -124,12 +124,11 @@ class AnswerPipeline:
         answers = []
         for i, request in enumerate(requests):
             question = queries.get(i, cleaned[i])
+            own = self.subjects.mentions(cleaned[i]) if self.subjects and i in ranked else []
             unmentioned, selected = None, []
             if i in ranked:
-                unmentioned, selected = self._quotable(cleaned[i], context[i], ranked[i])
-            categories = (
-                [m.category for m in self.subjects.mentions(cleaned[i])] if self.subjects else []
-            )
+                unmentioned, selected = self._quotable(own, context[i], ranked[i])
+            categories = [mention.category for mention in own]
             escalation = (
                 choose_escalation(cleaned[i], self.texts.escalation_topics, categories).text
                 if self.texts.escalation_topics
@@ -156,7 +155,7 @@ class AnswerPipeline:
         return answers
 
     def _quotable(
-        self, message: str, context: str, hits: list[Hit]
+        self, own: list[Mention], context: str, hits: list[Hit]
     ) -> tuple[str | None, list[Hit]]:
         """The subject the articles never mention (if the message names one), and the hits worth
         quoting: relevant enough and, when the message names subjects the corpus mentions,
@@ -164,8 +163,7 @@ class AnswerPipeline:
         if self.subjects is None:
             return None, self.retriever.select(hits)
         # The message's own subjects; a follow-up that names none is about the last one it borrows.
-        own = self.subjects.mentions(message)
-        mentions = own or self.subjects.mentions(context)[-1:]
+        mentions = own or (self.subjects.mentions(context)[-1:] if context else [])
         unmentioned = next((m.name for m in mentions if not m.in_corpus), None)
         required = [m.name for m in own if m.in_corpus and m.quotes_must_name]
         if required:

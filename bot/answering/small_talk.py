@@ -15,6 +15,8 @@ DEFAULT_SMALL_TALK_FILE = Path(__file__).resolve().parent.parent / "data" / "sma
 # A command quotebot does not have ("/foo"): the help line answers it.
 UNKNOWN_COMMAND = "unknown_command"
 _COMMAND_RE = re.compile(r"^/[A-Za-z0-9_]+(?:@\w+)?(?:\s|$)")
+# Small talk is short: a longer message says something more (and is not scanned for phrases).
+MAX_SMALL_TALK_CHARS = 80
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 
 
@@ -31,6 +33,8 @@ class SmallTalk:
         """The kind of small talk ``message`` is, or None when it says or asks something more."""
         if _COMMAND_RE.match(message):
             return UNKNOWN_COMMAND
+        if len(message) > MAX_SMALL_TALK_CHARS:
+            return None
         found: set[str] = set()
         rest = message
         for emoji, kind in self.emoji.items():

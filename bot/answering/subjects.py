@@ -8,6 +8,7 @@ about gluten).
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 import unicodedata
@@ -19,13 +20,17 @@ from bot.errors import ConfigError
 
 DEFAULT_SUBJECTS_FILE = Path(__file__).resolve().parent.parent / "data" / "subjects.toml"
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
+_WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 
+@functools.lru_cache(maxsize=65_536)  # passages come back question after question
 def normalise(text: str) -> str:
     """Lower case, no accents, words separated by single spaces ("L-glutamine" -> "l glutamine")."""
-    text = unicodedata.normalize("NFKD", text.translate(_QUOTES))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    return " ".join(re.findall(r"[a-z0-9]+(?:'[a-z]+)?", text))
+    text = text.translate(_QUOTES)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(_WORD_RE.findall(text.casefold()))
 
 
 @dataclass(frozen=True)

@@ -142,6 +142,9 @@ STOPWORDS = frozenset(
 )
 
 
+_WORD_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
 class LexicalIndex:
     """BM25 (bm25s) over each passage's title, headings and text, stemmed with Snowball English;
     and each term's inverse document frequency, for weighing the words a question shares with a
@@ -167,9 +170,11 @@ class LexicalIndex:
         return self._idf.get(token, 0.0)
 
     def tokens(self, text: str) -> list[str]:
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-        words = [w for w in re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", text) if w not in STOPWORDS]
+        """The stemmed content words of ``text``, accents and case folded away."""
+        if not text.isascii():
+            text = unicodedata.normalize("NFKD", text)
+            text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        words = [w for w in _WORD_RE.findall(text.casefold()) if w not in STOPWORDS]
         return self._stemmer.stemWords(words)
 
     def top(self, query: str | list[str], k: int) -> list[tuple[int, float]]:

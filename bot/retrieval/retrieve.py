@@ -35,6 +35,10 @@ LEXICAL_SATURATION = 5.0
 # of the two articles is indifferent to it: 2 questions of 95 either way).
 COVERAGE_WEIGHT = 0.6
 CANDIDATES = 30
+# Passages kept for a question at most: the answer's and those "More passages" can show.
+MAX_SELECTED = 12
+# Candidates of each question returned, best first (enough for MAX_SELECTED after filtering).
+KEPT = 24
 # Lexical evidence (the fused score above the cosine) that answers a question on its own.
 LEXICAL_EVIDENCE = 0.6
 
@@ -75,6 +79,7 @@ class Retriever:
         candidates: int = CANDIDATES,
         further_floor: float | None = None,
         lexical_evidence: float = LEXICAL_EVIDENCE,
+        kept: int = KEPT,
     ) -> None:
         self.index = index
         self.lexical = lexical if lexical is not None else LexicalIndex(lexical_texts(index.passages))
@@ -87,16 +92,25 @@ class Retriever:
         # Once the best candidate has passed min_score, further ones need only this cosine.
         self.further_floor = min(min_score, FURTHER_MIN_SCORE) if further_floor is None else further_floor
         self.lexical_evidence = lexical_evidence
+        self.kept = kept
         # Each sentence's terms, with its headings' (an FAQ's question heading is part of what
-        # its answer sentence says), as the question's are counted against them.
-        self._sentence_terms = [
-            frozenset(self.lexical.tokens(" ".join((*p.headings, text))))
-            for p in index.passages
-            for text in p.sentence_texts()
-        ]
+        # its answer sentence says), as the question's are counted against them: term ids laid
+        # end to end, sentence after sentence, so that a question's coverage is a few array ops.
+        self._term_ids: dict[str, int] = {}
+        ids: list[int] = []
+        lengths: list[int] = []
+        for passage in index.passages:
+            for text in passage.sentence_texts():
+                terms = set(self.lexical.tokens(" ".join((*passage.headings, text))))
+                ids.extend(self._term_ids.setdefault(term, len(self._term_ids)) for term in terms)
+                lengths.append(len(terms))
+        self._sentence_term_ids = np.array(ids, dtype=np.int64)
+        self._sentence_term_counts = np.array(lengths, dtype=np.int64)
+        self._sentence_term_starts = np.cumsum(self._sentence_term_counts) - self._sentence_term_counts
+        self._term_weights = np.zeros(len(self._term_ids) + 1, dtype=np.float64)
 
     def rank_batch(self, questions: Sequence[str], vectors: np.ndarray) -> list[list[Hit]]:
-        """All candidates for each question, best first by fused score."""
+        """The best ``kept`` candidates of each question, best first by fused score."""
         if len(self.index) == 0:
             return [[] for _ in questions]
         index = self.index
@@ -117,14 +131,20 @@ class Retriever:
         """For each sentence, the share of the question's terms (weighted by rarity) it holds."""
         weights = {term: self.lexical.idf(term) for term in terms}
         total = sum(weights.values())
-        if not total:
+        known = [(self._term_ids[t], w) for t, w in weights.items() if t in self._term_ids and w]
+        if not total or not known:
             return np.zeros(len(sentence_rows))
-        return np.array(
-            [
-                sum(weights[t] for t in terms & self._sentence_terms[row]) / total
-                for row in sentence_rows.tolist()
-            ]
-        )
+        counts = self._sentence_term_counts[sentence_rows]
+        starts = self._sentence_term_starts[sentence_rows]
+        positions = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+        columns = [column for column, _ in known]
+        self._term_weights[columns] = [weight for _, weight in known]
+        try:
+            found = self._term_weights[self._sentence_term_ids[positions]]
+        finally:
+            self._term_weights[columns] = 0.0
+        owners = np.repeat(np.arange(len(sentence_rows)), counts)
+        return np.bincount(owners, weights=found, minlength=len(sentence_rows)) / total
 
     def _score(
         self, rows: np.ndarray, vector: np.ndarray, lexical: dict[int, float], terms: set[str]
@@ -146,14 +166,16 @@ class Retriever:
             + self.lexical_weight * bm25 / (bm25 + self.lexical_saturation)
             + self.coverage_weight * np.maximum.reduceat(coverage, offsets)
         )
-        order = np.lexsort((-cosines, -fused))
+        order = np.lexsort((-cosines, -fused))[: self.kept].tolist()
+        rows, cosines, fused = rows.tolist(), cosines.tolist(), fused.tolist()
+        scores, offsets, counts = sentence_scores.tolist(), offsets.tolist(), counts.tolist()
         return [
             Hit(
                 index.passages[rows[j]],
-                int(rows[j]),
-                float(cosines[j]),
-                float(fused[j]),
-                tuple(sentence_scores[offsets[j] : offsets[j] + counts[j]].tolist()),
+                rows[j],
+                cosines[j],
+                fused[j],
+                tuple(scores[offsets[j] : offsets[j] + counts[j]]),
             )
             for j in order
         ]
@@ -176,6 +198,8 @@ class Retriever:
         floor = max(self.further_floor, best - self.score_margin)
         chosen: list[Hit] = []
         for hit in hits:
+            if len(chosen) == MAX_SELECTED:
+                break
             if hit.cosine >= floor and not any(
                 _same_content(hit.passage, c.passage) for c in chosen
             ):
