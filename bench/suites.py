@@ -99,6 +99,24 @@ def latency() -> dict:
                 statistics.median(full) / statistics.median(raw), 3
             ),
         }
+        # Batches of 32, as `quotebot ask -` answers them: per question, against the bare model
+        # and FAISS search of the same batch.
+        raw, full = [], []
+        for start in range(0, len(questions) - 31, 32):
+            batch = questions[start : start + 32]
+            started = time.perf_counter()
+            index.search_rows(encoder.encode(batch), 20)
+            raw.append((time.perf_counter() - started) / 32)
+            started = time.perf_counter()
+            pipeline.answer_batch(batch)
+            full.append((time.perf_counter() - started) / 32)
+        figures |= {
+            f"{name}_batch32_raw_per_question_p50_ms": _ms(statistics.median(raw)),
+            f"{name}_batch32_pipeline_per_question_p50_ms": _ms(statistics.median(full)),
+            f"{name}_batch32_overhead_ratio_p50 (target <= 1.2)": round(
+                statistics.median(full) / statistics.median(raw), 3
+            ),
+        }
     return figures
 
 

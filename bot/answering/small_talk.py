@@ -29,6 +29,16 @@ class SmallTalk:
     emoji: dict[str, str]  # emoji -> kind
     filler: frozenset[str]
 
+    def __post_init__(self) -> None:
+        # Phrases by their first word, longest first: a message is scanned word by word.
+        starting: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for kind, phrases in self.phrases.items():
+            for phrase in phrases:
+                starting.setdefault(phrase[0], []).append((phrase, kind))
+        for candidates in starting.values():
+            candidates.sort(key=lambda item: -len(item[0]))
+        object.__setattr__(self, "_starting", starting)
+
     def kind(self, message: str) -> str | None:
         """The kind of small talk ``message`` is, or None when it says or asks something more."""
         if _COMMAND_RE.match(message):
@@ -58,14 +68,10 @@ class SmallTalk:
         return next(kind for kind in self.order if kind in found)
 
     def _longest_phrase(self, words: list[str], position: int) -> tuple[str, int] | None:
-        best = None
-        for kind, phrases in self.phrases.items():
-            for phrase in phrases:
-                if tuple(words[position : position + len(phrase)]) == phrase and (
-                    best is None or len(phrase) > best[1]
-                ):
-                    best = (kind, len(phrase))
-        return best
+        for phrase, kind in self._starting.get(words[position], ()):
+            if tuple(words[position : position + len(phrase)]) == phrase:
+                return kind, len(phrase)
+        return None
 
 
 def _words(text: str) -> list[str]:
