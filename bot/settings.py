@@ -50,6 +50,7 @@ EXPECTED: dict[str, str] = {
     "red_flags_file": "the path of a red-flags TOML file (see bot/data/red_flags.toml)",
     "small_talk_file": "the path of a small-talk TOML file (see bot/data/small_talk.toml)",
     "subjects_file": "the path of a subjects TOML file (see bot/data/subjects.toml)",
+    "synonyms_file": "the path of a synonyms TOML file (see bot/data/synonyms.toml)",
     "log_level": "one of DEBUG, INFO, WARNING, ERROR",
     "bot_mode": "'polling' or 'webhook'",
     "webhook_url": "the public https URL Telegram posts updates to, such as https://bot.example.org/telegram",
@@ -110,6 +111,9 @@ class Settings(BaseSettings):
     )
     subjects_file: Path | None = Field(
         None, description="Named subjects checked against the corpus (default: the bundled file)."
+    )
+    synonyms_file: Path | None = Field(
+        None, description="Everyday words matched to the articles' words (default: bundled)."
     )
     log_level: LogLevel = Field("INFO", description="Logging level.")
     bot_mode: BotMode = Field("polling", description="How updates arrive: polling or webhook.")
@@ -172,7 +176,9 @@ class Settings(BaseSettings):
             raise ValueError("too short")
         return value
 
-    @field_validator("texts_file", "red_flags_file", "small_talk_file", "subjects_file")
+    @field_validator(
+        "texts_file", "red_flags_file", "small_talk_file", "subjects_file", "synonyms_file"
+    )
     @classmethod
     def _existing_file(cls, value: Path | None) -> Path | None:
         if value is not None and not value.is_file():

@@ -33,7 +33,8 @@ from bot.ingest.passages import TokenCounter, approximate_tokens
 from bot.ops.metrics import Metrics
 from bot.retrieval.index_build import BuildResult, build_index
 from bot.retrieval.index_store import PassageIndex, load_index
-from bot.retrieval.retrieve import MIN_SCORE, Retriever
+from bot.retrieval.lexical import LexicalIndex, load_synonyms
+from bot.retrieval.retrieve import MIN_SCORE, Retriever, lexical_texts
 from bot.settings import Settings
 from bot.telegram.feedback import FeedbackStore, load_salt
 from bot.telegram.question_tokens import QuestionTokens
@@ -185,7 +186,8 @@ class System:
         """The named subjects, checked against what the indexed corpus says."""
         passages = self.index.passages
         return load_subjects(
-            [" ".join((p.title, *p.headings, p.text)) for p in passages], self.settings.subjects_file
+            [" ".join((p.title, *p.headings, p.text)) for p in passages],
+            self.settings.subjects_file,
         )
 
     @cached_property
@@ -195,7 +197,13 @@ class System:
         threshold = self.settings.relevance_threshold
         return AnswerPipeline(
             self.encoder,
-            Retriever(index, min_score=MIN_SCORE if threshold is None else threshold),
+            Retriever(
+                index,
+                LexicalIndex(
+                    lexical_texts(index.passages), load_synonyms(self.settings.synonyms_file)
+                ),
+                min_score=MIN_SCORE if threshold is None else threshold,
+            ),
             self.detector,
             self.texts,
             sources=index.manifest.documents,

@@ -109,3 +109,13 @@ def test_a_reply_marks_the_answer_and_keeps_the_footer_short(fake_pipeline):
         assert quote["marks"] and all(
             quote["start"] <= m["start"] < m["end"] <= quote["end"] for m in quote["marks"]
         )
+
+
+def test_everyday_words_match_the_articles_words():
+    from bot.retrieval.lexical import LexicalIndex, load_synonyms
+
+    lexical = LexicalIndex(["The intestinal lining is recognized as a barrier."], load_synonyms())
+    assert set(lexical.tokens("my tummy lining")) == set(lexical.tokens("intestinal lining"))
+    assert lexical.tokens("recognised") == lexical.tokens("recognized")
+    assert lexical.tokens("diarrhoea") == lexical.tokens("diarrhea")
+    assert lexical.top("is the tummy lining recognised", 1)  # shares every word, as written apart

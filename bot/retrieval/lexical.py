@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import math
 import re
+import tomllib
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
+
+from bot.errors import ConfigError
+
+DEFAULT_SYNONYMS_FILE = Path(__file__).resolve().parent.parent / "data" / "synonyms.toml"
 
 # Words that carry no topic in a question; removing them keeps BM25 on the content words.
 STOPWORDS = frozenset(
@@ -145,16 +152,56 @@ STOPWORDS = frozenset(
 _WORD_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
+@dataclass(frozen=True)
+class Synonyms:
+    """Words that mean the same for matching (data/synonyms.toml): groups, and spellings."""
+
+    groups: tuple[tuple[str, ...], ...] = ()
+    spellings: tuple[tuple[str, str], ...] = ()
+
+    def respell(self, word: str) -> str:
+        """One spelling for words written two ways ("recognised" -> "recognized")."""
+        for british, american in self.spellings:
+            if word.endswith(british):
+                return word[: -len(british)] + american
+            if word.startswith(british):
+                return american + word[len(british) :]
+        return word
+
+
+def load_synonyms(path: Path | None = None) -> Synonyms:
+    """Read the synonyms file; a malformed one is a one-line ConfigError."""
+    path = path or DEFAULT_SYNONYMS_FILE
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        groups = tuple(
+            tuple(str(word).casefold() for word in group) for group in data.get("groups", [])
+        )
+        spellings = tuple(
+            (str(a).casefold(), str(b).casefold()) for a, b in data.get("spellings", [])
+        )
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, TypeError, ValueError) as exc:
+        raise ConfigError(f"SYNONYMS_FILE: cannot read {path} ({exc}).") from exc
+    return Synonyms(groups, spellings)
+
+
 class LexicalIndex:
     """BM25 (bm25s) over each passage's title, headings and text, stemmed with Snowball English;
     and each term's inverse document frequency, for weighing the words a question shares with a
     sentence."""
 
-    def __init__(self, documents: Sequence[str]) -> None:
+    def __init__(self, documents: Sequence[str], synonyms: Synonyms | None = None) -> None:
         import bm25s
         import Stemmer
 
         self._stemmer = Stemmer.Stemmer("english")
+        self._synonyms = synonyms or Synonyms()
+        # Every word of a synonym group stands for the group's first word.
+        self._canonical = {
+            stem: self._stemmer.stemWord(self._synonyms.respell(group[0]))
+            for group in self._synonyms.groups
+            for stem in self._stemmer.stemWords([self._synonyms.respell(w) for w in group])
+        }
         self._bm25 = bm25s.BM25()
         self._size = len(documents)
         corpus = [self.tokens(text) or ["∅"] for text in documents]
@@ -174,8 +221,10 @@ class LexicalIndex:
         if not text.isascii():
             text = unicodedata.normalize("NFKD", text)
             text = "".join(ch for ch in text if not unicodedata.combining(ch))
-        words = [w for w in _WORD_RE.findall(text.casefold()) if w not in STOPWORDS]
-        return self._stemmer.stemWords(words)
+        respell = self._synonyms.respell
+        words = [respell(w) for w in _WORD_RE.findall(text.casefold()) if w not in STOPWORDS]
+        canonical = self._canonical
+        return [canonical.get(stem, stem) for stem in self._stemmer.stemWords(words)]
 
     def top(self, query: str | list[str], k: int) -> list[tuple[int, float]]:
         """The ``k`` best-scoring passage rows for ``query`` (text, or its tokens), best first;
