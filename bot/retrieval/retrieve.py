@@ -21,7 +21,7 @@ from bot.retrieval.lexical import LexicalIndex
 
 # Tuned with `quotebot eval --sweep` on the dev set and on COVID-QA's dev questions
 # (docs/evaluation.md).
-MIN_SCORE = 0.30  # the best candidate's cosine below this: nothing is quoted
+MIN_SCORE = 0.34  # the best candidate's cosine below this: nothing is quoted
 SCORE_MARGIN = 0.25  # a further quote's cosine must be within this of the best one
 FURTHER_MIN_SCORE = 0.20  # … and at least this (lexically strong passages can score low)
 # The lexical evidence added to the cosine for ordering: LEXICAL_WEIGHT * bm25 / (bm25 +
