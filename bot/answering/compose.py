@@ -12,8 +12,10 @@ from bot.answering.triage import Triage
 from bot.ingest.corpus import SourceDocument
 from bot.retrieval.retrieve import Hit
 
-# After "The articles do not mention X", at most this many general passages (introduced as such).
+# After "The articles do not mention X", at most this many general passages (introduced as such),
+# and only one close to the question (a passage barely relevant is no help as "in general").
 GENERAL_QUOTES = 1
+GENERAL_MIN_COSINE = 0.4
 
 
 def compose_answer(
@@ -37,7 +39,7 @@ def compose_answer(
     # Article quotes next to crisis advice would read as an answer to it: leave them out.
     quotable = not (problem or small_talk or "crisis" in triage.kinds)
     if unmentioned:
-        hits = hits[:GENERAL_QUOTES]
+        hits = [hit for hit in hits if hit.cosine >= GENERAL_MIN_COSINE][:GENERAL_QUOTES]
     quotes = quote_hits(hits, documents) if quotable else ()
     intro = texts.reply("answer_intro") if quotes else None
     subject = None

@@ -54,17 +54,26 @@ class SubjectCheck:
         *,
         must_name: Iterable[str] = (),
         categories: dict[str, str] | None = None,
+        aliases: Iterable[Iterable[str]] = (),
         medicine_stems: Iterable[str] = (),
         min_letters: int = 8,
     ) -> None:
         corpus = " " + " ".join(normalise(text) for text in corpus_texts) + " "
         self._corpus_words = frozenset(corpus.split())
         keys = {normalise(name) for name in names} - {""}
+        # Each name with the names that mean the same subject (itself included).
+        self._same: dict[str, frozenset[str]] = {key: frozenset({key}) for key in keys}
+        for group in aliases:
+            members = frozenset(normalise(name) for name in group) - {""}
+            keys |= members
+            for key in members:
+                self._same[key] = self._same.get(key, frozenset({key})) | members
         self._must_name = {normalise(name) for name in must_name}
         self._category = {
             normalise(name): category for name, category in (categories or {}).items()
         }
-        self._in_corpus = {key: _occurs(key, corpus) for key in keys}
+        present = {key for key in keys if _occurs(key, corpus)}
+        self._in_corpus = {key: bool(self._same[key] & present) for key in keys}
         # Longest names first, so "rheumatoid arthritis" wins over "arthritis".
         alternatives = "|".join(
             re.escape(key).replace(r"\ ", " ") for key in sorted(keys, key=len, reverse=True)
@@ -89,8 +98,10 @@ class SubjectCheck:
                 mention = Mention(
                     _as_written(question, match.group(0)),
                     self._in_corpus[key],
-                    key in self._must_name,
-                    self._category.get(key, ""),
+                    bool(self._same[key] & self._must_name),
+                    self._category.get(key) or next(
+                        (self._category[k] for k in self._same[key] if k in self._category), ""
+                    ),
                 )
                 found.append((match.start(), mention))
                 taken.append(match.span())
@@ -113,13 +124,15 @@ class SubjectCheck:
         """The subjects ``question`` names that the corpus mentions and each quote must name."""
         return [m.name for m in self.mentions(question) if m.in_corpus and m.quotes_must_name]
 
-    @staticmethod
-    def speaks_of(text: str, subject: str) -> bool:
-        """Whether ``text`` names ``subject`` (plural or not; a several-word one by its last word
-        too: "sugar" names "refined sugar")."""
-        key = normalise(subject)
+    def speaks_of(self, text: str, subject: str) -> bool:
+        """Whether ``text`` names ``subject`` or a name meaning it (plural or not; a several-word
+        one by its last word too: "sugar" names "refined sugar")."""
         corpus = " " + normalise(text) + " "
-        return _occurs(key, corpus) or (" " in key and _occurs(key.rsplit(" ", 1)[1], corpus))
+        key = normalise(subject)
+        return any(
+            _occurs(name, corpus) or (" " in name and _occurs(name.rsplit(" ", 1)[1], corpus))
+            for name in self._same.get(key, frozenset({key}))
+        )
 
 
 def _occurs(key: str, corpus: str) -> bool:
@@ -142,6 +155,7 @@ def load_subjects(corpus_texts: Iterable[str], path: Path | None = None) -> Subj
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"SUBJECTS_FILE: cannot read {path} ({exc}).") from exc
     patterns = data.pop("patterns", {})
+    aliases = data.pop("aliases", {}).get("groups", [])
     sections = [section for section in data.values() if isinstance(section, dict)]
     categories = {
         name: category
@@ -162,6 +176,7 @@ def load_subjects(corpus_texts: Iterable[str], path: Path | None = None) -> Subj
             for name in section.get("names", [])
         ],
         categories=categories,
+        aliases=aliases,
         medicine_stems=patterns.get("medicine_stems", []),
         min_letters=int(patterns.get("min_letters", 8)),
     )

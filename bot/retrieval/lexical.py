@@ -117,6 +117,14 @@ STOPWORDS = frozenset(
         "we",
         "were",
         "what",
+        "whats",
+        "what's",
+        "hows",
+        "how's",
+        "whys",
+        "wheres",
+        "whens",
+        "whos",
         "when",
         "where",
         "which",
@@ -211,10 +219,12 @@ class LexicalIndex:
             token: math.log(1 + (self._size - count + 0.5) / (count + 0.5))
             for token, count in frequency.items()
         }
+        self._unseen_idf = math.log(1 + (self._size - 0.5) / 1.5)
 
     def idf(self, token: str) -> float:
-        """How rare a (stemmed) term is across the passages; 0 for one that occurs in none."""
-        return self._idf.get(token, 0.0)
+        """How rare a (stemmed) term is across the passages; a term in none is as rare as can be
+        (a question about something the corpus never says is mostly not covered by it)."""
+        return self._idf.get(token, self._unseen_idf)
 
     def tokens(self, text: str) -> list[str]:
         """The stemmed content words of ``text``, accents and case folded away."""

@@ -25,22 +25,25 @@ MIN_SCORE = 0.34  # the best candidate's cosine below this: nothing is quoted
 SCORE_MARGIN = 0.25  # a further quote's cosine must be within this of the best one
 FURTHER_MIN_SCORE = 0.20  # … and at least this (lexically strong passages can score low)
 # The lexical evidence added to the cosine for ordering: LEXICAL_WEIGHT * bm25 / (bm25 +
-# LEXICAL_SATURATION). Saturating the raw BM25 score (instead of dividing by the question's best)
-# lets rare, specific words count for much and common ones ("gut", "pain") for little.
-LEXICAL_WEIGHT = 1.0
+# LEXICAL_SATURATION), plus COVERAGE_WEIGHT times the share of the question's words (by rarity)
+# that one sentence of the passage holds (the answer to a question usually says most of what it
+# asks in one sentence). Saturating the raw BM25 score lets rare, specific words count for much and
+# common ones ("gut", "pain") for little. Chosen on three dev sets at once (docs/evaluation.md):
+# COVID-QA's scientific questions want more lexical weight (1.0 and 0.6: span recall@3 0.736),
+# paraphrased questions about the two articles and an FAQ less (0.25 and 0.45: 0.720 on COVID-QA,
+# 0.871 and 0.914 on the paraphrase sets, against 0.857 and 0.871).
+LEXICAL_WEIGHT = 0.25
 LEXICAL_SATURATION = 5.0
-# Weight of the share of the question's words (by rarity) that one sentence of the passage holds:
-# the answer to a question usually says most of what it asks in one sentence. On COVID-QA's dev
-# questions it lifts span recall@3 from 0.70 to 0.72 and recall@1 from 0.54 to 0.60 (the dev set
-# of the two articles is indifferent to it: 2 questions of 95 either way).
-COVERAGE_WEIGHT = 0.6
+COVERAGE_WEIGHT = 0.45
 CANDIDATES = 30
 # Passages kept for a question at most: the answer's and those "More passages" can show.
 MAX_SELECTED = 12
 # Candidates of each question returned, best first (enough for MAX_SELECTED after filtering).
 KEPT = 24
-# Lexical evidence (the fused score above the cosine) that answers a question on its own.
-LEXICAL_EVIDENCE = 0.6
+# A sentence (or heading) holding this share of the question's rare words answers it on its own,
+# whatever the model thinks ("whats molecular mimicry" names a section the model reads poorly).
+LEXICAL_EVIDENCE = 0.8
+
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,9 @@ class Hit:
     # One per sentence of the passage: its cosine to the question plus the weighted share of the
     # question's words it holds (what marks the sentence that answers).
     sentence_scores: tuple[float, ...] = ()
+    # The largest share of the question's terms (weighted by rarity, words the corpus never uses
+    # counted too) one sentence with its headings holds: 1.0 when it names all the question asks.
+    coverage: float = 0.0
 
 
 class Retriever:
@@ -127,13 +133,15 @@ class Retriever:
             ranked.append(self._score(rows, vectors[i], lexical, set(terms)))
         return ranked
 
-    def _coverage(self, terms: set[str], sentence_rows: np.ndarray) -> np.ndarray:
-        """For each sentence, the share of the question's terms (weighted by rarity) it holds."""
+    def _coverage(self, terms: set[str], sentence_rows: np.ndarray) -> tuple[np.ndarray, float]:
+        """For each sentence, the share of the question's terms (weighted by rarity) it holds,
+        among the terms the corpus has (what orders passages); and the part of the question's
+        weight those terms carry (words the corpus never uses count against answering at all)."""
         weights = {term: self.lexical.idf(term) for term in terms}
-        total = sum(weights.values())
         known = [(self._term_ids[t], w) for t, w in weights.items() if t in self._term_ids and w]
-        if not total or not known:
-            return np.zeros(len(sentence_rows))
+        total = sum(w for _, w in known)
+        if not total:
+            return np.zeros(len(sentence_rows)), 0.0
         counts = self._sentence_term_counts[sentence_rows]
         starts = self._sentence_term_starts[sentence_rows]
         positions = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
@@ -144,7 +152,8 @@ class Retriever:
         finally:
             self._term_weights[columns] = 0.0
         owners = np.repeat(np.arange(len(sentence_rows)), counts)
-        return np.bincount(owners, weights=found, minlength=len(sentence_rows)) / total
+        shares = np.bincount(owners, weights=found, minlength=len(sentence_rows)) / total
+        return shares, total / sum(weights.values())
 
     def _score(
         self, rows: np.ndarray, vector: np.ndarray, lexical: dict[int, float], terms: set[str]
@@ -158,16 +167,18 @@ class Retriever:
         offsets = np.cumsum(counts) - counts
         best_sentence = np.maximum.reduceat(sentence_cosines, offsets)
         cosines = np.maximum(passage_cosines, best_sentence)
-        coverage = self._coverage(terms, sentence_rows)
+        coverage, known = self._coverage(terms, sentence_rows)
         sentence_scores = sentence_cosines + self.coverage_weight * coverage
+        best_share = np.maximum.reduceat(coverage, offsets)
         bm25 = np.array([lexical.get(int(row), 0.0) for row in rows])
         fused = (
             cosines
             + self.lexical_weight * bm25 / (bm25 + self.lexical_saturation)
-            + self.coverage_weight * np.maximum.reduceat(coverage, offsets)
+            + self.coverage_weight * best_share
         )
         order = np.lexsort((-cosines, -fused))[: self.kept].tolist()
         rows, cosines, fused = rows.tolist(), cosines.tolist(), fused.tolist()
+        evidence = (best_share * known).tolist()
         scores, offsets, counts = sentence_scores.tolist(), offsets.tolist(), counts.tolist()
         return [
             Hit(
@@ -176,6 +187,7 @@ class Retriever:
                 cosines[j],
                 fused[j],
                 tuple(scores[offsets[j] : offsets[j] + counts[j]]),
+                evidence[j],
             )
             for j in order
         ]
@@ -190,10 +202,10 @@ class Retriever:
         if not hits:
             return []
         best = max(hit.cosine for hit in hits)
-        lexical = max(
-            (hit.fused - hit.cosine for hit in hits if hit.cosine >= self.further_floor), default=0.0
+        covered = max(
+            (hit.coverage for hit in hits if hit.cosine >= self.further_floor), default=0.0
         )
-        if best < self.min_score and lexical < self.lexical_evidence:
+        if best < self.min_score and covered < self.lexical_evidence:
             return []
         floor = max(self.further_floor, best - self.score_margin)
         chosen: list[Hit] = []
