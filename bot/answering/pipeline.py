@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from bot.answering.answer import Answer
 from bot.answering.compose import compose_answer
 from bot.answering.escalation import choose_escalation
@@ -87,24 +85,17 @@ class AnswerPipeline:
         # What is read for retrieval: the message, after the previous question when it borrows it.
         queries = {i: f"{context[i]} {cleaned[i]}" if context[i] else cleaned[i] for i in valid}
         borrowing = [i for i in valid if context[i]]
-        vectors = (
-            self.encoder.encode([cleaned[i] for i in valid] + [queries[i] for i in borrowing])
-            if valid
-            else None
-        )
-        message_vectors = {i: vectors[row] for row, i in enumerate(valid)} if valid else {}
-        query_vectors = dict(message_vectors)
-        query_vectors |= {i: vectors[len(valid) + row] for row, i in enumerate(borrowing)}
+        # One row per valid message, then one per borrowing message read after its context.
+        texts = [cleaned[i] for i in valid] + [queries[i] for i in borrowing]
+        vectors = self.encoder.encode(texts) if valid else None
 
         # Safety first, on every message itself (not what it borrows), whatever else is wrong with
         # it: both layers where there is a vector, the lexicon alone on the rest.
         triage = [None] * len(requests)
         rest = sorted(set(range(len(requests))) - set(valid))
         if valid:
-            stacked = [message_vectors[i] for i in valid]
-            for i, verdict in zip(
-                valid, self.detector.check_batch([cleaned[i] for i in valid], _rows(stacked))
-            ):
+            own_texts, own_vectors = texts[: len(valid)], vectors[: len(valid)]
+            for i, verdict in zip(valid, self.detector.check_batch(own_texts, own_vectors)):
                 triage[i] = verdict
         if rest:
             for i, verdict in zip(rest, self.detector.check_batch([cleaned[i] for i in rest])):
@@ -114,9 +105,7 @@ class AnswerPipeline:
         if valid:
             # A follow-up is ranked twice, alone and after what it borrows; each passage keeps
             # its better reading ("and for how long?" alone finds the weeks-and-months passage).
-            texts = [cleaned[i] for i in valid] + [queries[i] for i in borrowing]
-            rows = [message_vectors[i] for i in valid] + [query_vectors[i] for i in borrowing]
-            hits = self.retriever.rank_batch(texts, _rows(rows))
+            hits = self.retriever.rank_batch(texts, vectors)
             ranked = dict(zip(valid, hits))
             for i, borrowed in zip(borrowing, hits[len(valid) :]):
                 ranked[i] = _better_of(ranked[i], borrowed)
@@ -186,7 +175,3 @@ def _better_of(first: list[Hit], second: list[Hit]) -> list[Hit]:
 
 def _passage_text(hit: Hit) -> str:
     return " ".join((*hit.passage.headings, hit.passage.text))
-
-
-def _rows(vectors: list[np.ndarray]) -> np.ndarray:
-    return np.stack(vectors) if vectors else np.zeros((0, 0), dtype=np.float32)

@@ -95,8 +95,9 @@ class RedFlagDetector:
         self.encoder = encoder
         self.semantic_threshold = semantic_threshold
         self.calm_examples = tuple(calm_examples)
-        self._example_vectors: np.ndarray | None = None
-        self._calm_vectors: np.ndarray | None = None
+        # Urgent examples' vectors, then calm examples', as one matrix: one product per batch.
+        self._example_matrix: np.ndarray | None = None
+        self._urgent_count = 0
         self._example_flags: list[RedFlag] = []
         # The same words come back message after message; the fuzzy search is worth remembering.
         self._correct = functools.lru_cache(maxsize=8192)(self._correct_word)
@@ -145,15 +146,14 @@ class RedFlagDetector:
         """Cosines of each message to every urgent example and to every calm example."""
         if self.encoder is None:
             return None
-        if self._example_vectors is None:
+        if self._example_matrix is None:
             examples = [(flag, example) for flag in self.flags for example in flag.examples]
             self._example_flags = [flag for flag, _ in examples]
-            self._example_vectors = self.encoder.encode([example for _, example in examples])
-            self._calm_vectors = self.encoder.encode(list(self.calm_examples))
-        vectors = np.asarray(vectors, dtype=np.float32)
-        return vectors @ self._example_vectors.T, vectors @ self._calm_vectors.reshape(
-            -1, vectors.shape[1]
-        ).T
+            texts = [example for _, example in examples] + list(self.calm_examples)
+            self._urgent_count = len(examples)
+            self._example_matrix = np.ascontiguousarray(self.encoder.encode(texts).T)
+        similarities = np.asarray(vectors, dtype=np.float32) @ self._example_matrix
+        return similarities[:, : self._urgent_count], similarities[:, self._urgent_count :]
 
 
 def _within_one_edit(a: str, b: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import tomllib
@@ -204,6 +205,8 @@ class LexicalIndex:
 
         self._stemmer = Stemmer.Stemmer("english")
         self._synonyms = synonyms or Synonyms()
+        # The same words come back question after question.
+        self._respell = functools.lru_cache(maxsize=65_536)(self._synonyms.respell)
         # Every word of a synonym group stands for the group's first word.
         self._canonical = {
             stem: self._stemmer.stemWord(self._synonyms.respell(group[0]))
@@ -231,7 +234,7 @@ class LexicalIndex:
         if not text.isascii():
             text = unicodedata.normalize("NFKD", text)
             text = "".join(ch for ch in text if not unicodedata.combining(ch))
-        respell = self._synonyms.respell
+        respell = self._respell
         words = [respell(w) for w in _WORD_RE.findall(text.casefold()) if w not in STOPWORDS]
         canonical = self._canonical
         return [canonical.get(stem, stem) for stem in self._stemmer.stemWords(words)]
