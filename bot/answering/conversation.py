@@ -26,7 +26,7 @@ MEMORY_WORDS = 40
 # A message that opens with one of these continues the previous question.
 _CONTINUES_RE = re.compile(
     r"^(?:and|but|so|also|or|then|plus|even|what about|how about|what if|and if|same for|"
-    r"same with|is that|does that|would that|will that|can that|how about|and what|and how|"
+    r"same with|is that|does that|would that|will that|can that|and what|and how|"
     r"and why|and when)\b",
     re.IGNORECASE,
 )

@@ -17,8 +17,8 @@ def choose_escalation(
     message: str, topics: Sequence[EscalationTopic], subject_categories: Sequence[str] = ()
 ) -> EscalationTopic:
     """The first topic whose words ``message`` uses; the last topic (``general``) otherwise."""
-    words = set(re.findall(r"[a-z]+", message.casefold()))
-    text = " " + " ".join(re.findall(r"[a-z]+", message.casefold())) + " "
+    found = re.findall(r"[a-z]+", message.casefold())
+    words, text = set(found), " " + " ".join(found) + " "
     for topic in topics[:-1]:
         if topic.name == "medicines" and MEDICINE_CATEGORIES & set(subject_categories):
             return topic

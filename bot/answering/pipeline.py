@@ -16,7 +16,7 @@ from bot.answering.escalation import choose_escalation
 from bot.answering.fixed_texts import FixedTexts
 from bot.answering.inputs import MAX_QUESTION_CHARS, clean_message, input_problem
 from bot.answering.small_talk import SmallTalk
-from bot.answering.subjects import Mention, SubjectCheck
+from bot.answering.subjects import Mention, SubjectCheck, first_unmentioned, required
 from bot.answering.triage import RedFlagDetector
 from bot.embedding.encoder import Encoder
 from bot.ingest.corpus import SourceDocument
@@ -153,13 +153,13 @@ class AnswerPipeline:
             return None, self.retriever.select(hits)
         # The message's own subjects; a follow-up that names none is about the last one it borrows.
         mentions = own or (self.subjects.mentions(context)[-1:] if context else [])
-        unmentioned = next((m.name for m in mentions if not m.in_corpus), None)
-        required = [m.name for m in own if m.in_corpus and m.quotes_must_name]
-        if required:
+        unmentioned = first_unmentioned(mentions)
+        names = required(own)
+        if names:
             hits = [
                 hit
                 for hit in hits
-                if all(self.subjects.speaks_of(_passage_text(hit), name) for name in required)
+                if all(self.subjects.speaks_of(_passage_text(hit), name) for name in names)
             ]
         return unmentioned, self.retriever.select(hits)
 

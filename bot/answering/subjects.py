@@ -12,11 +12,12 @@ import functools
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.errors import ConfigError
+from bot.ingest.folding import strip_accents
 
 DEFAULT_SUBJECTS_FILE = Path(__file__).resolve().parent.parent / "data" / "subjects.toml"
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
@@ -26,10 +27,7 @@ _WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 @functools.lru_cache(maxsize=65_536)  # passages come back question after question
 def normalise(text: str) -> str:
     """Lower case, no accents, words separated by single spaces ("L-glutamine" -> "l glutamine")."""
-    text = text.translate(_QUOTES)
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = strip_accents(text.translate(_QUOTES))
     return " ".join(_WORD_RE.findall(text.casefold()))
 
 
@@ -118,11 +116,7 @@ class SubjectCheck:
 
     def unmentioned(self, question: str) -> str | None:
         """The first subject ``question`` names that the articles never mention, as written."""
-        return next((m.name for m in self.mentions(question) if not m.in_corpus), None)
-
-    def required(self, question: str) -> list[str]:
-        """The subjects ``question`` names that the corpus mentions and each quote must name."""
-        return [m.name for m in self.mentions(question) if m.in_corpus and m.quotes_must_name]
+        return first_unmentioned(self.mentions(question))
 
     def speaks_of(self, text: str, subject: str) -> bool:
         """Whether ``text`` names ``subject`` or a name meaning it (plural or not; a several-word
@@ -133,6 +127,16 @@ class SubjectCheck:
             _occurs(name, corpus) or (" " in name and _occurs(name.rsplit(" ", 1)[1], corpus))
             for name in self._same.get(key, frozenset({key}))
         )
+
+
+def first_unmentioned(mentions: Sequence[Mention]) -> str | None:
+    """The first of ``mentions`` the articles never mention, as written."""
+    return next((m.name for m in mentions if not m.in_corpus), None)
+
+
+def required(mentions: Sequence[Mention]) -> list[str]:
+    """The ``mentions`` the corpus mentions that each quote given for them must name."""
+    return [m.name for m in mentions if m.in_corpus and m.quotes_must_name]
 
 
 def _occurs(key: str, corpus: str) -> bool:

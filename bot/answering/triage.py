@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ import numpy as np
 
 from bot.embedding.encoder import Encoder
 from bot.errors import ConfigError
+from bot.ingest.folding import strip_accents
 
 DEFAULT_RED_FLAGS_FILE = Path(__file__).parent.parent / "data" / "red_flags.toml"
 # Most pressing first: this is the order urgent texts are shown in.
@@ -104,8 +104,7 @@ class RedFlagDetector:
 
     def normalise(self, text: str) -> str:
         """Lower case, no accents, straight quotes, single spaces, misspellings corrected."""
-        text = unicodedata.normalize("NFKD", text.translate(_QUOTES))
-        text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+        text = strip_accents(text.translate(_QUOTES)).casefold()
         text = re.sub(r"(\w)\1{2,}", r"\1\1", text)  # "feeeever" -> "feever"
         words = re.findall(r"[\w'-]+|[^\w\s'-]", text)
         return " ".join(self._correct(word) for word in words)

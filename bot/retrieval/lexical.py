@@ -6,7 +6,6 @@ import functools
 import math
 import re
 import tomllib
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.errors import ConfigError
+from bot.ingest.folding import strip_accents
 
 DEFAULT_SYNONYMS_FILE = Path(__file__).resolve().parent.parent / "data" / "synonyms.toml"
 
@@ -231,9 +231,7 @@ class LexicalIndex:
 
     def tokens(self, text: str) -> list[str]:
         """The stemmed content words of ``text``, accents and case folded away."""
-        if not text.isascii():
-            text = unicodedata.normalize("NFKD", text)
-            text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        text = strip_accents(text)
         respell = self._respell
         words = [respell(w) for w in _WORD_RE.findall(text.casefold()) if w not in STOPWORDS]
         canonical = self._canonical
