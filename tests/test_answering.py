@@ -48,6 +48,18 @@ def test_a_question_gets_verbatim_quotes_with_their_article(real_pipeline, quest
     assert_safety_texts(answer, real_pipeline)
 
 
+@pytest.mark.parametrize("follow_up", ["and how long does it take to heal?", "and for how long?"])
+def test_a_follow_up_gets_what_it_asks_not_the_previous_answer(real_pipeline, follow_up):
+    """Read after "what causes leaky gut?", the previous question's passages score higher than the
+    follow-up's own answer; each reading is judged against its own best, so it is still quoted."""
+    from bot.answering.pipeline import Request
+
+    answer = real_pipeline.answer_batch([Request(follow_up, context="what causes leaky gut?")])[0]
+    assert any("notice changes within weeks" in quote.text for quote in answer.quotes[:3])
+    for quote in answer.quotes:
+        assert_verbatim(quote)
+
+
 def test_no_two_quotes_overlap_or_repeat(real_pipeline):
     for question in [
         "what is leaky gut",

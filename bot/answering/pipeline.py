@@ -20,7 +20,7 @@ from bot.answering.subjects import Mention, SubjectCheck, first_unmentioned, req
 from bot.answering.triage import RedFlagDetector
 from bot.embedding.encoder import Encoder
 from bot.ingest.corpus import SourceDocument
-from bot.retrieval.retrieve import Hit, Retriever
+from bot.retrieval.retrieve import MAX_SELECTED, Hit, Retriever
 
 DEFAULT_MAX_QUOTES = 3
 
@@ -102,13 +102,13 @@ class AnswerPipeline:
                 triage[i] = verdict
 
         ranked: dict[int, list[Hit]] = {}
+        borrowed: dict[int, list[Hit]] = {}
         if valid:
-            # A follow-up is ranked twice, alone and after what it borrows; each passage keeps
-            # its better reading ("and for how long?" alone finds the weeks-and-months passage).
+            # A follow-up is ranked twice, alone and after what it borrows ("and for how long?"
+            # alone finds the weeks-and-months passage).
             hits = self.retriever.rank_batch(texts, vectors)
             ranked = dict(zip(valid, hits))
-            for i, borrowed in zip(borrowing, hits[len(valid) :]):
-                ranked[i] = _better_of(ranked[i], borrowed)
+            borrowed = dict(zip(borrowing, hits[len(valid) :]))
 
         answers = []
         for i, request in enumerate(requests):
@@ -117,6 +117,11 @@ class AnswerPipeline:
             unmentioned, selected = None, []
             if i in ranked:
                 unmentioned, selected = self._quotable(own, context[i], ranked[i])
+            if i in borrowed:
+                # Each reading is judged against its own best: the previous question lifts the
+                # cosines of what answered it, and must not crowd out what the follow-up asks.
+                _, also = self._quotable(own, context[i], borrowed[i])
+                selected = _better_of(selected, also)[:MAX_SELECTED]
             categories = [mention.category for mention in own]
             escalation = (
                 choose_escalation(cleaned[i], self.texts.escalation_topics, categories).text
