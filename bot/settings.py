@@ -105,7 +105,14 @@ class Settings(BaseSettings):
     texts_file: Path | None = Field(
         None, description="Fixed texts (default: the bundled texts.toml)."
     )
-    red_flags_file: Path | None = Field(None, description="Red flags (default: the bundled file).")
+    red_flags_file: Path | None = Field(
+        None,
+        description="Red flags in English (default: the bundled file); red_flags.<code>.toml beside it for other languages.",
+    )
+    multilingual_triage: bool = Field(
+        True,
+        description="Read messages in other languages for red flags with the multilingual model too.",
+    )
     small_talk_file: Path | None = Field(
         None, description="Small-talk phrases (default: the bundled small_talk.toml)."
     )

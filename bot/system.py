@@ -21,7 +21,6 @@ from bot.answering.fixed_texts import FixedTexts, load_texts
 from bot.answering.pipeline import AnswerPipeline
 from bot.answering.small_talk import SmallTalk, load_small_talk
 from bot.answering.subjects import SubjectCheck, load_subjects
-from bot.answering.triage import RedFlagDetector, load_red_flags
 from bot.embedding import model as embedding_model
 from bot.embedding.encoder import Encoder
 from bot.embedding.model import model_fingerprint, model_name, resolve_model, source_fingerprint
@@ -35,6 +34,8 @@ from bot.retrieval.index_build import BuildResult, build_index
 from bot.retrieval.index_store import PassageIndex, load_index
 from bot.retrieval.lexical import LexicalIndex, load_synonyms
 from bot.retrieval.retrieve import MIN_SCORE, Retriever, lexical_texts
+from bot.safety.language import LanguageDetector, load_languages
+from bot.safety.triage import RedFlagDetector, load_red_flags
 from bot.settings import Settings
 from bot.telegram.feedback import FeedbackStore, load_salt
 from bot.telegram.question_tokens import QuestionTokens
@@ -174,8 +175,22 @@ class System:
         return load_texts(self.settings.texts_file)
 
     @cached_property
+    def languages(self) -> LanguageDetector:
+        return load_languages()
+
+    @cached_property
     def detector(self) -> RedFlagDetector:
-        return load_red_flags(self.settings.red_flags_file, self.encoder)
+        multilingual = None
+        if self.settings.multilingual_triage:
+            from bot.embedding.multilingual import MultilingualEncoder
+
+            multilingual = MultilingualEncoder()
+        return load_red_flags(
+            self.settings.red_flags_file,
+            self.encoder,
+            multilingual=multilingual,
+            languages=self.languages.codes,
+        )
 
     @cached_property
     def small_talk(self) -> SmallTalk:
@@ -210,11 +225,13 @@ class System:
             small_talk=self.small_talk,
             subjects=self.subjects,
             max_quotes=self.settings.max_quotes,
+            languages=self.languages,
         )
 
     def warm_up(self) -> None:
-        """Load the model and the red-flag examples now, not on the first user's time."""
+        """Load the models and the red-flag examples now, not on the first user's time."""
         self.pipeline.answer_batch([WARM_UP_QUESTION])
+        self.pipeline.detector.warm_up()
 
     @cached_property
     def conversation(self) -> Conversation:

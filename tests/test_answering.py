@@ -19,9 +19,9 @@ TITLES = {
 
 
 def assert_safety_texts(answer, pipeline) -> None:
-    """Every answer ends with an escalation line (one of texts.toml's) and the disclaimer, and
-    carries the full escalation advice one tap away."""
-    texts = pipeline.texts
+    """Every answer ends with an escalation line (one of texts.toml's, or of the message's
+    language's texts file) and the disclaimer, and carries the full escalation advice one tap away."""
+    texts = pipeline.texts.in_language(answer.language)
     assert answer.escalation in {topic.text for topic in texts.escalation_topics}
     assert answer.escalation_full == texts.escalation and answer.disclaimer == texts.disclaimer
     rendered = render_plain(answer)

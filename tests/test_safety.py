@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.answering.triage import load_red_flags
+from bot.safety.triage import load_red_flags
 from bot.errors import ConfigError
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from bot.answering.compose import compose_answer
 from bot.answering.fixed_texts import DEFAULT_TEXTS_FILE, load_texts
-from bot.answering.triage import Triage
+from bot.safety.triage import Triage
 from bot.errors import ConfigError
 
 

@@ -80,6 +80,7 @@ class Answer:
     subject: str | None = None  # with "unmentioned": what the articles do not mention
     disclaimer_short: str = ""  # the footer's first line; the full wording one tap away
     escalation_full: str = ""  # the full escalation advice, one tap away
+    language: str = "en"  # the language of the fixed texts (the message's, where texts exist)
 
     @property
     def answered(self) -> bool:

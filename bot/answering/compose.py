@@ -8,9 +8,9 @@ from bot.answering.answer import Answer
 from bot.answering.fixed_texts import FixedTexts
 from bot.answering.inputs import InputProblem
 from bot.answering.quoting import quote_hits
-from bot.answering.triage import Triage
 from bot.ingest.corpus import SourceDocument
 from bot.retrieval.retrieve import Hit
+from bot.safety.triage import Triage
 
 # After "The articles do not mention X", at most this many general passages (introduced as such),
 # and only one close to the question (a passage barely relevant is no help as "in general").
@@ -79,4 +79,5 @@ def compose_answer(
         has_more=has_more and bool(quotes),
         status=status,
         subject=subject,
+        language=texts.language,
     )

@@ -1,7 +1,10 @@
-"""The bot's fixed texts (disclaimer, escalation, urgent advice, replies), read from one TOML file."""
+"""The bot's fixed texts (disclaimer, escalation, urgent advice, replies): ``texts.toml`` in English,
+and beside it ``texts.<code>.toml`` for each other language a message may come in (the safety wording
+and the notice that the articles are in English)."""
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +38,9 @@ REPLIES = (
     "small_talk_identity",
     "small_talk_unknown_command",
 )
+# What a translation must say: every piece of safety wording, and why the answer is not in its language.
+TRANSLATED = ("disclaimer", "disclaimer_short", "escalation", "escalation_line")
+TRANSLATED_REPLIES = ("language",)
 
 
 @dataclass(frozen=True)
@@ -57,10 +63,21 @@ class FixedTexts:
     disclaimer_short: str = ""
     # One line each, fitted to what was asked; the last one (general) answers the rest.
     escalation_topics: tuple[EscalationTopic, ...] = ()
+    language: str = "en"
+    # Other languages' texts, by language code: each a FixedTexts of its own (see in_language).
+    translations: dict[str, FixedTexts] = dataclasses.field(default_factory=dict)
 
     def reply(self, name: str, **values: object) -> str:
         """The reply called ``name``, its {placeholders} filled in."""
         return self.replies[name].format(**values) if values else self.replies[name]
+
+    def in_language(self, code: str) -> FixedTexts:
+        """The texts a message in language ``code`` is answered with (English where none exist)."""
+        return self.translations.get(code, self)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return (self.language, *self.translations)
 
 
 def load_texts(path: Path | None = None) -> FixedTexts:
@@ -96,7 +113,7 @@ def load_texts(path: Path | None = None) -> FixedTexts:
     if missing:
         raise ConfigError(f"TEXTS_FILE: {path} lacks the text(s) {', '.join(missing)}.")
     general = topics.pop("general")
-    return FixedTexts(
+    english = FixedTexts(
         disclaimer=data["disclaimer"].strip(),
         escalation=data["escalation"].strip(),
         urgent={kind: urgent[kind].strip() for kind in URGENT_KINDS},
@@ -108,4 +125,43 @@ def load_texts(path: Path | None = None) -> FixedTexts:
             )
             for name, topic in [*topics.items(), ("general", general)]
         ),
+    )
+    translations = {}
+    for translated in sorted(path.parent.glob(f"{path.stem}.*.toml")):
+        code = translated.name[len(path.stem) + 1 : -len(".toml")]
+        translations[code] = _load_translation(translated, code, english)
+    return dataclasses.replace(english, translations=translations)
+
+
+def _load_translation(path: Path, code: str, english: FixedTexts) -> FixedTexts:
+    """One language's texts over the English ones: its safety wording, urgent advice and notice."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"TEXTS_FILE: cannot read {path} ({exc}).") from exc
+    urgent = data.get("urgent") or {}
+    replies = data.get("reply") or {}
+    missing = [
+        name
+        for name, present in [
+            *((name, data.get(name)) for name in TRANSLATED),
+            *((f"urgent.{kind}", urgent.get(kind)) for kind in URGENT_KINDS),
+            *((f"reply.{name}", replies.get(name)) for name in TRANSLATED_REPLIES),
+        ]
+        if not isinstance(present, str) or not present.strip()
+    ]
+    if missing:
+        raise ConfigError(f"TEXTS_FILE: {path} lacks the text(s) {', '.join(missing)}.")
+    line = data["escalation_line"].strip()
+    return FixedTexts(
+        disclaimer=data["disclaimer"].strip(),
+        escalation=data["escalation"].strip(),
+        urgent={kind: urgent[kind].strip() for kind in URGENT_KINDS},
+        replies={
+            **english.replies,
+            **{name: value.strip() for name, value in replies.items() if isinstance(value, str)},
+        },
+        disclaimer_short=data["disclaimer_short"].strip(),
+        escalation_topics=(EscalationTopic("general", line, ()),),
+        language=code,
     )

@@ -1,5 +1,5 @@
-"""From message to Answer: clean, recognise small talk, triage red flags, retrieve, check the
-question's subjects, compose. Batch first.
+"""From message to Answer: clean, recognise small talk, tell the language, triage red flags,
+retrieve, check the question's subjects, compose. Batch first.
 
 ``answer_batch`` encodes all questions of a batch in one model call and shares each vector between
 the semantic red-flag layer and dense retrieval; ``answer`` is a batch of one.
@@ -17,10 +17,11 @@ from bot.answering.fixed_texts import FixedTexts
 from bot.answering.inputs import MAX_QUESTION_CHARS, clean_message, input_problem
 from bot.answering.small_talk import SmallTalk
 from bot.answering.subjects import Mention, SubjectCheck, first_unmentioned, required
-from bot.answering.triage import RedFlagDetector
 from bot.embedding.encoder import Encoder
 from bot.ingest.corpus import SourceDocument
 from bot.retrieval.retrieve import MAX_SELECTED, Hit, Retriever
+from bot.safety.language import ENGLISH, LanguageDetector, load_languages
+from bot.safety.triage import RedFlagDetector
 
 DEFAULT_MAX_QUOTES = 3
 
@@ -31,11 +32,13 @@ class Request:
 
     ``offset`` skips passages already shown ("More passages"); ``context`` is the chat's previous
     question when the message cannot stand on its own ("and for how long?"): it is read after it.
+    ``language_hint`` is the sender's app language (Telegram's ``language_code``), if known.
     """
 
     text: str
     offset: int = 0
     context: str | None = None
+    language_hint: str | None = None
 
 
 class AnswerPipeline:
@@ -53,6 +56,7 @@ class AnswerPipeline:
         subjects: SubjectCheck | None = None,
         max_quotes: int = DEFAULT_MAX_QUOTES,
         max_chars: int = MAX_QUESTION_CHARS,
+        languages: LanguageDetector | None = None,
     ) -> None:
         self.encoder = encoder
         self.retriever = retriever
@@ -65,6 +69,7 @@ class AnswerPipeline:
         self.subjects = subjects
         self.max_quotes = max_quotes
         self.max_chars = max_chars
+        self.languages = languages or load_languages()
 
     def answer(self, question: str, *, offset: int = 0, context: str | None = None) -> Answer:
         return self.answer_batch([Request(question, offset, context)])[0]
@@ -81,6 +86,12 @@ class AnswerPipeline:
             None if kind else input_problem(text, self.max_chars)
             for kind, text in zip(talk, cleaned)
         ]
+        # The articles are English; a message in another language is told so in its language, and
+        # checked for red flags in it.
+        languages = self.languages.detect_batch(cleaned, [r.language_hint for r in requests])
+        for i, language in enumerate(languages):
+            if language != ENGLISH and talk[i] is None and problems[i] in (None, "too_long"):
+                problems[i] = "language"
         valid = [i for i in range(len(requests)) if problems[i] is None and talk[i] is None]
         # What is read for retrieval: the message, after the previous question when it borrows it.
         queries = {i: f"{context[i]} {cleaned[i]}" if context[i] else cleaned[i] for i in valid}
@@ -98,7 +109,10 @@ class AnswerPipeline:
             for i, verdict in zip(valid, self.detector.check_batch(own_texts, own_vectors)):
                 triage[i] = verdict
         if rest:
-            for i, verdict in zip(rest, self.detector.check_batch([cleaned[i] for i in rest])):
+            verdicts = self.detector.check_batch(
+                [cleaned[i] for i in rest], None, [languages[i] for i in rest]
+            )
+            for i, verdict in zip(rest, verdicts):
                 triage[i] = verdict
 
         ranked: dict[int, list[Hit]] = {}
@@ -123,9 +137,10 @@ class AnswerPipeline:
                 _, also = self._quotable(own, context[i], borrowed[i])
                 selected = _better_of(selected, also)[:MAX_SELECTED]
             categories = [mention.category for mention in own]
+            wording = self.texts.in_language(languages[i])
             escalation = (
-                choose_escalation(cleaned[i], self.texts.escalation_topics, categories).text
-                if self.texts.escalation_topics
+                choose_escalation(cleaned[i], wording.escalation_topics, categories).text
+                if wording.escalation_topics
                 else None
             )
             window = selected[request.offset : request.offset + self.max_quotes]
@@ -133,7 +148,7 @@ class AnswerPipeline:
                 compose_answer(
                     question,
                     triage[i],
-                    self.texts,
+                    wording,
                     hits=window,
                     problem=problems[i],
                     small_talk=talk[i],

@@ -116,7 +116,11 @@ def load_part(directory: Path, name: str | None = None) -> Part:
         ]
         for entry in answers.get("conversation", [])
     ]
-    triage = _read(directory / "triage.toml")
+    # triage.toml, and further triage_*.toml files (a set per writer or per language group).
+    triage: dict[str, list] = {"urgent": [], "non_urgent": []}
+    for path in sorted(directory.glob("triage*.toml")):
+        for key, entries in _read(path).items():
+            triage.setdefault(key, []).extend(entries if isinstance(entries, list) else [])
     part.urgent = [
         UrgentCase(
             e["q"], e["kind"], e.get("topic", ""), e.get("lang", "en"), e.get("style", "direct")

@@ -11,7 +11,7 @@ def answer_to_json(answer: Answer) -> dict:
     Each quote's ``text`` equals its source file's text ``[start:end]``; ``source_path`` is relative
     to the corpus directory; ``marks`` are the answering sentences' ``[start, end)`` inside it.
     Keys beyond the contract (``status``, ``urgent_advice``, ``notice``, ``flags``, ``has_more``,
-    ``subject``, ``marks``, ``disclaimer_short``, ``escalation_full``) may be added to; the
+    ``subject``, ``marks``, ``disclaimer_short``, ``escalation_full``, ``language``) may be added to; the
     contract's keys keep their meaning (``escalation`` is the line fitted to the question).
     """
     return {
@@ -40,6 +40,7 @@ def answer_to_json(answer: Answer) -> dict:
         "flags": list(answer.flags),
         "has_more": answer.has_more,
         "subject": answer.subject,
+        "language": answer.language,
         "disclaimer_short": answer.disclaimer_short,
         "escalation_full": answer.escalation_full,
     }

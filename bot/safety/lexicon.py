@@ -1,0 +1,265 @@
+"""The red-flag lexicon of one language: patterns for emergencies, and the guards that set a match
+aside when the message does not describe something present ("no blood", "years ago", "how many
+tablets can I take?").
+
+A message is read sentence by sentence: each pattern is searched in every sentence, and a flag whose
+signs must come together (a swollen joint *and* a fever) may find them in one sentence or in two
+neighbouring ones. Guards look at the clause a match is in, so "no fever, but my knee is swollen and
+hot" keeps its swollen hot knee and loses only the fever.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.errors import ConfigError
+from bot.ingest.folding import strip_accents
+
+# Most pressing first: this is the order urgent texts are shown in.
+KIND_ORDER = ("crisis", "poisoning", "emergency")
+# How many words before a match a negation may stand and still negate it ("no sign of any blood").
+NEGATION_REACH = 3
+
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "´": "'", "`": "'", "“": '"', "”": '"'})
+_SENTENCE_END = re.compile(r"\s[.!?…؟。]+(?:\s[.!?…؟。]+)*\s")
+_ORIGINAL_SENTENCE_END = re.compile(r"(?<=[.!?…؟。])\s+|\n+")
+_WORDS = re.compile(r"[\w'-]+|[^\w\s'-]")
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    """One kind of urgent situation and how to recognise it."""
+
+    id: str
+    kind: str
+    any: tuple[re.Pattern, ...]
+    all: tuple[tuple[re.Pattern, ...], ...]
+    examples: tuple[str, ...]
+
+    @functools.cached_property
+    def compiled(self) -> tuple[re.Pattern | None, tuple[re.Pattern, ...]]:
+        """Each list of alternatives as one pattern: one search per list, not one per pattern."""
+        return _alternation(self.any), tuple(
+            p for p in (_alternation(group) for group in self.all) if p is not None
+        )
+
+
+@dataclass(frozen=True)
+class Guards:
+    """What sets a match aside; each is a pattern over normalised text (None: no such guard)."""
+
+    negation: re.Pattern | None = None  # in the few words before the match
+    clause_splitter: re.Pattern | None = None  # where one clause ends and the next begins
+    past: re.Pattern | None = None  # the clause tells of an episode that is over
+    present: re.Pattern | None = None  # ... unless it also says it is back or still going on
+    general_question: re.Pattern | None = None  # a question about a sign, not a report of one
+    personal: re.Pattern | None = None  # words that make a question a report ("my", "he")
+    medicine_question: re.Pattern | None = None  # a dose, interaction or missed-dose question
+
+
+@dataclass
+class Lexicon:
+    """A language's red flags, guards and spelling fixes."""
+
+    language: str
+    flags: tuple[RedFlag, ...]
+    guards: Guards = field(default_factory=Guards)
+    misspellings: dict[str, str] = field(default_factory=dict)
+    fuzzy_words: tuple[str, ...] = ()
+    calm_examples: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # The same words come back message after message; the fuzzy search is worth remembering.
+        self._correct = functools.lru_cache(maxsize=8192)(self._correct_word)
+
+    def normalise(self, text: str) -> str:
+        """Lower case, no accents, straight quotes, words and marks spaced, misspellings corrected."""
+        text = strip_accents(text.translate(_QUOTES)).casefold()
+        text = re.sub(r"(\w)\1{2,}", r"\1\1", text)  # "feeeever" -> "feever"
+        return " ".join(self._correct(word) for word in _WORDS.findall(text))
+
+    def sentences(self, text: str) -> list[str]:
+        """The message's sentences, normalised."""
+        normalised = self.normalise(text)
+        return [s.strip() for s in _SENTENCE_END.split(f" {normalised} ") if s.strip(" .!?…؟。")]
+
+    @staticmethod
+    def split_original(text: str) -> list[str]:
+        """The message's sentences as written (what the semantic layer's model reads)."""
+        return [s.strip() for s in _ORIGINAL_SENTENCE_END.split(text) if s.strip(" .!?…؟。")]
+
+    def find(self, text: str) -> list[RedFlag]:
+        """The flags a message raises, in the order of the file."""
+        sentences = self.sentences(text)
+        windows = sentences + [f"{a} . {b}" for a, b in zip(sentences, sentences[1:])]
+        found = []
+        for flag in self.flags:
+            any_of, all_of = flag.compiled
+            if any_of is not None and any(self._stands(any_of, s, flag.kind) for s in sentences) or all_of and any(
+                all(self._stands(group, window, flag.kind) for group in all_of) for window in windows
+            ):
+                found.append(flag)
+        return found
+
+    def vetoes(self, text: str, kind: str) -> bool:
+        """Whether a sentence the semantic layer found near an urgent example says something that
+        the guards would set aside anywhere in it: a negation, an episode that is over, a general
+        question, a question about a medicine. The model cannot tell "no blood" from "blood"."""
+        g = self.guards
+        sentence = self.normalise(text)
+        if g.negation and g.negation.search(sentence):
+            return True
+        if g.past and g.past.search(sentence) and not (g.present and g.present.search(sentence)):
+            return True
+        if (
+            g.general_question
+            and g.general_question.search(sentence)
+            and not (g.personal and g.personal.search(sentence))
+        ):
+            return True
+        return bool(
+            kind != "crisis" and g.medicine_question and g.medicine_question.search(sentence)
+        )
+
+    def _stands(self, pattern: re.Pattern, sentence: str, kind: str) -> bool:
+        """Whether some match of ``pattern`` in ``sentence`` survives every guard."""
+        for match in pattern.finditer(sentence):
+            if not self._guarded(sentence, match.start(), match.end(), kind):
+                return True
+        return False
+
+    def _guarded(self, sentence: str, start: int, end: int, kind: str) -> bool:
+        g = self.guards
+        clause_start, clause_end = _clause_bounds(sentence, start, end, g.clause_splitter)
+        clause = sentence[clause_start:clause_end]
+        before = sentence[clause_start:start].split()[-NEGATION_REACH:]
+        if g.negation and before and g.negation.search(" ".join(before)):
+            return True
+        if g.past and g.past.search(clause) and not (g.present and g.present.search(clause)):
+            return True
+        if (
+            g.general_question
+            and g.general_question.search(sentence)
+            and not (g.personal and g.personal.search(sentence))
+        ):
+            return True
+        return bool(kind == "poisoning" and g.medicine_question and g.medicine_question.search(clause))
+
+    def _correct_word(self, word: str) -> str:
+        if word in self.misspellings:
+            return self.misspellings[word]
+        if len(word) >= 6 and word.isalpha():
+            for known in self.fuzzy_words:
+                if known[0] == word[0] and within_one_edit(word, known):
+                    return known
+        return word
+
+
+def _clause_bounds(
+    sentence: str, start: int, end: int, splitter: re.Pattern | None
+) -> tuple[int, int]:
+    """The span of the clause around ``[start, end)``: between the splitters on either side."""
+    if splitter is None:
+        return 0, len(sentence)
+    clause_start, clause_end = 0, len(sentence)
+    for cut in splitter.finditer(sentence):
+        if cut.end() <= start:
+            clause_start = cut.end()
+        elif cut.start() >= end:
+            clause_end = cut.start()
+            break
+    return clause_start, clause_end
+
+
+def _alternation(patterns: Sequence[re.Pattern]) -> re.Pattern | None:
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{pattern.pattern})" for pattern in patterns))
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` differ by at most one insertion, deletion, substitution or swap."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diffs) == 1 or (
+            len(diffs) == 2
+            and diffs[1] == diffs[0] + 1
+            and a[diffs[0]] == b[diffs[1]]
+            and a[diffs[1]] == b[diffs[0]]
+        )
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long[i]:
+        i += 1
+    return short[i:] == long[i + 1 :]
+
+
+def _fold(pattern: str) -> str:
+    """A pattern as the text it is matched against: no accents, case folded, straight quotes."""
+    return strip_accents(pattern.translate(_QUOTES)).casefold()
+
+
+def _compile(pattern: str, where: str) -> re.Pattern:
+    try:
+        return re.compile(_fold(pattern))
+    except re.error as exc:
+        raise ConfigError(f"RED_FLAGS_FILE: {where} has a bad pattern ({exc}).") from exc
+
+
+def _guard(data: dict, name: str, path: Path) -> re.Pattern | None:
+    patterns = data.get(name)
+    if not patterns:
+        return None
+    joined = "|".join(f"(?:{_fold(p)})" for p in patterns)
+    if name in ("negation", "personal", "clause_splitter"):
+        joined = rf"\b(?:{joined})\b" if name != "clause_splitter" else joined
+    return _compile(joined, f"guard {name!r} in {path.name}")
+
+
+def load_lexicon(path: Path, language: str = "en", kinds: dict[str, str] | None = None) -> Lexicon:
+    """Read one language's red-flag file; a malformed one is a one-line ConfigError naming the entry.
+
+    ``kinds`` (flag id to kind, from the English file) lets a translation leave ``kind`` out.
+    """
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"RED_FLAGS_FILE: cannot read {path} ({exc}).") from exc
+    flags = []
+    for entry in data.get("flag", []):
+        name = entry.get("id", "?")
+        kind = entry.get("kind") or (kinds or {}).get(name)
+        if kind not in KIND_ORDER:
+            raise ConfigError(
+                f"RED_FLAGS_FILE: flag {name!r} in {path.name} has kind {kind!r}, expected one of {KIND_ORDER}."
+            )
+        where = f"flag {name!r}"
+        flags.append(
+            RedFlag(
+                id=name,
+                kind=kind,
+                any=tuple(_compile(p, where) for p in entry.get("any", [])),
+                all=tuple(tuple(_compile(p, where) for p in group) for group in entry.get("all", [])),
+                examples=tuple(entry.get("examples", [])),
+            )
+        )
+    if not flags:
+        raise ConfigError(f"RED_FLAGS_FILE: {path} defines no [[flag]] entries.")
+    guards = data.get("guards", {})
+    return Lexicon(
+        language=language,
+        flags=tuple(flags),
+        guards=Guards(**{name: _guard(guards, name, path) for name in Guards.__dataclass_fields__}),
+        misspellings={_fold(k): _fold(v) for k, v in data.get("misspellings", {}).items()},
+        fuzzy_words=tuple(_fold(w) for w in data.get("fuzzy", {}).get("words", [])),
+        calm_examples=tuple(data.get("calm", {}).get("examples", [])),
+    )

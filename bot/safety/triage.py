@@ -1,0 +1,249 @@
+"""Red-flag triage: does a message describe an emergency or an urgent situation?
+
+Two layers, and a message is urgent when either fires (err toward flagging), both reading the
+message sentence by sentence, so an emergency told in passing inside a longer message is caught:
+
+* the lexicon of the message's language (``data/red_flags.toml``, ``data/red_flags.<code>.toml``):
+  patterns over the normalised text, with guards for negations, episodes that are over, general
+  questions and medicine questions;
+* a semantic layer: each sentence's embedding against curated urgent and calm examples. English
+  sentences use the retrieval model's vectors (a single-sentence message costs one matrix product);
+  other languages use a multilingual model, which also matches them against the English examples.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.embedding.encoder import Encoder
+from bot.safety.language import ENGLISH
+from bot.safety.lexicon import KIND_ORDER, Lexicon, RedFlag, load_lexicon
+
+DEFAULT_RED_FLAGS_FILE = Path(__file__).parent.parent / "data" / "red_flags.toml"
+# The semantic layer flags a sentence when its cosine to the nearest urgent example exceeds its
+# cosine to the nearest calm example by this much, and is at least MIN_COSINE. Chosen with
+# `quotebot eval --sweep` on the development sets (docs/evaluation.md).
+SEMANTIC_MARGIN = 0.10
+SEMANTIC_MIN_COSINE = 0.45
+MULTILINGUAL_MARGIN = 0.12
+MULTILINGUAL_MIN_COSINE = 0.40
+_MIN_WORDS_FOR_SEMANTIC = 3
+
+
+@dataclass(frozen=True)
+class Triage:
+    """The safety layer's verdict on one message."""
+
+    flags: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    semantic_score: float = 0.0  # best sentence: nearest urgent example's cosine minus calm one's
+
+    @property
+    def urgent(self) -> bool:
+        return bool(self.flags)
+
+
+@dataclass(frozen=True)
+class SemanticLayer:
+    """Urgent and calm examples embedded by one model, and when a sentence counts as near them."""
+
+    encoder: Encoder
+    margin: float
+    min_cosine: float
+
+
+class _Examples:
+    """The examples' vectors, urgent then calm, as one matrix: one product per batch."""
+
+    def __init__(self, layer: SemanticLayer, urgent: list[tuple[RedFlag, str]], calm: list[str]):
+        self.layer = layer
+        self.flags = [flag for flag, _ in urgent]
+        self.count = len(urgent)
+        texts = [text for _, text in urgent] + calm
+        self.matrix = np.ascontiguousarray(layer.encoder.encode(texts).T)
+
+    def nearest(self, vectors: np.ndarray) -> list[tuple[RedFlag | None, float]]:
+        """Per vector: the nearest urgent example's flag when it is near enough, and the margin."""
+        similarities = np.asarray(vectors, dtype=np.float32) @ self.matrix
+        urgent, calm = similarities[:, : self.count], similarities[:, self.count :]
+        best = urgent.argmax(axis=1)
+        top = urgent[np.arange(len(best)), best]
+        margin = top - (calm.max(axis=1) if calm.shape[1] else 0.0)
+        near = (margin >= self.layer.margin) & (top >= self.layer.min_cosine)
+        return [
+            (self.flags[int(b)] if ok else None, float(m)) for b, ok, m in zip(best, near, margin)
+        ]
+
+
+class RedFlagDetector:
+    """Finds red flags in messages, by pattern and by similarity to curated examples."""
+
+    def __init__(
+        self,
+        lexicons: dict[str, Lexicon],
+        semantic: SemanticLayer | None = None,
+        multilingual: SemanticLayer | None = None,
+    ) -> None:
+        if ENGLISH not in lexicons:
+            raise ValueError("the English lexicon is required")
+        self.lexicons = lexicons
+        self.semantic = semantic
+        self.multilingual = multilingual
+        self._examples: dict[str, _Examples] = {}
+
+    @property
+    def english(self) -> Lexicon:
+        return self.lexicons[ENGLISH]
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(self.lexicons)
+
+    def check(self, text: str, vector: np.ndarray | None = None, language: str = ENGLISH) -> Triage:
+        return self.check_batch(
+            [text], None if vector is None else vector.reshape(1, -1), [language]
+        )[0]
+
+    def check_batch(
+        self,
+        texts: Sequence[str],
+        vectors: np.ndarray | None = None,
+        languages: Sequence[str] = (),
+    ) -> list[Triage]:
+        """A verdict per message. ``vectors`` (the messages' retrieval embeddings, English ones
+        used) enable the semantic layer; ``languages`` are the messages' language codes."""
+        languages = list(languages) or [ENGLISH] * len(texts)
+        found = [
+            self._lexicon(language).find(text) for text, language in zip(texts, languages)
+        ]
+        scores = [0.0] * len(texts)
+        if vectors is not None or self.multilingual is not None:
+            for row, flag, score in self._semantic(texts, vectors, languages):
+                scores[row] = max(scores[row], score)
+                if flag is not None and flag not in found[row]:
+                    found[row].append(flag)
+        verdicts = []
+        for matched, score in zip(found, scores):
+            kinds = tuple(kind for kind in KIND_ORDER if any(flag.kind == kind for flag in matched))
+            verdicts.append(Triage(tuple(flag.id for flag in matched), kinds, score))
+        return verdicts
+
+    def _lexicon(self, language: str) -> Lexicon:
+        # A language without its own lexicon is still checked with the English one: drug names,
+        # numbers and English words turn up in every language.
+        return self.lexicons.get(language, self.english)
+
+    def _semantic(
+        self, texts: Sequence[str], vectors: np.ndarray | None, languages: Sequence[str]
+    ) -> list[tuple[int, RedFlag | None, float]]:
+        """(message row, flag or None, margin) for each sentence the semantic layers read."""
+        english_rows: list[int] = []
+        english_sentences: list[str] = []
+        other_rows: list[int] = []
+        other_sentences: list[str] = []
+        single_vectors: list[int] = []  # rows read as a whole, with the vector retrieval made
+        for row, (text, language) in enumerate(zip(texts, languages)):
+            sentences = [
+                s for s in Lexicon.split_original(text) if len(s.split()) >= _MIN_WORDS_FOR_SEMANTIC
+            ]
+            if language == ENGLISH:
+                if vectors is None or self.semantic is None:
+                    continue
+                # The message as a whole (its vector is already there), and each of its sentences
+                # when it has several: an emergency told in passing has a sentence of its own.
+                if len(text.split()) >= _MIN_WORDS_FOR_SEMANTIC:
+                    single_vectors.append(row)
+                if len(sentences) > 1:
+                    english_rows += [row] * len(sentences)
+                    english_sentences += sentences
+            elif self.multilingual is not None:
+                if len(sentences) != 1 and len(text.split()) >= _MIN_WORDS_FOR_SEMANTIC:
+                    sentences.append(text)
+                other_rows += [row] * len(sentences)
+                other_sentences += sentences
+        results: list[tuple[int, RedFlag | None, float]] = []
+        if single_vectors:
+            near = self._examples_for("en").nearest(np.asarray(vectors)[single_vectors])
+            read = [(row, texts[row]) for row in single_vectors]
+            results += self._unvetoed(read, near, languages)
+        if english_sentences:
+            near = self._examples_for("en").nearest(self.semantic.encoder.encode(english_sentences))
+            results += self._unvetoed(list(zip(english_rows, english_sentences)), near, languages)
+        if other_sentences:
+            near = self._examples_for("multi").nearest(
+                self.multilingual.encoder.encode(other_sentences)
+            )
+            results += self._unvetoed(list(zip(other_rows, other_sentences)), near, languages)
+        return results
+
+    def _unvetoed(
+        self,
+        read: list[tuple[int, str]],
+        near: list[tuple[RedFlag | None, float]],
+        languages: Sequence[str],
+    ) -> list[tuple[int, RedFlag | None, float]]:
+        """Semantic hits, less those whose sentence the language's guards set aside."""
+        results = []
+        for (row, text), (flag, score) in zip(read, near):
+            if flag is not None and self._lexicon(languages[row]).vetoes(text, flag.kind):
+                flag = None
+            results.append((row, flag, score))
+        return results
+
+    def _examples_for(self, which: str) -> _Examples:
+        if which not in self._examples:
+            if which == "en":
+                lexicons = [self.english]
+                layer = self.semantic
+            else:
+                lexicons = list(self.lexicons.values())
+                layer = self.multilingual
+            by_id = {flag.id: flag for flag in self.english.flags}
+            urgent = [
+                (by_id.get(flag.id, flag), example)
+                for lexicon in lexicons
+                for flag in lexicon.flags
+                for example in flag.examples
+            ]
+            calm = [example for lexicon in lexicons for example in lexicon.calm_examples]
+            self._examples[which] = _Examples(layer, urgent, calm)
+        return self._examples[which]
+
+    def warm_up(self) -> None:
+        """Embed the examples now, not on the first user's time."""
+        if self.semantic is not None:
+            self._examples_for("en")
+        if self.multilingual is not None:
+            self._examples_for("multi")
+
+
+def load_red_flags(
+    path: Path | None = None,
+    encoder: Encoder | None = None,
+    *,
+    multilingual: Encoder | None = None,
+    languages: Sequence[str] = (),
+) -> RedFlagDetector:
+    """The English red-flag file and, beside it, ``red_flags.<code>.toml`` for each other language.
+
+    A malformed file is a one-line ConfigError naming the entry.
+    """
+    path = path or DEFAULT_RED_FLAGS_FILE
+    english = load_lexicon(path, ENGLISH)
+    kinds = {flag.id: flag.kind for flag in english.flags}
+    lexicons = {ENGLISH: english}
+    for code in languages:
+        translated = path.with_name(f"{path.stem}.{code}.toml")
+        if code != ENGLISH and translated.exists():
+            lexicons[code] = load_lexicon(translated, code, kinds)
+    return RedFlagDetector(
+        lexicons,
+        SemanticLayer(encoder, SEMANTIC_MARGIN, SEMANTIC_MIN_COSINE) if encoder else None,
+        SemanticLayer(multilingual, MULTILINGUAL_MARGIN, MULTILINGUAL_MIN_COSINE)
+        if multilingual
+        else None,
+    )
