@@ -65,4 +65,3 @@ def run_json_chat(
         answer = conversation.settle(turn, pipeline.answer_batch([turn.request])[0])
         print(json.dumps(answer_to_json(answer), ensure_ascii=False), file=stdout, flush=True)
     return 0
-

@@ -11,7 +11,87 @@ import numpy as np
 
 # Words that say nothing of a text's subject: left out, so that sharing them makes texts no nearer.
 FUNCTION_WORDS = frozenset(
-    ["a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "is", "are", "was", "were", "be", "been", "being", "do", "does", "did", "can", "could", "will", "would", "should", "may", "might", "must", "i", "me", "my", "you", "your", "we", "our", "it", "its", "this", "that", "these", "those", "what", "which", "who", "whom", "how", "why", "when", "where", "there", "here", "not", "no", "so", "than", "then", "too", "very", "have", "has", "had", "about", "into", "over", "also", "just", "more", "most", "some", "any", "all", "each"]
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "if",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "do",
+        "does",
+        "did",
+        "can",
+        "could",
+        "will",
+        "would",
+        "should",
+        "may",
+        "might",
+        "must",
+        "i",
+        "me",
+        "my",
+        "you",
+        "your",
+        "we",
+        "our",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "how",
+        "why",
+        "when",
+        "where",
+        "there",
+        "here",
+        "not",
+        "no",
+        "so",
+        "than",
+        "then",
+        "too",
+        "very",
+        "have",
+        "has",
+        "had",
+        "about",
+        "into",
+        "over",
+        "also",
+        "just",
+        "more",
+        "most",
+        "some",
+        "any",
+        "all",
+        "each",
+    ]
 )
 
 
@@ -20,7 +100,9 @@ class FakeEncoder:
 
     backend = "fake"
 
-    def __init__(self, dimension: int = 1024, name: str = "fake-encoder", delay: float = 0.0) -> None:
+    def __init__(
+        self, dimension: int = 1024, name: str = "fake-encoder", delay: float = 0.0
+    ) -> None:
         self.name = name
         self._dimension = dimension
         self.delay = delay

@@ -71,7 +71,10 @@ def test_every_escalation_line_names_the_emergency_numbers():
 def test_titles_are_short_enough_for_a_phone():
     title = "Understanding How Intestinal Barrier Health Influences Inflammation, Immunity & Chronic Joint Discomfort"
     assert len(short_title(title)) <= 48 and title.startswith(short_title(title).rstrip("…"))
-    assert short_title("Leaky gut: what it is, what it is not, and what the research says") == "Leaky gut"
+    assert (
+        short_title("Leaky gut: what it is, what it is not, and what the research says")
+        == "Leaky gut"
+    )
 
 
 def test_a_link_opens_the_page_at_the_quoted_sentence():

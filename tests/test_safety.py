@@ -1,4 +1,5 @@
-"""Red-flag triage: the lexicon layer, normalisation, and the safety data file."""
+"""Red-flag triage: the lexicon layer (every sentence, with its guards), normalisation, the
+safety data files of every language, and the semantic layers with the real models."""
 
 from __future__ import annotations
 
@@ -6,13 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.safety.triage import load_red_flags
 from bot.errors import ConfigError
+from bot.safety.triage import load_red_flags
+
+LANGUAGES = ("es", "pt", "fr", "de", "it", "ru", "uk", "pl", "tr", "ar")
 
 
 @pytest.fixture(scope="module")
 def detector():
-    return load_red_flags()
+    return load_red_flags(languages=LANGUAGES)
 
 
 @pytest.mark.parametrize(
@@ -62,3 +65,109 @@ def test_a_broken_red_flags_file_is_one_line(tmp_path: Path):
     bad.write_text('[[flag]]\nid = "y"\nkind = "mild"\n')
     with pytest.raises(ConfigError, match="has kind 'mild'"):
         load_red_flags(bad)
+
+
+@pytest.mark.parametrize(
+    ("message", "flag"),
+    [
+        # An emergency told in passing, inside a message about something else.
+        (
+            "I've been taking zinc for my joints for a month. This morning I threw up and there "
+            "was blood in it. Should I stop the zinc?",
+            "gi_bleeding",
+        ),
+        (
+            "Been trying collagen for my knees. After my flight yesterday my left calf is swollen, "
+            "warm and really painful. Does collagen help tendons?",
+            "clot",
+        ),
+        ("my dad's face has gone droopy on one side and his words are slurred", "stroke"),
+        (
+            "just ate prawns and my lips and tongue are swelling up",
+            "breathing_anaphylaxis_collapse",
+        ),
+        (
+            "sudden headache like being hit with a bat, worst headache of my life",
+            "headache_meningitis",
+        ),
+        (
+            "back pain and now I can't tell when I need to pee, numb when I wipe",
+            "neurological_cauda_equina",
+        ),
+        (
+            "everyone would be better off without me, I've been saving up my pills",
+            "suicide_self_harm",
+        ),
+        ("took like 30 ibuprofen earlier and my stomach is burning", "overdose_poisoning"),
+        ("my toddler swallowed a button battery from the remote", "overdose_poisoning"),
+    ],
+)
+def test_emergencies_in_peoples_own_words_are_caught(detector, message, flag):
+    assert flag in detector.check(message).flags
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # Questions about medicines are not poisonings.
+        "how many vitamin D tablets can I take a day?",
+        "can I take ibuprofen with methotrexate?",
+        "I missed a dose of methotrexate, what should I do?",
+        "what is the maximum dose of paracetamol in a day?",
+        # Figurative language, negations, episodes that are over, questions about a sign.
+        "this knee pain is killing me",
+        "no blood, just cramps after eating",
+        "no fever, but my knee is a bit swollen after a long walk",
+        "I had a stomach ulcer that bled years ago, now I just get heartburn",
+        "my dad had a heart attack 5 years ago and is doing great now",
+        "By a stroke of luck my flare settled before my holiday",
+        "how do I avoid a DVT on a long flight?",
+        "can leaky gut cause blood in the stool?",
+    ],
+)
+def test_everyday_questions_raise_no_alarm(detector, message):
+    assert not detector.check(message).urgent
+
+
+def test_a_guard_sets_aside_only_its_own_clause(detector):
+    """ "no fever" is denied; the hot swollen knee and the shivering beside it are not."""
+    verdict = detector.check("no fever, but my knee is hot and swollen and I am shivering")
+    assert "hot_swollen_joint_fever" in verdict.flags
+
+
+@pytest.mark.parametrize(
+    ("language", "message", "kind"),
+    [
+        ("es", "tengo un dolor muy fuerte en el pecho que baja por el brazo", "emergency"),
+        ("pt", "estou vomitando sangue desde hoje de manhã", "emergency"),
+        ("fr", "mes lèvres gonflent et j'ai du mal à respirer", "emergency"),
+        ("de", "ich habe Blut erbrochen und mir ist schwindelig", "emergency"),
+        ("it", "voglio farla finita, non ce la faccio più", "crisis"),
+        ("ru", "мой ребенок проглотил мои таблетки", "poisoning"),
+        ("uk", "сильний біль у грудях, віддає в ліву руку", "emergency"),
+        ("pl", "nie chcę już żyć", "crisis"),
+        ("tr", "göğsümde çok şiddetli bir ağrı var", "emergency"),
+        ("ar", "عندي ألم شديد في صدري", "emergency"),
+    ],
+)
+def test_each_languages_lexicon_catches_its_emergencies(detector, language, message, kind):
+    assert kind in detector.check(message, language=language).kinds
+
+
+def test_every_translated_flag_is_one_of_the_english_flags():
+    english = {flag.id for flag in load_red_flags().english.flags}
+    detector = load_red_flags(languages=LANGUAGES)
+    assert set(detector.languages) == {"en", *LANGUAGES}
+    for language, lexicon in detector.lexicons.items():
+        assert {flag.id for flag in lexicon.flags} <= english, language
+
+
+def test_the_semantic_layer_reads_each_sentence_and_its_guards_veto_it(real_pipeline):
+    """A paraphrase no pattern knows is caught in the middle of a story; a denial is not."""
+    story = (
+        "We are trying the anti-inflammatory diet as a family. Tonight my husband keeps "
+        "clutching his chest and says it feels like a vice. Is turmeric safe with statins?"
+    )
+    assert real_pipeline.answer(story).urgent
+    assert not real_pipeline.answer("no swelling in my lips or throat, just an itchy mouth").urgent
+    assert not real_pipeline.answer("what does community spread mean?").urgent

@@ -431,7 +431,10 @@ async def test_the_real_model_quotes_the_passage_that_answers(
         [reply] = await api.wait_for_messages(1, chat_id=521)
     system.close()
     assert "It can contribute significantly by driving immune activation" in reply.visible_text
-    assert "Gut barrier health and joint discomfort · Can leaky gut cause joint pain?" in reply.visible_text
+    assert (
+        "Gut barrier health and joint discomfort · Can leaky gut cause joint pain?"
+        in reply.visible_text
+    )
     assert_complete_answer([reply])
 
 

@@ -8,8 +8,8 @@ import pytest
 
 from bot.answering.compose import compose_answer
 from bot.answering.fixed_texts import DEFAULT_TEXTS_FILE, load_texts
-from bot.safety.triage import Triage
 from bot.errors import ConfigError
+from bot.safety.triage import Triage
 
 
 def test_an_edited_texts_file_changes_what_users_read(tmp_path: Path):

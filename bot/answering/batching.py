@@ -33,11 +33,19 @@ class BatchingAnswerer:
         self._lock: asyncio.Lock | None = None
         self.batches = 0
 
-    async def answer(self, text: str, *, offset: int = 0, context: str | None = None) -> Answer:
-        """The answer to ``text`` (read after ``context`` when it borrows the previous question)."""
+    async def answer(
+        self,
+        text: str,
+        *,
+        offset: int = 0,
+        context: str | None = None,
+        language_hint: str | None = None,
+    ) -> Answer:
+        """The answer to ``text`` (read after ``context`` when it borrows the previous question;
+        ``language_hint`` is the sender's app language, if known)."""
         loop = asyncio.get_running_loop()
         future = loop.create_future()
-        self._pending.append((Request(text, offset, context), future))
+        self._pending.append((Request(text, offset, context, language_hint), future))
         if len(self._pending) == 1:
             loop.create_task(self._drain())
         return await future

@@ -51,7 +51,11 @@ def compose_answer(
         )
         status = problem
     elif unmentioned and not offset:
-        notice, status, subject = texts.reply("unmentioned", subject=unmentioned), "unmentioned", unmentioned
+        notice, status, subject = (
+            texts.reply("unmentioned", subject=unmentioned),
+            "unmentioned",
+            unmentioned,
+        )
         intro = texts.reply("general_intro") if quotes else None
         has_more = False
     elif quotes:

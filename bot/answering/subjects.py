@@ -97,7 +97,8 @@ class SubjectCheck:
                     _as_written(question, match.group(0)),
                     self._in_corpus[key],
                     bool(self._same[key] & self._must_name),
-                    self._category.get(key) or next(
+                    self._category.get(key)
+                    or next(
                         (self._category[k] for k in self._same[key] if k in self._category), ""
                     ),
                 )

@@ -125,7 +125,12 @@ def _converse(
 
 
 def _triage(pipeline: AnswerPipeline, part: Part, misses: dict[str, list[str]]) -> dict:
-    urgent_texts = {text: kind for kind, text in pipeline.texts.urgent.items()}
+    # Urgent advice comes in the message's language: each language's texts name the same kinds.
+    urgent_texts = {
+        text: kind
+        for code in pipeline.texts.languages
+        for kind, text in pipeline.texts.in_language(code).urgent.items()
+    }
     figures: dict = {"urgent": len(part.urgent), "calm": len(part.calm)}
     if part.urgent:
         answers = pipeline.answer_batch([c.q for c in part.urgent])

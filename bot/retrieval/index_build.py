@@ -68,8 +68,6 @@ class BuildResult:
         return self.passages / self.seconds if self.seconds > 0 else 0.0
 
 
-
-
 def build_index(
     corpus_dir: Path,
     index_dir: Path,
@@ -108,9 +106,7 @@ def build_index(
         texts += [text for p in passages for text in p.sentence_texts()]
         vectors, reused = _embed(texts, encoder, previous, progress)
         passage_index, index_type = _make_faiss_index(vectors[: len(passages)], hnsw_threshold)
-        sentence_index, sentence_type = _make_faiss_index(
-            vectors[len(passages) :], hnsw_threshold
-        )
+        sentence_index, sentence_type = _make_faiss_index(vectors[len(passages) :], hnsw_threshold)
         manifest = _manifest(
             encoder, fingerprint, vectors.shape[1], passages, corpus_hashes, documents
         )
@@ -124,7 +120,10 @@ def build_index(
             else None,
         )
         manifest = _write_generation(
-            index_dir, {FAISS_FILE: passage_index, SENTENCES_FILE: sentence_index}, passages, manifest
+            index_dir,
+            {FAISS_FILE: passage_index, SENTENCES_FILE: sentence_index},
+            passages,
+            manifest,
         )
         seconds = time.perf_counter() - started
         return BuildResult(True, len(passages), len(documents), seconds, manifest, reused)
@@ -178,9 +177,7 @@ def _embed(
     wanted = list(dict.fromkeys(key for key in keys if key not in known))
     first = {key: i for i, key in reversed(list(enumerate(keys)))}
     fresh = (
-        encoder.encode([texts[first[key]] for key in wanted], progress=progress)
-        if wanted
-        else None
+        encoder.encode([texts[first[key]] for key in wanted], progress=progress) if wanted else None
     )
     known |= {key: fresh[row] for row, key in enumerate(wanted)}
     dimension = fresh.shape[1] if fresh is not None else previous.dimension
@@ -279,7 +276,9 @@ def _write_generation(
         names = (*faiss_indexes, PASSAGES_FILE)
         manifest = dataclasses.replace(
             manifest,
-            files={name: file_facts(temporary / name, f"{generation.name}/{name}") for name in names},
+            files={
+                name: file_facts(temporary / name, f"{generation.name}/{name}") for name in names
+            },
         )
         for name in names:
             _fsync(temporary / name)
@@ -312,5 +311,3 @@ def _fsync(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-

@@ -102,7 +102,9 @@ class PassageIndex:
         return self.passage_vectors[np.asarray(rows, dtype=np.int64)]
 
     def sentence_rows(self, passage_row: int) -> range:
-        return range(int(self.first_sentence[passage_row]), int(self.first_sentence[passage_row + 1]))
+        return range(
+            int(self.first_sentence[passage_row]), int(self.first_sentence[passage_row + 1])
+        )
 
     def search(self, vectors: np.ndarray, k: int) -> list[list[tuple[Passage, float]]]:
         """For each query vector (one per row), the ``k`` nearest passages with cosine scores."""

@@ -110,6 +110,4 @@ class Manifest:
                 sentence_index_type=data["sentence_index_type"],
             )
         except (KeyError, TypeError, ValueError) as exc:
-            raise IndexCorruptError(
-                f"{where} lacks or garbles {exc}; {REBUILD_HINT}."
-            ) from exc
+            raise IndexCorruptError(f"{where} lacks or garbles {exc}; {REBUILD_HINT}.") from exc

@@ -45,7 +45,6 @@ KEPT = 24
 LEXICAL_EVIDENCE = 0.8
 
 
-
 @dataclass(frozen=True)
 class Hit:
     """A candidate passage for a question, with its calibrated (cosine) and fused scores."""
@@ -88,7 +87,9 @@ class Retriever:
         kept: int = KEPT,
     ) -> None:
         self.index = index
-        self.lexical = lexical if lexical is not None else LexicalIndex(lexical_texts(index.passages))
+        self.lexical = (
+            lexical if lexical is not None else LexicalIndex(lexical_texts(index.passages))
+        )
         self.min_score = min_score
         self.score_margin = score_margin
         self.lexical_weight = lexical_weight
@@ -96,7 +97,9 @@ class Retriever:
         self.coverage_weight = coverage_weight
         self.candidates = candidates
         # Once the best candidate has passed min_score, further ones need only this cosine.
-        self.further_floor = min(min_score, FURTHER_MIN_SCORE) if further_floor is None else further_floor
+        self.further_floor = (
+            min(min_score, FURTHER_MIN_SCORE) if further_floor is None else further_floor
+        )
         self.lexical_evidence = lexical_evidence
         self.kept = kept
         # Each sentence's terms, with its headings' (an FAQ's question heading is part of what
@@ -112,7 +115,9 @@ class Retriever:
                 lengths.append(len(terms))
         self._sentence_term_ids = np.array(ids, dtype=np.int64)
         self._sentence_term_counts = np.array(lengths, dtype=np.int64)
-        self._sentence_term_starts = np.cumsum(self._sentence_term_counts) - self._sentence_term_counts
+        self._sentence_term_starts = (
+            np.cumsum(self._sentence_term_counts) - self._sentence_term_counts
+        )
         self._term_weights = np.zeros(len(self._term_ids) + 1, dtype=np.float64)
 
     def rank_batch(self, questions: Sequence[str], vectors: np.ndarray) -> list[list[Hit]]:
@@ -162,7 +167,9 @@ class Retriever:
         passage_cosines = index.passage_vectors[rows] @ vector
         firsts, lasts = index.first_sentence[rows], index.first_sentence[rows + 1]
         counts = lasts - firsts
-        sentence_rows = np.repeat(firsts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+        sentence_rows = np.repeat(firsts - np.cumsum(counts) + counts, counts) + np.arange(
+            counts.sum()
+        )
         sentence_cosines = index.sentence_vectors[sentence_rows] @ vector
         offsets = np.cumsum(counts) - counts
         best_sentence = np.maximum.reduceat(sentence_cosines, offsets)

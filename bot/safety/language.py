@@ -45,7 +45,9 @@ class LanguageDetector:
     _by_code: dict[str, Language] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_by_code", {language.code: language for language in self.languages})
+        object.__setattr__(
+            self, "_by_code", {language.code: language for language in self.languages}
+        )
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -131,7 +133,9 @@ def load_languages(path: Path | None = None) -> LanguageDetector:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"LANGUAGES_FILE: cannot read {path} ({exc}).") from exc
     if ENGLISH not in data:
-        raise ConfigError(f"LANGUAGES_FILE: {path} has no [en] table; English is the corpus's language.")
+        raise ConfigError(
+            f"LANGUAGES_FILE: {path} has no [en] table; English is the corpus's language."
+        )
     languages = []
     for code, entry in data.items():
         if not isinstance(entry, dict) or not entry.get("words"):

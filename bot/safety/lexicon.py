@@ -60,6 +60,7 @@ class Guards:
     general_question: re.Pattern | None = None  # a question about a sign, not a report of one
     personal: re.Pattern | None = None  # words that make a question a report ("my", "he")
     medicine_question: re.Pattern | None = None  # a dose, interaction or missed-dose question
+    about: re.Pattern | None = None  # the clause asks how to avoid or spot a sign, whoever asks
 
 
 @dataclass
@@ -100,8 +101,14 @@ class Lexicon:
         found = []
         for flag in self.flags:
             any_of, all_of = flag.compiled
-            if any_of is not None and any(self._stands(any_of, s, flag.kind) for s in sentences) or all_of and any(
-                all(self._stands(group, window, flag.kind) for group in all_of) for window in windows
+            if (
+                any_of is not None
+                and any(self._stands(any_of, s, flag.kind) for s in sentences)
+                or all_of
+                and any(
+                    all(self._stands(group, window, flag.kind) for group in all_of)
+                    for window in windows
+                )
             ):
                 found.append(flag)
         return found
@@ -112,7 +119,10 @@ class Lexicon:
         question, a question about a medicine. The model cannot tell "no blood" from "blood"."""
         g = self.guards
         sentence = self.normalise(text)
-        if g.negation and g.negation.search(sentence):
+        # "without me", "no point", "not worth it": in a crisis message a negation is the message.
+        if kind != "crisis" and g.negation and g.negation.search(sentence):
+            return True
+        if g.about and g.about.search(sentence):
             return True
         if g.past and g.past.search(sentence) and not (g.present and g.present.search(sentence)):
             return True
@@ -140,6 +150,8 @@ class Lexicon:
         before = sentence[clause_start:start].split()[-NEGATION_REACH:]
         if g.negation and before and g.negation.search(" ".join(before)):
             return True
+        if g.about and g.about.search(clause):
+            return True
         if g.past and g.past.search(clause) and not (g.present and g.present.search(clause)):
             return True
         if (
@@ -148,7 +160,9 @@ class Lexicon:
             and not (g.personal and g.personal.search(sentence))
         ):
             return True
-        return bool(kind == "poisoning" and g.medicine_question and g.medicine_question.search(clause))
+        return bool(
+            kind == "poisoning" and g.medicine_question and g.medicine_question.search(clause)
+        )
 
     def _correct_word(self, word: str) -> str:
         if word in self.misspellings:
@@ -248,7 +262,9 @@ def load_lexicon(path: Path, language: str = "en", kinds: dict[str, str] | None 
                 id=name,
                 kind=kind,
                 any=tuple(_compile(p, where) for p in entry.get("any", [])),
-                all=tuple(tuple(_compile(p, where) for p in group) for group in entry.get("all", [])),
+                all=tuple(
+                    tuple(_compile(p, where) for p in group) for group in entry.get("all", [])
+                ),
                 examples=tuple(entry.get("examples", [])),
             )
         )

@@ -117,9 +117,7 @@ class RedFlagDetector:
         """A verdict per message. ``vectors`` (the messages' retrieval embeddings, English ones
         used) enable the semantic layer; ``languages`` are the messages' language codes."""
         languages = list(languages) or [ENGLISH] * len(texts)
-        found = [
-            self._lexicon(language).find(text) for text, language in zip(texts, languages)
-        ]
+        found = [self._lexicon(language).find(text) for text, language in zip(texts, languages)]
         scores = [0.0] * len(texts)
         if vectors is not None or self.multilingual is not None:
             for row, flag, score in self._semantic(texts, vectors, languages):

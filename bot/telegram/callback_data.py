@@ -17,7 +17,9 @@ PASSAGE_ID_CHARS = 12  # of a passage id in callback data: 3 ids fit in Telegram
 MAX_RATED_QUOTES = 3
 
 MORE_PATTERN = re.compile(r"^m:([0-9a-f]{1,16}):(\d{1,6})$")
-RATING_PATTERN = re.compile(rf"^f:([+-]):([0-9a-f]{{1,{PASSAGE_ID_CHARS}}}(?:\.[0-9a-f]{{1,{PASSAGE_ID_CHARS}}}){{0,{MAX_RATED_QUOTES - 1}}})$")
+RATING_PATTERN = re.compile(
+    rf"^f:([+-]):([0-9a-f]{{1,{PASSAGE_ID_CHARS}}}(?:\.[0-9a-f]{{1,{PASSAGE_ID_CHARS}}}){{0,{MAX_RATED_QUOTES - 1}}})$"
+)
 
 
 @dataclass(frozen=True)

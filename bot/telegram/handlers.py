@@ -132,8 +132,13 @@ async def answer_question(
         try:
             with found.metrics.latency.time():
                 turn = found.conversation.plan(message.chat.id, question)
+                # The app's language is a hint for telling the message's language; the text decides.
+                hint = update.effective_user.language_code if update.effective_user else None
                 answer = found.conversation.settle(
-                    turn, await found.answerer.answer(question, context=turn.request.context)
+                    turn,
+                    await found.answerer.answer(
+                        question, context=turn.request.context, language_hint=hint
+                    ),
                 )
         finally:
             typing.cancel()
@@ -209,7 +214,10 @@ async def edit_answer(
         return False
     try:
         await context.bot.edit_message_text(
-            parts[0], chat_id=chat_id, message_id=message_id, reply_markup=_buttons(answer, found, offset)
+            parts[0],
+            chat_id=chat_id,
+            message_id=message_id,
+            reply_markup=_buttons(answer, found, offset),
         )
     except BadRequest as error:
         if "not modified" not in str(error).lower():

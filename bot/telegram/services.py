@@ -21,9 +21,7 @@ from bot.telegram.reply_memory import ReplyMemory
 class Answerer(Protocol):
     """Answers a question asynchronously (the batching front of the pipeline, or a test's stand-in)."""
 
-    async def answer(
-        self, text: str, *, offset: int = 0, context: str | None = None
-    ) -> Answer: ...
+    async def answer(self, text: str, *, offset: int = 0, context: str | None = None) -> Answer: ...
 
 
 @dataclass

@@ -97,7 +97,9 @@ async def main() -> int:
         _, report = await cli("exec", name, "quotebot", "eval", "--json")
         figures = json.loads(report)
         dev, heldout = (figures[part]["paraphrase"]["recall_at_3"] for part in ("dev", "heldout"))
-        step(f"`quotebot eval` runs in the image on the shipped sets: paraphrase recall@3 {dev} (dev), {heldout} (held-out)")
+        step(
+            f"`quotebot eval` runs in the image on the shipped sets: paraphrase recall@3 {dev} (dev), {heldout} (held-out)"
+        )
 
         stopped = time.monotonic()
         await cli("stop", "-t", "10", name)

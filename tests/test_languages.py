@@ -1,0 +1,107 @@
+"""Messages in other languages: told in their language that the articles are English, and given
+urgent advice in their language when they describe an emergency."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.answering.fixed_texts import DEFAULT_TEXTS_FILE, load_texts
+from bot.errors import ConfigError
+from bot.safety.language import load_languages
+
+LANGUAGES = ("es", "pt", "fr", "de", "it", "ru", "uk", "pl", "tr", "ar")
+
+
+@pytest.fixture(scope="module")
+def languages():
+    return load_languages()
+
+
+@pytest.mark.parametrize(
+    ("message", "language"),
+    [
+        ("¿El intestino permeable causa dolor en las articulaciones?", "es"),
+        ("a minha barriga está sempre inchada depois de comer", "pt"),
+        ("j'ai mal aux genoux depuis des semaines, est-ce lié à l'intestin ?", "fr"),
+        ("Ich habe seit Wochen Schmerzen im Knie, kann das vom Darm kommen?", "de"),
+        ("ho sempre la pancia gonfia dopo mangiato, cosa posso fare?", "it"),
+        ("у меня болят суставы, может ли это быть из-за кишечника?", "ru"),
+        ("у мене болять суглоби, чи може це бути через кишечник?", "uk"),
+        ("od tygodni boli mnie kolano, czy to może być od jelit?", "pl"),
+        ("haftalardır dizim ağrıyor, bağırsakla ilgisi olabilir mi?", "tr"),
+        ("عندي ألم في المفاصل، هل له علاقة بالأمعاء؟", "ar"),
+        ("Can leaky gut cause joint pain?", "en"),
+        ("What about la dieta paleo for my joints?", "en"),
+        ("is turmeric good for my knees", "en"),
+    ],
+)
+def test_the_text_tells_the_language(languages, message, language):
+    assert languages.detect(message) == language
+
+
+def test_the_app_language_only_breaks_a_tie(languages):
+    # "dolor" alone could be Spanish or English spelling; the hint decides a near tie ...
+    assert languages.detect("dolor de rodilla", hint="es-ES") == "es"
+    # ... but never overrides a message the text says is English.
+    assert languages.detect("Can leaky gut cause joint pain?", hint="de") == "en"
+
+
+def test_every_language_has_its_safety_texts():
+    texts = load_texts()
+    assert set(texts.translations) == set(LANGUAGES)
+    for code in LANGUAGES:
+        own = texts.in_language(code)
+        assert own.language == code
+        for kind in ("emergency", "crisis", "poisoning"):
+            assert own.urgent[kind] != texts.urgent[kind], (code, kind)
+        assert own.disclaimer != texts.disclaimer and own.reply("language") != texts.reply(
+            "language"
+        )
+
+
+def test_a_translation_missing_a_safety_text_names_the_file(tmp_path: Path):
+    (tmp_path / "texts.toml").write_text(
+        DEFAULT_TEXTS_FILE.read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    (tmp_path / "texts.xx.toml").write_text('disclaimer = "x"\n', encoding="utf-8")
+    with pytest.raises(
+        ConfigError, match=r"^TEXTS_FILE: .*texts\.xx\.toml lacks the text\(s\) disclaimer_short"
+    ):
+        load_texts(tmp_path / "texts.toml")
+
+
+def test_a_question_in_another_language_is_told_so_in_that_language(real_pipeline):
+    answer = real_pipeline.answer("¿El intestino permeable causa dolor en las articulaciones?")
+    spanish = real_pipeline.texts.in_language("es")
+    assert answer.status == "language" and answer.language == "es" and not answer.quotes
+    assert answer.notice == spanish.reply("language")
+    assert answer.disclaimer == spanish.disclaimer and not answer.urgent
+
+
+@pytest.mark.parametrize(
+    ("message", "language", "kind"),
+    [
+        ("Ich habe starke Schmerzen in der Brust, die in den linken Arm ziehen", "de", "emergency"),
+        ("vomito sangue da stamattina", "it", "emergency"),
+        ("я больше не хочу жить", "ru", "crisis"),
+        ("mi hijo se ha tragado unas pastillas mías", "es", "poisoning"),
+    ],
+)
+def test_an_emergency_in_another_language_gets_urgent_advice_in_it(
+    real_pipeline, message, language, kind
+):
+    answer = real_pipeline.answer(message)
+    own = real_pipeline.texts.in_language(language)
+    assert answer.urgent and answer.urgent_advice[0] == own.urgent[kind]
+    assert answer.notice == own.reply("language") and answer.language == language
+
+
+def test_the_multilingual_model_catches_what_no_lexicon_lists(real_pipeline):
+    """An indirect crisis message in Italian, in words the Italian lexicon does not have."""
+    message = "sono solo un peso per la mia famiglia, senza di me starebbero tutti meglio"
+    detector = real_pipeline.detector
+    assert not detector.lexicons["it"].find(message)
+    answer = real_pipeline.answer(message)
+    assert answer.urgent and answer.language == "it"
