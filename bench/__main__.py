@@ -25,6 +25,7 @@ from bench import suites  # noqa: E402
 SUITES = {
     "backends": suites.backends,
     "latency": suites.latency,
+    "triage": suites.triage,
     "concurrency": suites.concurrency,
     "build": suites.index_build,
     "telegram": suites.telegram,

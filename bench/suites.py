@@ -120,6 +120,72 @@ def latency() -> dict:
     return figures
 
 
+def triage() -> dict:
+    """What red-flag triage adds to an answer: the same pipeline with and without it, interleaved.
+
+    English questions (the dev answers and urgent messages, and the blind stories of eval/dev2),
+    one at a time and in batches of 32; and messages in other languages, which the multilingual
+    model reads (their answer is the notice in their language, so triage is nearly all of it).
+    """
+    import tomllib
+
+    from bot.answering.pipeline import AnswerPipeline
+    from bot.safety.triage import Triage
+
+    class NoTriage:
+        def check_batch(self, texts, vectors=None, languages=()):
+            return [Triage() for _ in texts]
+
+    full = _pipeline()
+    bare = AnswerPipeline(
+        full.encoder,
+        full.retriever,
+        NoTriage(),
+        full.texts,
+        sources=full.sources,
+        small_talk=full.small_talk,
+        subjects=full.subjects,
+        max_quotes=full.max_quotes,
+        languages=full.languages,
+    )
+    sets = REPO / "eval" / "dev2" / "dev"
+    stories = [e["q"] for e in tomllib.loads((sets / "triage.toml").read_text())["urgent"]]
+    other = tomllib.loads((sets / "triage_languages.toml").read_text())
+    foreign = [e["q"] for e in other["urgent"] + other["non_urgent"] if e["lang"] != "en"]
+    english = (_questions() + stories) * 2
+    figures: dict = {"english_messages": len(english), "other_language_messages": len(foreign)}
+    for label, messages in (("english", english), ("other_language", foreign)):
+        with_triage, without = [], []
+        for message in messages:
+            started = time.perf_counter()
+            bare.answer(message)
+            without.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            full.answer(message)
+            with_triage.append(time.perf_counter() - started)
+        figures |= {
+            f"{label}_answer_p50_ms": _ms(statistics.median(with_triage)),
+            f"{label}_answer_without_triage_p50_ms": _ms(statistics.median(without)),
+            f"{label}_triage_share_p50": round(
+                1 - statistics.median(without) / statistics.median(with_triage), 3
+            ),
+        }
+    with_triage, without = [], []
+    for start in range(0, len(english) - 31, 32):
+        batch = english[start : start + 32]
+        started = time.perf_counter()
+        bare.answer_batch(batch)
+        without.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        full.answer_batch(batch)
+        with_triage.append(time.perf_counter() - started)
+    figures["english_batch32_triage_share_p50 (target <= 0.2)"] = round(
+        1 - statistics.median(without) / statistics.median(with_triage), 3
+    )
+    figures["english_triage_share_p50 (target <= 0.2)"] = figures.pop("english_triage_share_p50")
+    return figures
+
+
 def concurrency(concurrent: int = 32, rounds: int = 6) -> dict:
     """N questions at once through the micro-batcher against the same questions one after another."""
     from bot.answering.batching import BatchingAnswerer
