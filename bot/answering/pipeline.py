@@ -106,7 +106,9 @@ class AnswerPipeline:
         rest = sorted(set(range(len(requests))) - set(valid))
         if valid:
             own_texts, own_vectors = texts[: len(valid)], vectors[: len(valid)]
-            for i, verdict in zip(valid, self.detector.check_batch(own_texts, own_vectors)):
+            unsure = [self.languages.unsure(cleaned[i]) for i in valid]
+            verdicts = self.detector.check_batch(own_texts, own_vectors, unsure=unsure)
+            for i, verdict in zip(valid, verdicts):
                 triage[i] = verdict
         if rest:
             verdicts = self.detector.check_batch(

@@ -65,6 +65,15 @@ class LanguageDetector:
         hints = list(hints) + [None] * (len(texts) - len(hints))
         return [self._detect(text, _base_code(hint)) for text, hint in zip(texts, hints)]
 
+    def unsure(self, text: str) -> bool:
+        """Whether a message taken for English shows no English at all ("wymiotuje krwia"): triage
+        then reads it with every language's lexicon, since it may be any of them."""
+        if _main_script(text) != "latin":
+            return False
+        words = _WORD.findall(text.casefold().replace("’", "'"))
+        english = self._by_code.get(ENGLISH)
+        return len(words) >= 2 and english is not None and not any(w in english.words for w in words)
+
     def _detect(self, text: str, hint: str | None) -> str:
         script = _main_script(text)
         if script is None:

@@ -25,7 +25,10 @@ KIND_ORDER = ("crisis", "poisoning", "emergency")
 # How many words before a match a negation may stand and still negate it ("no sign of any blood").
 NEGATION_REACH = 3
 
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "´": "'", "`": "'", "“": '"', "”": '"'})
+# Straight quotes; and Turkish's dotless ı as i (people type either, and folding keeps it apart).
+_QUOTES = str.maketrans(
+    {"’": "'", "‘": "'", "´": "'", "`": "'", "“": '"', "”": '"', "ı": "i"}
+)
 _SENTENCE_END = re.compile(r"\s[.!?…؟。]+(?:\s[.!?…؟。]+)*\s")
 _ORIGINAL_SENTENCE_END = re.compile(r"(?<=[.!?…؟。])\s+|\n+")
 _WORDS = re.compile(r"[\w'-]+|[^\w\s'-]")
@@ -157,7 +160,7 @@ class Lexicon:
             return True
         if g.about and g.about.search(clause):
             return True
-        if g.past and g.past.search(clause) and not (g.present and g.present.search(clause)):
+        if g.past and g.past.search(sentence) and not (g.present and g.present.search(clause)):
             return True
         if (
             g.general_question

@@ -113,16 +113,27 @@ class RedFlagDetector:
         texts: Sequence[str],
         vectors: np.ndarray | None = None,
         languages: Sequence[str] = (),
+        unsure: Sequence[bool] = (),
     ) -> list[Triage]:
         """A verdict per message. ``vectors`` (the messages' retrieval embeddings, English ones
-        used) enable the semantic layer; ``languages`` are the messages' language codes."""
+        used) enable the semantic layer; ``languages`` are the messages' language codes; an
+        ``unsure`` message (no word of any language told it apart) is read in every language."""
         languages = list(languages) or [ENGLISH] * len(texts)
-        found = [self._lexicon(language).find(text) for text, language in zip(texts, languages)]
+        unsure = list(unsure) or [False] * len(texts)
+        found = []
+        for text, language, anyone in zip(texts, languages, unsure):
+            lexicons = self.lexicons.values() if anyone else [self._lexicon(language)]
+            matched: list[RedFlag] = []
+            for lexicon in lexicons:
+                for flag in lexicon.find(text):
+                    if flag.id not in {m.id for m in matched}:
+                        matched.append(flag)
+            found.append(matched)
         scores = [0.0] * len(texts)
         if vectors is not None or self.multilingual is not None:
-            for row, flag, score in self._semantic(texts, vectors, languages):
+            for row, flag, score in self._semantic(texts, vectors, languages, unsure):
                 scores[row] = max(scores[row], score)
-                if flag is not None and flag not in found[row]:
+                if flag is not None and flag.id not in {m.id for m in found[row]}:
                     found[row].append(flag)
         verdicts = []
         for matched, score in zip(found, scores):
@@ -136,7 +147,11 @@ class RedFlagDetector:
         return self.lexicons.get(language, self.english)
 
     def _semantic(
-        self, texts: Sequence[str], vectors: np.ndarray | None, languages: Sequence[str]
+        self,
+        texts: Sequence[str],
+        vectors: np.ndarray | None,
+        languages: Sequence[str],
+        unsure: Sequence[bool],
     ) -> list[tuple[int, RedFlag | None, float]]:
         """(message row, flag or None, margin) for each sentence the semantic layers read."""
         english_rows: list[int] = []
@@ -144,13 +159,11 @@ class RedFlagDetector:
         other_rows: list[int] = []
         other_sentences: list[str] = []
         single_vectors: list[int] = []  # rows read as a whole, with the vector retrieval made
-        for row, (text, language) in enumerate(zip(texts, languages)):
+        for row, (text, language, anyone) in enumerate(zip(texts, languages, unsure)):
             sentences = [
                 s for s in Lexicon.split_original(text) if len(s.split()) >= _MIN_WORDS_FOR_SEMANTIC
             ]
-            if language == ENGLISH:
-                if vectors is None or self.semantic is None:
-                    continue
+            if language == ENGLISH and vectors is not None and self.semantic is not None:
                 # The message as a whole (its vector is already there), and each of its sentences
                 # when it has several: an emergency told in passing has a sentence of its own.
                 if len(text.split()) >= _MIN_WORDS_FOR_SEMANTIC:
@@ -158,11 +171,10 @@ class RedFlagDetector:
                 if len(sentences) > 1:
                     english_rows += [row] * len(sentences)
                     english_sentences += sentences
-            elif self.multilingual is not None:
-                if len(sentences) != 1 and len(text.split()) >= _MIN_WORDS_FOR_SEMANTIC:
-                    sentences.append(text)
-                other_rows += [row] * len(sentences)
-                other_sentences += sentences
+            if (language != ENGLISH or anyone) and self.multilingual is not None:
+                whole = [text] if len(sentences) != 1 and len(text.split()) >= _MIN_WORDS_FOR_SEMANTIC else []
+                other_rows += [row] * (len(sentences) + len(whole))
+                other_sentences += sentences + whole
         results: list[tuple[int, RedFlag | None, float]] = []
         if single_vectors:
             near = self._examples_for("en").nearest(np.asarray(vectors)[single_vectors])
