@@ -25,9 +25,10 @@ KIND_ORDER = ("crisis", "poisoning", "emergency")
 # How many words before a match a negation may stand and still negate it ("no sign of any blood").
 NEGATION_REACH = 3
 
-# Straight quotes; and Turkish's dotless ı as i (people type either, and folding keeps it apart).
+# Straight quotes; Turkish's dotless ı as i and Polish ł as l (people type either, and accent
+# folding keeps them apart).
 _QUOTES = str.maketrans(
-    {"’": "'", "‘": "'", "´": "'", "`": "'", "“": '"', "”": '"', "ı": "i"}
+    {"’": "'", "‘": "'", "´": "'", "`": "'", "“": '"', "”": '"', "ı": "i", "ł": "l", "Ł": "l"}
 )
 _SENTENCE_END = re.compile(r"\s[.!?…؟。]+(?:\s[.!?…؟。]+)*\s")
 _ORIGINAL_SENTENCE_END = re.compile(r"(?<=[.!?…؟。])\s+|\n+")
@@ -69,6 +70,7 @@ class Guards:
     personal: re.Pattern | None = None  # words that make a question a report ("my", "he")
     medicine_question: re.Pattern | None = None  # a dose, interaction or missed-dose question
     about: re.Pattern | None = None  # the clause asks how to avoid or spot a sign, whoever asks
+    figurative: re.Pattern | None = None  # "you're giving me a heart attack", "killing me"
 
 
 @dataclass
@@ -130,7 +132,9 @@ class Lexicon:
         # "without me", "no point", "not worth it": in a crisis message a negation is the message.
         if kind != "crisis" and g.negation and g.negation.search(sentence):
             return True
-        if g.about and g.about.search(sentence):
+        if (g.about and g.about.search(sentence)) or (
+            g.figurative and g.figurative.search(sentence)
+        ):
             return True
         if g.past and g.past.search(sentence) and not (g.present and g.present.search(sentence)):
             return True
@@ -158,7 +162,7 @@ class Lexicon:
         before = sentence[clause_start:start].split()[-NEGATION_REACH:]
         if g.negation and before and g.negation.search(" ".join(before)):
             return True
-        if g.about and g.about.search(clause):
+        if (g.about and g.about.search(clause)) or (g.figurative and g.figurative.search(clause)):
             return True
         if g.past and g.past.search(sentence) and not (g.present and g.present.search(clause)):
             return True
