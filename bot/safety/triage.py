@@ -29,8 +29,8 @@ DEFAULT_RED_FLAGS_FILE = Path(__file__).parent.parent / "data" / "red_flags.toml
 # `quotebot eval --sweep` on the development sets (docs/evaluation.md).
 SEMANTIC_MARGIN = 0.10
 SEMANTIC_MIN_COSINE = 0.45
-MULTILINGUAL_MARGIN = 0.12
-MULTILINGUAL_MIN_COSINE = 0.40
+MULTILINGUAL_MARGIN = 0.10
+MULTILINGUAL_MIN_COSINE = 0.30
 _MIN_WORDS_FOR_SEMANTIC = 3
 
 
