@@ -101,6 +101,9 @@ class LanguageDetector:
         code = hint if hint in tied else tied[0]
         if best >= MIN_EVIDENCE and best > english:
             return code
+        # Not one English word, and a word of one language ("vomitando sangre"): that language.
+        if english == 0 and best >= 1 and len(tied) == 1:
+            return code
         # The hint tips a balance the text leaves open, never one it decides.
         if hint in scores and scores[hint] >= MIN_EVIDENCE - 1 and scores[hint] >= english > 0:
             return hint
