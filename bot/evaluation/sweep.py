@@ -32,27 +32,29 @@ def sweep(system, dev: Part, thresholds=None) -> str:
 
 
 def _semantic_sweep(pipeline, dev: Part) -> list[str]:
+    """Urgent recall and false alarms of the whole triage (lexicon, guards, semantic layer) across
+    the semantic layer's two thresholds: its margin over the nearest calm example, and its floor."""
+    from bot.safety.triage import SemanticLayer
+
     urgent = [case.q for case in dev.urgent]
     calm = [case.q for case in dev.calm]
-    if not urgent or not calm:
+    detector = pipeline.detector
+    if not urgent or not calm or detector.semantic is None:
         return []
-    detector, encoder = pipeline.detector, pipeline.encoder
-    lexical_urgent = [bool(v.flags) for v in detector.check_batch(urgent)]
-    lexical_calm = [bool(v.flags) for v in detector.check_batch(calm)]
-    semantic_urgent = [
-        v.semantic_score for v in detector.check_batch(urgent, encoder.encode(urgent))
-    ]
-    semantic_calm = [v.semantic_score for v in detector.check_batch(calm, encoder.encode(calm))]
+    vectors = pipeline.encoder.encode(urgent + calm)
+    lexicon_only = detector.with_layers(None, None).check_batch(urgent + calm)
     lines = [
-        f"red flags: the lexicon alone catches {sum(lexical_urgent)}/{len(urgent)} urgent, "
-        f"flags {sum(lexical_calm)}/{len(calm)} everyday",
-        "semantic threshold  urgent recall  false alarms",
+        f"red flags: the lexicons alone catch {sum(v.urgent for v in lexicon_only[: len(urgent)])}"
+        f"/{len(urgent)} urgent, flag {sum(v.urgent for v in lexicon_only[len(urgent) :])}"
+        f"/{len(calm)} everyday (English semantic layer below; defaults "
+        f"{detector.semantic.margin:.2f} / {detector.semantic.min_cosine:.2f})",
+        "margin  floor  urgent recall  false alarms",
     ]
-    for step in range(-10, 31, 2):
-        threshold = step / 100
-        recall = sum(lex or s >= threshold for lex, s in zip(lexical_urgent, semantic_urgent))
-        alarms = sum(lex or s >= threshold for lex, s in zip(lexical_calm, semantic_calm))
-        lines.append(
-            f"{threshold:>18.2f}  {recall / len(urgent):>13.3f}  {alarms / len(calm):>12.3f}"
-        )
+    for margin in (0.0, 0.05, 0.10, 0.15):
+        for floor in (0.35, 0.45, 0.55):
+            layer = SemanticLayer(detector.semantic.encoder, margin, floor)
+            verdicts = detector.with_layers(layer, None).check_batch(urgent + calm, vectors)
+            recall = sum(v.urgent for v in verdicts[: len(urgent)]) / len(urgent)
+            alarms = sum(v.urgent for v in verdicts[len(urgent) :]) / len(calm)
+            lines.append(f"{margin:>6.2f}  {floor:>5.2f}  {recall:>13.3f}  {alarms:>12.3f}")
     return lines

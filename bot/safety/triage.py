@@ -59,21 +59,22 @@ class SemanticLayer:
 class _Examples:
     """The examples' vectors, urgent then calm, as one matrix: one product per batch."""
 
-    def __init__(self, layer: SemanticLayer, urgent: list[tuple[RedFlag, str]], calm: list[str]):
-        self.layer = layer
+    def __init__(self, encoder: Encoder, urgent: list[tuple[RedFlag, str]], calm: list[str]):
         self.flags = [flag for flag, _ in urgent]
         self.count = len(urgent)
         texts = [text for _, text in urgent] + calm
-        self.matrix = np.ascontiguousarray(layer.encoder.encode(texts).T)
+        self.matrix = np.ascontiguousarray(encoder.encode(texts).T)
 
-    def nearest(self, vectors: np.ndarray) -> list[tuple[RedFlag | None, float]]:
+    def nearest(
+        self, vectors: np.ndarray, layer: SemanticLayer
+    ) -> list[tuple[RedFlag | None, float]]:
         """Per vector: the nearest urgent example's flag when it is near enough, and the margin."""
         similarities = np.asarray(vectors, dtype=np.float32) @ self.matrix
         urgent, calm = similarities[:, : self.count], similarities[:, self.count :]
         best = urgent.argmax(axis=1)
         top = urgent[np.arange(len(best)), best]
         margin = top - (calm.max(axis=1) if calm.shape[1] else 0.0)
-        near = (margin >= self.layer.margin) & (top >= self.layer.min_cosine)
+        near = (margin >= layer.margin) & (top >= layer.min_cosine)
         return [
             (self.flags[int(b)] if ok else None, float(m)) for b, ok, m in zip(best, near, margin)
         ]
@@ -177,15 +178,19 @@ class RedFlagDetector:
                 other_sentences += sentences + whole
         results: list[tuple[int, RedFlag | None, float]] = []
         if single_vectors:
-            near = self._examples_for("en").nearest(np.asarray(vectors)[single_vectors])
+            near = self._examples_for("en").nearest(
+                np.asarray(vectors)[single_vectors], self.semantic
+            )
             read = [(row, texts[row]) for row in single_vectors]
             results += self._unvetoed(read, near, languages)
         if english_sentences:
-            near = self._examples_for("en").nearest(self.semantic.encoder.encode(english_sentences))
+            near = self._examples_for("en").nearest(
+                self.semantic.encoder.encode(english_sentences), self.semantic
+            )
             results += self._unvetoed(list(zip(english_rows, english_sentences)), near, languages)
         if other_sentences:
             near = self._examples_for("multi").nearest(
-                self.multilingual.encoder.encode(other_sentences)
+                self.multilingual.encoder.encode(other_sentences), self.multilingual
             )
             results += self._unvetoed(list(zip(other_rows, other_sentences)), near, languages)
         return results
@@ -220,8 +225,16 @@ class RedFlagDetector:
                 for example in flag.examples
             ]
             calm = [example for lexicon in lexicons for example in lexicon.calm_examples]
-            self._examples[which] = _Examples(layer, urgent, calm)
+            self._examples[which] = _Examples(layer.encoder, urgent, calm)
         return self._examples[which]
+
+    def with_layers(
+        self, semantic: SemanticLayer | None, multilingual: SemanticLayer | None
+    ) -> RedFlagDetector:
+        """The same lexicons and embedded examples, read with other semantic thresholds."""
+        other = RedFlagDetector(self.lexicons, semantic, multilingual)
+        other._examples = self._examples
+        return other
 
     def warm_up(self) -> None:
         """Embed the examples now, not on the first user's time."""
