@@ -144,9 +144,7 @@ class Lexicon:
             and not (g.personal and g.personal.search(sentence))
         ):
             return True
-        return bool(
-            kind != "crisis" and g.medicine_question and g.medicine_question.search(sentence)
-        )
+        return bool(g.medicine_question and g.medicine_question.search(sentence))
 
     def _stands(self, pattern: re.Pattern, sentence: str, kind: str) -> bool:
         """Whether some match of ``pattern`` in ``sentence`` survives every guard."""
