@@ -133,7 +133,7 @@ def triage() -> dict:
     from bot.safety.triage import Triage
 
     class NoTriage:
-        def check_batch(self, texts, vectors=None, languages=()):
+        def check_batch(self, texts, vectors=None, languages=(), unsure=()):
             return [Triage() for _ in texts]
 
     full = _pipeline()

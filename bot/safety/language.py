@@ -72,7 +72,7 @@ class LanguageDetector:
             return False
         words = _WORD.findall(text.casefold().replace("’", "'"))
         english = self._by_code.get(ENGLISH)
-        return len(words) >= 2 and english is not None and not any(w in english.words for w in words)
+        return len(words) >= 3 and english is not None and not any(w in english.words for w in words)
 
     def _detect(self, text: str, hint: str | None) -> str:
         script = _main_script(text)
@@ -117,6 +117,8 @@ def _base_code(hint: str | None) -> str | None:
 
 def _main_script(text: str) -> str | None:
     """The script most letters of the text are written in, or None when it has no letters."""
+    if text.isascii():
+        return "latin" if any(ch.isalpha() for ch in text) else None
     counts: dict[str, int] = {}
     for ch in text:
         if not ch.isalpha():
