@@ -133,8 +133,11 @@ def triage() -> dict:
     from bot.safety.triage import Triage
 
     class NoTriage:
-        def check_batch(self, texts, vectors=None, languages=(), unsure=()):
+        def check_batch(self, texts, vectors=None, languages=(), unsure=(), sentence_vectors=None):
             return [Triage() for _ in texts]
+
+        def sentences_to_encode(self, texts):
+            return []
 
     full = _pipeline()
     bare = AnswerPipeline(
@@ -366,7 +369,23 @@ def memory(questions: int = 5000) -> dict:
     pipeline = _pipeline()
     rng = random.Random(5)
     base = _questions()
-    words = ["gut", "joint", "pain", "zinc", "leaky", "fever", "swollen", "chest", "what", "how", "is", "can", "my", "the", "and"]
+    words = [
+        "gut",
+        "joint",
+        "pain",
+        "zinc",
+        "leaky",
+        "fever",
+        "swollen",
+        "chest",
+        "what",
+        "how",
+        "is",
+        "can",
+        "my",
+        "the",
+        "and",
+    ]
 
     def batch() -> list[str]:
         return [rng.choice(base) + " " + " ".join(rng.choices(words, k=3)) for _ in range(50)]

@@ -98,7 +98,12 @@ class AnswerPipeline:
         borrowing = [i for i in valid if context[i]]
         # One row per valid message, then one per borrowing message read after its context.
         texts = [cleaned[i] for i in valid] + [queries[i] for i in borrowing]
-        vectors = self.encoder.encode(texts) if valid else None
+        # The sentences triage reads on their own (messages of several sentences) ride in the
+        # same model call as the messages: one call per batch.
+        sentences = self.detector.sentences_to_encode([cleaned[i] for i in valid]) if valid else []
+        encoded = self.encoder.encode(texts + sentences) if valid else None
+        vectors = encoded[: len(texts)] if encoded is not None else None
+        sentence_vectors = encoded[len(texts) :] if encoded is not None else None
 
         # Safety first, on every message itself (not what it borrows), whatever else is wrong with
         # it: both layers where there is a vector, the lexicon alone on the rest.
@@ -107,7 +112,9 @@ class AnswerPipeline:
         if valid:
             own_texts, own_vectors = texts[: len(valid)], vectors[: len(valid)]
             unsure = [self.languages.unsure(cleaned[i]) for i in valid]
-            verdicts = self.detector.check_batch(own_texts, own_vectors, unsure=unsure)
+            verdicts = self.detector.check_batch(
+                own_texts, own_vectors, unsure=unsure, sentence_vectors=sentence_vectors
+            )
             for i, verdict in zip(valid, verdicts):
                 triage[i] = verdict
         if rest:

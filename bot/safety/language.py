@@ -72,7 +72,9 @@ class LanguageDetector:
             return False
         words = _WORD.findall(text.casefold().replace("’", "'"))
         english = self._by_code.get(ENGLISH)
-        return len(words) >= 3 and english is not None and not any(w in english.words for w in words)
+        return (
+            len(words) >= 3 and english is not None and not any(w in english.words for w in words)
+        )
 
     def _detect(self, text: str, hint: str | None) -> str:
         script = _main_script(text)

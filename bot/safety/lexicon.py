@@ -52,9 +52,7 @@ class RedFlag:
     def compiled(self) -> tuple[re.Pattern | None, tuple[re.Pattern, ...]]:
         """Each list of alternatives as one pattern: one search per list, not one per pattern."""
         return _alternation(self.any, self.word_start), tuple(
-            p
-            for p in (_alternation(group, self.word_start) for group in self.all)
-            if p is not None
+            p for p in (_alternation(group, self.word_start) for group in self.all) if p is not None
         )
 
 

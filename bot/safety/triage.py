@@ -115,6 +115,7 @@ class RedFlagDetector:
         vectors: np.ndarray | None = None,
         languages: Sequence[str] = (),
         unsure: Sequence[bool] = (),
+        sentence_vectors: np.ndarray | None = None,
     ) -> list[Triage]:
         """A verdict per message. ``vectors`` (the messages' retrieval embeddings, English ones
         used) enable the semantic layer; ``languages`` are the messages' language codes; an
@@ -132,7 +133,8 @@ class RedFlagDetector:
             found.append(matched)
         scores = [0.0] * len(texts)
         if vectors is not None or self.multilingual is not None:
-            for row, flag, score in self._semantic(texts, vectors, languages, unsure):
+            read = self._semantic(texts, vectors, languages, unsure, sentence_vectors)
+            for row, flag, score in read:
                 scores[row] = max(scores[row], score)
                 if flag is not None and flag.id not in {m.id for m in found[row]}:
                     found[row].append(flag)
@@ -141,6 +143,19 @@ class RedFlagDetector:
             kinds = tuple(kind for kind in KIND_ORDER if any(flag.kind == kind for flag in matched))
             verdicts.append(Triage(tuple(flag.id for flag in matched), kinds, score))
         return verdicts
+
+    def sentences_to_encode(self, texts: Sequence[str]) -> list[str]:
+        """The sentences of English messages the semantic layer reads on their own (messages of
+        several sentences), in the order check_batch reads them: a caller that encodes them with
+        the messages, in one model call, passes their vectors as ``sentence_vectors``."""
+        if self.semantic is None:
+            return []
+        out: list[str] = []
+        for text in texts:
+            sentences = _semantic_sentences(text)
+            if len(sentences) > 1:
+                out += sentences
+        return out
 
     def _lexicon(self, language: str) -> Lexicon:
         # A language without its own lexicon is still checked with the English one: drug names,
@@ -153,6 +168,7 @@ class RedFlagDetector:
         vectors: np.ndarray | None,
         languages: Sequence[str],
         unsure: Sequence[bool],
+        sentence_vectors: np.ndarray | None = None,
     ) -> list[tuple[int, RedFlag | None, float]]:
         """(message row, flag or None, margin) for each sentence the semantic layers read."""
         english_rows: list[int] = []
@@ -161,9 +177,7 @@ class RedFlagDetector:
         other_sentences: list[str] = []
         single_vectors: list[int] = []  # rows read as a whole, with the vector retrieval made
         for row, (text, language, anyone) in enumerate(zip(texts, languages, unsure)):
-            sentences = [
-                s for s in Lexicon.split_original(text) if len(s.split()) >= _MIN_WORDS_FOR_SEMANTIC
-            ]
+            sentences = _semantic_sentences(text)
             if language == ENGLISH and vectors is not None and self.semantic is not None:
                 # The message as a whole (its vector is already there), and each of its sentences
                 # when it has several: an emergency told in passing has a sentence of its own.
@@ -173,7 +187,11 @@ class RedFlagDetector:
                     english_rows += [row] * len(sentences)
                     english_sentences += sentences
             if (language != ENGLISH or anyone) and self.multilingual is not None:
-                whole = [text] if len(sentences) != 1 and len(text.split()) >= _MIN_WORDS_FOR_SEMANTIC else []
+                whole = (
+                    [text]
+                    if len(sentences) != 1 and len(text.split()) >= _MIN_WORDS_FOR_SEMANTIC
+                    else []
+                )
                 other_rows += [row] * (len(sentences) + len(whole))
                 other_sentences += sentences + whole
         results: list[tuple[int, RedFlag | None, float]] = []
@@ -184,9 +202,9 @@ class RedFlagDetector:
             read = [(row, texts[row]) for row in single_vectors]
             results += self._unvetoed(read, near, languages)
         if english_sentences:
-            near = self._examples_for("en").nearest(
-                self.semantic.encoder.encode(english_sentences), self.semantic
-            )
+            if sentence_vectors is None or len(sentence_vectors) != len(english_sentences):
+                sentence_vectors = self.semantic.encoder.encode(english_sentences)
+            near = self._examples_for("en").nearest(sentence_vectors, self.semantic)
             results += self._unvetoed(list(zip(english_rows, english_sentences)), near, languages)
         if other_sentences:
             near = self._examples_for("multi").nearest(
@@ -242,6 +260,11 @@ class RedFlagDetector:
             self._examples_for("en")
         if self.multilingual is not None:
             self._examples_for("multi")
+
+
+def _semantic_sentences(text: str) -> list[str]:
+    """The sentences of a message long enough for the semantic layer to read."""
+    return [s for s in Lexicon.split_original(text) if len(s.split()) >= _MIN_WORDS_FOR_SEMANTIC]
 
 
 def load_red_flags(
