@@ -100,6 +100,19 @@ def test_a_broken_red_flags_file_is_one_line(tmp_path: Path):
         ),
         ("took like 30 ibuprofen earlier and my stomach is burning", "overdose_poisoning"),
         ("my toddler swallowed a button battery from the remote", "overdose_poisoning"),
+        (
+            "my mum has a water infection and today she is confused and doesn't know where she "
+            "is, temperature 38.9",
+            "sepsis_very_unwell",
+        ),
+        (
+            "I'm type 1 and I've been vomiting all day, my breath smells like nail varnish remover",
+            "diabetic_emergency",
+        ),
+        (
+            "I'm on methotrexate and I've got a temperature of 39 and a really sore throat",
+            "fever_immunosuppressed",
+        ),
     ],
 )
 def test_emergencies_in_peoples_own_words_are_caught(detector, message, flag):
@@ -123,6 +136,9 @@ def test_emergencies_in_peoples_own_words_are_caught(detector, message, flag):
         "By a stroke of luck my flare settled before my holiday",
         "how do I avoid a DVT on a long flight?",
         "can leaky gut cause blood in the stool?",
+        "can I take paracetamol for a fever while on methotrexate?",
+        "my boss is giving me a heart attack with these deadlines",
+        "what are the signs of a stroke?",
     ],
 )
 def test_everyday_questions_raise_no_alarm(detector, message):

@@ -88,12 +88,16 @@ class RedFlagDetector:
         lexicons: dict[str, Lexicon],
         semantic: SemanticLayer | None = None,
         multilingual: SemanticLayer | None = None,
+        *,
+        stories_multilingual: bool = False,
     ) -> None:
         if ENGLISH not in lexicons:
             raise ValueError("the English lexicon is required")
         self.lexicons = lexicons
         self.semantic = semantic
         self.multilingual = multilingual
+        # English messages of several sentences are read by the multilingual model as well.
+        self.stories_multilingual = stories_multilingual
         self._examples: dict[str, _Examples] = {}
 
     @property
@@ -186,7 +190,8 @@ class RedFlagDetector:
                 if len(sentences) > 1:
                     english_rows += [row] * len(sentences)
                     english_sentences += sentences
-            if (language != ENGLISH or anyone) and self.multilingual is not None:
+            story = language == ENGLISH and self.stories_multilingual and len(sentences) > 1
+            if (language != ENGLISH or anyone or story) and self.multilingual is not None:
                 whole = (
                     [text]
                     if len(sentences) != 1 and len(text.split()) >= _MIN_WORDS_FOR_SEMANTIC
