@@ -69,6 +69,9 @@ class Guards:
     medicine_question: re.Pattern | None = None  # a dose, interaction or missed-dose question
     about: re.Pattern | None = None  # the clause asks how to avoid or spot a sign, whoever asks
     figurative: re.Pattern | None = None  # "you're giving me a heart attack", "killing me"
+    explained: re.Pattern | None = (
+        None  # a harmless cause is named: iron tablets, piles, "my GP said"
+    )
 
 
 @dataclass
@@ -130,8 +133,10 @@ class Lexicon:
         # "without me", "no point", "not worth it": in a crisis message a negation is the message.
         if kind != "crisis" and g.negation and g.negation.search(sentence):
             return True
-        if (g.about and g.about.search(sentence)) or (
-            g.figurative and g.figurative.search(sentence)
+        if (
+            (g.about and g.about.search(sentence))
+            or (g.figurative and g.figurative.search(sentence))
+            or (g.explained and g.explained.search(sentence))
         ):
             return True
         if g.past and g.past.search(sentence) and not (g.present and g.present.search(sentence)):
@@ -159,6 +164,8 @@ class Lexicon:
         if g.negation and before and g.negation.search(" ".join(before)):
             return True
         if (g.about and g.about.search(clause)) or (g.figurative and g.figurative.search(clause)):
+            return True
+        if g.explained and g.explained.search(sentence):
             return True
         if g.past and g.past.search(sentence) and not (g.present and g.present.search(clause)):
             return True

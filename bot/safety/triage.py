@@ -31,6 +31,9 @@ SEMANTIC_MARGIN = 0.10
 SEMANTIC_MIN_COSINE = 0.45
 MULTILINGUAL_MARGIN = 0.10
 MULTILINGUAL_MIN_COSINE = 0.30
+# English stories read by the multilingual model (chosen on eval/dev3-dev6, docs/evaluation.md).
+STORIES_MARGIN = 0.15
+STORIES_MIN_COSINE = 0.35
 _MIN_WORDS_FOR_SEMANTIC = 3
 
 
@@ -89,15 +92,21 @@ class RedFlagDetector:
         semantic: SemanticLayer | None = None,
         multilingual: SemanticLayer | None = None,
         *,
-        stories_multilingual: bool = False,
+        stories_multilingual: bool = True,
     ) -> None:
         if ENGLISH not in lexicons:
             raise ValueError("the English lexicon is required")
         self.lexicons = lexicons
         self.semantic = semantic
         self.multilingual = multilingual
-        # English messages of several sentences are read by the multilingual model as well.
+        # English messages of several sentences are read by the multilingual model as well, with
+        # their own thresholds (an emergency told in passing is what the retrieval model misses).
         self.stories_multilingual = stories_multilingual
+        self.stories_layer = (
+            SemanticLayer(multilingual.encoder, STORIES_MARGIN, STORIES_MIN_COSINE)
+            if multilingual
+            else None
+        )
         self._examples: dict[str, _Examples] = {}
 
     @property
@@ -179,6 +188,8 @@ class RedFlagDetector:
         english_sentences: list[str] = []
         other_rows: list[int] = []
         other_sentences: list[str] = []
+        story_rows: list[int] = []  # English messages of several sentences, read by both models
+        story_sentences: list[str] = []
         single_vectors: list[int] = []  # rows read as a whole, with the vector retrieval made
         for row, (text, language, anyone) in enumerate(zip(texts, languages, unsure)):
             sentences = _semantic_sentences(text)
@@ -191,7 +202,10 @@ class RedFlagDetector:
                     english_rows += [row] * len(sentences)
                     english_sentences += sentences
             story = language == ENGLISH and self.stories_multilingual and len(sentences) > 1
-            if (language != ENGLISH or anyone or story) and self.multilingual is not None:
+            if story and not anyone and self.multilingual is not None:
+                story_rows += [row] * len(sentences)
+                story_sentences += sentences
+            elif (language != ENGLISH or anyone) and self.multilingual is not None:
                 whole = (
                     [text]
                     if len(sentences) != 1 and len(text.split()) >= _MIN_WORDS_FOR_SEMANTIC
@@ -211,11 +225,13 @@ class RedFlagDetector:
                 sentence_vectors = self.semantic.encoder.encode(english_sentences)
             near = self._examples_for("en").nearest(sentence_vectors, self.semantic)
             results += self._unvetoed(list(zip(english_rows, english_sentences)), near, languages)
-        if other_sentences:
-            near = self._examples_for("multi").nearest(
-                self.multilingual.encoder.encode(other_sentences), self.multilingual
-            )
+        if other_sentences or story_sentences:
+            encoded = self.multilingual.encoder.encode(other_sentences + story_sentences)
+            examples = self._examples_for("multi")
+            near = examples.nearest(encoded[: len(other_sentences)], self.multilingual)
             results += self._unvetoed(list(zip(other_rows, other_sentences)), near, languages)
+            near = examples.nearest(encoded[len(other_sentences) :], self.stories_layer)
+            results += self._unvetoed(list(zip(story_rows, story_sentences)), near, languages)
         return results
 
     def _unvetoed(
@@ -255,7 +271,9 @@ class RedFlagDetector:
         self, semantic: SemanticLayer | None, multilingual: SemanticLayer | None
     ) -> RedFlagDetector:
         """The same lexicons and embedded examples, read with other semantic thresholds."""
-        other = RedFlagDetector(self.lexicons, semantic, multilingual)
+        other = RedFlagDetector(
+            self.lexicons, semantic, multilingual, stories_multilingual=self.stories_multilingual
+        )
         other._examples = self._examples
         return other
 
