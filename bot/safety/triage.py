@@ -13,6 +13,7 @@ message sentence by sentence, so an emergency told in passing inside a longer me
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,8 @@ MULTILINGUAL_MIN_COSINE = 0.30
 STORIES_MARGIN = 0.15
 STORIES_MIN_COSINE = 0.35
 _MIN_WORDS_FOR_SEMANTIC = 3
+# Seconds after start-up before the multilingual model is loaded in the background.
+WARM_UP_DELAY = 3.0
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,7 @@ class RedFlagDetector:
             else None
         )
         self._examples: dict[str, _Examples] = {}
+        self._examples_locks = {"en": threading.Lock(), "multi": threading.Lock()}
 
     @property
     def english(self) -> Lexicon:
@@ -249,6 +253,13 @@ class RedFlagDetector:
         return results
 
     def _examples_for(self, which: str) -> _Examples:
+        found = self._examples.get(which)
+        if found is not None:
+            return found
+        with self._examples_locks[which]:  # one build per model; English never waits on the other
+            return self._build_examples(which)
+
+    def _build_examples(self, which: str) -> _Examples:
         if which not in self._examples:
             if which == "en":
                 lexicons = [self.english]
@@ -277,12 +288,23 @@ class RedFlagDetector:
         other._examples = self._examples
         return other
 
-    def warm_up(self) -> None:
-        """Embed the examples now, not on the first user's time."""
+    def warm_up(self, *, background_after: float | None = WARM_UP_DELAY) -> threading.Thread | None:
+        """Embed the examples now, not on the first user's time. The multilingual model (about
+        2 s to load, most of it pure Python that competes for the interpreter) warms in a
+        background thread ``background_after`` seconds later, once the bot has connected (None:
+        now, in this thread). A message that needs it before then waits for the load (the
+        model's lock) rather than being read without it."""
         if self.semantic is not None:
             self._examples_for("en")
-        if self.multilingual is not None:
+        if self.multilingual is None:
+            return None
+        if background_after is None:
             self._examples_for("multi")
+            return None
+        timer = threading.Timer(background_after, self._examples_for, args=("multi",))
+        timer.name, timer.daemon = "quotebot-multilingual-warm-up", True
+        timer.start()
+        return timer
 
 
 def _semantic_sentences(text: str) -> list[str]:
