@@ -232,6 +232,7 @@ class System:
         """Load the models and the red-flag examples now, not on the first user's time."""
         self.pipeline.answer_batch([WARM_UP_QUESTION])
         self.pipeline.detector.warm_up()
+        self._opened.append(self.pipeline.detector)  # its background warm-up stops on close
 
     @cached_property
     def conversation(self) -> Conversation:

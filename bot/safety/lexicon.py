@@ -69,9 +69,8 @@ class Guards:
     medicine_question: re.Pattern | None = None  # a dose, interaction or missed-dose question
     about: re.Pattern | None = None  # the clause asks how to avoid or spot a sign, whoever asks
     figurative: re.Pattern | None = None  # "you're giving me a heart attack", "killing me"
-    explained: re.Pattern | None = (
-        None  # a harmless cause is named: iron tablets, piles, "my GP said"
-    )
+    # A harmless cause is named: iron tablets, piles, "my GP said".
+    explained: re.Pattern | None = None
 
 
 @dataclass
@@ -125,58 +124,65 @@ class Lexicon:
         return found
 
     def vetoes(self, text: str, kind: str) -> bool:
-        """Whether a sentence the semantic layer found near an urgent example says something that
-        the guards would set aside anywhere in it: a negation, an episode that is over, a general
-        question, a question about a medicine. The model cannot tell "no blood" from "blood"."""
+        """Whether a sentence the semantic layer found near an urgent example says something the
+        guards set aside anywhere in it: a negation (not for crisis messages, where "no point"
+        and "without me" are the message), an episode that is over, a general question, a
+        question about avoiding or spotting a sign, figurative language, a harmless cause, a
+        medicine question. The model cannot tell "no blood" from "blood"."""
         g = self.guards
         sentence = self.normalise(text)
-        # "without me", "no point", "not worth it": in a crisis message a negation is the message.
         if kind != "crisis" and g.negation and g.negation.search(sentence):
             return True
-        if (
-            (g.about and g.about.search(sentence))
-            or (g.figurative and g.figurative.search(sentence))
-            or (g.explained and g.explained.search(sentence))
+        if any(
+            guard is not None and guard.search(sentence)
+            for guard in (g.about, g.figurative, g.explained)
         ):
             return True
         if g.past and g.past.search(sentence) and not (g.present and g.present.search(sentence)):
             return True
-        if (
-            g.general_question
-            and g.general_question.search(sentence)
-            and not (g.personal and g.personal.search(sentence))
-        ):
+        if self._general_question(sentence):
             return True
         return bool(g.medicine_question and g.medicine_question.search(sentence))
 
     def _stands(self, pattern: re.Pattern, sentence: str, kind: str) -> bool:
         """Whether some match of ``pattern`` in ``sentence`` survives every guard."""
+        general = None
         for match in pattern.finditer(sentence):
-            if not self._guarded(sentence, match.start(), match.end(), kind):
+            if general is None:
+                general = self._general_question(sentence)
+            if not self._guarded(sentence, match.start(), match.end(), kind, general):
                 return True
         return False
 
-    def _guarded(self, sentence: str, start: int, end: int, kind: str) -> bool:
+    def _guarded(self, sentence: str, start: int, end: int, kind: str, general: bool) -> bool:
+        """Whether the match ``[start, end)`` is set aside: by what its clause says (a negation
+        just before it, an episode that is over, a question about avoiding or spotting a sign,
+        figurative language, a harmless cause, a medicine question for poisonings), or because
+        its sentence is a general question (``general``, worked out once per sentence)."""
         g = self.guards
         clause_start, clause_end = _clause_bounds(sentence, start, end, g.clause_splitter)
         clause = sentence[clause_start:clause_end]
-        before = sentence[clause_start:start].split()[-NEGATION_REACH:]
-        if g.negation and before and g.negation.search(" ".join(before)):
+        if g.negation and _negated(g.negation, sentence[clause_start:start].split()):
             return True
-        if (g.about and g.about.search(clause)) or (g.figurative and g.figurative.search(clause)):
-            return True
-        if g.explained and g.explained.search(sentence):
-            return True
-        if g.past and g.past.search(sentence) and not (g.present and g.present.search(clause)):
-            return True
-        if (
-            g.general_question
-            and g.general_question.search(sentence)
-            and not (g.personal and g.personal.search(sentence))
+        if any(
+            guard is not None and guard.search(clause)
+            for guard in (g.about, g.figurative, g.explained)
         ):
+            return True
+        if g.past and g.past.search(clause) and not (g.present and g.present.search(clause)):
+            return True
+        if general:
             return True
         return bool(
             kind == "poisoning" and g.medicine_question and g.medicine_question.search(clause)
+        )
+
+    def _general_question(self, sentence: str) -> bool:
+        g = self.guards
+        return bool(
+            g.general_question
+            and g.general_question.search(sentence)
+            and not (g.personal and g.personal.search(sentence))
         )
 
     def _correct_word(self, word: str) -> str:
@@ -187,6 +193,17 @@ class Lexicon:
                 if known[0] == word[0] and within_one_edit(word, known):
                     return known
         return word
+
+
+def _negated(negation: re.Pattern, before: list[str]) -> bool:
+    """A negation among the last NEGATION_REACH words before a match; one more word is read for
+    context only ("oh no my son took ..." is no denial)."""
+    if not before:
+        return False
+    context = before[-(NEGATION_REACH + 1) : -NEGATION_REACH] if len(before) > NEGATION_REACH else []
+    window = " ".join(context + before[-NEGATION_REACH:])
+    reach_from = len(" ".join(context)) + 1 if context else 0
+    return any(match.start() >= reach_from for match in negation.finditer(window))
 
 
 def _clause_bounds(

@@ -13,6 +13,7 @@ message sentence by sentence, so an emergency told in passing inside a longer me
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ import numpy as np
 from bot.embedding.encoder import Encoder
 from bot.safety.language import ENGLISH
 from bot.safety.lexicon import KIND_ORDER, Lexicon, RedFlag, load_lexicon
+
+log = logging.getLogger(__name__)
 
 DEFAULT_RED_FLAGS_FILE = Path(__file__).parent.parent / "data" / "red_flags.toml"
 # The semantic layer flags a sentence when its cosine to the nearest urgent example exceeds its
@@ -140,8 +143,16 @@ class RedFlagDetector:
         languages = list(languages) or [ENGLISH] * len(texts)
         unsure = list(unsure) or [False] * len(texts)
         found = []
-        for text, language, anyone in zip(texts, languages, unsure):
-            lexicons = self.lexicons.values() if anyone else [self._lexicon(language)]
+        for text, language, unsure_row in zip(texts, languages, unsure, strict=True):
+            # A message in another language is read in English too: drug names, numbers and
+            # English words turn up in every language, and a detection can be wrong.
+            lexicons = (
+                self.lexicons.values()
+                if unsure_row
+                else {
+                    id(lexicon): lexicon for lexicon in (self._lexicon(language), self.english)
+                }.values()
+            )
             matched: list[RedFlag] = []
             for lexicon in lexicons:
                 for flag in lexicon.find(text):
@@ -194,35 +205,31 @@ class RedFlagDetector:
         other_sentences: list[str] = []
         story_rows: list[int] = []  # English messages of several sentences, read by both models
         story_sentences: list[str] = []
-        single_vectors: list[int] = []  # rows read as a whole, with the vector retrieval made
-        for row, (text, language, anyone) in enumerate(zip(texts, languages, unsure)):
+        whole_rows: list[int] = []  # rows read as a whole, with the vector retrieval made
+        for row, (text, language, unsure_row) in enumerate(
+            zip(texts, languages, unsure, strict=True)
+        ):
             sentences = _semantic_sentences(text)
             if language == ENGLISH and vectors is not None and self.semantic is not None:
                 # The message as a whole (its vector is already there), and each of its sentences
                 # when it has several: an emergency told in passing has a sentence of its own.
-                if len(text.split()) >= _MIN_WORDS_FOR_SEMANTIC:
-                    single_vectors.append(row)
+                if _long_enough(text):
+                    whole_rows.append(row)
                 if len(sentences) > 1:
                     english_rows += [row] * len(sentences)
                     english_sentences += sentences
             story = language == ENGLISH and self.stories_multilingual and len(sentences) > 1
-            if story and not anyone and self.multilingual is not None:
+            if story and not unsure_row and self.multilingual is not None:
                 story_rows += [row] * len(sentences)
                 story_sentences += sentences
-            elif (language != ENGLISH or anyone) and self.multilingual is not None:
-                whole = (
-                    [text]
-                    if len(sentences) != 1 and len(text.split()) >= _MIN_WORDS_FOR_SEMANTIC
-                    else []
-                )
+            elif (language != ENGLISH or unsure_row) and self.multilingual is not None:
+                whole = [text] if len(sentences) != 1 and _long_enough(text) else []
                 other_rows += [row] * (len(sentences) + len(whole))
                 other_sentences += sentences + whole
         results: list[tuple[int, RedFlag | None, float]] = []
-        if single_vectors:
-            near = self._examples_for("en").nearest(
-                np.asarray(vectors)[single_vectors], self.semantic
-            )
-            read = [(row, texts[row]) for row in single_vectors]
+        if whole_rows:
+            near = self._examples_for("en").nearest(np.asarray(vectors)[whole_rows], self.semantic)
+            read = [(row, texts[row]) for row in whole_rows]
             results += self._unvetoed(read, near, languages)
         if english_sentences:
             if sentence_vectors is None or len(sentence_vectors) != len(english_sentences):
@@ -230,7 +237,14 @@ class RedFlagDetector:
             near = self._examples_for("en").nearest(sentence_vectors, self.semantic)
             results += self._unvetoed(list(zip(english_rows, english_sentences)), near, languages)
         if other_sentences or story_sentences:
-            encoded = self.multilingual.encoder.encode(other_sentences + story_sentences)
+            try:
+                encoded = self.multilingual.encoder.encode(other_sentences + story_sentences)
+            except Exception as exc:  # the lexicons' verdicts stand without the model
+                log.error(
+                    "The multilingual model failed (%s); triage goes on with the lexicons.",
+                    type(exc).__name__,
+                )
+                return results
             examples = self._examples_for("multi")
             near = examples.nearest(encoded[: len(other_sentences)], self.multilingual)
             results += self._unvetoed(list(zip(other_rows, other_sentences)), near, languages)
@@ -256,7 +270,8 @@ class RedFlagDetector:
         found = self._examples.get(which)
         if found is not None:
             return found
-        with self._examples_locks[which]:  # one build per model; English never waits on the other
+        # One build per model; questions of one English sentence never wait for the other model.
+        with self._examples_locks[which]:
             return self._build_examples(which)
 
     def _build_examples(self, which: str) -> _Examples:
@@ -301,15 +316,43 @@ class RedFlagDetector:
         if background_after is None:
             self._examples_for("multi")
             return None
-        timer = threading.Timer(background_after, self._examples_for, args=("multi",))
+        timer = threading.Timer(background_after, self._warm_multilingual)
         timer.name, timer.daemon = "quotebot-multilingual-warm-up", True
         timer.start()
+        self._warm_up_timer = timer
         return timer
+
+    def _warm_multilingual(self) -> None:
+        try:
+            self._examples_for("multi")
+        except Exception as exc:  # reported; triage reads other languages with the lexicons
+            log.error("Could not load the multilingual model (%s).", type(exc).__name__)
+
+    def close(self) -> None:
+        """Stop a background warm-up that has not started yet."""
+        timer = getattr(self, "_warm_up_timer", None)
+        if timer is not None:
+            timer.cancel()
 
 
 def _semantic_sentences(text: str) -> list[str]:
     """The sentences of a message long enough for the semantic layer to read."""
-    return [s for s in Lexicon.split_original(text) if len(s.split()) >= _MIN_WORDS_FOR_SEMANTIC]
+    return [s for s in Lexicon.split_original(text) if _long_enough(s)]
+
+
+def _long_enough(text: str) -> bool:
+    """Three words, or, in a script written without spaces (Chinese, Japanese), four characters."""
+    words = text.split()
+    if len(words) >= _MIN_WORDS_FOR_SEMANTIC:
+        return True
+    return len(words) == 1 and not text.isascii() and len(text) >= 4 and _unspaced(text)
+
+
+def _unspaced(text: str) -> bool:
+    return any(
+        "\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af"
+        for ch in text
+    )
 
 
 def load_red_flags(
