@@ -221,7 +221,7 @@ class _BrokenModel:
 
 
 def test_a_failing_multilingual_model_leaves_the_lexicons_verdict(caplog):
-    from bot.safety.triage import SemanticLayer
+    from bot.safety.semantic import SemanticLayer
 
     broken = load_red_flags(languages=LANGUAGES).with_layers(
         None, SemanticLayer(_BrokenModel(), 0.1, 0.3)

@@ -34,7 +34,7 @@ def sweep(system, dev: Part, thresholds=None) -> str:
 def _semantic_sweep(pipeline, dev: Part) -> list[str]:
     """Urgent recall and false alarms of the whole triage (lexicon, guards, semantic layer) across
     the semantic layer's two thresholds: its margin over the nearest calm example, and its floor."""
-    from bot.safety.triage import SemanticLayer
+    from bot.safety.semantic import SemanticLayer
 
     urgent = [case.q for case in dev.urgent]
     calm = [case.q for case in dev.calm]

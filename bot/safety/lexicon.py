@@ -200,7 +200,9 @@ def _negated(negation: re.Pattern, before: list[str]) -> bool:
     context only ("oh no my son took ..." is no denial)."""
     if not before:
         return False
-    context = before[-(NEGATION_REACH + 1) : -NEGATION_REACH] if len(before) > NEGATION_REACH else []
+    context = (
+        before[-(NEGATION_REACH + 1) : -NEGATION_REACH] if len(before) > NEGATION_REACH else []
+    )
     window = " ".join(context + before[-NEGATION_REACH:])
     reach_from = len(" ".join(context)) + 1 if context else 0
     return any(match.start() >= reach_from for match in negation.finditer(window))

@@ -3,12 +3,15 @@
 Two layers, and a message is urgent when either fires (err toward flagging), both reading the
 message sentence by sentence, so an emergency told in passing inside a longer message is caught:
 
-* the lexicon of the message's language (``data/red_flags.toml``, ``data/red_flags.<code>.toml``):
+* the lexicons (``data/red_flags.toml``, ``data/red_flags.<code>.toml``, in bot.safety.lexicon):
   patterns over the normalised text, with guards for negations, episodes that are over, general
-  questions and medicine questions;
-* a semantic layer: each sentence's embedding against curated urgent and calm examples. English
-  sentences use the retrieval model's vectors (a single-sentence message costs one matrix product);
-  other languages use a multilingual model, which also matches them against the English examples.
+  questions, questions about avoiding a sign, figurative language, harmless causes and medicine
+  questions; a message in another language is read with its lexicon and the English one;
+* semantic layers (bot.safety.semantic): each sentence's embedding against curated urgent and calm
+  examples, vetoed by the same guards. English uses the retrieval model's vectors (a question of one
+  sentence costs one matrix product); other languages, English messages of several sentences and
+  messages of unclear language also use a multilingual model, which matches them against the
+  examples of every language.
 """
 
 from __future__ import annotations
@@ -24,21 +27,22 @@ import numpy as np
 from bot.embedding.encoder import Encoder
 from bot.safety.language import ENGLISH
 from bot.safety.lexicon import KIND_ORDER, Lexicon, RedFlag, load_lexicon
+from bot.safety.semantic import (
+    MULTILINGUAL_MARGIN,
+    MULTILINGUAL_MIN_COSINE,
+    SEMANTIC_MARGIN,
+    SEMANTIC_MIN_COSINE,
+    STORIES_MARGIN,
+    STORIES_MIN_COSINE,
+    Examples,
+    SemanticLayer,
+    long_enough,
+    semantic_sentences,
+)
 
 log = logging.getLogger(__name__)
 
 DEFAULT_RED_FLAGS_FILE = Path(__file__).parent.parent / "data" / "red_flags.toml"
-# The semantic layer flags a sentence when its cosine to the nearest urgent example exceeds its
-# cosine to the nearest calm example by this much, and is at least MIN_COSINE. Chosen with
-# `quotebot eval --sweep` on the development sets (docs/evaluation.md).
-SEMANTIC_MARGIN = 0.10
-SEMANTIC_MIN_COSINE = 0.45
-MULTILINGUAL_MARGIN = 0.10
-MULTILINGUAL_MIN_COSINE = 0.30
-# English stories read by the multilingual model (chosen on eval/dev3-dev6, docs/evaluation.md).
-STORIES_MARGIN = 0.15
-STORIES_MIN_COSINE = 0.35
-_MIN_WORDS_FOR_SEMANTIC = 3
 # Seconds after start-up before the multilingual model is loaded in the background.
 WARM_UP_DELAY = 3.0
 
@@ -54,39 +58,6 @@ class Triage:
     @property
     def urgent(self) -> bool:
         return bool(self.flags)
-
-
-@dataclass(frozen=True)
-class SemanticLayer:
-    """Urgent and calm examples embedded by one model, and when a sentence counts as near them."""
-
-    encoder: Encoder
-    margin: float
-    min_cosine: float
-
-
-class _Examples:
-    """The examples' vectors, urgent then calm, as one matrix: one product per batch."""
-
-    def __init__(self, encoder: Encoder, urgent: list[tuple[RedFlag, str]], calm: list[str]):
-        self.flags = [flag for flag, _ in urgent]
-        self.count = len(urgent)
-        texts = [text for _, text in urgent] + calm
-        self.matrix = np.ascontiguousarray(encoder.encode(texts).T)
-
-    def nearest(
-        self, vectors: np.ndarray, layer: SemanticLayer
-    ) -> list[tuple[RedFlag | None, float]]:
-        """Per vector: the nearest urgent example's flag when it is near enough, and the margin."""
-        similarities = np.asarray(vectors, dtype=np.float32) @ self.matrix
-        urgent, calm = similarities[:, : self.count], similarities[:, self.count :]
-        best = urgent.argmax(axis=1)
-        top = urgent[np.arange(len(best)), best]
-        margin = top - (calm.max(axis=1) if calm.shape[1] else 0.0)
-        near = (margin >= layer.margin) & (top >= layer.min_cosine)
-        return [
-            (self.flags[int(b)] if ok else None, float(m)) for b, ok, m in zip(best, near, margin)
-        ]
 
 
 class RedFlagDetector:
@@ -113,7 +84,7 @@ class RedFlagDetector:
             if multilingual
             else None
         )
-        self._examples: dict[str, _Examples] = {}
+        self._examples: dict[str, Examples] = {}
         self._examples_locks = {"en": threading.Lock(), "multi": threading.Lock()}
 
     @property
@@ -180,7 +151,7 @@ class RedFlagDetector:
             return []
         out: list[str] = []
         for text in texts:
-            sentences = _semantic_sentences(text)
+            sentences = semantic_sentences(text)
             if len(sentences) > 1:
                 out += sentences
         return out
@@ -209,11 +180,11 @@ class RedFlagDetector:
         for row, (text, language, unsure_row) in enumerate(
             zip(texts, languages, unsure, strict=True)
         ):
-            sentences = _semantic_sentences(text)
+            sentences = semantic_sentences(text)
             if language == ENGLISH and vectors is not None and self.semantic is not None:
                 # The message as a whole (its vector is already there), and each of its sentences
                 # when it has several: an emergency told in passing has a sentence of its own.
-                if _long_enough(text):
+                if long_enough(text):
                     whole_rows.append(row)
                 if len(sentences) > 1:
                     english_rows += [row] * len(sentences)
@@ -223,7 +194,7 @@ class RedFlagDetector:
                 story_rows += [row] * len(sentences)
                 story_sentences += sentences
             elif (language != ENGLISH or unsure_row) and self.multilingual is not None:
-                whole = [text] if len(sentences) != 1 and _long_enough(text) else []
+                whole = [text] if len(sentences) != 1 and long_enough(text) else []
                 other_rows += [row] * (len(sentences) + len(whole))
                 other_sentences += sentences + whole
         results: list[tuple[int, RedFlag | None, float]] = []
@@ -266,7 +237,7 @@ class RedFlagDetector:
             results.append((row, flag, score))
         return results
 
-    def _examples_for(self, which: str) -> _Examples:
+    def _examples_for(self, which: str) -> Examples:
         found = self._examples.get(which)
         if found is not None:
             return found
@@ -274,7 +245,7 @@ class RedFlagDetector:
         with self._examples_locks[which]:
             return self._build_examples(which)
 
-    def _build_examples(self, which: str) -> _Examples:
+    def _build_examples(self, which: str) -> Examples:
         if which not in self._examples:
             if which == "en":
                 lexicons = [self.english]
@@ -290,7 +261,7 @@ class RedFlagDetector:
                 for example in flag.examples
             ]
             calm = [example for lexicon in lexicons for example in lexicon.calm_examples]
-            self._examples[which] = _Examples(layer.encoder, urgent, calm)
+            self._examples[which] = Examples(layer.encoder, urgent, calm)
         return self._examples[which]
 
     def with_layers(
@@ -333,26 +304,6 @@ class RedFlagDetector:
         timer = getattr(self, "_warm_up_timer", None)
         if timer is not None:
             timer.cancel()
-
-
-def _semantic_sentences(text: str) -> list[str]:
-    """The sentences of a message long enough for the semantic layer to read."""
-    return [s for s in Lexicon.split_original(text) if _long_enough(s)]
-
-
-def _long_enough(text: str) -> bool:
-    """Three words, or, in a script written without spaces (Chinese, Japanese), four characters."""
-    words = text.split()
-    if len(words) >= _MIN_WORDS_FOR_SEMANTIC:
-        return True
-    return len(words) == 1 and not text.isascii() and len(text) >= 4 and _unspaced(text)
-
-
-def _unspaced(text: str) -> bool:
-    return any(
-        "\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af"
-        for ch in text
-    )
 
 
 def load_red_flags(
