@@ -201,6 +201,7 @@ def test_the_semantic_layer_reads_each_sentence_and_its_guards_veto_it(real_pipe
         "Can't breathe",
         "no no no he is not breathing",
         "oh no my son took the whole bottle",
+        "without thinking my son took the whole bottle",
         "my husband fell down and he's not answering me, what should I do?",
     ],
 )
