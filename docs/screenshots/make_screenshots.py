@@ -29,6 +29,17 @@ CONVERSATIONS = {
     "answer": (["Can leaky gut cause joint pain?"], 1070),
     "unmentioned": (["is turmeric good for my achy knees?"], 640),
     "urgent": (["my knee is suddenly hot and swollen and I have a fever"], 980),
+    "urgent-story": (
+        [
+            "I have been taking turmeric for my knees. This morning I threw up and there was "
+            "blood in it. Should I stop the turmeric?"
+        ],
+        640,
+    ),
+    "urgent-de": (
+        ["Ich habe seit einer Stunde starke Schmerzen in der Brust, es zieht in den linken Arm"],
+        620,
+    ),
 }
 
 PAGE = """<!doctype html><html><head><meta charset="utf-8"><style>
