@@ -116,7 +116,9 @@ class Lexicon:
                 and any(self._stands(any_of, s, flag.kind) for s in sentences)
                 or all_of
                 and any(
-                    all(self._stands(group, window, flag.kind) for group in all_of)
+                    # Plain searches first: the guards only run where every sign is there.
+                    all(group.search(window) for group in all_of)
+                    and all(self._stands(group, window, flag.kind) for group in all_of)
                     for window in windows
                 )
             ):
