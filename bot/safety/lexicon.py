@@ -135,14 +135,7 @@ class Lexicon:
         sentence = self.normalise(text)
         if kind != "crisis" and g.negation and g.negation.search(sentence):
             return True
-        if any(
-            guard is not None and guard.search(sentence)
-            for guard in (g.about, g.figurative, g.explained)
-        ):
-            return True
-        if g.past and g.past.search(sentence) and not (g.present and g.present.search(sentence)):
-            return True
-        if self._general_question(sentence):
+        if self._sets_aside(sentence) or self._general_question(sentence):
             return True
         return bool(g.medicine_question and g.medicine_question.search(sentence))
 
@@ -166,18 +159,23 @@ class Lexicon:
         clause = sentence[clause_start:clause_end]
         if g.negation and _negated(g.negation, sentence[clause_start:start].split()):
             return True
-        if any(
-            guard is not None and guard.search(clause)
-            for guard in (g.about, g.figurative, g.explained)
-        ):
-            return True
-        if g.past and g.past.search(clause) and not (g.present and g.present.search(clause)):
-            return True
-        if general:
+        if self._sets_aside(clause) or general:
             return True
         return bool(
             kind == "poisoning" and g.medicine_question and g.medicine_question.search(clause)
         )
+
+    def _sets_aside(self, text: str) -> bool:
+        """What sets aside whatever it is said with (a clause for a pattern, a sentence for the
+        semantic layer): a question about avoiding or spotting a sign, figurative language, a
+        harmless cause, or an episode that is over and not said to be back."""
+        g = self.guards
+        if any(
+            guard is not None and guard.search(text)
+            for guard in (g.about, g.figurative, g.explained)
+        ):
+            return True
+        return bool(g.past and g.past.search(text) and not (g.present and g.present.search(text)))
 
     def _general_question(self, sentence: str) -> bool:
         g = self.guards

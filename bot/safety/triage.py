@@ -85,6 +85,7 @@ class RedFlagDetector:
             else None
         )
         self._examples: dict[str, Examples] = {}
+        self._warm_up_timer: threading.Timer | None = None
         self._examples_locks = {"en": threading.Lock(), "multi": threading.Lock()}
 
     @property
@@ -301,9 +302,8 @@ class RedFlagDetector:
 
     def close(self) -> None:
         """Stop a background warm-up that has not started yet."""
-        timer = getattr(self, "_warm_up_timer", None)
-        if timer is not None:
-            timer.cancel()
+        if self._warm_up_timer is not None:
+            self._warm_up_timer.cancel()
 
 
 def load_red_flags(
