@@ -32,6 +32,8 @@ def languages():
         ("od tygodni boli mnie kolano, czy to może być od jelit?", "pl"),
         ("haftalardır dizim ağrıyor, bağırsakla ilgisi olabilir mi?", "tr"),
         ("عندي ألم في المفاصل، هل له علاقة بالأمعاء؟", "ar"),
+        # One word of a language and not one of English is enough.
+        ("Lippen dick geworden", "de"),
         ("Can leaky gut cause joint pain?", "en"),
         ("What about la dieta paleo for my joints?", "en"),
         ("is turmeric good for my knees", "en"),
