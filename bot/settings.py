@@ -57,6 +57,10 @@ EXPECTED: dict[str, str] = {
     "webhook_secret": "1-256 characters of A-Z, a-z, 0-9, _ and -",
     "webhook_listen": "an IP address to listen on, such as 0.0.0.0",
     "webhook_port": "a port number from 1 to 65535",
+    "webhook_max_body_bytes": "a number of bytes from 1024 to 104857600, such as 1048576",
+    "inbox_max_pending": "a whole number of updates from 1 to 1000000",
+    "inbox_max_age_hours": "a number of hours from 0.1 to 168",
+    "shutdown_timeout_seconds": "a number of seconds from 1 to 600",
     "data_dir": "a directory path",
     "rate_limit_per_minute": "a whole number of questions per user per minute (0 turns the limit off)",
     "followup_ttl_seconds": "a number of seconds from 10 to 86400",
@@ -132,7 +136,33 @@ class Settings(BaseSettings):
     webhook_port: int = Field(
         8443, ge=1, le=65535, description="Port the webhook server listens on."
     )
-    data_dir: Path = Field(Path("data"), description="Feedback database and other state.")
+    webhook_max_body_bytes: int = Field(
+        1_048_576,
+        ge=1024,
+        le=104_857_600,
+        description="Largest webhook request read; a larger one is refused unread (413).",
+    )
+    data_dir: Path = Field(
+        Path("data"), description="The inbox, the feedback database and other state."
+    )
+    inbox_max_pending: int = Field(
+        10_000,
+        ge=1,
+        le=1_000_000,
+        description="Updates waiting at most; past it Telegram holds the rest until some are answered.",
+    )
+    inbox_max_age_hours: float = Field(
+        24,
+        ge=0.1,
+        le=168,
+        description="A question not answered within this time (the bot was down) is given up.",
+    )
+    shutdown_timeout_seconds: float = Field(
+        8,
+        ge=1,
+        le=600,
+        description="Longest a stop waits for answers in progress; the rest are answered at the next start.",
+    )
     rate_limit_per_minute: int = Field(
         10, ge=0, le=10_000, description="Questions per user per minute."
     )

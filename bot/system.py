@@ -38,6 +38,7 @@ from bot.safety.language import LanguageDetector, load_languages
 from bot.safety.triage import RedFlagDetector, load_red_flags
 from bot.settings import Settings
 from bot.telegram.feedback import FeedbackStore, load_salt
+from bot.telegram.inbox import open_inbox
 from bot.telegram.question_tokens import QuestionTokens
 from bot.telegram.rate_limit import RateLimiter
 from bot.telegram.services import Services
@@ -257,6 +258,8 @@ class System:
             settings.data_dir / "feedback.sqlite3", load_salt(settings.data_dir, salt)
         )
         self._opened.append(feedback)
+        inbox = open_inbox(settings.data_dir)
+        self._opened.append(inbox)
         return Services(
             answerer=self.answerer,
             texts=self.texts,
@@ -266,6 +269,7 @@ class System:
             feedback=feedback,
             sources=self.pipeline.sources,
             metrics=self.metrics,
+            inbox=inbox,
         )
 
     def close(self) -> None:

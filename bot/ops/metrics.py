@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from bot.answering.answer import Answer
 
@@ -33,6 +33,24 @@ class Metrics:
         self.feedback = Counter(
             "quotebot_feedback", "Feedback button presses.", ["rating"], registry=r
         )
+        self.inbox_depth = Gauge(
+            "quotebot_inbox_depth", "Updates received and not yet answered.", registry=r
+        )
+        self.inbox_replayed = Counter(
+            "quotebot_inbox_replayed", "Updates answered after a restart.", registry=r
+        )
+        self.inbox_duplicates = Counter(
+            "quotebot_inbox_duplicates",
+            "Updates received again and not answered twice.",
+            registry=r,
+        )
+        self.inbox_expired = Counter(
+            "quotebot_inbox_expired", "Updates given up on as too old to answer.", registry=r
+        )
+
+    def watch_inbox(self, depth) -> None:
+        """Report the inbox's depth (a callable) whenever the metrics are read."""
+        self.inbox_depth.set_function(depth)
 
     def count(self, answer: Answer) -> None:
         outcome = (

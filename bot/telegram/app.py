@@ -22,6 +22,7 @@ from bot.settings import Settings
 from bot.telegram import handlers
 from bot.telegram.callback_data import MORE_PATTERN, RATING_PATTERN
 from bot.telegram.flood_control import RetryingRateLimiter
+from bot.telegram.intake import DurableUpdateQueue, InboxProcessor
 from bot.telegram.services import Services
 
 # Concurrent updates in flight: questions arriving together are answered in one model batch.
@@ -31,6 +32,11 @@ CONCURRENT_UPDATES = 256
 def build_application(settings: Settings, services: Services) -> Application:
     """The python-telegram-bot Application for ``settings``, with every handler registered."""
     api = settings.telegram_api_base_url
+    # Every update goes through the inbox: stored before Telegram is told, marked done once answered.
+    queue = DurableUpdateQueue(
+        services.inbox, services.metrics, max_pending=settings.inbox_max_pending
+    )
+    services.metrics.watch_inbox(services.inbox.depth)
     application = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
@@ -42,7 +48,8 @@ def build_application(settings: Settings, services: Services) -> Application:
                 parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
             )
         )
-        .concurrent_updates(CONCURRENT_UPDATES)
+        .update_queue(queue)
+        .concurrent_updates(InboxProcessor(queue, CONCURRENT_UPDATES))
         .get_updates_read_timeout(30)
         .post_shutdown(_close_services)
         .build()

@@ -13,13 +13,14 @@ import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ChatType
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.answering.answer import Answer
 from bot.render.telegram_html import pack_blocks, render_notice, render_telegram_html
 from bot.telegram import callback_data
 from bot.telegram.callback_data import MorePress, RatingPress
+from bot.telegram.intake import InboxProcessor
 from bot.telegram.services import Services
 
 logger = logging.getLogger(__name__)
@@ -337,6 +338,13 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     found = context.application.bot_data.get("services")
     if found is not None:
         found.metrics.errors.inc()
+    processor = context.application.update_processor
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+        # The Bot API could not be reached through every retry: the update stays in the inbox
+        # and is handled again later (an apology would not get through either).
+        if isinstance(processor, InboxProcessor):
+            processor.undelivered(update)
+        return
     if not isinstance(update, Update) or update.effective_chat is None or found is None:
         return
     try:

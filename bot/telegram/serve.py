@@ -14,7 +14,9 @@ from telegram.ext import Application
 from bot.ops.health import HEARTBEAT_INTERVAL, clear_heartbeat, write_heartbeat
 from bot.settings import Settings
 from bot.telegram.app import build_application
+from bot.telegram.intake import DurableUpdateQueue
 from bot.telegram.services import Services
+from bot.telegram.webhook import WebhookServer
 
 logger = logging.getLogger(__name__)
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
@@ -37,32 +39,27 @@ async def serve(
     stop: asyncio.Event | None = None,
     poll_timeout: float = 10,
 ) -> None:
-    """Start receiving updates, wait for ``stop`` (SIGTERM or SIGINT by default), then stop.
+    """Answer what the last run left unanswered, start receiving updates, wait for ``stop``
+    (SIGTERM or SIGINT by default), then stop within SHUTDOWN_TIMEOUT_SECONDS.
 
-    On stop, the Updater stops fetching, and Application.stop() waits for the updates already
-    fetched to be handled, so a clean stop answers everything it received; then the post-shutdown
-    hook runs as under ``run_polling`` (it closes the services).
+    Every update reaches the handlers through the inbox (:mod:`bot.telegram.intake`): stored
+    before Telegram is told it arrived. On stop, receiving ends first, then the updates already
+    received are answered; what is not answered by the deadline (the Bot API not answering, say)
+    stays in the inbox for the next start. Then the post-shutdown hook runs as under
+    ``run_polling`` (it closes the services).
     """
     if stop is None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
+    webhook: WebhookServer | None = None
     async with application:
+        queue: DurableUpdateQueue = application.update_queue
+        queue.replay(application.bot, max_age=settings.inbox_max_age_hours * 3600)
         await application.start()
         if settings.bot_mode == "webhook":
-            path = urlparse(settings.webhook_url).path.lstrip("/") or "telegram"
-            logger.info(
-                "Webhook server listening on %s:%d.", settings.webhook_listen, settings.webhook_port
-            )
-            await application.updater.start_webhook(
-                listen=settings.webhook_listen,
-                port=settings.webhook_port,
-                url_path=path,
-                webhook_url=settings.webhook_url,
-                secret_token=settings.webhook_secret.get_secret_value(),
-                allowed_updates=ALLOWED_UPDATES,
-            )
+            webhook = await _start_webhook(application, settings)
         else:
             logger.info("Long polling started.")
             await application.updater.start_polling(
@@ -75,18 +72,62 @@ async def serve(
         logger.info("Stopping: finishing the updates already received.")
         heartbeat.cancel()
         clear_heartbeat(settings.data_dir)
-        await application.updater.stop()
-        await application.stop()
+        try:
+            await asyncio.wait_for(
+                _stop_receiving_then_answer(application, webhook),
+                timeout=settings.shutdown_timeout_seconds,
+            )
+        except TimeoutError:
+            cut = application.update_processor.abandon()
+            logger.warning(
+                "Stopped after %.0f s with %d answers unfinished; %d updates are kept in the inbox "
+                "and answered at the next start.",
+                settings.shutdown_timeout_seconds,
+                cut,
+                queue.inbox.depth(),
+            )
     # As run_polling and run_webhook do: shutdown() alone does not call it.
     if application.post_shutdown:
         await application.post_shutdown(application)
     logger.info("Stopped.")
 
 
+async def _start_webhook(application: Application, settings: Settings) -> WebhookServer:
+    """quotebot's webhook server on WEBHOOK_LISTEN:WEBHOOK_PORT, and Telegram told its URL."""
+    path = urlparse(settings.webhook_url).path.strip("/") or "telegram"
+    server = WebhookServer(
+        application.update_queue,
+        application.bot,
+        path=path,
+        secret=settings.webhook_secret.get_secret_value(),
+        max_body=settings.webhook_max_body_bytes,
+    )
+    server.start(settings.webhook_listen, settings.webhook_port)
+    logger.info(
+        "Webhook server listening on %s:%d.", settings.webhook_listen, settings.webhook_port
+    )
+    await application.bot.set_webhook(
+        settings.webhook_url,
+        secret_token=settings.webhook_secret.get_secret_value(),
+        allowed_updates=ALLOWED_UPDATES,
+    )
+    return server
+
+
+async def _stop_receiving_then_answer(
+    application: Application, webhook: WebhookServer | None
+) -> None:
+    if webhook is not None:
+        await webhook.stop()
+    if application.updater.running:
+        await application.updater.stop()
+    await application.stop()
+
+
 async def _beat(application: Application, settings: Settings) -> None:
     """Refresh the heartbeat while updates are being received (checked by `quotebot health`)."""
     while True:
-        if application.updater.running:
+        if application.running:
             try:
                 write_heartbeat(settings.data_dir, settings.bot_mode)
             except OSError as exc:

@@ -13,6 +13,7 @@ from bot.ingest.corpus import SourceDocument
 from bot.ops.metrics import Metrics
 from bot.telegram.chat_order import ChatOrder
 from bot.telegram.feedback import FeedbackStore
+from bot.telegram.inbox import Inbox
 from bot.telegram.question_tokens import QuestionTokens
 from bot.telegram.rate_limit import RateLimiter
 from bot.telegram.reply_memory import ReplyMemory
@@ -36,10 +37,12 @@ class Services:
     feedback: FeedbackStore | None
     sources: Sequence[SourceDocument]
     metrics: Metrics
+    inbox: Inbox
     order: ChatOrder = field(default_factory=ChatOrder)
     replies: ReplyMemory = field(default_factory=ReplyMemory)
 
     def close(self) -> None:
-        """Release what holds a file or a connection (the feedback database)."""
+        """Release what holds a file or a connection (the feedback database, the inbox)."""
         if self.feedback is not None:
             self.feedback.close()
+        self.inbox.close()
