@@ -29,6 +29,7 @@ SUITES = {
     "concurrency": suites.concurrency,
     "build": suites.index_build,
     "telegram": suites.telegram,
+    "inbox": suites.inbox,
     "memory": suites.memory,
     "cold_start": suites.cold_start,
     "scale": suites.scale,

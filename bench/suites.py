@@ -362,6 +362,95 @@ def telegram(users: int = 200, questions_each: int = 5) -> dict:
     return asyncio.run(run())
 
 
+class _NoInbox:
+    """What came before the inbox: nothing stored, nothing to mark (the A of the A/B)."""
+
+    durable = False
+
+    def add(self, update_id: int, payload: str) -> bool:
+        return True
+
+    def done(self, update_ids) -> None:
+        pass
+
+    def pending(self) -> list:
+        return []
+
+    def expire(self, max_age: float) -> int:
+        return 0
+
+    def depth(self) -> int:
+        return 0
+
+    def close(self) -> None:
+        pass
+
+
+def inbox(rounds: int = 6, one_by_one: int = 60) -> dict:
+    """The durable inbox's cost on the hot path. End to end: questions one at a time through the
+    real Application and the fake Bot API, with the SQLite inbox and with none, alternated in one
+    run (paced under Telegram's flood limit, which would otherwise set the pace). In process: one
+    update stored and marked done, beside one question answered by the pipeline.
+    Target: answer time within 10 % (ratio at most 1.10)."""
+    sys.path.insert(0, str(REPO))
+    from bot.system import System
+    from bot.telegram.inbox import SqliteInbox
+    from tests.fake_telegram import FakeBotAPI
+    from tests.harness import bot_settings, running_bot
+
+    pipeline = _pipeline()
+    questions = _questions()
+
+    async def run(durable: bool) -> list[float]:
+        api = FakeBotAPI(TOKEN)
+        await api.start()
+        data = Path(tempfile.mkdtemp(prefix="quotebot-bench-inbox-"))
+        settings = bot_settings(api, _STATE["settings"].index_dir, data, rate_limit_per_minute=0)
+        system = System(settings, pipeline=pipeline, inbox=None if durable else _NoInbox())
+        times = []
+        async with running_bot(system):
+            for n in range(one_by_one):
+                chat = 300_000 + n
+                started = time.perf_counter()
+                api.send_text(questions[n % len(questions)], chat_id=chat)
+                await api.wait_for_messages(1, chat_id=chat, timeout=60)
+                times.append(time.perf_counter() - started)
+                await asyncio.sleep(0.1)
+        system.close()
+        await api.stop()
+        shutil.rmtree(data, ignore_errors=True)
+        return times
+
+    times: dict[bool, list[float]] = {True: [], False: []}
+    for round_ in range(rounds):
+        for durable in (False, True) if round_ % 2 else (True, False):
+            times[durable].extend(asyncio.run(run(durable)))
+    p50 = {d: statistics.median(times[d]) for d in times}
+
+    data = Path(tempfile.mkdtemp(prefix="quotebot-bench-inbox-"))
+    store = SqliteInbox(data / "inbox.sqlite3")
+    payload = '{"update_id": 1, "message": {"text": "%s"}}' % ("x" * 300)
+    started = time.perf_counter()
+    for n in range(2000):
+        store.add(n, payload)
+        store.done([n])
+    per_update = (time.perf_counter() - started) / 2000
+    store.close()
+    shutil.rmtree(data, ignore_errors=True)
+    started = time.perf_counter()
+    for question in questions[:100]:
+        pipeline.answer(question)
+    per_answer = (time.perf_counter() - started) / len(questions[:100])
+    return {
+        "p50_ms without inbox (end to end)": _ms(p50[False]),
+        "p50_ms with the SQLite inbox (end to end)": _ms(p50[True]),
+        "p50 ratio (target <= 1.10)": round(p50[True] / p50[False], 3),
+        "inbox store + mark done, ms per update": round(per_update * 1000, 3),
+        "pipeline, ms per answer": _ms(per_answer),
+        "inbox share of an answer's time": round(per_update / per_answer, 4),
+    }
+
+
 def memory(questions: int = 5000) -> dict:
     """Peak RSS growth of the real pipeline over 4,000 questions after a 1,000-question warm-up."""
     import resource

@@ -38,7 +38,7 @@ from bot.safety.language import LanguageDetector, load_languages
 from bot.safety.triage import RedFlagDetector, load_red_flags
 from bot.settings import Settings
 from bot.telegram.feedback import FeedbackStore, load_salt
-from bot.telegram.inbox import open_inbox
+from bot.telegram.inbox import Inbox, open_inbox
 from bot.telegram.question_tokens import QuestionTokens
 from bot.telegram.rate_limit import RateLimiter
 from bot.telegram.services import Services
@@ -60,6 +60,7 @@ class System:
         pipeline: AnswerPipeline | None = None,
         answerer=None,
         metrics: Metrics | None = None,
+        inbox: Inbox | None = None,
         clock: Callable[[], float] = time.monotonic,
         torch_installed: Callable[[], bool] = embedding_model.torch_installed,
     ) -> None:
@@ -72,6 +73,7 @@ class System:
             "pipeline": pipeline,
             "answerer": answerer,
             "metrics": metrics,
+            "inbox": inbox,
         }
         # A part handed in takes the place of the one the cached property would build.
         self.__dict__.update({name: part for name, part in given.items() if part is not None})
@@ -250,6 +252,15 @@ class System:
     def metrics(self) -> Metrics:
         return Metrics()
 
+    def open_inbox(self) -> Inbox:
+        """Where updates wait until answered: DATA_DIR/inbox.sqlite3 (in memory if it cannot be),
+        or the inbox handed in. The services close it, so each run of the bot opens its own."""
+        if "inbox" in self.__dict__:
+            return self.__dict__["inbox"]
+        inbox = open_inbox(self.settings.data_dir)
+        self._opened.append(inbox)
+        return inbox
+
     def telegram_services(self) -> Services:
         """Everything the Telegram handlers use; the Application closes it on shutdown."""
         settings = self.settings
@@ -258,8 +269,6 @@ class System:
             settings.data_dir / "feedback.sqlite3", load_salt(settings.data_dir, salt)
         )
         self._opened.append(feedback)
-        inbox = open_inbox(settings.data_dir)
-        self._opened.append(inbox)
         return Services(
             answerer=self.answerer,
             texts=self.texts,
@@ -269,7 +278,7 @@ class System:
             feedback=feedback,
             sources=self.pipeline.sources,
             metrics=self.metrics,
-            inbox=inbox,
+            inbox=self.open_inbox(),
         )
 
     def close(self) -> None:

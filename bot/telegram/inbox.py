@@ -175,7 +175,7 @@ class SqliteInbox:
 
     def close(self) -> None:
         with self._lock:
-            self._db.close()
+            self._db.close()  # closing twice is harmless
 
 
 def open_inbox(data_dir: Path, *, clock: Callable[[], float] = time.time) -> SqliteInbox:
