@@ -178,10 +178,12 @@ async def test_the_webhook_answers_4xx_to_what_is_not_an_update(
     api, fake_index_dir, tmp_path, body, status, caplog
 ):
     caplog.set_level(logging.DEBUG)
-    async with webhook_bot(api, fake_index_dir, tmp_path) as (url, _):
-        async with aiohttp.ClientSession() as session:
-            async with session.post(url, data=body, headers=HEADERS) as reply:
-                assert reply.status == status
+    async with (
+        webhook_bot(api, fake_index_dir, tmp_path) as (url, _),
+        aiohttp.ClientSession() as session,
+        session.post(url, data=body, headers=HEADERS) as reply,
+    ):
+        assert reply.status == status
     assert "Traceback" not in caplog.text
 
 
