@@ -30,6 +30,7 @@ SUITES = {
     "build": suites.index_build,
     "telegram": suites.telegram,
     "inbox": suites.inbox,
+    "crash": suites.crash,
     "memory": suites.memory,
     "cold_start": suites.cold_start,
     "scale": suites.scale,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import random
 import shutil
@@ -449,6 +450,99 @@ def inbox(rounds: int = 6, one_by_one: int = 60) -> dict:
         "pipeline, ms per answer": _ms(per_answer),
         "inbox share of an answer's time": round(per_update / per_answer, 4),
     }
+
+
+def crash(bursts: int = 3, size: int = 100, seed: int = 14) -> dict:
+    """`quotebot run` killed with SIGKILL at a random moment of each burst of ``size`` questions
+    (each from its own chat), restarted, in polling and in webhook mode: questions never answered
+    (target 0) and answered twice (target at most 2 %)."""
+    sys.path.insert(0, str(REPO))
+    import aiohttp
+
+    from tests.fake_telegram import FakeBotAPI
+    from tests.test_crash import (
+        QUESTIONS,
+        SECRET,
+        BotProcess,
+        answers_per_chat,
+        bot_env,
+        post_until_accepted,
+        until,
+    )
+    from tests.test_telegram import free_port
+
+    _pipeline()
+    rng = random.Random(seed)
+
+    async def run(mode: str) -> dict:
+        api = FakeBotAPI(TOKEN)
+        await api.start()
+        work = Path(tempfile.mkdtemp(prefix="quotebot-bench-crash-"))
+        port = free_port()
+        webhook = {
+            "BOT_MODE": "webhook",
+            "WEBHOOK_URL": "https://bot.example.org/telegram",
+            "WEBHOOK_SECRET": SECRET,
+            "WEBHOOK_LISTEN": "127.0.0.1",
+            "WEBHOOK_PORT": str(port),
+        }
+        env = bot_env(
+            api, work, _STATE["settings"].index_dir, MODELS, **(webhook if mode == "webhook" else {})
+        )
+        bot = BotProcess(env, work)
+        await bot.start()
+        await until(
+            lambda: api.webhook_url if mode == "webhook" else api.calls, 90, "no start", bot
+        )
+        lost = twice = killed_mid_burst = 0
+        async with aiohttp.ClientSession() as session:
+            for burst in range(bursts):
+                chats = range(50_000 + burst * 1000, 50_000 + burst * 1000 + size)
+                senders = []
+                for n, chat in enumerate(chats):
+                    text = QUESTIONS[n % len(QUESTIONS)]
+                    if mode == "webhook":
+                        update = {
+                            "update_id": chat,
+                            "message": api.message(chat, chat, text=text),
+                        }
+                        url = f"http://127.0.0.1:{port}/telegram"
+                        senders.append(
+                            asyncio.create_task(
+                                post_until_accepted(session, url, update, time.monotonic() + 150)
+                            )
+                        )
+                    else:
+                        api.send_text(text, chat_id=chat, user_id=chat)
+                await asyncio.sleep(rng.uniform(0.0, 2.5))
+                answered = sum(1 for n in answers_per_chat(api, chats).values() if n)
+                killed_mid_burst += answered < size
+                await bot.kill()
+                bot = BotProcess(env, work)
+                await bot.start()
+                await asyncio.gather(*senders)
+                with contextlib.suppress(AssertionError):
+                    await until(
+                        lambda chats=chats: all(answers_per_chat(api, chats).values()), 120, ""
+                    )
+                await asyncio.sleep(1.0)
+                counts = answers_per_chat(api, chats)
+                lost += sum(1 for n in counts.values() if n == 0)
+                twice += sum(n - 1 for n in counts.values() if n > 1)
+        await bot.terminate()
+        await api.stop()
+        shutil.rmtree(work, ignore_errors=True)
+        total = bursts * size
+        return {
+            f"{mode}: kills that came mid-burst": f"{killed_mid_burst} of {bursts}",
+            f"{mode}: questions lost (target 0)": f"{lost} of {total}",
+            f"{mode}: answered twice (target <= 2 %)": f"{twice} ({twice / total:.1%})",
+        }
+
+    figures: dict = {}
+    for mode in ("polling", "webhook"):
+        figures |= asyncio.run(run(mode))
+    return figures
 
 
 def memory(questions: int = 5000) -> dict:
