@@ -213,3 +213,23 @@ async def test_the_webhook_refuses_a_huge_body_before_reading_it(api, fake_index
                 assert reply.status == 403
         await asyncio.sleep(0.5)
     assert [m for m in api.sent if m.chat_id == 812] == []
+
+
+async def test_a_full_inbox_takes_no_more_until_one_is_answered(tmp_path):
+    """Past INBOX_MAX_PENDING the polling loop (or the webhook request) waits: Telegram holds the
+    rest, instead of the bot's memory or disk."""
+    from telegram import Update
+
+    from bot.ops.metrics import Metrics
+    from bot.telegram.intake import DurableUpdateQueue
+
+    inbox = SqliteInbox(tmp_path / INBOX_FILE)
+    queue = DurableUpdateQueue(inbox, Metrics(), max_pending=2)
+    await queue.put(Update(1))
+    await queue.put(Update(2))
+    third = asyncio.create_task(queue.put(Update(3)))
+    await asyncio.sleep(0.3)
+    assert not third.done() and queue.qsize() == 2
+    inbox.done([1])
+    await asyncio.wait_for(third, timeout=2)
+    assert queue.qsize() == 3 and inbox.depth() == 2
