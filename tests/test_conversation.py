@@ -11,7 +11,7 @@ from bot.answering.conversation import Conversation, is_follow_up
 from bot.answering.small_talk import load_small_talk
 from bot.console import run_chat
 from bot.telegram import callback_data
-from bot.telegram.callback_data import MorePress, RatingPress
+from bot.telegram.callback_data import MorePress
 from bot.telegram.question_tokens import Claim, QuestionTokens
 from bot.telegram.rate_limit import RateLimiter
 

@@ -47,7 +47,14 @@ def load_salt(
             )
         return salt
     path = data_dir / SALT_FILE
-    if not path.exists() and create:
+    if not path.exists():
+        if not create:
+            why = (
+                "the bot makes it when it starts"
+                if os.access(data_dir, os.W_OK)
+                else f"{data_dir} cannot be written: give the bot write access to it"
+            )
+            raise FeedbackError(f"there is no salt {path}; {why}.")
         _create_salt(path)
     return _read_salt(path)
 
