@@ -57,6 +57,8 @@ async def test_debug_logs_hold_no_message_text_and_no_user_id(
     logs = debug_logs.getvalue()
     assert "Application started" in logs  # python-telegram-bot's own lines still come through
     assert "KeyError (message withheld)" in logs  # what failed is still said
+    # Its per-request DEBUG lines (whole updates, request parameters) are not written at all.
+    assert "Calling Bot API endpoint" not in logs and "Processing update" not in logs
     assert MARKER not in logs
     assert str(USER_ID) not in logs
     assert TOKEN.split(":")[1] not in logs
