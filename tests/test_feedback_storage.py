@@ -23,7 +23,7 @@ from tests.conftest import REPO
 from tests.fake_telegram import FakeBotAPI
 from tests.fakes import FakeEncoder
 from tests.harness import TOKEN, bot_settings, bot_system, running_bot
-from tests.test_telegram import assert_quotes_what_the_pipeline_answers
+from tests.test_telegram import assert_quotes_what_the_pipeline_answers, wait_until
 
 QUESTION = "how does the gut affect joint pain"
 
@@ -160,3 +160,19 @@ def test_health_says_feedback_is_on_when_ratings_can_be_stored(
     monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
     cli.main(["health"])
     assert "feedback: on" in capsys.readouterr().out.splitlines()
+
+
+async def test_a_rating_the_database_refuses_gets_a_polite_toast(api, fake_index_dir, tmp_path):
+    system = bot_system(api, fake_index_dir, tmp_path)
+    async with running_bot(system) as application:
+        api.send_text(QUESTION, chat_id=812)
+        [reply] = await api.wait_for_messages(1, chat_id=812)
+        application.bot_data["services"].feedback.close()  # the database goes away while serving
+        up = next(b["callback_data"] for b in reply.buttons if b["text"] == "👍")
+        api.press(reply, up)
+        await wait_until(lambda: len(api.callback_answers) == 1)
+        api.send_text("what is leaky gut", chat_id=812)
+        await api.wait_for_messages(2, chat_id=812)  # and the bot goes on answering
+    system.close()
+    assert api.callback_answers[0]["text"] == system.texts.reply("feedback_off")
+    assert system.metrics.registry.get_sample_value("quotebot_errors_total") == 0
