@@ -59,7 +59,7 @@ EXPECTED: dict[str, str] = {
     "webhook_listen": "an IP address to listen on, such as 0.0.0.0",
     "webhook_port": "a port number from 1 to 65535",
     "data_dir": "a directory path",
-    "rate_limit_per_minute": "a whole number of questions per user per minute (0 turns the limit off)",
+    "rate_limit_per_minute": "a whole number of questions and button presses per user per minute (0 turns the limit off)",
     "followup_ttl_seconds": "a number of seconds from 10 to 86400",
     "feedback_salt": "a secret string of at least 16 characters",
     "feedback_salt_file": (
@@ -139,7 +139,7 @@ class Settings(BaseSettings):
     )
     data_dir: Path = Field(Path("data"), description="Feedback database and other state.")
     rate_limit_per_minute: int = Field(
-        10, ge=0, le=10_000, description="Questions per user per minute."
+        10, ge=0, le=10_000, description="Questions and button presses per user per minute."
     )
     followup_ttl_seconds: float = Field(
         300, ge=10, le=86_400, description="How long a chat's previous question is remembered."
