@@ -10,6 +10,7 @@ made, is made by an explicit call before any build or answer starts its clock.
 from __future__ import annotations
 
 import logging
+import secrets
 import time
 from collections.abc import Callable
 from functools import cached_property
@@ -253,6 +254,8 @@ class System:
         """Everything the Telegram handlers use; the Application closes it on shutdown."""
         settings = self.settings
         feedback = self.open_feedback()
+        # Rating buttons are sealed with a key from the salt, so that they outlive a restart.
+        button_key = feedback.button_key() if feedback is not None else secrets.token_bytes(32)
         return Services(
             answerer=self.answerer,
             texts=self.texts,
@@ -262,7 +265,7 @@ class System:
             feedback=feedback,
             sources=self.pipeline.sources,
             metrics=self.metrics,
-            **({"button_key": feedback.button_key()} if feedback is not None else {}),
+            button_key=button_key,
         )
 
     def open_feedback(self) -> FeedbackStore | None:

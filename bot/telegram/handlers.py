@@ -11,7 +11,7 @@ import html
 import logging
 import re
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
@@ -302,7 +302,7 @@ async def rate_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await query.answer(found.texts.reply("feedback_thanks"))
 
 
-async def _over_limit(query, found: Services) -> bool:
+async def _over_limit(query: CallbackQuery, found: Services) -> bool:
     """Count a button press against its user's rate limit: one over it gets a short toast, and no
     answer (each press costs an answer or Bot API calls, as a question does)."""
     wait = found.limiter.check(query.from_user.id)

@@ -40,8 +40,7 @@ class Services:
     metrics: Metrics
     order: ChatOrder = field(default_factory=ChatOrder)
     replies: ReplyMemory = field(default_factory=ReplyMemory)
-    # Seals rating buttons (see callback_data); derived from the feedback salt, so that buttons
-    # outlive a restart; random when there is none.
+    # Seals rating buttons (see callback_data): a secret of this bot.
     button_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
 
     def close(self) -> None:
