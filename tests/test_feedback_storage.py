@@ -17,6 +17,7 @@ import pytest
 from bot import cli
 from bot.errors import ConfigError, FeedbackError
 from bot.system import System
+from bot.telegram import callback_data
 from bot.telegram.feedback import open_feedback
 from bot.telegram.feedback_salt import load_salt
 from tests.conftest import REPO
@@ -138,6 +139,9 @@ async def test_an_unusable_data_folder_turns_feedback_off_and_the_bot_answers(
         api.send_text(QUESTION, chat_id=811)
         [reply] = await api.wait_for_messages(1, chat_id=811)
         assert application.bot_data["services"].feedback is None
+        earlier = callback_data.rating_buttons(["0123456789ab"], 811, b"the key of an earlier run")
+        api.press(reply, earlier[0])  # a 👍 under an answer from before
+        await wait_until(lambda: len(api.callback_answers) == 1)
         monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
         capsys.readouterr()
         cli.main(["health"])
@@ -148,6 +152,7 @@ async def test_an_unusable_data_folder_turns_feedback_off_and_the_bot_answers(
     assert "More passages" in labels and not labels & {"👍", "👎"}
     [warning] = [r.getMessage() for r in caplog.records if "Feedback is off" in r.getMessage()]
     assert str(culprit) in warning and "\n" not in warning
+    assert api.callback_answers[0]["text"] == system.texts.reply("feedback_off")
     [line] = [line for line in health.splitlines() if line.startswith("feedback:")]
     assert line.startswith("feedback: disabled: ") and str(culprit) in line
 
