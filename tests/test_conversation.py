@@ -151,6 +151,8 @@ def test_data_quotebot_did_not_write_is_not_a_press():
         sealed + "0" * (65 - len(sealed)),  # over Telegram's 64 bytes
         "x:1:2",
         "m:ab:99999999",
+        "m:ab:1\n",
+        sealed + "\n",
     ):
         assert callback_data.parse(data) is None, data
 

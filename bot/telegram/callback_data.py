@@ -24,10 +24,10 @@ PASSAGE_ID_CHARS = 12  # of a passage id in callback data: 3 ids and a seal fit 
 MAX_RATED_QUOTES = 3
 SEAL_CHARS = 16  # 64 bits of HMAC-SHA256: guessing one takes billions of presses
 
-MORE_PATTERN = re.compile(r"^m:([0-9a-f]{1,16}):(\d{1,6})$")
+MORE_PATTERN = re.compile(r"^m:([0-9a-f]{1,16}):(\d{1,6})\Z")  # \Z: no trailing newline
 RATING_PATTERN = re.compile(
     rf"^f:([+-]):([0-9a-f]{{1,{PASSAGE_ID_CHARS}}}(?:\.[0-9a-f]{{1,{PASSAGE_ID_CHARS}}}){{0,{MAX_RATED_QUOTES - 1}}})"
-    rf":([0-9a-f]{{{SEAL_CHARS}}})$"
+    rf":([0-9a-f]{{{SEAL_CHARS}}})\Z"
 )
 
 
