@@ -152,7 +152,9 @@ async def test_an_unusable_data_folder_turns_feedback_off_and_the_bot_answers(
     assert "More passages" in labels and not labels & {"👍", "👎"}
     [warning] = [r.getMessage() for r in caplog.records if "Feedback is off" in r.getMessage()]
     assert str(culprit) in warning and "\n" not in warning
-    assert api.callback_answers[0]["text"] == system.texts.reply("feedback_off")
+    assert api.callback_answers[0].get("text") == system.texts.reply("feedback_off"), (
+        api.callback_answers
+    )
     [line] = [line for line in health.splitlines() if line.startswith("feedback:")]
     assert line.startswith("feedback: disabled: ") and str(culprit) in line
 
@@ -179,5 +181,7 @@ async def test_a_rating_the_database_refuses_gets_a_polite_toast(api, fake_index
         api.send_text("what is leaky gut", chat_id=812)
         await api.wait_for_messages(2, chat_id=812)  # and the bot goes on answering
     system.close()
-    assert api.callback_answers[0]["text"] == system.texts.reply("feedback_off")
+    assert api.callback_answers[0].get("text") == system.texts.reply("feedback_off"), (
+        api.callback_answers
+    )
     assert system.metrics.registry.get_sample_value("quotebot_errors_total") == 0

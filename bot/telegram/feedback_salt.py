@@ -34,7 +34,7 @@ def load_salt(
         return configured.encode()
     if salt_file is not None:
         try:
-            salt = salt_file.read_bytes().strip()
+            salt = salt_file.read_bytes().rstrip(b"\r\n")  # as `echo` and editors leave it
         except OSError as exc:
             raise ConfigError(
                 f"FEEDBACK_SALT_FILE: cannot read {salt_file} ({exc.strerror}); point it at a "
@@ -46,6 +46,8 @@ def load_salt(
                 f"{MIN_SALT_BYTES}; write a longer secret into it (such as `openssl rand -hex 32`)."
             )
         return salt
+    if data_dir.exists() and not data_dir.is_dir():
+        raise FeedbackError(f"DATA_DIR {data_dir} is not a folder; point DATA_DIR at a folder.")
     path = data_dir / SALT_FILE
     if not path.exists():
         if not create:

@@ -284,6 +284,9 @@ async def rate_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if await _over_limit(query, found):
         return
     press = callback_data.parse(query.data)
+    if found.feedback is None:  # ratings cannot be stored now: say so to a button from before
+        await query.answer(found.texts.reply("feedback_off"))
+        return
     chat_id = query.message.chat.id if query.message else None
     if not (
         isinstance(press, RatingPress)
@@ -292,7 +295,7 @@ async def rate_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     ):
         await query.answer()  # not a button the bot put under an answer in this chat
         return
-    if found.feedback is None or not await asyncio.to_thread(
+    if not await asyncio.to_thread(
         found.feedback.record, query.from_user.id, press.rating, press.passage_ids
     ):
         await query.answer(found.texts.reply("feedback_off"))
