@@ -400,9 +400,25 @@ def cmd_run(args: argparse.Namespace, make_system: SystemFactory) -> int:
 def cmd_health(args: argparse.Namespace, make_system: SystemFactory) -> int:
     from bot.ops.health import check_heartbeat
 
-    healthy, message = check_heartbeat(settings_from(args).data_dir, args.max_age)
+    settings = settings_from(args)
+    healthy, message = check_heartbeat(settings.data_dir, args.max_age)
     print(message)
+    print(_feedback_state(settings))  # optional: it does not change the exit code
     return EXIT_OK if healthy else EXIT_ERROR
+
+
+def _feedback_state(settings: Settings) -> str:
+    """One line: whether ratings can be stored in DATA_DIR now (checked without creating anything)."""
+    from bot.telegram.feedback import open_feedback
+
+    salt = settings.feedback_salt.get_secret_value() if settings.feedback_salt else None
+    try:
+        open_feedback(
+            settings.data_dir, salt=salt, salt_file=settings.feedback_salt_file, create=False
+        ).close()
+    except QuotebotError as exc:
+        return f"feedback: disabled: {exc}"
+    return "feedback: on"
 
 
 def cmd_config(args: argparse.Namespace, make_system: SystemFactory) -> int:

@@ -58,3 +58,7 @@ class IndexStaleError(IndexUnusableError):
 
 class IndexBuildError(QuotebotError):
     """The index could not be written; the previous index is untouched."""
+
+
+class FeedbackError(QuotebotError):
+    """Ratings cannot be stored: the data folder, the feedback database or the salt is unusable."""

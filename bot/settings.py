@@ -6,6 +6,7 @@ Tests build ``Settings(...)`` explicitly with ``_env_file=None``; the program ca
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -62,10 +63,14 @@ EXPECTED: dict[str, str] = {
     "inbox_max_age_hours": "a number of hours from 0.1 to 168",
     "shutdown_timeout_seconds": "a number of seconds from 1 to 600",
     "data_dir": "a directory path",
-    "rate_limit_per_minute": "a whole number of questions per user per minute (0 turns the limit off)",
+    "rate_limit_per_minute": "a whole number of questions and button presses per user per minute (0 turns the limit off)",
     "followup_ttl_seconds": "a number of seconds from 10 to 86400",
     "feedback_salt": "a secret string of at least 16 characters",
+    "feedback_salt_file": (
+        "the path of a file holding the salt (at least 16 secret bytes), such as /run/secrets/feedback_salt"
+    ),
     "metrics_port": "a port number for the Prometheus endpoint (0 turns it off)",
+    "metrics_listen": "an IP address for the Prometheus endpoint to listen on, such as 127.0.0.1 or 0.0.0.0",
     "log_format": "'text' or 'json'",
     "index_build_on_start": "true or false",
 }
@@ -164,7 +169,7 @@ class Settings(BaseSettings):
         description="Longest a stop waits for answers in progress; the rest are answered at the next start.",
     )
     rate_limit_per_minute: int = Field(
-        10, ge=0, le=10_000, description="Questions per user per minute."
+        10, ge=0, le=10_000, description="Questions and button presses per user per minute."
     )
     followup_ttl_seconds: float = Field(
         300, ge=10, le=86_400, description="How long a chat's previous question is remembered."
@@ -172,7 +177,15 @@ class Settings(BaseSettings):
     feedback_salt: SecretStr | None = Field(
         None, description="Salt for user-id hashes (default: generated)."
     )
+    feedback_salt_file: Path | None = Field(
+        None,
+        description="File holding the salt, such as a Docker secret (instead of FEEDBACK_SALT).",
+    )
     metrics_port: int = Field(0, ge=0, le=65535, description="Prometheus /metrics port; 0 is off.")
+    metrics_listen: str = Field(
+        "127.0.0.1",
+        description="Address the metrics endpoint listens on (0.0.0.0: every interface).",
+    )
     log_format: LogFormat = Field("text", description="Log lines as text or JSON.")
     index_build_on_start: bool = Field(
         False, description="Rebuild the index (if changed) before serving."
@@ -213,8 +226,18 @@ class Settings(BaseSettings):
             raise ValueError("too short")
         return value
 
+    @field_validator("metrics_listen")
+    @classmethod
+    def _ip_address(cls, value: str) -> str:
+        return str(ipaddress.ip_address(value.strip()))  # a ValueError for anything else
+
     @field_validator(
-        "texts_file", "red_flags_file", "small_talk_file", "subjects_file", "synonyms_file"
+        "texts_file",
+        "red_flags_file",
+        "small_talk_file",
+        "subjects_file",
+        "synonyms_file",
+        "feedback_salt_file",
     )
     @classmethod
     def _existing_file(cls, value: Path | None) -> Path | None:

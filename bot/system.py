@@ -10,6 +10,7 @@ made, is made by an explicit call before any build or answer starts its clock.
 from __future__ import annotations
 
 import logging
+import secrets
 import time
 from collections.abc import Callable
 from functools import cached_property
@@ -27,7 +28,7 @@ from bot.embedding.model import model_fingerprint, model_name, resolve_model, so
 from bot.embedding.onnx_encoder import OnnxEncoder
 from bot.embedding.onnx_record import export_dir, export_state, read_export
 from bot.embedding.tokens import tokenizer_counter
-from bot.errors import ModelError
+from bot.errors import FeedbackError, ModelError
 from bot.ingest.passages import TokenCounter, approximate_tokens
 from bot.ops.metrics import Metrics
 from bot.retrieval.index_build import BuildResult, build_index
@@ -37,7 +38,7 @@ from bot.retrieval.retrieve import MIN_SCORE, Retriever, lexical_texts
 from bot.safety.language import LanguageDetector, load_languages
 from bot.safety.triage import RedFlagDetector, load_red_flags
 from bot.settings import Settings
-from bot.telegram.feedback import FeedbackStore, load_salt
+from bot.telegram.feedback import FeedbackStore, open_feedback
 from bot.telegram.inbox import Inbox, open_inbox
 from bot.telegram.question_tokens import QuestionTokens
 from bot.telegram.rate_limit import RateLimiter
@@ -264,11 +265,9 @@ class System:
     def telegram_services(self) -> Services:
         """Everything the Telegram handlers use; the Application closes it on shutdown."""
         settings = self.settings
-        salt = settings.feedback_salt.get_secret_value() if settings.feedback_salt else None
-        feedback = FeedbackStore(
-            settings.data_dir / "feedback.sqlite3", load_salt(settings.data_dir, salt)
-        )
-        self._opened.append(feedback)
+        feedback = self.open_feedback()
+        # Rating buttons are sealed with a key from the salt, so that they outlive a restart.
+        button_key = feedback.button_key() if feedback is not None else secrets.token_bytes(32)
         return Services(
             answerer=self.answerer,
             texts=self.texts,
@@ -279,7 +278,24 @@ class System:
             sources=self.pipeline.sources,
             metrics=self.metrics,
             inbox=self.open_inbox(),
+            button_key=button_key,
         )
+
+    def open_feedback(self) -> FeedbackStore | None:
+        """The feedback store, or None with a one-line warning when the data folder cannot be
+        used: feedback is optional, answering is not (FEEDBACK_SALT_FILE set wrong is an error)."""
+        settings = self.settings
+        try:
+            feedback = open_feedback(
+                settings.data_dir,
+                salt=settings.feedback_salt.get_secret_value() if settings.feedback_salt else None,
+                salt_file=settings.feedback_salt_file,
+            )
+        except FeedbackError as exc:
+            log.warning("Feedback is off, rating buttons are not shown: %s", exc)
+            return None
+        self._opened.append(feedback)
+        return feedback
 
     def close(self) -> None:
         """Close what this system opened (the Telegram Application also does, on shutdown)."""

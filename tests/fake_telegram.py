@@ -318,6 +318,10 @@ class FakeBotAPI:
         self._push({"edited_message" if edited else "message": message})
         return message
 
+    def send_raw(self, update: dict) -> int:
+        """Deliver an update exactly as given (one python-telegram-bot cannot parse, say)."""
+        return self._push(update)
+
     def send_sticker(self, *, chat_id: int = 111, chat_type: str = "private") -> None:
         sticker = {
             "file_id": "CAACAgIAAxkBAAE", "file_unique_id": "AgADAgAD", "type": "regular",
@@ -376,6 +380,10 @@ class FakeBotAPI:
 
     def pending_updates(self) -> int:
         return len(self._updates)
+
+    def drop_pending_updates(self) -> None:
+        """Forget the updates not yet confirmed (Telegram does after 24 hours)."""
+        self._updates.clear()
 
     # ------------------------------------------------------------------------ the methods
 

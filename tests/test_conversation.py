@@ -11,8 +11,8 @@ from bot.answering.conversation import Conversation, is_follow_up
 from bot.answering.small_talk import load_small_talk
 from bot.console import run_chat
 from bot.telegram import callback_data
-from bot.telegram.callback_data import MorePress, RatingPress
-from bot.telegram.question_tokens import QuestionTokens
+from bot.telegram.callback_data import MorePress
+from bot.telegram.question_tokens import Claim, QuestionTokens
 from bot.telegram.rate_limit import RateLimiter
 
 
@@ -113,33 +113,65 @@ def test_the_console_chat_answers_small_talk_without_quotes(fake_system):
     assert out.count(texts.reply("answer_intro")) == 1  # only the question got quotes
 
 
+KEY = b"k" * 32
+
+
 def test_button_data_round_trips_and_fits_in_64_bytes():
     tokens = QuestionTokens()
-    token = tokens.issue("a question " * 50)
+    token = tokens.issue("a question " * 50, 42, 30)
     more = MorePress(token, 30)
-    rating = RatingPress(-1, ("0123456789abcdef", "fedcba9876543210", "00112233445566778899"))
-    for press in (more, rating):
-        data = callback_data.encode(press)
+    chat = -1001234567890  # a supergroup's id: the longest chat ids there are
+    ids = ("0123456789abcdef", "fedcba9876543210", "00112233445566778899")
+    up, down = callback_data.rating_buttons(ids, chat, KEY)
+    for data in (callback_data.encode(more), up, down):
         assert len(data.encode()) <= 64
     assert callback_data.parse(callback_data.encode(more)) == more
-    assert callback_data.parse(callback_data.encode(rating)) == RatingPress(
-        -1, ("0123456789ab", "fedcba987654", "001122334455")
+    rating = callback_data.parse(down)
+    assert (rating.rating, rating.passage_ids) == (
+        -1,
+        ("0123456789ab", "fedcba987654", "001122334455"),
     )
-    assert tokens.resolve(token) == "a question " * 50 and tokens.resolve("nope") is None
+    assert callback_data.sealed_for(rating, chat, KEY)
+    assert not callback_data.sealed_for(rating, 42, KEY)  # another chat's
+    assert not callback_data.sealed_for(rating, chat, b"another key")
+    assert tokens.claim(token, 42, 30).question == "a question " * 50
 
 
 def test_data_quotebot_did_not_write_is_not_a_press():
+    sealed = callback_data.rating_buttons(["abc"], 1, KEY)[0]
     for data in (
         None,
         "",
         "m:xyz:1",
         "m:abc:",
         "f:*:abc",
+        "f:+:abc",  # no seal
         "f:+:" + "a" * 60,
+        "f:+:1.2.3.4:" + "0" * 16,  # more ids than an answer rates
+        sealed + "0" * (65 - len(sealed)),  # over Telegram's 64 bytes
         "x:1:2",
         "m:ab:99999999",
+        "m:ab:1\n",
+        sealed + "\n",
     ):
         assert callback_data.parse(data) is None, data
+
+
+def test_a_more_token_answers_once_in_its_own_chat_within_the_hour():
+    clock = Clock()
+    tokens = QuestionTokens(ttl=3600, clock=clock, max_tokens=3)
+    token = tokens.issue("what is leaky gut", 7, 3)
+    assert tokens.claim(token, 8, 3).status == "expired"  # another chat
+    assert tokens.claim(token, 7, 6).status == "expired"  # an offset it was not issued for
+    assert tokens.claim(token, 7, 3) == Claim("ok", "what is leaky gut")
+    assert tokens.claim(token, 7, 3).status == "spent"  # a replay, or a double tap
+    later = tokens.issue("what is leaky gut", 7, 6)
+    clock.now += 3600
+    assert tokens.claim(later, 7, 6).status == "expired"
+    first = tokens.issue("q", 7, 3)
+    for _ in range(3):
+        tokens.issue("q", 7, 3)
+    assert len(tokens) == 3 and tokens.claim(first, 7, 3).status == "expired"  # bounded
 
 
 def test_rate_limit_per_user_and_window():

@@ -6,9 +6,11 @@ import asyncio
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
 
 import pytest
 
@@ -27,6 +29,12 @@ def run_cli(*args: str, env: dict, cwd) -> subprocess.CompletedProcess:
         cwd=cwd,
         timeout=120,
     )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def base_env(**extra: str) -> dict:
@@ -78,6 +86,7 @@ async def test_serves_then_stops_cleanly_on_sigterm(tmp_path, real_encoder, mode
         INDEX_BUILD_ON_START="true",
         DATA_DIR=str(tmp_path / "data"),
         MODEL_CACHE_DIR=str(models_dir),
+        METRICS_PORT=str(metrics_port := free_port()),
     )
     process = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -101,6 +110,13 @@ async def test_serves_then_stops_cleanly_on_sigterm(tmp_path, real_encoder, mode
         assert (tmp_path / "index-volume" / "manifest.json").is_file()
         health = run_cli("health", env=env, cwd=tmp_path)
         assert health.returncode == 0 and health.stdout.startswith("healthy: serving (polling)")
+        assert "feedback: on" in health.stdout
+        metrics = urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=5)
+        assert 'quotebot_questions_total{outcome="answered"} 1.0' in metrics.read().decode()
+        # METRICS_LISTEN's default: loopback only. Linux routes all of 127/8 to loopback, so a
+        # server on every interface would take this connection too.
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection(("127.0.0.2", metrics_port), timeout=5).close()
 
         api.send_text("what is leaky gut", chat_id=602)
         await asyncio.sleep(0.05)

@@ -19,6 +19,7 @@ def test_defaults():
     assert settings.embedding_backend == "onnx" and settings.bot_mode == "polling"
     assert settings.telegram_bot_token is None
     assert settings.telegram_api_base_url == "https://api.telegram.org"
+    assert settings.metrics_listen == "127.0.0.1"  # metrics are not served to the network
 
 
 def test_environment_and_dotenv_are_read(monkeypatch: pytest.MonkeyPatch, isolated: Path):
@@ -49,6 +50,12 @@ def test_api_url_accepts_the_ptb_form():
         ("EMBEDDING_BACKEND", "tensorflow", "EMBEDDING_BACKEND: expected 'onnx'"),
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL: expected one of DEBUG, INFO, WARNING, ERROR"),
         ("LOG_FORMAT", "xml", "LOG_FORMAT: expected 'text' or 'json'"),
+        ("METRICS_LISTEN", "everywhere", "METRICS_LISTEN: expected an IP address"),
+        (
+            "FEEDBACK_SALT_FILE",
+            "/run/secrets/none",
+            "FEEDBACK_SALT_FILE: expected the path of a file",
+        ),
     ],
 )
 def test_bad_value_is_one_line_naming_the_variable(monkeypatch, variable, value, expected):

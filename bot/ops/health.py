@@ -6,6 +6,7 @@ never started serving, or stopped) or older than ``max_age`` seconds (the bot ha
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -25,7 +26,9 @@ def write_heartbeat(data_dir: Path, mode: str, clock=time.time) -> None:
 
 
 def clear_heartbeat(data_dir: Path) -> None:
-    (data_dir / HEARTBEAT_FILE).unlink(missing_ok=True)
+    # A data folder that cannot be used must not break the stop: there is then no heartbeat anyway.
+    with contextlib.suppress(OSError):
+        (data_dir / HEARTBEAT_FILE).unlink(missing_ok=True)
 
 
 def check_heartbeat(data_dir: Path, max_age: float = MAX_AGE, clock=time.time) -> tuple[bool, str]:

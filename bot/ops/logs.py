@@ -1,9 +1,13 @@
 """Logging that keeps health data and secrets out: no message text, no raw user ids, no token.
 
-The code never logs message text or user ids at INFO and above; on top of that, a filter removes
-the bot token (and any configured secret) from every record, because libraries log request URLs
-(httpx logs ``https://api.telegram.org/bot<token>/...`` at INFO), and those loggers are held at
-WARNING.
+quotebot's own code never logs message text or user ids, at any level. The libraries that carry
+Telegram's traffic do, at DEBUG (python-telegram-bot logs whole updates and request parameters,
+httpx and httpcore the requests), and python-telegram-bot logs an update it cannot parse at
+CRITICAL with its text. So, at every LOG_LEVEL: those loggers are held at INFO or WARNING, and a
+filter rewrites what they do log without its arguments and exception messages (the format string
+and the exception's type stay). A second filter removes the bot token (and any configured secret)
+from every record, because libraries log request URLs (httpx logs
+``https://api.telegram.org/bot<token>/...``).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import datetime as dt
 import json
 import logging
 import sys
+import traceback
 from collections.abc import Iterable
 
 NOISY_LOGGERS = (
@@ -26,6 +31,51 @@ NOISY_LOGGERS = (
     "sentence_transformers",
     "transformers",
 )
+
+# Loggers that carry Telegram's traffic, whose records may hold updates or request bodies.
+PAYLOAD_LOGGERS = ("telegram", "httpx", "httpcore", "tornado", "aiohttp")
+# The least severe level they may log at, whatever LOG_LEVEL says.
+PAYLOAD_LOGGER_FLOOR = {"telegram": logging.INFO, "tornado": logging.INFO}
+
+
+class WithholdPayloads(logging.Filter):
+    """Rewrite records of :data:`PAYLOAD_LOGGERS` without their arguments (``%s`` becomes
+    ``<dict>``, ``<Update>``…) and with the exception's type and stack only, not its message."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.name.startswith(PAYLOAD_LOGGERS) or getattr(record, "withheld", False):
+            return True
+        if record.args:
+            args = record.args if isinstance(record.args, tuple) else (record.args,)
+            withheld = tuple(f"<{type(arg).__name__}>" for arg in args)
+            try:
+                record.msg = str(record.msg) % withheld
+            except (TypeError, ValueError):  # a %d or a mapping: keep the words only
+                record.msg = f"{record.msg} [arguments withheld]"
+            record.args = ()
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = _without_messages(record.exc_info[1])
+            record.exc_info = None
+        record.withheld = True
+        return True
+
+
+def _without_messages(error: BaseException) -> str:
+    """A traceback of ``error`` and its causes whose lines name each exception's type only (their
+    messages can quote what was received)."""
+    chain: list[BaseException] = []
+    while error is not None and error not in chain and len(chain) < 5:
+        chain.append(error)
+        error = error.__cause__ or error.__context__
+    parts = []
+    for link in reversed(chain):
+        kind = type(link)
+        parts.append(
+            "Traceback (most recent call last):\n"
+            + "".join(traceback.format_tb(link.__traceback__))
+            + f"{kind.__module__}.{kind.__qualname__} (message withheld)"
+        )
+    return "\n\nDuring handling, another exception occurred:\n\n".join(parts)
 
 
 class RedactSecrets(logging.Filter):
@@ -93,9 +143,13 @@ def configure_logging(
         if json_format
         else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     )
+    handler.addFilter(WithholdPayloads())
     handler.addFilter(RedactSecrets(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    wanted = logging.getLevelName(level)
     for name in NOISY_LOGGERS:
-        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+        logging.getLogger(name).setLevel(max(logging.WARNING, wanted))
+    for name, floor in PAYLOAD_LOGGER_FLOOR.items():
+        logging.getLogger(name).setLevel(max(floor, wanted))

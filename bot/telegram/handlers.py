@@ -11,7 +11,7 @@ import html
 import logging
 import re
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ChatType
 from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import ContextTypes
@@ -181,7 +181,7 @@ async def send_answer(
 ) -> list[Message]:
     """Send the rendered parts; the buttons go under the last part. Returns the messages sent."""
     parts = render_telegram_html(answer, lead=lead)
-    markup = _buttons(answer, found, offset)
+    markup = _buttons(answer, found, offset, message.chat.id)
     is_group = message.chat.type != ChatType.PRIVATE
     sent = []
     for i, part in enumerate(parts):
@@ -218,7 +218,7 @@ async def edit_answer(
             parts[0],
             chat_id=chat_id,
             message_id=message_id,
-            reply_markup=_buttons(answer, found, offset),
+            reply_markup=_buttons(answer, found, offset, chat_id),
         )
     except BadRequest as error:
         if "not modified" not in str(error).lower():
@@ -226,20 +226,20 @@ async def edit_answer(
     return True
 
 
-def _buttons(answer: Answer, found: Services, offset: int) -> InlineKeyboardMarkup | None:
+def _buttons(
+    answer: Answer, found: Services, offset: int, chat_id: int
+) -> InlineKeyboardMarkup | None:
     rows = []
     if answer.has_more:
-        more = MorePress(found.tokens.issue(answer.question), offset + len(answer.quotes))
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    found.texts.reply("more_button"), callback_data=callback_data.encode(more)
-                )
-            ]
-        )
-    if answer.quotes:
+        following = offset + len(answer.quotes)
+        token = found.tokens.issue(answer.question, chat_id, following)
+        more = callback_data.encode(MorePress(token, following))
+        rows.append([InlineKeyboardButton(found.texts.reply("more_button"), callback_data=more)])
+    if answer.quotes and found.feedback is not None:  # no buttons for ratings that cannot be kept
         up, down = callback_data.rating_buttons(
-            [pid for quote in answer.quotes for pid in quote.passage_ids[:1]]
+            [pid for quote in answer.quotes for pid in quote.passage_ids[:1]],
+            chat_id,
+            found.button_key,
         )
         rows.append(
             [
@@ -255,33 +255,66 @@ async def more_passages(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     message that had it (or, when they need more than one message, below it)."""
     query = update.callback_query
     found = services(context)
+    if await _over_limit(query, found):
+        return
     press = callback_data.parse(query.data)
-    question = found.tokens.resolve(press.token) if isinstance(press, MorePress) else None
-    if question is None:
+    chat_id, message_id = query.message.chat.id, query.message.message_id
+    claim = (
+        found.tokens.claim(press.token, chat_id, press.offset)
+        if isinstance(press, MorePress)
+        else None
+    )
+    if claim is None or claim.status == "expired":
         await query.answer(found.texts.reply("expired"), show_alert=True)
         return
     await query.answer()
-    answer = await found.answerer.answer(question, offset=press.offset)
+    if claim.status == "spent":  # a double tap, or a replay: answered once already
+        return
+    answer = await found.answerer.answer(claim.question, offset=press.offset)
     found.metrics.count(answer)
-    chat_id, message_id = query.message.chat.id, query.message.message_id
     if not await edit_answer(context, chat_id, message_id, answer, found, offset=press.offset):
         await _drop_button(context, query.message, lambda data: isinstance(data, MorePress))
         await send_answer(context, query.message, answer, found, offset=press.offset)
 
 
 async def rate_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Record 👍 / 👎 on the quotes of an answer (with a salted hash of the user id), and show the
-    choice on the buttons."""
+    """Record 👍 / 👎 on the quotes of an answer the bot sent in this chat (with a salted hash of
+    the user id), and show the choice on the buttons."""
     query = update.callback_query
     found = services(context)
+    if await _over_limit(query, found):
+        return
     press = callback_data.parse(query.data)
-    if isinstance(press, RatingPress) and found.feedback is not None:
-        await asyncio.to_thread(
-            found.feedback.record, query.from_user.id, press.rating, press.passage_ids
-        )
-        found.metrics.feedback.labels(rating="up" if press.rating > 0 else "down").inc()
-        await _show_rating(context, query.message, press)
+    if found.feedback is None:  # ratings cannot be stored now: say so to a button from before
+        await query.answer(found.texts.reply("feedback_off"))
+        return
+    chat_id = query.message.chat.id if query.message else None
+    if not (
+        isinstance(press, RatingPress)
+        and chat_id is not None
+        and callback_data.sealed_for(press, chat_id, found.button_key)
+    ):
+        await query.answer()  # not a button the bot put under an answer in this chat
+        return
+    if not await asyncio.to_thread(
+        found.feedback.record, query.from_user.id, press.rating, press.passage_ids
+    ):
+        await query.answer(found.texts.reply("feedback_off"))
+        return
+    found.metrics.feedback.labels(rating="up" if press.rating > 0 else "down").inc()
+    await _show_rating(context, query.message, press)
     await query.answer(found.texts.reply("feedback_thanks"))
+
+
+async def _over_limit(query: CallbackQuery, found: Services) -> bool:
+    """Count a button press against its user's rate limit: one over it gets a short toast, and no
+    answer (each press costs an answer or Bot API calls, as a question does)."""
+    wait = found.limiter.check(query.from_user.id)
+    if not wait:
+        return False
+    found.metrics.rate_limited.inc()
+    await query.answer(found.texts.reply("press_rate_limited", seconds=max(1, round(wait))))
+    return True
 
 
 async def _show_rating(context, message: Message | None, press: RatingPress) -> None:

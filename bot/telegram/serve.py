@@ -27,8 +27,10 @@ def run_bot(settings: Settings, services: Services) -> None:
     if settings.metrics_port:
         from prometheus_client import start_http_server
 
-        start_http_server(settings.metrics_port, registry=services.metrics.registry)
-        logger.info("Prometheus metrics on port %d.", settings.metrics_port)
+        start_http_server(
+            settings.metrics_port, addr=settings.metrics_listen, registry=services.metrics.registry
+        )
+        logger.info("Prometheus metrics on %s:%d.", settings.metrics_listen, settings.metrics_port)
     asyncio.run(serve(build_application(settings, services), settings))
 
 

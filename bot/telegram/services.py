@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -34,12 +35,15 @@ class Services:
     conversation: Conversation
     tokens: QuestionTokens
     limiter: RateLimiter
+    # None: the data folder is unusable, so ratings are off (no buttons)
     feedback: FeedbackStore | None
     sources: Sequence[SourceDocument]
     metrics: Metrics
     inbox: Inbox
     order: ChatOrder = field(default_factory=ChatOrder)
     replies: ReplyMemory = field(default_factory=ReplyMemory)
+    # Seals rating buttons (see callback_data): a secret of this bot.
+    button_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
 
     def close(self) -> None:
         """Release what holds a file or a connection (the feedback database, the inbox)."""
