@@ -24,6 +24,7 @@ from bot.telegram.callback_data import MORE_PATTERN, RATING_PATTERN
 from bot.telegram.flood_control import RetryingRateLimiter
 from bot.telegram.intake import DurableUpdateQueue, InboxProcessor
 from bot.telegram.services import Services
+from bot.telegram.update_reading import UpdateReadingRequest
 
 # Concurrent updates in flight: questions arriving together are answered in one model batch.
 CONCURRENT_UPDATES = 256
@@ -50,7 +51,7 @@ def build_application(settings: Settings, services: Services) -> Application:
         )
         .update_queue(queue)
         .concurrent_updates(InboxProcessor(queue, CONCURRENT_UPDATES))
-        .get_updates_read_timeout(30)
+        .get_updates_request(UpdateReadingRequest(connection_pool_size=1, read_timeout=30))
         .post_shutdown(_close_services)
         .build()
     )
