@@ -25,9 +25,14 @@ def test_health_follows_the_heartbeat(tmp_path: Path, capsys, monkeypatch):
     assert check_heartbeat(tmp_path, 60, clock=lambda: 1030.0)[0]
     healthy, message = check_heartbeat(tmp_path, 60, clock=lambda: 1100.0)
     assert not healthy and "100 s ago" in message
-    write_heartbeat(tmp_path, "polling")
+    write_heartbeat(tmp_path, "polling", waiting=3)
     assert cli.main(["health"]) == 0
-    assert capsys.readouterr().out.startswith("healthy: serving (polling)")
+    out = capsys.readouterr().out
+    assert out.startswith("healthy: serving (polling)") and "3 questions waiting" in out
+    assert "memory" not in out
+    write_heartbeat(tmp_path, "webhook", durable=False)
+    assert cli.main(["health"]) == 0
+    assert "kept in memory" in capsys.readouterr().out
 
 
 def test_json_logs_are_one_object_per_line_without_the_token(monkeypatch):

@@ -17,11 +17,15 @@ HEARTBEAT_INTERVAL = 15.0
 MAX_AGE = 60.0
 
 
-def write_heartbeat(data_dir: Path, mode: str, clock=time.time) -> None:
-    """Record that the bot is serving now; written to a temporary file and renamed, never half-read."""
+def write_heartbeat(
+    data_dir: Path, mode: str, clock=time.time, *, waiting: int = 0, durable: bool = True
+) -> None:
+    """Record that the bot is serving now, with how many questions wait in its inbox and whether
+    the inbox is on disk; written to a temporary file and renamed, never half-read."""
     data_dir.mkdir(parents=True, exist_ok=True)
     staged = data_dir / f".{HEARTBEAT_FILE}.{os.getpid()}"
-    staged.write_text(json.dumps({"time": clock(), "mode": mode, "pid": os.getpid()}))
+    beat = {"time": clock(), "mode": mode, "pid": os.getpid(), "waiting": waiting}
+    staged.write_text(json.dumps(beat | {"inbox_durable": durable}))
     os.replace(staged, data_dir / HEARTBEAT_FILE)
 
 
@@ -43,4 +47,8 @@ def check_heartbeat(data_dir: Path, max_age: float = MAX_AGE, clock=time.time) -
         return False, f"unhealthy: {path} is unreadable."
     if age > max_age:
         return False, f"unhealthy: last heartbeat {age:.0f} s ago (limit {max_age:.0f} s)."
-    return True, f"healthy: serving ({beat.get('mode')}), last heartbeat {age:.0f} s ago."
+    line = f"healthy: serving ({beat.get('mode')}), last heartbeat {age:.0f} s ago"
+    line += f"; {beat.get('waiting', 0)} questions waiting in the inbox"
+    if beat.get("inbox_durable") is False:
+        line += " (kept in memory: DATA_DIR cannot hold it, a crash would lose them)"
+    return True, line + "."

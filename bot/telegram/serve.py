@@ -131,7 +131,13 @@ async def _beat(application: Application, settings: Settings) -> None:
     while True:
         if application.running:
             try:
-                write_heartbeat(settings.data_dir, settings.bot_mode)
+                inbox = application.update_queue.inbox
+                write_heartbeat(
+                    settings.data_dir,
+                    settings.bot_mode,
+                    waiting=inbox.depth(),
+                    durable=inbox.durable,
+                )
             except OSError as exc:
                 logger.warning(
                     "Cannot write the heartbeat in %s: %s.", settings.data_dir, exc.strerror
