@@ -9,7 +9,7 @@ import pytest
 from bot.system import System
 from bot.telegram import callback_data
 from bot.telegram.callback_data import RatingPress
-from tests.fake_telegram import FakeBotAPI, SentMessage
+from tests.fake_telegram import FakeBotAPI, Fault, SentMessage
 from tests.fakes import FakeEncoder
 from tests.harness import TOKEN, bot_settings, bot_system, running_bot
 from tests.test_telegram import assert_quotes_what_the_pipeline_answers, settle, wait_until
@@ -135,3 +135,23 @@ async def test_only_ratings_under_answers_the_bot_sent_in_that_chat_are_stored(a
     thanks = [a for a in api.callback_answers if a.get("text") == "Thank you for the feedback."]
     assert len(thanks) == 1
     assert [edit for edit in api.edits if edit[1] == 806] == []
+
+
+async def test_a_press_too_old_for_telegram_gets_no_apology(api, system):
+    """A press that waited in the inbox across a restart: Telegram refuses the late answer to it;
+    the chat gets nothing, not an apology for a press the user has forgotten."""
+    async with running_bot(system):
+        api.send_text(QUESTION, chat_id=806)
+        [answer] = await api.wait_for_messages(1, chat_id=806)
+        api.fail(
+            "answerCallbackQuery",
+            Fault(
+                status=400,
+                description="Bad Request: query is too old and response timeout expired or "
+                "query id is invalid",
+            ),
+        )
+        api.press(answer, button(answer, "More passages"))
+        await wait_until(lambda: any(m == "answerCallbackQuery" for m, _ in api.calls))
+        await settle(0.5)
+    assert len([m for m in api.sent if m.chat_id == 806]) == 1

@@ -380,6 +380,10 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if not isinstance(update, Update) or update.effective_chat is None or found is None:
         return
+    if update.callback_query is not None and _too_old(error):
+        # A press answered after a restart (it waited in the inbox): Telegram no longer takes
+        # an answer to it, and an apology for a press the user has forgotten would only confuse.
+        return
     try:
         await context.bot.send_message(
             update.effective_chat.id,
@@ -387,6 +391,10 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
     except TelegramError:
         logger.warning("Could not send the apology either.")
+
+
+def _too_old(error: object) -> bool:
+    return isinstance(error, BadRequest) and "query is too old" in str(error).lower()
 
 
 def _escape(text: str) -> str:
