@@ -74,3 +74,17 @@ def test_metrics_endpoint_exposes_the_counters():
     assert 'quotebot_questions_total{outcome="no_answer"} 1.0' in body
     assert "quotebot_urgent_total 1.0" in body
     assert "quotebot_answer_seconds_bucket" in body
+
+
+def test_a_bot_serving_without_a_usable_data_folder_is_still_seen_as_serving(tmp_path):
+    """DATA_DIR read-only or full: the inbox and feedback fall back (with a warning each), and the
+    heartbeat goes to the temporary folder, so the container's health check does not fail."""
+    data_dir = tmp_path / "data"
+    data_dir.write_text("a file where the data folder should be")
+    write_heartbeat(data_dir, "polling", clock=lambda: 1000.0, durable=False)
+    healthy, message = check_heartbeat(data_dir, 60, clock=lambda: 1010.0)
+    assert healthy and "kept in memory" in message
+    from bot.ops.health import clear_heartbeat
+
+    clear_heartbeat(data_dir)
+    assert not check_heartbeat(data_dir, 60, clock=lambda: 1010.0)[0]

@@ -1,14 +1,19 @@
 """A heartbeat file the running bot refreshes, and the check `quotebot health` makes of it.
 
 The container's HEALTHCHECK runs `quotebot health`: it fails when the heartbeat is missing (the bot
-never started serving, or stopped) or older than ``max_age`` seconds (the bot hangs).
+never started serving, or stopped) or older than ``max_age`` seconds (the bot hangs). The heartbeat
+lives in DATA_DIR; when that folder cannot be written (read-only, full), in the system's temporary
+folder under a name drawn from DATA_DIR's path, so that a bot serving without a usable data folder
+is still seen as serving.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -17,27 +22,48 @@ HEARTBEAT_INTERVAL = 15.0
 MAX_AGE = 60.0
 
 
+def heartbeat_paths(data_dir: Path) -> tuple[Path, Path]:
+    """Where the heartbeat is: DATA_DIR, else the temporary folder (for a data folder that cannot
+    be written)."""
+    tag = hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:16]
+    return data_dir / HEARTBEAT_FILE, Path(
+        tempfile.gettempdir()
+    ) / f"quotebot-{tag}.{HEARTBEAT_FILE}"
+
+
 def write_heartbeat(
     data_dir: Path, mode: str, clock=time.time, *, waiting: int = 0, durable: bool = True
 ) -> None:
     """Record that the bot is serving now, with how many questions wait in its inbox and whether
     the inbox is on disk; written to a temporary file and renamed, never half-read."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    staged = data_dir / f".{HEARTBEAT_FILE}.{os.getpid()}"
     beat = {"time": clock(), "mode": mode, "pid": os.getpid(), "waiting": waiting}
-    staged.write_text(json.dumps(beat | {"inbox_durable": durable}))
-    os.replace(staged, data_dir / HEARTBEAT_FILE)
+    text = json.dumps(beat | {"inbox_durable": durable})
+    primary, fallback = heartbeat_paths(data_dir)
+    try:
+        _write(primary, text)
+    except OSError:
+        _write(fallback, text)  # raises if neither can be written: the caller warns
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staged = path.with_name(f".{path.name}.{os.getpid()}")
+    staged.write_text(text)
+    os.replace(staged, path)
 
 
 def clear_heartbeat(data_dir: Path) -> None:
     # A data folder that cannot be used must not break the stop: there is then no heartbeat anyway.
-    with contextlib.suppress(OSError):
-        (data_dir / HEARTBEAT_FILE).unlink(missing_ok=True)
+    for path in heartbeat_paths(data_dir):
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
 
 
 def check_heartbeat(data_dir: Path, max_age: float = MAX_AGE, clock=time.time) -> tuple[bool, str]:
     """(healthy, one line saying why)."""
-    path = data_dir / HEARTBEAT_FILE
+    path, fallback = heartbeat_paths(data_dir)
+    if not path.exists() and fallback.exists():
+        path = fallback
     try:
         beat = json.loads(path.read_text())
         age = clock() - float(beat["time"])
