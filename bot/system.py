@@ -5,6 +5,11 @@ encoder, a slow answerer): ``System(settings, encoder=FakeEncoder())``. The orde
 shows to an operator: the index is checked before the model is asked for, so a missing or stale
 index is reported without loading (or exporting) the model; the ONNX export, when one has to be
 made, is made by an explicit call before any build or answer starts its clock.
+
+A corpus changed since the build does not stop quotebot: the last good index serves (checked
+against the corpus text as it was indexed), a warning names the files and the command, and the
+`quotebot_index_stale` metric and `quotebot health` say "stale". :meth:`System.watch_index` picks up
+an index built beside the running bot, for every channel.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from pathlib import Path
 
 from bot.answering.batching import BatchingAnswerer
 from bot.answering.conversation import Conversation
+from bot.answering.corpus_view import CorpusView, ServedSources
 from bot.answering.fixed_texts import FixedTexts, load_texts
 from bot.answering.pipeline import AnswerPipeline
 from bot.answering.small_talk import SmallTalk, load_small_talk
@@ -27,11 +33,14 @@ from bot.embedding.model import model_fingerprint, model_name, resolve_model, so
 from bot.embedding.onnx_encoder import OnnxEncoder
 from bot.embedding.onnx_record import export_dir, export_state, read_export
 from bot.embedding.tokens import tokenizer_counter
-from bot.errors import ModelError
+from bot.errors import REBUILD_HINT, IndexUnusableError, ModelError
 from bot.ingest.passages import TokenCounter, approximate_tokens
+from bot.ops.health import write_index_state
 from bot.ops.metrics import Metrics
+from bot.retrieval.corpus_changes import CorpusChanges, corpus_changes, corpus_signature
 from bot.retrieval.index_build import BuildResult, build_index
 from bot.retrieval.index_store import PassageIndex, load_index
+from bot.retrieval.index_watch import IndexWatcher, manifest_stamp
 from bot.retrieval.lexical import LexicalIndex, load_synonyms
 from bot.retrieval.retrieve import MIN_SCORE, Retriever, lexical_texts
 from bot.safety.language import LanguageDetector, load_languages
@@ -75,6 +84,10 @@ class System:
         # A part handed in takes the place of the one the cached property would build.
         self.__dict__.update({name: part for name, part in given.items() if part is not None})
         self._opened: list = []
+        self.corpus_changes: CorpusChanges | None = None  # of the index served, last looked at
+        self._corpus_seen: tuple | None = None
+        self._served_stamp = None
+        self._watching = False
 
     # The model ------------------------------------------------------------------------------
 
@@ -147,13 +160,63 @@ class System:
 
     @cached_property
     def index(self) -> PassageIndex:
-        """The index, checked against the corpus and the model (a clear error names the fix)."""
+        """The index, checked against the model and, passage by passage, against the corpus text
+        it was built from (a clear error names the fix). A corpus changed since the build does
+        not stop it: a warning names the changed files and the command to run."""
+        self._served_stamp = manifest_stamp(self.settings.index_dir)
+        index = self._load_index()
+        self.check_corpus(index)
+        return index
+
+    def _load_index(self) -> PassageIndex:
         return load_index(
             self.settings.index_dir,
-            corpus_dir=self.settings.corpus_dir,
+            corpus_dir=None,
             fingerprint=self.fingerprint,
             model_name=self.model_name,
+            max_file_bytes=self.settings.corpus_max_file_bytes,
         )
+
+    def check_corpus(self, index: PassageIndex | None = None) -> CorpusChanges:
+        """Compare the corpus directory with what the served index was built from; say so (once
+        per change) in the log, the metric and, while watching, the state `quotebot health` reads.
+        Cheap when nothing changed: the corpus files are only read when a stat differs."""
+        index = index or self.index
+        settings = self.settings
+        seen = (index.manifest.built_at, corpus_signature(settings.corpus_dir))
+        if seen == self._corpus_seen and self.corpus_changes is not None:
+            return self.corpus_changes
+        changes = corpus_changes(
+            index.manifest.corpus_files, settings.corpus_dir, settings.corpus_max_file_bytes
+        )
+        was_stale = bool(self.corpus_changes)
+        self._corpus_seen, self.corpus_changes = seen, changes
+        if changes:
+            # File names only, never their text.
+            log.warning(
+                "The corpus has changed since the index was built (%s); serving the index built "
+                "%s until you %s.",
+                changes,
+                index.manifest.built_at,
+                REBUILD_HINT,
+            )
+        elif was_stale:
+            log.info("The index being served is up to date with the corpus again.")
+        self.metrics.index_stale.set(1 if changes else 0)
+        self._record_index_state()
+        return changes
+
+    def _record_index_state(self) -> None:
+        if not self._watching or self.corpus_changes is None:
+            return
+        stale = bool(self.corpus_changes)
+        detail = f"{self.corpus_changes}; {REBUILD_HINT}" if stale else ""
+        try:
+            write_index_state(self.settings.data_dir, "stale" if stale else "ok", detail)
+        except OSError as exc:
+            log.warning(
+                "Cannot record the index state in %s: %s.", self.settings.data_dir, exc.strerror
+            )
 
     def build_index(self, *, force: bool = False, progress: bool = False) -> BuildResult:
         """Rebuild the index of the configured corpus unless it is up to date (or ``force``)."""
@@ -164,6 +227,48 @@ class System:
             encoder,
             force=force,
             progress=progress,
+            max_file_bytes=self.settings.corpus_max_file_bytes,
+        )
+
+    def watch_index(self, interval: float | None = None) -> None:
+        """Serve an index built beside the running bot without a restart: every ``interval``
+        seconds (INDEX_POLL_SECONDS) look at the manifest, load and check a new one in the
+        background, and swap it in between batches; a bad one is refused with a warning."""
+        interval = self.settings.index_poll_seconds if interval is None else interval
+        pipeline = self.pipeline  # the index is loaded (and its manifest stamped) first
+        self._watching = True
+        self._record_index_state()
+        if not interval:
+            return
+        watcher = IndexWatcher(
+            self.settings.index_dir,
+            self._load_index,
+            self._serve_new_index,
+            self._refuse_new_index,
+            interval=interval,
+            served=self._served_stamp,
+            on_tick=lambda: self.check_corpus(pipeline.corpus.retriever.index),
+        )
+        watcher.start()
+        self._opened.append(watcher)
+
+    def _serve_new_index(self, index: PassageIndex) -> None:
+        self.pipeline.swap(self.corpus_view(index))
+        self.__dict__["index"] = index
+        self.metrics.index_reloads.labels(outcome="loaded").inc()
+        log.info(
+            "Serving the new index: %d passages from %d files, built %s.",
+            len(index),
+            len(index.manifest.corpus_files),
+            index.manifest.built_at,
+        )
+        self.check_corpus(index)
+
+    def _refuse_new_index(self, error: IndexUnusableError) -> None:
+        self.metrics.index_reloads.labels(outcome="refused").inc()
+        served = self.pipeline.corpus.retriever.index.manifest.built_at
+        log.warning(
+            "A new index was refused (%s); the index built %s keeps serving.", error, served
         )
 
     # Answering ------------------------------------------------------------------------------
@@ -196,34 +301,35 @@ class System:
     def small_talk(self) -> SmallTalk:
         return load_small_talk(self.settings.small_talk_file)
 
-    @cached_property
-    def subjects(self) -> SubjectCheck:
+    def subjects_of(self, index: PassageIndex) -> SubjectCheck:
         """The named subjects, checked against what the indexed corpus says."""
-        passages = self.index.passages
         return load_subjects(
-            [" ".join((p.title, *p.headings, p.text)) for p in passages],
+            [" ".join((p.title, *p.headings, p.text)) for p in index.passages],
             self.settings.subjects_file,
         )
+
+    def corpus_view(self, index: PassageIndex) -> CorpusView:
+        """What the pipeline answers from for one checked index: retriever, sources, subjects."""
+        threshold = self.settings.relevance_threshold
+        retriever = Retriever(
+            index,
+            LexicalIndex(lexical_texts(index.passages), load_synonyms(self.settings.synonyms_file)),
+            min_score=MIN_SCORE if threshold is None else threshold,
+        )
+        return CorpusView(retriever, index.manifest.documents, self.subjects_of(index))
 
     @cached_property
     def pipeline(self) -> AnswerPipeline:
         """The answering pipeline over the checked index."""
-        index = self.index  # first: a missing index is reported before the model is loaded
-        threshold = self.settings.relevance_threshold
+        view = self.corpus_view(self.index)  # first: a missing index is reported before the model
         return AnswerPipeline(
             self.encoder,
-            Retriever(
-                index,
-                LexicalIndex(
-                    lexical_texts(index.passages), load_synonyms(self.settings.synonyms_file)
-                ),
-                min_score=MIN_SCORE if threshold is None else threshold,
-            ),
+            view.retriever,
             self.detector,
             self.texts,
-            sources=index.manifest.documents,
+            sources=view.sources,
             small_talk=self.small_talk,
-            subjects=self.subjects,
+            subjects=view.subjects,
             max_quotes=self.settings.max_quotes,
             languages=self.languages,
         )
@@ -264,7 +370,7 @@ class System:
             tokens=QuestionTokens(clock=self.clock),
             limiter=RateLimiter(settings.rate_limit_per_minute, 60.0, clock=self.clock),
             feedback=feedback,
-            sources=self.pipeline.sources,
+            sources=ServedSources(self.pipeline),
             metrics=self.metrics,
         )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from bot.answering.answer import Answer
 
@@ -32,6 +32,17 @@ class Metrics:
         )
         self.feedback = Counter(
             "quotebot_feedback", "Feedback button presses.", ["rating"], registry=r
+        )
+        self.index_stale = Gauge(
+            "quotebot_index_stale",
+            "1 when the corpus differs from the index being served (run `quotebot index build`).",
+            registry=r,
+        )
+        self.index_reloads = Counter(
+            "quotebot_index_reloads",
+            "New indexes noticed while running, by outcome (loaded, refused).",
+            ["outcome"],
+            registry=r,
         )
 
     def count(self, answer: Answer) -> None:
