@@ -3,6 +3,7 @@ serving, and an index rebuilt beside the running bot is served without a restart
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import shutil
@@ -104,7 +105,7 @@ def test_index_build_on_start_keeps_the_last_good_index(
     for name, value in (("CORPUS_DIR", corpus_copy), ("INDEX_DIR", tmp_path / "index")):
         monkeypatch.setenv(name, str(value))
     monkeypatch.setenv("INDEX_BUILD_ON_START", "true")
-    monkeypatch.setattr(sys, "stdin", open(os.devnull))  # the console chat ends at once
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # the console chat ends at once
     caplog.set_level(logging.WARNING)
     make_system = lambda settings: System(settings, encoder=FakeEncoder())  # noqa: E731
     assert cli.main(["start"], make_system=make_system) == 0
