@@ -134,11 +134,12 @@ def test_a_rebuilt_index_is_served_without_a_restart(system, corpus_copy, tmp_pa
     caplog.set_level(logging.INFO)
     (corpus_copy / "new.md").write_text(NEW_ARTICLE)
     assert "new.md" not in quoted_files(system, NEW_QUESTION)
+    services = system.telegram_services()  # what /sources lists, handed out at start-up
     system.watch_index(interval=0.05)
     wait_until(lambda: sample(system, "quotebot_index_stale") == 1)
     build_in_another_process(corpus_copy, tmp_path / "index")
     wait_until(lambda: "new.md" in quoted_files(system, NEW_QUESTION))
-    assert "new.md" in {document.source_path for document in system.telegram_services().sources}
+    assert "new.md" in {document.source_path for document in services.sources}
     assert sample(system, "quotebot_index_reloads_total", outcome="loaded") == 1
     assert sample(system, "quotebot_index_stale") == 0
     assert any("Serving the new index" in r.getMessage() for r in caplog.records)
