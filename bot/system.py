@@ -33,14 +33,14 @@ from bot.embedding.model import model_fingerprint, model_name, resolve_model, so
 from bot.embedding.onnx_encoder import OnnxEncoder
 from bot.embedding.onnx_record import export_dir, export_state, read_export
 from bot.embedding.tokens import tokenizer_counter
-from bot.errors import REBUILD_HINT, IndexUnusableError, ModelError
+from bot.errors import ModelError
 from bot.ingest.passages import TokenCounter, approximate_tokens
-from bot.ops.health import write_index_state
 from bot.ops.metrics import Metrics
-from bot.retrieval.corpus_changes import CorpusChanges, corpus_changes, corpus_signature
+from bot.ops.served_index import ServedIndex
+from bot.retrieval.corpus_changes import CorpusChanges
 from bot.retrieval.index_build import BuildResult, build_index
 from bot.retrieval.index_store import PassageIndex, load_index
-from bot.retrieval.index_watch import IndexWatcher, manifest_stamp
+from bot.retrieval.index_watch import Stamp, manifest_stamp
 from bot.retrieval.lexical import LexicalIndex, load_synonyms
 from bot.retrieval.retrieve import MIN_SCORE, Retriever, lexical_texts
 from bot.safety.language import LanguageDetector, load_languages
@@ -84,10 +84,7 @@ class System:
         # A part handed in takes the place of the one the cached property would build.
         self.__dict__.update({name: part for name, part in given.items() if part is not None})
         self._opened: list = []
-        self.corpus_changes: CorpusChanges | None = None  # of the index served, last looked at
-        self._corpus_seen: tuple | None = None
-        self._served_stamp = None
-        self._watching = False
+        self._served_stamp: Stamp = None  # the manifest of the index loaded at start
 
     # The model ------------------------------------------------------------------------------
 
@@ -165,7 +162,7 @@ class System:
         not stop it: a warning names the changed files and the command to run."""
         self._served_stamp = manifest_stamp(self.settings.index_dir)
         index = self._load_index()
-        self.check_corpus(index)
+        self.served_index.check_corpus(index)
         return index
 
     def _load_index(self) -> PassageIndex:
@@ -177,46 +174,20 @@ class System:
             max_file_bytes=self.settings.corpus_max_file_bytes,
         )
 
-    def check_corpus(self, index: PassageIndex | None = None) -> CorpusChanges:
-        """Compare the corpus directory with what the served index was built from; say so (once
-        per change) in the log, the metric and, while watching, the state `quotebot health` reads.
-        Cheap when nothing changed: the corpus files are only read when a stat differs."""
-        index = index or self.index
+    @cached_property
+    def served_index(self) -> ServedIndex:
+        """Whether the corpus has moved on since the served index was built, and its hot swap."""
         settings = self.settings
-        seen = (index.manifest.built_at, corpus_signature(settings.corpus_dir))
-        if seen == self._corpus_seen and self.corpus_changes is not None:
-            return self.corpus_changes
-        changes = corpus_changes(
-            index.manifest.corpus_files, settings.corpus_dir, settings.corpus_max_file_bytes
+        return ServedIndex(
+            settings.corpus_dir,
+            settings.data_dir,
+            self.metrics,
+            max_file_bytes=settings.corpus_max_file_bytes,
         )
-        was_stale = bool(self.corpus_changes)
-        self._corpus_seen, self.corpus_changes = seen, changes
-        if changes:
-            # File names only, never their text.
-            log.warning(
-                "The corpus has changed since the index was built (%s); serving the index built "
-                "%s until you %s.",
-                changes,
-                index.manifest.built_at,
-                REBUILD_HINT,
-            )
-        elif was_stale:
-            log.info("The index being served is up to date with the corpus again.")
-        self.metrics.index_stale.set(1 if changes else 0)
-        self._record_index_state()
-        return changes
 
-    def _record_index_state(self) -> None:
-        if not self._watching or self.corpus_changes is None:
-            return
-        stale = bool(self.corpus_changes)
-        detail = f"{self.corpus_changes}; {REBUILD_HINT}" if stale else ""
-        try:
-            write_index_state(self.settings.data_dir, "stale" if stale else "ok", detail)
-        except OSError as exc:
-            log.warning(
-                "Cannot record the index state in %s: %s.", self.settings.data_dir, exc.strerror
-            )
+    def check_corpus(self) -> CorpusChanges:
+        """How the corpus differs from what the served index was built from (said once per change)."""
+        return self.served_index.check_corpus(self.pipeline.corpus.retriever.index)
 
     def build_index(self, *, force: bool = False, progress: bool = False) -> BuildResult:
         """Rebuild the index of the configured corpus unless it is up to date (or ``force``)."""
@@ -231,45 +202,20 @@ class System:
         )
 
     def watch_index(self, interval: float | None = None) -> None:
-        """Serve an index built beside the running bot without a restart: every ``interval``
-        seconds (INDEX_POLL_SECONDS) look at the manifest, load and check a new one in the
-        background, and swap it in between batches; a bad one is refused with a warning."""
+        """Serve an index built beside the running bot without a restart, in every channel: every
+        ``interval`` seconds (INDEX_POLL_SECONDS) look at the manifest, load and check a new one in
+        the background, and swap it in between batches; a bad one is refused with a warning."""
         interval = self.settings.index_poll_seconds if interval is None else interval
-        pipeline = self.pipeline  # the index is loaded (and its manifest stamped) first
-        self._watching = True
-        self._record_index_state()
-        if not interval:
-            return
-        watcher = IndexWatcher(
+        watcher = self.served_index.watch(
+            self.pipeline,  # first: the index is loaded, and its manifest stamped
             self.settings.index_dir,
             self._load_index,
-            self._serve_new_index,
-            self._refuse_new_index,
-            interval=interval,
+            self.corpus_view,
             served=self._served_stamp,
-            on_tick=lambda: self.check_corpus(pipeline.corpus.retriever.index),
+            interval=interval,
         )
-        watcher.start()
-        self._opened.append(watcher)
-
-    def _serve_new_index(self, index: PassageIndex) -> None:
-        self.pipeline.swap(self.corpus_view(index))
-        self.__dict__["index"] = index
-        self.metrics.index_reloads.labels(outcome="loaded").inc()
-        log.info(
-            "Serving the new index: %d passages from %d files, built %s.",
-            len(index),
-            len(index.manifest.corpus_files),
-            index.manifest.built_at,
-        )
-        self.check_corpus(index)
-
-    def _refuse_new_index(self, error: IndexUnusableError) -> None:
-        self.metrics.index_reloads.labels(outcome="refused").inc()
-        served = self.pipeline.corpus.retriever.index.manifest.built_at
-        log.warning(
-            "A new index was refused (%s); the index built %s keeps serving.", error, served
-        )
+        if watcher is not None:
+            self._opened.append(watcher)
 
     # Answering ------------------------------------------------------------------------------
 

@@ -143,6 +143,9 @@ def test_a_rebuilt_index_is_served_without_a_restart(system, corpus_copy, tmp_pa
     assert sample(system, "quotebot_index_reloads_total", outcome="loaded") == 1
     assert sample(system, "quotebot_index_stale") == 0
     assert any("Serving the new index" in r.getMessage() for r in caplog.records)
+    # Said once per change, not at every look (every 0.05 s here).
+    said = [r for r in caplog.records if "corpus has changed" in r.getMessage()]
+    assert len(said) == 1 and "added: new.md" in said[0].getMessage()
 
 
 def test_a_bad_new_index_is_refused_and_the_old_one_keeps_serving(
