@@ -171,3 +171,39 @@ def test_a_bad_new_index_is_refused_and_the_old_one_keeps_serving(
     # The watch goes on: a good build is served.
     build_in_another_process(corpus_copy, tmp_path / "index")
     wait_until(lambda: "new.md" in quoted_files(system, NEW_QUESTION))
+
+
+class SwappingEncoder(FakeEncoder):
+    """Swaps the pipeline's index while a batch is in the model, as the watcher's thread may."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.swap = None
+
+    def encode(self, texts, *, progress: bool = False):
+        if self.swap is not None:
+            self.swap, swap = None, self.swap
+            swap()
+        return super().encode(texts, progress=progress)
+
+
+def test_a_batch_in_flight_is_answered_from_one_index(corpus_copy, tmp_path, caplog):
+    from bot.retrieval.index_store import load_index
+
+    build_index(corpus_copy, tmp_path / "index", FakeEncoder())
+    (corpus_copy / "new.md").write_text(NEW_ARTICLE)
+    build_index(corpus_copy, tmp_path / "newer", FakeEncoder())
+    encoder = SwappingEncoder()
+    system = System(settings_for(tmp_path, corpus_copy), encoder=encoder)
+    pipeline = system.pipeline
+    newer = system.corpus_view(load_index(tmp_path / "newer", corpus_dir=None, fingerprint=None))
+    encoder.swap = lambda: pipeline.swap(newer)
+    caplog.set_level(logging.WARNING)
+    during = pipeline.answer_batch([NEW_QUESTION, ZINC_QUESTION])
+    # The whole batch from the old index: nothing of the new article, nothing half-matched.
+    assert pipeline.corpus is newer and encoder.swap is None
+    assert all(q.source_path != "new.md" for answer in during for q in answer.quotes)
+    assert ARTICLE in {q.source_path for q in during[1].quotes}
+    assert not [r for r in caplog.records if "Left out a quote" in r.getMessage()]
+    after = pipeline.answer_batch([NEW_QUESTION])
+    assert "new.md" in {q.source_path for q in after[0].quotes}
