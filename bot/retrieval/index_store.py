@@ -78,8 +78,9 @@ class PassageIndex:
         snapshot: CorpusSnapshot | None = None,
     ) -> None:
         self.manifest = manifest
-        # The corpus text as indexed: every quote is checked against it before it is shown.
-        self.snapshot = snapshot or CorpusSnapshot({})
+        # The corpus text as indexed: every quote is checked against it before it is shown
+        # (load_index always reads it; None only for an index put together in memory).
+        self.snapshot = snapshot
         self.passages = passages
         self.faiss_index = faiss_index
         self.sentence_index = sentence_index
