@@ -207,3 +207,45 @@ def test_a_batch_in_flight_is_answered_from_one_index(corpus_copy, tmp_path, cap
     assert not [r for r in caplog.records if "Left out a quote" in r.getMessage()]
     after = pipeline.answer_batch([NEW_QUESTION])
     assert "new.md" in {q.source_path for q in after[0].quotes}
+
+
+async def test_the_telegram_bot_answers_over_a_stale_corpus_and_follows_a_rebuild(
+    corpus_copy, tmp_path
+):
+    """Through the real Application and the fake Bot API: a bad file and a new article added to
+    the corpus of a running bot; it keeps answering, then serves the rebuilt index, no restart."""
+    import asyncio
+
+    from tests.fake_telegram import FakeBotAPI
+    from tests.harness import TOKEN, running_bot
+
+    api = FakeBotAPI(TOKEN)
+    await api.start()
+    build_index(corpus_copy, tmp_path / "index", FakeEncoder())
+    (corpus_copy / "latin.txt").write_bytes("T\ncaf\xe9\n".encode("latin-1"))
+    (corpus_copy / "new.md").write_text(NEW_ARTICLE)
+    settings = settings_for(
+        tmp_path, corpus_copy, telegram_bot_token=TOKEN, telegram_api_base_url=api.url
+    )
+    system = System(settings, encoder=FakeEncoder())
+    system.watch_index(interval=0.05)
+    try:
+        async with running_bot(system):
+            api.send_text(ZINC_QUESTION, chat_id=801)
+            [answer] = await api.wait_for_messages(1, chat_id=801)
+            api.send_text("/sources", chat_id=801)
+            _, sources = await api.wait_for_messages(2, chat_id=801)
+            assert "L-glutamine, zinc, and collagen" in answer.visible_text
+            assert "Xylophone" not in sources.visible_text
+            (corpus_copy / "latin.txt").unlink()
+            await asyncio.to_thread(build_in_another_process, corpus_copy, tmp_path / "index")
+            await asyncio.to_thread(wait_until, lambda: sample(system, "quotebot_index_stale") == 0)
+            api.send_text("/sources", chat_id=801)
+            *_, sources = await api.wait_for_messages(3, chat_id=801)
+            api.send_text(NEW_QUESTION, chat_id=801)
+            *_, answer = await api.wait_for_messages(4, chat_id=801)
+        assert "Xylophone therapy" in sources.visible_text
+        assert "gentle rhythm practice" in answer.visible_text
+    finally:
+        system.close()
+        await api.stop()
