@@ -33,6 +33,7 @@ from bot.errors import CorpusError, IndexBuildError, IndexUnusableError
 from bot.ingest.corpus import Document, read_corpus
 from bot.ingest.passages import Passage, embedding_text, split_corpus
 from bot.retrieval.corpus_snapshot import SNAPSHOT_FILE, CorpusSnapshot
+from bot.retrieval.index_files import file_facts
 from bot.retrieval.index_store import (
     CHUNKING,
     FAISS_FILE,
@@ -44,7 +45,6 @@ from bot.retrieval.index_store import (
     PASSAGES_FILE,
     SENTENCES_FILE,
     PassageIndex,
-    file_facts,
     load_index,
 )
 from bot.retrieval.manifest import HnswParameters, IndexType, Manifest, ModelRecord

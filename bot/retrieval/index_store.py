@@ -15,7 +15,6 @@ outside ``INDEX_DIR``, or whose passages are not the exact text of the corpus it
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,7 +34,8 @@ from bot.errors import (
 from bot.ingest.passages import MAX_PASSAGE_TOKENS, Passage
 from bot.retrieval.corpus_changes import corpus_changes
 from bot.retrieval.corpus_snapshot import SNAPSHOT_FILE, CorpusSnapshot
-from bot.retrieval.manifest import IndexFile, Manifest
+from bot.retrieval.index_files import files_intact, inside
+from bot.retrieval.manifest import Manifest
 from bot.settings import DEFAULT_MAX_FILE_BYTES
 
 IndexState = Literal["ok", "missing", "stale", "mismatch", "corrupt"]
@@ -163,25 +163,12 @@ class IndexStatus:
         return self.state == "ok"
 
 
-def file_facts(path: Path, relative_path: str) -> IndexFile:
-    """What the manifest records of one index file: where it is, its sha256 and size."""
-    return IndexFile(relative_path, file_sha256(path), path.stat().st_size)
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def read_manifest(index_dir: Path) -> Manifest:
     """The manifest of the current build, or an error saying how to make one."""
     path = index_dir / MANIFEST
     if not path.is_file():
         raise IndexMissingError(f"No index in {index_dir}; {REBUILD_HINT}.")
-    if not _inside(index_dir, MANIFEST):
+    if not inside(index_dir, MANIFEST):
         raise IndexCorruptError(f"{path} leads outside {index_dir}; {REBUILD_HINT}.")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -202,34 +189,6 @@ def _read_manifest_quietly(index_dir: Path) -> Manifest | None:
         return read_manifest(index_dir)
     except IndexUnusableError:
         return None
-
-
-def _files_intact(manifest: Manifest, index_dir: Path) -> str | None:
-    """None when every index file is present with the recorded size and sha256, else what is wrong."""
-    for name in INDEX_FILES:
-        facts = manifest.files.get(name)
-        if not facts:
-            return f"the manifest does not list {name}"
-        if not _inside(index_dir, facts.path):
-            return f"the manifest lists {facts.path!r}, outside the index directory"
-        path = index_dir / facts.path
-        if not path.is_file():
-            return f"{facts.path} is missing"
-        if path.stat().st_size != facts.bytes:
-            return f"{facts.path} has {path.stat().st_size} bytes, the manifest says {facts.bytes}"
-        if file_sha256(path) != facts.sha256:
-            return f"{facts.path} has changed since the build"
-    return None
-
-
-def _inside(index_dir: Path, relative: str) -> bool:
-    """Whether ``relative`` names a file inside ``index_dir``: no absolute path, no ``..``, and
-    no symlink on the way that leads out."""
-    candidate = Path(relative)
-    if candidate.is_absolute() or ".." in candidate.parts or not candidate.parts:
-        return False
-    root = index_dir.resolve()
-    return (root / candidate).resolve().is_relative_to(root)
 
 
 def load_index(
@@ -256,7 +215,7 @@ def load_index(
             f"The index in {index_dir} was built with model {manifest.model.name!r}, not the "
             f"configured EMBEDDING_MODEL{configured}; {REBUILD_HINT}."
         )
-    if problem := _files_intact(manifest, index_dir):
+    if problem := files_intact(manifest, index_dir, INDEX_FILES):
         raise IndexCorruptError(f"The index in {index_dir} is damaged ({problem}); {REBUILD_HINT}.")
     try:
         faiss_index = faiss.read_index(str(index_dir / manifest.files[FAISS_FILE].path))
