@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 import time
@@ -11,7 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.errors import QuotebotError
+from bot.errors import CorpusError, IndexBuildError, QuotebotError
 from bot.settings import Settings, load_settings
 
 if TYPE_CHECKING:  # imported when a command needs it: `quotebot health` stays quick
@@ -19,6 +20,8 @@ if TYPE_CHECKING:  # imported when a command needs it: `quotebot health` stays q
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a command ended by SIGPIPE
+
+log = logging.getLogger("bot.cli")
 
 SystemFactory = Callable[[Settings], "System"]
 
@@ -201,7 +204,11 @@ def cmd_index_info(args: argparse.Namespace, make_system: SystemFactory) -> int:
     settings = settings_from(args)
     system = make_system(settings)
     status = index_status(
-        settings.index_dir, settings.corpus_dir, system.fingerprint, system.model_name
+        settings.index_dir,
+        settings.corpus_dir,
+        system.fingerprint,
+        system.model_name,
+        settings.corpus_max_file_bytes,
     )
     manifest = status.manifest
     if args.json:
@@ -280,7 +287,9 @@ def cmd_corpus_lint(args: argparse.Namespace, make_system: SystemFactory) -> int
     from bot.ingest.corpus_lint import lint_corpus
 
     settings = settings_from(args)
-    findings = lint_corpus(settings.corpus_dir, make_system(settings).token_counter)
+    findings = lint_corpus(
+        settings.corpus_dir, make_system(settings).token_counter, settings.corpus_max_file_bytes
+    )
     for finding in findings:
         print(finding)
     errors = sum(f.severity == "error" for f in findings)
@@ -332,7 +341,11 @@ def cmd_chat(args: argparse.Namespace, make_system: SystemFactory) -> int:
         return run_json_chat(system.pipeline, system.conversation, sys.stdin, sys.stdout)
     print("Loading…", file=sys.stderr, flush=True)
     system = make_system(settings_from(args))
-    return run_chat(system.pipeline, system.conversation, sys.stdin, sys.stdout)
+    system.watch_index()  # an index rebuilt meanwhile is answered from without a restart
+    try:
+        return run_chat(system.pipeline, system.conversation, sys.stdin, sys.stdout)
+    finally:
+        system.close()
 
 
 def cmd_eval(args: argparse.Namespace, make_system: SystemFactory) -> int:
@@ -356,7 +369,17 @@ def cmd_eval(args: argparse.Namespace, make_system: SystemFactory) -> int:
 
 
 def _build_if_needed(system: System) -> None:
-    result = system.build_index(progress=progress_wanted())
+    """Rebuild the index if the corpus or the model changed. When the corpus cannot be built (a
+    bad file) or the index cannot be written, the last good index serves: one warning says why."""
+    from bot.retrieval.index_store import MANIFEST
+
+    try:
+        result = system.build_index(progress=progress_wanted())
+    except (CorpusError, IndexBuildError) as exc:
+        if not (system.settings.index_dir / MANIFEST).is_file():
+            raise  # nothing to fall back on: the build's own error says what to fix
+        log.warning("The index was not rebuilt (%s); the last good index keeps serving.", exc)
+        return
     if result.built:
         print(
             f"Built the index: {result.passages} passages in {result.seconds:.1f} s.",
@@ -392,8 +415,14 @@ def cmd_run(args: argparse.Namespace, make_system: SystemFactory) -> int:
     system = make_system(settings)
     if args.build_index or settings.index_build_on_start:
         _build_if_needed(system)
-    system.warm_up()  # refuses a missing, stale or mismatched index before connecting to Telegram
-    run_bot(settings, system.telegram_services())
+    # Refuses a missing, damaged or mismatched index before connecting to Telegram; a stale one
+    # serves, with a warning naming the changed files.
+    system.warm_up()
+    system.watch_index()
+    try:
+        run_bot(settings, system.telegram_services())
+    finally:
+        system.close()
     return EXIT_OK
 
 

@@ -17,6 +17,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot.errors import ConfigError
 
 TELEGRAM_API = "https://api.telegram.org"
+# Corpus articles are a few KB; 5 MB is a long book. A build holds a file's text several times
+# over (text, passages, vectors), so the limit is what stops one stray file from taking gigabytes.
+DEFAULT_MAX_FILE_BYTES = 5_000_000
 
 
 def _folded(case: str):
@@ -73,6 +76,8 @@ EXPECTED: dict[str, str] = {
     "metrics_listen": "an IP address for the Prometheus endpoint to listen on, such as 127.0.0.1 or 0.0.0.0",
     "log_format": "'text' or 'json'",
     "index_build_on_start": "true or false",
+    "corpus_max_file_bytes": "a whole number of bytes from 1,000 to 1,000,000,000, such as 5000000",
+    "index_poll_seconds": "a number of seconds from 0.5 to 3600, or 0 to turn the watch off",
 }
 
 
@@ -188,8 +193,28 @@ class Settings(BaseSettings):
     )
     log_format: LogFormat = Field("text", description="Log lines as text or JSON.")
     index_build_on_start: bool = Field(
-        False, description="Rebuild the index (if changed) before serving."
+        False,
+        description="Rebuild the index (if changed) before serving; a failed build keeps the last good one.",
     )
+    corpus_max_file_bytes: int = Field(
+        DEFAULT_MAX_FILE_BYTES,
+        ge=1_000,
+        le=1_000_000_000,
+        description="Largest corpus file lint and build read; a bigger one is an error naming it.",
+    )
+    # A look is one stat of manifest.json (microseconds) and one of each corpus file: every 5 s
+    # costs nothing measurable, and a rebuilt index is served within seconds of the build.
+    index_poll_seconds: float = Field(
+        5.0,
+        description="How often a running bot looks for a newly built index (0: never).",
+    )
+
+    @field_validator("index_poll_seconds")
+    @classmethod
+    def _poll_interval(cls, value: float) -> float:
+        if value != 0 and not 0.5 <= value <= 3600:
+            raise ValueError("out of range")
+        return value
 
     @field_validator("embedding_model")
     @classmethod

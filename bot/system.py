@@ -5,6 +5,11 @@ encoder, a slow answerer): ``System(settings, encoder=FakeEncoder())``. The orde
 shows to an operator: the index is checked before the model is asked for, so a missing or stale
 index is reported without loading (or exporting) the model; the ONNX export, when one has to be
 made, is made by an explicit call before any build or answer starts its clock.
+
+A corpus changed since the build does not stop quotebot: the last good index serves (checked
+against the corpus text as it was indexed), a warning names the files and the command, and the
+`quotebot_index_stale` metric and `quotebot health` say "stale". :meth:`System.watch_index` picks up
+an index built beside the running bot, for every channel.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from pathlib import Path
 
 from bot.answering.batching import BatchingAnswerer
 from bot.answering.conversation import Conversation
+from bot.answering.corpus_view import CorpusView, ServedSources
 from bot.answering.fixed_texts import FixedTexts, load_texts
 from bot.answering.pipeline import AnswerPipeline
 from bot.answering.small_talk import SmallTalk, load_small_talk
@@ -31,8 +37,11 @@ from bot.embedding.tokens import tokenizer_counter
 from bot.errors import FeedbackError, ModelError
 from bot.ingest.passages import TokenCounter, approximate_tokens
 from bot.ops.metrics import Metrics
+from bot.ops.served_index import ServedIndex
+from bot.retrieval.corpus_changes import CorpusChanges
 from bot.retrieval.index_build import BuildResult, build_index
 from bot.retrieval.index_store import PassageIndex, load_index
+from bot.retrieval.index_watch import Stamp, manifest_stamp
 from bot.retrieval.lexical import LexicalIndex, load_synonyms
 from bot.retrieval.retrieve import MIN_SCORE, Retriever, lexical_texts
 from bot.safety.language import LanguageDetector, load_languages
@@ -79,6 +88,7 @@ class System:
         # A part handed in takes the place of the one the cached property would build.
         self.__dict__.update({name: part for name, part in given.items() if part is not None})
         self._opened: list = []
+        self._served_stamp: Stamp = None  # the manifest of the index loaded at start
 
     # The model ------------------------------------------------------------------------------
 
@@ -151,13 +161,37 @@ class System:
 
     @cached_property
     def index(self) -> PassageIndex:
-        """The index, checked against the corpus and the model (a clear error names the fix)."""
+        """The index, checked against the model and, passage by passage, against the corpus text
+        it was built from (a clear error names the fix). A corpus changed since the build does
+        not stop it: a warning names the changed files and the command to run."""
+        self._served_stamp = manifest_stamp(self.settings.index_dir)
+        index = self._load_index()
+        self.served_index.check_corpus(index)
+        return index
+
+    def _load_index(self) -> PassageIndex:
         return load_index(
             self.settings.index_dir,
-            corpus_dir=self.settings.corpus_dir,
+            corpus_dir=None,
             fingerprint=self.fingerprint,
             model_name=self.model_name,
+            max_file_bytes=self.settings.corpus_max_file_bytes,
         )
+
+    @cached_property
+    def served_index(self) -> ServedIndex:
+        """Whether the corpus has moved on since the served index was built, and its hot swap."""
+        settings = self.settings
+        return ServedIndex(
+            settings.corpus_dir,
+            settings.data_dir,
+            self.metrics,
+            max_file_bytes=settings.corpus_max_file_bytes,
+        )
+
+    def check_corpus(self) -> CorpusChanges:
+        """How the corpus differs from what the served index was built from (said once per change)."""
+        return self.served_index.check_corpus(self.pipeline.corpus.retriever.index)
 
     def build_index(self, *, force: bool = False, progress: bool = False) -> BuildResult:
         """Rebuild the index of the configured corpus unless it is up to date (or ``force``)."""
@@ -168,7 +202,24 @@ class System:
             encoder,
             force=force,
             progress=progress,
+            max_file_bytes=self.settings.corpus_max_file_bytes,
         )
+
+    def watch_index(self, interval: float | None = None) -> None:
+        """Serve an index built beside the running bot without a restart, in every channel: every
+        ``interval`` seconds (INDEX_POLL_SECONDS) look at the manifest, load and check a new one in
+        the background, and swap it in between batches; a bad one is refused with a warning."""
+        interval = self.settings.index_poll_seconds if interval is None else interval
+        watcher = self.served_index.watch(
+            self.pipeline,  # first: the index is loaded, and its manifest stamped
+            self.settings.index_dir,
+            self._load_index,
+            self.corpus_view,
+            served=self._served_stamp,
+            interval=interval,
+        )
+        if watcher is not None:
+            self._opened.append(watcher)
 
     # Answering ------------------------------------------------------------------------------
 
@@ -200,34 +251,35 @@ class System:
     def small_talk(self) -> SmallTalk:
         return load_small_talk(self.settings.small_talk_file)
 
-    @cached_property
-    def subjects(self) -> SubjectCheck:
+    def subjects_of(self, index: PassageIndex) -> SubjectCheck:
         """The named subjects, checked against what the indexed corpus says."""
-        passages = self.index.passages
         return load_subjects(
-            [" ".join((p.title, *p.headings, p.text)) for p in passages],
+            [" ".join((p.title, *p.headings, p.text)) for p in index.passages],
             self.settings.subjects_file,
         )
+
+    def corpus_view(self, index: PassageIndex) -> CorpusView:
+        """What the pipeline answers from for one checked index: retriever, sources, subjects."""
+        threshold = self.settings.relevance_threshold
+        retriever = Retriever(
+            index,
+            LexicalIndex(lexical_texts(index.passages), load_synonyms(self.settings.synonyms_file)),
+            min_score=MIN_SCORE if threshold is None else threshold,
+        )
+        return CorpusView(retriever, index.manifest.documents, self.subjects_of(index))
 
     @cached_property
     def pipeline(self) -> AnswerPipeline:
         """The answering pipeline over the checked index."""
-        index = self.index  # first: a missing index is reported before the model is loaded
-        threshold = self.settings.relevance_threshold
+        view = self.corpus_view(self.index)  # first: a missing index is reported before the model
         return AnswerPipeline(
             self.encoder,
-            Retriever(
-                index,
-                LexicalIndex(
-                    lexical_texts(index.passages), load_synonyms(self.settings.synonyms_file)
-                ),
-                min_score=MIN_SCORE if threshold is None else threshold,
-            ),
+            view.retriever,
             self.detector,
             self.texts,
-            sources=index.manifest.documents,
+            sources=view.sources,
             small_talk=self.small_talk,
-            subjects=self.subjects,
+            subjects=view.subjects,
             max_quotes=self.settings.max_quotes,
             languages=self.languages,
         )
@@ -275,7 +327,7 @@ class System:
             tokens=QuestionTokens(clock=self.clock),
             limiter=RateLimiter(settings.rate_limit_per_minute, 60.0, clock=self.clock),
             feedback=feedback,
-            sources=self.pipeline.sources,
+            sources=ServedSources(self.pipeline),
             metrics=self.metrics,
             inbox=self.open_inbox(),
             button_key=button_key,

@@ -95,18 +95,24 @@ def test_ask_from_a_fresh_process(real_settings, tmp_path):
         assert_verbatim(Quote(**quote))
 
 
-def test_ask_with_a_stale_index_names_the_fix(
-    capsys, configured, monkeypatch, tmp_path, real_settings
+def test_ask_with_a_stale_index_answers_and_names_the_fix(
+    capsys, caplog, configured, monkeypatch, tmp_path, real_settings
 ):
+    """A corpus changed since the build does not stop `ask`: the last good index answers, and a
+    warning names the changed files and the command (issue 14)."""
     import shutil
 
     corpus = tmp_path / "corpus"
     shutil.copytree(REAL_CORPUS, corpus)
     (corpus / "new.md").write_text("---\ntitle: New\n---\n\nA brand new article paragraph.\n")
+    (corpus / "latin.txt").write_bytes("T\ncaf\xe9\n".encode("latin-1"))
     monkeypatch.setenv("CORPUS_DIR", str(corpus))
-    assert cli.main(["ask", "what is leaky gut"], make_system=configured) == 1
-    err = capsys.readouterr().err
-    assert "added: new.md" in err and "quotebot index build" in err and err.count("\n") == 1
+    assert cli.main(["ask", "what is leaky gut"], make_system=configured) == 0
+    captured = capsys.readouterr()
+    assert "Here is what the articles say" in captured.out
+    warning = [r.getMessage() for r in caplog.records if "added: new.md" in r.getMessage()]
+    assert len(warning) == 1 and "unreadable: latin.txt" in warning[0]
+    assert "quotebot index build" in warning[0] and "\n" not in warning[0]
 
 
 def test_the_console_chat_follows_up_as_telegram_does(real_pipeline):

@@ -103,7 +103,7 @@ def test_empty_and_missing_corpus_directories_are_refused(tmp_path: Path):
 def test_a_file_that_vanishes_while_reading_is_reported(tmp_path: Path):
     corpus = tmp_path / "c"
     corpus.mkdir()
-    (corpus / "gone.md").symlink_to(tmp_path / "deleted-target.md")
+    (corpus / "gone.md").symlink_to(corpus / "_deleted-target.md")
     with pytest.raises(CorpusError, match="^gone.md: the file vanished") as caught:
         read_corpus(corpus)
     assert caught.value.path == "gone.md" and caught.value.line is None

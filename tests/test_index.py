@@ -40,7 +40,7 @@ def test_build_writes_manifest_passages_and_vectors(corpus_copy: Path, tmp_path:
     result = build(corpus_copy, index_dir)
     assert result.built and result.passages == 23 and result.files == 2
     manifest = json.loads((index_dir / "manifest.json").read_text())
-    assert manifest["format_version"] == 2
+    assert manifest["format_version"] == 3
     assert manifest["model"] == {
         "name": "fake-encoder",
         "fingerprint": "fake:fake-encoder:1024",
@@ -62,7 +62,12 @@ def test_build_writes_manifest_passages_and_vectors(corpus_copy: Path, tmp_path:
             assert end <= start and not source[end:start].strip()
     sentences = sum(len(p.sentences) for p in index.passages)
     assert manifest["sentence_count"] == sentences == len(index.sentence_vectors) > 23
-    assert set(manifest["files"]) == {"index.faiss", "sentences.faiss", "passages.jsonl"}
+    assert set(manifest["files"]) == {
+        "index.faiss",
+        "sentences.faiss",
+        "passages.jsonl",
+        "corpus.jsonl",
+    }
 
 
 def test_nearest_passage_for_a_question(corpus_copy: Path, tmp_path: Path):

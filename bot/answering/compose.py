@@ -9,6 +9,7 @@ from bot.answering.fixed_texts import FixedTexts
 from bot.answering.inputs import InputProblem
 from bot.answering.quoting import quote_hits
 from bot.ingest.corpus import SourceDocument
+from bot.retrieval.corpus_snapshot import CorpusSnapshot
 from bot.retrieval.retrieve import Hit
 from bot.safety.triage import Triage
 
@@ -33,14 +34,18 @@ def compose_answer(
     has_more: bool = False,
     offset: int = 0,
     max_chars: int = 0,
+    snapshot: CorpusSnapshot | None = None,
 ) -> Answer:
-    """Fixed texts around the quotes: urgent advice first, escalation and disclaimer always."""
+    """Fixed texts around the quotes: urgent advice first, escalation and disclaimer always.
+
+    With ``snapshot`` (the corpus as indexed), a quote that is not its exact text is left out.
+    """
     urgent_advice = tuple(texts.urgent[kind] for kind in triage.kinds)
     # Article quotes next to crisis advice would read as an answer to it: leave them out.
     quotable = not (problem or small_talk or "crisis" in triage.kinds)
     if unmentioned:
         hits = [hit for hit in hits if hit.cosine >= GENERAL_MIN_COSINE][:GENERAL_QUOTES]
-    quotes = quote_hits(hits, documents) if quotable else ()
+    quotes = quote_hits(hits, documents, snapshot) if quotable else ()
     intro = texts.reply("answer_intro") if quotes else None
     subject = None
     if small_talk and not urgent_advice:

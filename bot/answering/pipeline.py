@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from bot.answering.answer import Answer
 from bot.answering.compose import compose_answer
+from bot.answering.corpus_view import CorpusView
 from bot.answering.escalation import choose_escalation
 from bot.answering.fixed_texts import FixedTexts
 from bot.answering.inputs import MAX_QUESTION_CHARS, clean_message, input_problem
@@ -59,23 +60,42 @@ class AnswerPipeline:
         languages: LanguageDetector | None = None,
     ) -> None:
         self.encoder = encoder
-        self.retriever = retriever
         self.detector = detector
         self.texts = texts
-        self.sources = tuple(sources)  # the articles the index quotes
-        self.topics = tuple(document.cited_as for document in self.sources)
-        self.documents = {document.doc_id: document for document in self.sources}
+        # Replaced whole by swap(); a batch reads it once (never half of one index and half of another).
+        self.corpus = CorpusView(retriever, sources, subjects)
         self.small_talk = small_talk
-        self.subjects = subjects
         self.max_quotes = max_quotes
         self.max_chars = max_chars
         self.languages = languages or load_languages()
+
+    def swap(self, corpus: CorpusView) -> None:
+        """Answer from ``corpus`` from the next batch on (a new index, loaded and checked)."""
+        self.corpus = corpus
+
+    @property
+    def retriever(self) -> Retriever:
+        return self.corpus.retriever
+
+    @property
+    def sources(self) -> tuple[SourceDocument, ...]:
+        """The articles the index being served quotes."""
+        return self.corpus.sources
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return self.corpus.topics
+
+    @property
+    def subjects(self) -> SubjectCheck | None:
+        return self.corpus.subjects
 
     def answer(self, question: str, *, offset: int = 0, context: str | None = None) -> Answer:
         return self.answer_batch([Request(question, offset, context)])[0]
 
     def answer_batch(self, requests: Sequence[Request | str]) -> list[Answer]:
         requests = [r if isinstance(r, Request) else Request(r) for r in requests]
+        corpus = self.corpus  # the whole batch is answered from one index
         cleaned = [clean_message(r.text) for r in requests]
         context = [clean_message(r.context) if r.context else "" for r in requests]
         talk = [
@@ -129,21 +149,21 @@ class AnswerPipeline:
         if valid:
             # A follow-up is ranked twice, alone and after what it borrows ("and for how long?"
             # alone finds the weeks-and-months passage).
-            hits = self.retriever.rank_batch(texts, vectors)
+            hits = corpus.retriever.rank_batch(texts, vectors)
             ranked = dict(zip(valid, hits))
             borrowed = dict(zip(borrowing, hits[len(valid) :]))
 
         answers = []
         for i, request in enumerate(requests):
             question = queries.get(i, cleaned[i])
-            own = self.subjects.mentions(cleaned[i]) if self.subjects and i in ranked else []
+            own = corpus.subjects.mentions(cleaned[i]) if corpus.subjects and i in ranked else []
             unmentioned, selected = None, []
             if i in ranked:
-                unmentioned, selected = self._quotable(own, context[i], ranked[i])
+                unmentioned, selected = _quotable(corpus, own, context[i], ranked[i])
             if i in borrowed:
                 # Each reading is judged against its own best: the previous question lifts the
                 # cosines of what answered it, and must not crowd out what the follow-up asks.
-                _, also = self._quotable(own, context[i], borrowed[i])
+                _, also = _quotable(corpus, own, context[i], borrowed[i])
                 selected = _better_of(selected, also)[:MAX_SELECTED]
             categories = [mention.category for mention in own]
             wording = self.texts.in_language(languages[i])
@@ -162,8 +182,9 @@ class AnswerPipeline:
                     problem=problems[i],
                     small_talk=talk[i],
                     unmentioned=unmentioned,
-                    topics=self.topics,
-                    documents=self.documents,
+                    topics=corpus.topics,
+                    documents=corpus.documents,
+                    snapshot=corpus.snapshot,
                     escalation=escalation,
                     has_more=len(selected) > request.offset + self.max_quotes,
                     offset=request.offset,
@@ -172,25 +193,27 @@ class AnswerPipeline:
             )
         return answers
 
-    def _quotable(
-        self, own: list[Mention], context: str, hits: list[Hit]
-    ) -> tuple[str | None, list[Hit]]:
-        """The subject the articles never mention (if the message names one), and the hits worth
-        quoting: relevant enough and, when the message names subjects the corpus mentions,
-        speaking of each of them."""
-        if self.subjects is None:
-            return None, self.retriever.select(hits)
-        # The message's own subjects; a follow-up that names none is about the last one it borrows.
-        mentions = own or (self.subjects.mentions(context)[-1:] if context else [])
-        unmentioned = first_unmentioned(mentions)
-        names = required(own)
-        if names:
-            hits = [
-                hit
-                for hit in hits
-                if all(self.subjects.speaks_of(_passage_text(hit), name) for name in names)
-            ]
-        return unmentioned, self.retriever.select(hits)
+
+def _quotable(
+    corpus: CorpusView, own: list[Mention], context: str, hits: list[Hit]
+) -> tuple[str | None, list[Hit]]:
+    """The subject the articles never mention (if the message names one), and the hits worth
+    quoting: relevant enough and, when the message names subjects the corpus mentions,
+    speaking of each of them."""
+    subjects = corpus.subjects
+    if subjects is None:
+        return None, corpus.retriever.select(hits)
+    # The message's own subjects; a follow-up that names none is about the last one it borrows.
+    mentions = own or (subjects.mentions(context)[-1:] if context else [])
+    unmentioned = first_unmentioned(mentions)
+    names = required(own)
+    if names:
+        hits = [
+            hit
+            for hit in hits
+            if all(subjects.speaks_of(_passage_text(hit), name) for name in names)
+        ]
+    return unmentioned, corpus.retriever.select(hits)
 
 
 def _better_of(first: list[Hit], second: list[Hit]) -> list[Hit]:

@@ -14,13 +14,17 @@ marking inside the passage keeps the passage's recall and still points at the an
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping, Sequence
 from urllib.parse import quote as url_quote
 
 from bot.answering.answer import Quote
 from bot.ingest.corpus import SourceDocument
+from bot.retrieval.corpus_snapshot import CorpusSnapshot
 from bot.retrieval.retrieve import Hit
+
+log = logging.getLogger(__name__)
 
 # A further sentence is marked beside the best one when its cosine is this close to it.
 MARK_MARGIN = 0.06
@@ -47,10 +51,29 @@ def leans_back(sentence: str) -> bool:
 
 
 def quote_hits(
-    hits: Sequence[Hit], documents: Mapping[str, SourceDocument] | None = None
+    hits: Sequence[Hit],
+    documents: Mapping[str, SourceDocument] | None = None,
+    snapshot: CorpusSnapshot | None = None,
 ) -> tuple[Quote, ...]:
-    """One quote per hit, in the hits' order: its answering sentences marked, in their context."""
-    return tuple(quote_hit(hit, (documents or {}).get(hit.passage.doc_id)) for hit in hits)
+    """One quote per hit, in the hits' order: its answering sentences marked, in their context.
+
+    With ``snapshot``, each quote is compared with the corpus text as indexed (a slice and a string
+    comparison, microseconds) and left out, with a warning, when it is not exactly that text.
+    """
+    quotes = (quote_hit(hit, (documents or {}).get(hit.passage.doc_id)) for hit in hits)
+    return tuple(quote for quote in quotes if snapshot is None or _verbatim(quote, snapshot))
+
+
+def _verbatim(quote: Quote, snapshot: CorpusSnapshot) -> bool:
+    if snapshot.is_verbatim(quote.source_path, quote.start, quote.end, quote.text):
+        return True
+    # The passage id and file only: the text may be anything.
+    log.warning(
+        "Left out a quote of passage %s (%s): it is not the indexed text of its article.",
+        ",".join(quote.passage_ids),
+        quote.source_path,
+    )
+    return False
 
 
 def quote_hit(hit: Hit, document: SourceDocument | None = None) -> Quote:

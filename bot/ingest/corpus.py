@@ -15,10 +15,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.errors import CorpusError
-
-SUFFIXES = (".md", ".markdown", ".txt")
-# Files a maintainer keeps beside the articles without them being indexed.
-IGNORED_NAMES = {"readme.md", "readme.txt"}
+from bot.ingest.corpus_files import (  # noqa: F401 - re-exported: where callers look for them
+    DEFAULT_MAX_FILE_BYTES,
+    IGNORED_NAMES,
+    SUFFIXES,
+    decode_source,
+    list_corpus_files,
+    read_source_bytes,
+    read_source_text,
+    relative_source_path,
+)
 
 _HEADING_RE = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _FENCE_RE = re.compile(r"^ {0,3}(```|~~~)")
@@ -91,51 +97,7 @@ class Document:
         )
 
 
-def read_source_text(path: Path) -> str:
-    """The exact text offsets refer to: UTF-8, newlines untranslated."""
-    return decode_source(path.read_bytes(), path)
-
-
-def decode_source(data: bytes, path: Path | str) -> str:
-    """Decode a corpus file's bytes, or raise :class:`CorpusError` naming the first bad byte."""
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise CorpusError(
-            f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); save the file as UTF-8.",
-            path=str(path),
-            line=line,
-        ) from exc
-
-
-def list_corpus_files(corpus_dir: Path) -> list[Path]:
-    """The article files under ``corpus_dir``, sorted; hidden, ``_``-prefixed and README files skipped."""
-    if not corpus_dir.exists():
-        raise CorpusError(
-            f"Corpus directory {corpus_dir} does not exist; set CORPUS_DIR or create it."
-        )
-    if not corpus_dir.is_dir():
-        raise CorpusError(f"Corpus directory {corpus_dir} is not a directory; set CORPUS_DIR.")
-    try:
-        paths = [
-            path
-            for path in corpus_dir.rglob("*")
-            if path.suffix.lower() in SUFFIXES
-            and path.name.lower() not in IGNORED_NAMES
-            and not any(part.startswith((".", "_")) for part in path.relative_to(corpus_dir).parts)
-            and (path.is_file() or path.is_symlink())
-        ]
-    except OSError as exc:
-        raise CorpusError(f"Cannot read corpus directory {corpus_dir}: {exc.strerror}.") from exc
-    return sorted(paths, key=lambda p: p.relative_to(corpus_dir).as_posix())
-
-
-def relative_source_path(path: Path, corpus_dir: Path) -> str:
-    return path.relative_to(corpus_dir).as_posix()
-
-
-def read_corpus(corpus_dir: Path) -> list[Document]:
+def read_corpus(corpus_dir: Path, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> list[Document]:
     """Parse every article file; raise :class:`CorpusError` when there is none or one is unreadable."""
     paths = list_corpus_files(corpus_dir)
     if not paths:
@@ -143,20 +105,15 @@ def read_corpus(corpus_dir: Path) -> list[Document]:
             f"Corpus directory {corpus_dir} has no .md or .txt files; add articles, then run "
             "`quotebot index build`."
         )
-    return [read_document(path, corpus_dir) for path in paths]
+    return [read_document(path, corpus_dir, max_file_bytes) for path in paths]
 
 
-def read_document(path: Path, corpus_dir: Path) -> Document:
-    """Read and parse one corpus file."""
+def read_document(
+    path: Path, corpus_dir: Path, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+) -> Document:
+    """Read and parse one corpus file (inside the corpus directory, regular, within the limit)."""
     source_path = relative_source_path(path, corpus_dir)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise CorpusError(
-            "the file vanished while it was being read; run the command again.", path=source_path
-        ) from exc
-    except OSError as exc:
-        raise CorpusError(f"cannot read the file: {exc.strerror}.", path=source_path) from exc
+    data = read_source_bytes(path, corpus_dir, max_file_bytes)
     text = decode_source(data, source_path)
     return parse_document(text, source_path, sha256=hashlib.sha256(data).hexdigest())
 

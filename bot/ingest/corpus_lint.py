@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Literal
 
 from bot.errors import CorpusError
-from bot.ingest.corpus import (
-    Document,
+from bot.ingest.corpus import Document, parse_document
+from bot.ingest.corpus_files import (
+    DEFAULT_MAX_FILE_BYTES,
     decode_source,
     list_corpus_files,
-    parse_document,
+    read_source_bytes,
     relative_source_path,
 )
 from bot.ingest.passages import MAX_PASSAGE_TOKENS, TokenCounter, approximate_tokens, sentence_spans
@@ -56,8 +57,17 @@ class Finding:
         return f"{self.source_path}:{self.line}: {self.severity}: {self.message}"
 
 
-def lint_corpus(corpus_dir: Path, count_tokens: TokenCounter = approximate_tokens) -> list[Finding]:
-    """Every finding in the corpus, sorted by file and line."""
+def lint_corpus(
+    corpus_dir: Path,
+    count_tokens: TokenCounter = approximate_tokens,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+) -> list[Finding]:
+    """Every finding in the corpus, sorted by file and line.
+
+    A file is read as the build reads it: what the build refuses (a symlink out of the corpus, a
+    file over the size limit, bytes that are not UTF-8) is an error here; a file without article
+    text is an error too, and the build leaves it out of the sources an answer can cite.
+    """
     findings: list[Finding] = []
     documents: list[Document] = []
     paths = list_corpus_files(corpus_dir)
@@ -66,14 +76,17 @@ def lint_corpus(corpus_dir: Path, count_tokens: TokenCounter = approximate_token
     for path in paths:
         source_path = relative_source_path(path, corpus_dir)
         try:
-            data = path.read_bytes()
-        except OSError as exc:
-            findings.append(Finding(source_path, 1, "error", f"cannot read: {exc.strerror}"))
-            continue
-        try:
+            data = read_source_bytes(path, corpus_dir, max_file_bytes)
             text = decode_source(data, source_path)
             if not text.strip():
-                findings.append(Finding(source_path, 1, "error", "empty file"))
+                findings.append(
+                    Finding(
+                        source_path,
+                        1,
+                        "error",
+                        "empty file; nothing to quote, so it is not listed as a source",
+                    )
+                )
                 continue
             document = parse_document(text, source_path)
         except CorpusError as exc:
@@ -81,7 +94,12 @@ def lint_corpus(corpus_dir: Path, count_tokens: TokenCounter = approximate_token
             continue
         if not document.blocks:
             findings.append(
-                Finding(source_path, 1, "error", "no article text (only headings or front matter)")
+                Finding(
+                    source_path,
+                    1,
+                    "error",
+                    "no article text (only headings or front matter); nothing to quote, so it is not listed as a source",
+                )
             )
         findings.extend(_document_findings(document, count_tokens))
         documents.append(document)

@@ -4,7 +4,9 @@ The container's HEALTHCHECK runs `quotebot health`: it fails when the heartbeat 
 never started serving, or stopped) or older than ``max_age`` seconds (the bot hangs). The heartbeat
 lives in DATA_DIR; when that folder cannot be written (read-only, full), in the system's temporary
 folder under a name drawn from DATA_DIR's path, so that a bot serving without a usable data folder
-is still seen as serving.
+is still seen as serving. It also says whether the index being served is stale (the corpus changed
+since it was built): the bot still answers from it, so that is reported, not a failure (a restart
+would not fix it; a build does).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import time
 from pathlib import Path
 
 HEARTBEAT_FILE = "heartbeat.json"
+INDEX_STATE_FILE = "index-state.json"
 HEARTBEAT_INTERVAL = 15.0
 MAX_AGE = 60.0
 
@@ -59,6 +62,25 @@ def clear_heartbeat(data_dir: Path) -> None:
             path.unlink(missing_ok=True)
 
 
+def write_index_state(data_dir: Path, state: str, detail: str) -> None:
+    """Record the served index's state ("ok" or "stale") and, when stale, the files and the fix."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    staged = data_dir / f".{INDEX_STATE_FILE}.{os.getpid()}"
+    staged.write_text(json.dumps({"state": state, "detail": detail}))
+    os.replace(staged, data_dir / INDEX_STATE_FILE)
+
+
+def index_state_line(data_dir: Path) -> str:
+    """'' when the index is up to date or unknown, else "; index stale: <files>; run …"."""
+    try:
+        recorded = json.loads((data_dir / INDEX_STATE_FILE).read_text())
+    except (OSError, ValueError):
+        return ""
+    if not isinstance(recorded, dict) or recorded.get("state") != "stale":
+        return ""
+    return f"; index stale: {recorded.get('detail')}"
+
+
 def check_heartbeat(data_dir: Path, max_age: float = MAX_AGE, clock=time.time) -> tuple[bool, str]:
     """(healthy, one line saying why)."""
     path, fallback = heartbeat_paths(data_dir)
@@ -77,4 +99,4 @@ def check_heartbeat(data_dir: Path, max_age: float = MAX_AGE, clock=time.time) -
     line += f"; {beat.get('waiting', 0)} questions waiting in the inbox"
     if beat.get("inbox_durable") is False:
         line += " (kept in memory: DATA_DIR cannot hold it, a crash would lose them)"
-    return True, line + "."
+    return True, line + index_state_line(data_dir) + "."

@@ -33,6 +33,17 @@ class Metrics:
         self.feedback = Counter(
             "quotebot_feedback", "Feedback button presses.", ["rating"], registry=r
         )
+        self.index_stale = Gauge(
+            "quotebot_index_stale",
+            "1 when the corpus differs from the index being served (run `quotebot index build`).",
+            registry=r,
+        )
+        self.index_reloads = Counter(
+            "quotebot_index_reloads",
+            "New indexes noticed while running, by outcome (loaded, refused).",
+            ["outcome"],
+            registry=r,
+        )
         self.inbox_depth = Gauge(
             "quotebot_inbox_depth", "Updates received and not yet answered.", registry=r
         )

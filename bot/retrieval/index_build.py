@@ -1,6 +1,9 @@
 """Build the passage index: split the corpus, embed the passages, write a new generation atomically.
 
-A build writes a new ``gen-*`` directory under a temporary name, renames it, and only then replaces
+A build refuses a corpus file it cannot read safely (a symlink out of the corpus, a file over
+``CORPUS_MAX_FILE_BYTES``, bytes that are not UTF-8) with the file named, and writes the text of
+every file it indexed into the generation (:mod:`bot.retrieval.corpus_snapshot`): what quotes are
+checked against. A build writes a new ``gen-*`` directory under a temporary name, renames it, and only then replaces
 ``manifest.json`` with ``os.replace``. Until that last step the previous manifest, pointing at the
 previous generation, is what every reader sees; an interrupted build leaves the old index serving.
 The layout itself, and loading, are :mod:`bot.retrieval.index_store`'s.
@@ -29,6 +32,8 @@ from bot.embedding.encoder import Encoder
 from bot.errors import CorpusError, IndexBuildError, IndexUnusableError
 from bot.ingest.corpus import Document, read_corpus
 from bot.ingest.passages import Passage, embedding_text, split_corpus
+from bot.retrieval.corpus_snapshot import SNAPSHOT_FILE, CorpusSnapshot
+from bot.retrieval.index_files import file_facts
 from bot.retrieval.index_store import (
     CHUNKING,
     FAISS_FILE,
@@ -40,10 +45,10 @@ from bot.retrieval.index_store import (
     PASSAGES_FILE,
     SENTENCES_FILE,
     PassageIndex,
-    file_facts,
     load_index,
 )
 from bot.retrieval.manifest import HnswParameters, IndexType, Manifest, ModelRecord
+from bot.settings import DEFAULT_MAX_FILE_BYTES
 
 # Exact search is used up to this many passages, HNSW above it. Measured with bench/ on the
 # 2-core machines (docs/performance.md): flat search takes about 4 ms over 20k 384-d vectors and
@@ -76,13 +81,15 @@ def build_index(
     force: bool = False,
     progress: bool = False,
     hnsw_threshold: int = HNSW_THRESHOLD,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
 ) -> BuildResult:
     """Rebuild the index from the corpus unless it is already up to date (or ``force``).
 
-    Up to ``hnsw_threshold`` passages are searched exactly, more with an HNSW graph.
+    Up to ``hnsw_threshold`` passages are searched exactly, more with an HNSW graph. A corpus file
+    over ``max_file_bytes`` is refused (checked before it is read).
     """
     started = time.perf_counter()
-    documents = read_corpus(corpus_dir)
+    documents = read_corpus(corpus_dir, max_file_bytes)
     corpus_hashes = {document.source_path: document.sha256 for document in documents}
     fingerprint = encoder.fingerprint
     _create_directory(index_dir)
@@ -124,6 +131,7 @@ def build_index(
             {FAISS_FILE: passage_index, SENTENCES_FILE: sentence_index},
             passages,
             manifest,
+            CorpusSnapshot({document.source_path: document.text for document in documents}),
         )
         seconds = time.perf_counter() - started
         return BuildResult(True, len(passages), len(documents), seconds, manifest, reused)
@@ -232,7 +240,9 @@ def _manifest(
         passage_count=len(passages),
         chunking=CHUNKING,
         corpus_files=corpus_hashes,
-        documents=tuple(document.citation() for document in documents),
+        # A file with no article text (empty, only headings) has nothing to quote: it is not
+        # a source (`corpus lint` reports it as an error).
+        documents=tuple(document.citation() for document in documents if document.blocks),
         built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         versions=_library_versions(),
     )
@@ -256,7 +266,11 @@ def _library_versions() -> dict[str, str]:
 
 
 def _write_generation(
-    index_dir: Path, faiss_indexes: dict, passages: Sequence[Passage], manifest: Manifest
+    index_dir: Path,
+    faiss_indexes: dict,
+    passages: Sequence[Passage],
+    manifest: Manifest,
+    snapshot: CorpusSnapshot,
 ) -> Manifest:
     """Write the build beside the current one, then switch the manifest to it in one rename."""
     import faiss
@@ -273,7 +287,8 @@ def _write_generation(
         with open(temporary / PASSAGES_FILE, "w", encoding="utf-8") as handle:
             for passage in passages:
                 handle.write(json.dumps(passage.to_json(), ensure_ascii=False) + "\n")
-        names = (*faiss_indexes, PASSAGES_FILE)
+        snapshot.write(temporary / SNAPSHOT_FILE)
+        names = (*faiss_indexes, PASSAGES_FILE, SNAPSHOT_FILE)
         manifest = dataclasses.replace(
             manifest,
             files={

@@ -3,15 +3,18 @@
 Layout of ``INDEX_DIR``::
 
     manifest.json          what was built, from what, and where its files are (replaced atomically)
-    gen-<build id>/        one build: index.faiss (vectors) and passages.jsonl (text and offsets)
+    gen-<build id>/        one build: index.faiss and sentences.faiss (vectors), passages.jsonl
+                           (text and offsets), corpus.jsonl (the corpus text as it was indexed)
 
 :mod:`bot.retrieval.index_build` writes it; everything here reads it and refuses, with the command
-that fixes it, an index that is missing, damaged, built for another model, or older than the corpus.
+that fixes it, an index that is missing, damaged, built for another model, that lists a file
+outside ``INDEX_DIR``, or whose passages are not the exact text of the corpus it was built from
+(:mod:`bot.retrieval.corpus_snapshot`). An index older than the corpus still loads: it is *stale*
+(:mod:`bot.retrieval.corpus_changes`) and serves the corpus as it was indexed.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,25 +25,28 @@ import numpy as np
 
 from bot.errors import (
     REBUILD_HINT,
-    CorpusError,
     IndexCorruptError,
     IndexMismatchError,
     IndexMissingError,
     IndexStaleError,
     IndexUnusableError,
 )
-from bot.ingest.corpus import list_corpus_files, relative_source_path
 from bot.ingest.passages import MAX_PASSAGE_TOKENS, Passage
-from bot.retrieval.manifest import IndexFile, Manifest
+from bot.retrieval.corpus_changes import corpus_changes
+from bot.retrieval.corpus_snapshot import SNAPSHOT_FILE, CorpusSnapshot
+from bot.retrieval.index_files import files_intact, inside
+from bot.retrieval.manifest import Manifest
+from bot.settings import DEFAULT_MAX_FILE_BYTES
 
 IndexState = Literal["ok", "missing", "stale", "mismatch", "corrupt"]
 
-FORMAT_VERSION = 2  # 2: a sentence index beside the passage index
+# 2: a sentence index beside the passage index; 3: the corpus text as indexed, checked against
+FORMAT_VERSION = 3
 MANIFEST = "manifest.json"
 FAISS_FILE = "index.faiss"
 SENTENCES_FILE = "sentences.faiss"
 PASSAGES_FILE = "passages.jsonl"
-INDEX_FILES = (FAISS_FILE, SENTENCES_FILE, PASSAGES_FILE)
+INDEX_FILES = (FAISS_FILE, SENTENCES_FILE, PASSAGES_FILE, SNAPSHOT_FILE)
 # How passages are cut and embedded; a change here makes old indexes stale.
 CHUNKING = {
     "max_passage_tokens": MAX_PASSAGE_TOKENS,
@@ -69,8 +75,12 @@ class PassageIndex:
         faiss_index,
         directory: Path,
         sentence_index,
+        snapshot: CorpusSnapshot | None = None,
     ) -> None:
         self.manifest = manifest
+        # The corpus text as indexed: every quote is checked against it before it is shown
+        # (load_index always reads it; None only for an index put together in memory).
+        self.snapshot = snapshot
         self.passages = passages
         self.faiss_index = faiss_index
         self.sentence_index = sentence_index
@@ -153,24 +163,13 @@ class IndexStatus:
         return self.state == "ok"
 
 
-def file_facts(path: Path, relative_path: str) -> IndexFile:
-    """What the manifest records of one index file: where it is, its sha256 and size."""
-    return IndexFile(relative_path, file_sha256(path), path.stat().st_size)
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def read_manifest(index_dir: Path) -> Manifest:
     """The manifest of the current build, or an error saying how to make one."""
     path = index_dir / MANIFEST
     if not path.is_file():
         raise IndexMissingError(f"No index in {index_dir}; {REBUILD_HINT}.")
+    if not inside(index_dir, MANIFEST):
+        raise IndexCorruptError(f"{path} leads outside {index_dir}; {REBUILD_HINT}.")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -192,33 +191,20 @@ def _read_manifest_quietly(index_dir: Path) -> Manifest | None:
         return None
 
 
-def _files_intact(manifest: Manifest, index_dir: Path) -> str | None:
-    """None when every index file is present with the recorded size and sha256, else what is wrong."""
-    for name in INDEX_FILES:
-        facts = manifest.files.get(name)
-        if not facts:
-            return f"the manifest does not list {name}"
-        path = index_dir / facts.path
-        if not path.is_file():
-            return f"{facts.path} is missing"
-        if path.stat().st_size != facts.bytes:
-            return f"{facts.path} has {path.stat().st_size} bytes, the manifest says {facts.bytes}"
-        if file_sha256(path) != facts.sha256:
-            return f"{facts.path} has changed since the build"
-    return None
-
-
 def load_index(
     index_dir: Path,
     *,
     corpus_dir: Path | None,
     fingerprint: str | None,
     model_name: str | None = None,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
 ) -> PassageIndex:
     """Load and check the index; raise a clear :class:`IndexUnusableError` naming the fix.
 
     ``fingerprint`` is the configured model's: an index built with another model is refused.
-    With ``corpus_dir``, a corpus changed since the build raises :class:`IndexStaleError`.
+    Every passage must be the exact text of the corpus as it was indexed, or the index is refused.
+    With ``corpus_dir``, a corpus changed since the build raises :class:`IndexStaleError` (the bot
+    does not pass it: it serves a stale index and says so).
     """
     import faiss
 
@@ -229,7 +215,7 @@ def load_index(
             f"The index in {index_dir} was built with model {manifest.model.name!r}, not the "
             f"configured EMBEDDING_MODEL{configured}; {REBUILD_HINT}."
         )
-    if problem := _files_intact(manifest, index_dir):
+    if problem := files_intact(manifest, index_dir, INDEX_FILES):
         raise IndexCorruptError(f"The index in {index_dir} is damaged ({problem}); {REBUILD_HINT}.")
     try:
         faiss_index = faiss.read_index(str(index_dir / manifest.files[FAISS_FILE].path))
@@ -239,6 +225,12 @@ def load_index(
             f"A FAISS file of the index in {index_dir} cannot be read; {REBUILD_HINT}."
         ) from exc
     passages = _read_passages(index_dir / manifest.files[PASSAGES_FILE].path)
+    snapshot = CorpusSnapshot.read(index_dir / manifest.files[SNAPSHOT_FILE].path)
+    if problem := snapshot.disagreement(manifest.corpus_files) or snapshot.misquote(passages):
+        raise IndexCorruptError(
+            f"The index in {index_dir} does not quote its corpus verbatim ({problem}); "
+            f"{REBUILD_HINT}."
+        )
     count = manifest.passage_count
     sentences = sum(len(p.sentences) for p in passages)
     if (
@@ -255,11 +247,13 @@ def load_index(
     for index in (faiss_index, sentence_index):
         if hasattr(index, "hnsw") and manifest.hnsw:
             index.hnsw.efSearch = manifest.hnsw.ef_search
-    if corpus_dir is not None and (changes := corpus_changes(manifest, corpus_dir)):
+    if corpus_dir is not None and (
+        changes := corpus_changes(manifest.corpus_files, corpus_dir, max_file_bytes)
+    ):
         raise IndexStaleError(
             f"The corpus has changed since the index was built ({changes}); {REBUILD_HINT}."
         )
-    return PassageIndex(manifest, passages, faiss_index, index_dir, sentence_index)
+    return PassageIndex(manifest, passages, faiss_index, index_dir, sentence_index, snapshot)
 
 
 def _read_passages(path: Path) -> list[Passage]:
@@ -270,38 +264,21 @@ def _read_passages(path: Path) -> list[Passage]:
         raise IndexCorruptError(f"{path} cannot be read; {REBUILD_HINT}.") from exc
 
 
-def corpus_changes(manifest: Manifest, corpus_dir: Path) -> str:
-    """A short description of corpus files added, removed or edited since the build ('' if none)."""
-    built = manifest.corpus_files
-    try:
-        paths = list_corpus_files(corpus_dir)
-    except CorpusError as exc:
-        return str(exc).rstrip(".")
-    now = {}
-    for path in paths:
-        try:
-            now[relative_source_path(path, corpus_dir)] = file_sha256(path)
-        except OSError:
-            continue
-    parts = []
-    for label, names in (
-        ("added", sorted(set(now) - set(built))),
-        ("removed", sorted(set(built) - set(now))),
-        ("edited", sorted(n for n in set(now) & set(built) if now[n] != built[n])),
-    ):
-        if names:
-            shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-            parts.append(f"{label}: {shown}")
-    return "; ".join(parts)
-
-
 def index_status(
-    index_dir: Path, corpus_dir: Path, fingerprint: str | None, model_name: str | None = None
+    index_dir: Path,
+    corpus_dir: Path,
+    fingerprint: str | None,
+    model_name: str | None = None,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
 ) -> IndexStatus:
-    """Check the index the way the bot does at start-up, without raising."""
+    """Check the index the way the bot does at start-up, without raising ("stale" still serves)."""
     try:
         index = load_index(
-            index_dir, corpus_dir=corpus_dir, fingerprint=fingerprint, model_name=model_name
+            index_dir,
+            corpus_dir=corpus_dir,
+            fingerprint=fingerprint,
+            model_name=model_name,
+            max_file_bytes=max_file_bytes,
         )
     except IndexMissingError as exc:
         return IndexStatus("missing", str(exc))

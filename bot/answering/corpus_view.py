@@ -1,0 +1,54 @@
+"""What the pipeline quotes from: one index generation's retriever, its articles, the subjects
+they mention, and the corpus text as indexed (each quote is checked against it before it is shown).
+
+The parts belong together: a retriever of one build with the articles of another would cite the
+wrong sources. The pipeline holds one view and replaces it whole, with one assignment, when a new
+index has been loaded and checked (:meth:`bot.system.System.watch_index`); a batch reads the view once,
+so it is answered entirely from the old index or entirely from the new one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from bot.answering.subjects import SubjectCheck
+from bot.ingest.corpus import SourceDocument
+from bot.retrieval.corpus_snapshot import CorpusSnapshot
+from bot.retrieval.retrieve import Retriever
+
+
+class CorpusView:
+    """One index generation, as the pipeline answers from it (not changed once made)."""
+
+    def __init__(
+        self,
+        retriever: Retriever,
+        sources: Sequence[SourceDocument],
+        subjects: SubjectCheck | None = None,
+        snapshot: CorpusSnapshot | None = None,
+    ) -> None:
+        self.retriever = retriever
+        self.sources = tuple(sources)  # the articles the index quotes
+        self.topics = tuple(document.cited_as for document in self.sources)
+        self.documents = {document.doc_id: document for document in self.sources}
+        self.subjects = subjects
+        self.snapshot = snapshot if snapshot is not None else retriever.index.snapshot
+
+
+class _Serving(Protocol):
+    @property
+    def sources(self) -> tuple[SourceDocument, ...]: ...
+
+
+class ServedSources(Sequence[SourceDocument]):
+    """The articles of whichever index is being served, read at each use (what /sources lists)."""
+
+    def __init__(self, pipeline: _Serving) -> None:
+        self._pipeline = pipeline
+
+    def __getitem__(self, item):
+        return self._pipeline.sources[item]
+
+    def __len__(self) -> int:
+        return len(self._pipeline.sources)
