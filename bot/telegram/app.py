@@ -19,7 +19,7 @@ from telegram.ext import (
 )
 
 from bot.settings import Settings
-from bot.telegram import handlers
+from bot.telegram import button_handlers, handlers
 from bot.telegram.callback_data import MORE_PATTERN, RATING_PATTERN
 from bot.telegram.flood_control import RetryingRateLimiter
 from bot.telegram.intake import DurableUpdateQueue, InboxProcessor
@@ -74,9 +74,9 @@ def build_application(settings: Settings, services: Services) -> Application:
                 handlers.text_message,
             ),
             MessageHandler(not_text & filters.UpdateType.MESSAGE, handlers.non_text_message),
-            CallbackQueryHandler(handlers.more_passages, pattern=MORE_PATTERN),
-            CallbackQueryHandler(handlers.rate_answer, pattern=RATING_PATTERN),
-            CallbackQueryHandler(handlers.unknown_button),
+            CallbackQueryHandler(button_handlers.more_passages, pattern=MORE_PATTERN),
+            CallbackQueryHandler(button_handlers.rate_answer, pattern=RATING_PATTERN),
+            CallbackQueryHandler(button_handlers.unknown_button),
         ]
     )
     application.add_error_handler(handlers.on_error)
