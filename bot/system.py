@@ -6,8 +6,9 @@ shows to an operator: the index is checked before the model is asked for, so a m
 index is reported without loading (or exporting) the model; the ONNX export, when one has to be
 made, is made by an explicit call before any build or answer starts its clock.
 
-A corpus changed since the build does not stop quotebot: the last good index serves (checked
-against the corpus text as it was indexed), a warning names the files and the command, and the
+A corpus changed since the build does not stop quotebot: the last good index serves what the corpus
+still says (quotes checked against each article as it is now), a warning names the files and the
+command, and the
 `quotebot_index_stale` metric and `quotebot health` say "stale". :meth:`System.watch_index` picks up
 an index built beside the running bot, for every channel.
 """
@@ -266,13 +267,14 @@ class System:
             LexicalIndex(lexical_texts(index.passages), load_synonyms(self.settings.synonyms_file)),
             min_score=MIN_SCORE if threshold is None else threshold,
         )
-        return CorpusView(retriever, index.manifest.documents, self.subjects_of(index))
+        view = CorpusView(retriever, index.manifest.documents, self.subjects_of(index))
+        return view.checked_against(self.served_index.check_corpus(index))
 
     @cached_property
     def pipeline(self) -> AnswerPipeline:
         """The answering pipeline over the checked index."""
         view = self.corpus_view(self.index)  # first: a missing index is reported before the model
-        return AnswerPipeline(
+        pipeline = AnswerPipeline(
             self.encoder,
             view.retriever,
             self.detector,
@@ -283,6 +285,8 @@ class System:
             max_quotes=self.settings.max_quotes,
             languages=self.languages,
         )
+        pipeline.swap(view)  # with its quotes checked against the corpus as it is now
+        return pipeline
 
     def warm_up(self) -> None:
         """Load the models and the red-flag examples now, not on the first user's time."""

@@ -95,7 +95,8 @@ def test_passages_moved_off_their_text_are_refused(built, edit):
 
 def test_an_edited_snapshot_shows_as_a_changed_corpus_file_naming_it(built, corpus_copy, caplog):
     """The attacker also rewrites the indexed corpus text and its sha256: the index then no longer
-    matches the corpus directory, and the bot says so, naming the file (docs/reliability.md)."""
+    matches the corpus directory, the bot says so, naming the file, and never quotes the forged
+    text: the article on disk does not say it (docs/reliability.md)."""
     from tests.tampering import replace_in_snapshot
 
     replace_in_passages(built, "gut-healing", "gut-harming")
@@ -107,6 +108,8 @@ def test_an_edited_snapshot_shows_as_a_changed_corpus_file_naming_it(built, corp
     assert system.metrics.index_stale._value.get() == 1
     status = index_status(built, corpus_copy, FakeEncoder().fingerprint)
     assert status.state == "stale" and ARTICLE in status.message
+    answer = system.pipeline.answer("gut-healing nutrients like L-glutamine, zinc, collagen")
+    assert all("harming" not in quote.text for quote in answer.quotes)
 
 
 def test_a_quote_that_is_not_the_indexed_text_is_left_out_at_answer_time(fake_system, caplog):

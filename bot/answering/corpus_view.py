@@ -14,6 +14,7 @@ from typing import Protocol
 
 from bot.answering.subjects import SubjectCheck
 from bot.ingest.corpus import SourceDocument
+from bot.retrieval.corpus_changes import CorpusChanges
 from bot.retrieval.corpus_snapshot import CorpusSnapshot
 from bot.retrieval.retrieve import Retriever
 
@@ -34,6 +35,19 @@ class CorpusView:
         self.documents = {document.doc_id: document for document in self.sources}
         self.subjects = subjects
         self.snapshot = snapshot if snapshot is not None else retriever.index.snapshot
+
+    def checked_against(self, changes: CorpusChanges | None) -> CorpusView:
+        """This view with quotes checked against the corpus as it is now rather than as it was
+        indexed, where the corpus has changed since the build (``changes``)."""
+        indexed = self.retriever.index.snapshot
+        if indexed is None:
+            return self
+        snapshot = (
+            indexed.as_corpus_now(changes.current, changes.removed + changes.unreadable)
+            if changes
+            else indexed
+        )
+        return CorpusView(self.retriever, self.sources, self.subjects, snapshot)
 
 
 class _Serving(Protocol):

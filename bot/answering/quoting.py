@@ -67,12 +67,14 @@ def quote_hits(
 def _verbatim(quote: Quote, snapshot: CorpusSnapshot) -> bool:
     if snapshot.is_verbatim(quote.source_path, quote.start, quote.end, quote.text):
         return True
-    # The passage id and file only: the text may be anything.
-    log.warning(
-        "Left out a quote of passage %s (%s): it is not the indexed text of its article.",
-        ",".join(quote.passage_ids),
-        quote.source_path,
-    )
+    if snapshot.first_report(quote.passage_ids):  # once, not at every answer that retrieves it
+        # The passage id and file only: the text may be anything.
+        log.warning(
+            "Left out a quote of passage %s (%s): it is not what its article says (the article "
+            "changed since the index was built, or the index was altered).",
+            ",".join(quote.passage_ids),
+            quote.source_path,
+        )
     return False
 
 

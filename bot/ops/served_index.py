@@ -2,7 +2,8 @@
 on since it was built, and the swap to an index built beside the running bot.
 
 A corpus that differs from the index (a file added, edited, or one the build cannot read) makes the
-index *stale*, never unusable: it keeps serving the articles as they were indexed, and says so
+index *stale*, never unusable: it keeps serving what the corpus still says (a passage of an edited
+file where the file still has its text; nothing of a file removed or unreadable), and says so
 once per change — a WARNING naming the files and the command (names only, never their text), the
 ``quotebot_index_stale`` metric, and the state file `quotebot health` reads. A new build noticed by
 :class:`bot.retrieval.index_watch.IndexWatcher` is made into a :class:`CorpusView` in the watcher's
@@ -70,6 +71,13 @@ class ServedIndex:
         self._record()
         return changes
 
+    def _recheck(self, pipeline: AnswerPipeline) -> None:
+        """Look at the corpus again; when it changed, quotes are checked against it as it is now."""
+        before = self.changes
+        changes = self.check_corpus(pipeline.corpus.retriever.index)
+        if changes is not before:
+            pipeline.swap(pipeline.corpus.checked_against(changes))
+
     def _record(self) -> None:
         if not self._recording or self.changes is None:
             return
@@ -123,7 +131,7 @@ class ServedIndex:
             refuse,
             interval=interval,
             served=served,
-            on_tick=lambda: self.check_corpus(pipeline.corpus.retriever.index),
+            on_tick=lambda: self._recheck(pipeline),
         )
         watcher.start()
         return watcher

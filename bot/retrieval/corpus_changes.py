@@ -1,5 +1,7 @@
 """Whether the corpus directory still is what the index was built from, and if not, which files
-differ: the index is then *stale* (it keeps serving the corpus as it was indexed until a rebuild).
+differ: the index is then *stale*. It keeps serving until a rebuild, but only what the corpus still
+says: a passage of an edited file is quoted only where the file still has its text at its offsets,
+and nothing of a removed or unreadable file is (:meth:`CorpusSnapshot.as_corpus_now`).
 
 File names appear in logs and in `quotebot health`; their text never does.
 """
@@ -8,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.errors import CorpusError
@@ -29,6 +31,8 @@ class CorpusChanges:
         str, ...
     ] = ()  # files the build would refuse (not UTF-8, too big, a symlink out)
     problem: str = ""  # the corpus directory itself cannot be listed
+    # The text of each edited file as it is now (what its passages are checked against).
+    current: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __bool__(self) -> bool:
         return bool(self.added or self.removed or self.edited or self.unreadable or self.problem)
@@ -67,22 +71,27 @@ def corpus_changes(
     except CorpusError as exc:
         return CorpusChanges(problem=str(exc))
     now: dict[str, str] = {}
+    texts: dict[str, str] = {}
     unreadable = []
     for path in paths:
         source_path = relative_source_path(path, corpus_dir)
         try:
             data = read_source_bytes(path, corpus_dir, max_file_bytes)
-            data.decode("utf-8")
+            text = data.decode("utf-8")
         except (CorpusError, UnicodeDecodeError):
             unreadable.append(source_path)
             continue
         now[source_path] = hashlib.sha256(data).hexdigest()
+        if corpus_files.get(source_path, now[source_path]) != now[source_path]:
+            texts[source_path] = text
     gone = set(corpus_files) - set(now) - set(unreadable)
+    edited = tuple(sorted(n for n in set(now) & set(corpus_files) if now[n] != corpus_files[n]))
     return CorpusChanges(
         added=tuple(sorted(set(now) - set(corpus_files))),
         removed=tuple(sorted(gone)),
-        edited=tuple(sorted(n for n in set(now) & set(corpus_files) if now[n] != corpus_files[n])),
+        edited=edited,
         unreadable=tuple(unreadable),
+        current={name: texts[name] for name in edited},
     )
 
 

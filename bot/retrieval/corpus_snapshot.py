@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.errors import REBUILD_HINT, IndexCorruptError
@@ -31,6 +31,18 @@ class CorpusSnapshot:
     """The text of every indexed corpus file, by its path relative to the corpus directory."""
 
     texts: Mapping[str, str]
+    # Passages already reported as not verbatim (bounded), so that a stale corpus is not one
+    # warning per answer.
+    _reported: set = field(default_factory=set, compare=False, repr=False)
+
+    def first_report(self, key: object) -> bool:
+        """True the first time ``key`` is reported."""
+        if key in self._reported:
+            return False
+        if len(self._reported) >= 10_000:
+            self._reported.clear()
+        self._reported.add(key)
+        return True
 
     def write(self, path: Path) -> None:
         """One JSON line per file, in path order."""
@@ -78,6 +90,18 @@ class CorpusSnapshot:
                     return f"passage {row} ({passage.id} of {passage.source_path}) has a sentence outside it"
                 previous = end
         return None
+
+    def as_corpus_now(self, edited: Mapping[str, str], gone: Iterable[str]) -> CorpusSnapshot:
+        """The text quotes are checked against once the corpus has changed since the build: an
+        edited file's text as it is now (so a passage is quoted only where the file still says it,
+        at the same place), and nothing of a file removed or no longer readable. An index whose
+        passages *and* stored text were both rewritten, checksums and all, is thus still never
+        quoted: the file on disk does not say it."""
+        gone = set(gone)
+        texts = {
+            path: edited.get(path, text) for path, text in self.texts.items() if path not in gone
+        }
+        return CorpusSnapshot(texts)
 
     def is_verbatim(self, source_path: str, start: int, end: int, text: str) -> bool:
         """Whether ``text`` is exactly ``[start:end]`` of the indexed file ``source_path``."""

@@ -10,7 +10,7 @@ Layout of ``INDEX_DIR``::
 that fixes it, an index that is missing, damaged, built for another model, that lists a file
 outside ``INDEX_DIR``, or whose passages are not the exact text of the corpus it was built from
 (:mod:`bot.retrieval.corpus_snapshot`). An index older than the corpus still loads: it is *stale*
-(:mod:`bot.retrieval.corpus_changes`) and serves the corpus as it was indexed.
+(:mod:`bot.retrieval.corpus_changes`) and serves only what the corpus still says.
 """
 
 from __future__ import annotations
