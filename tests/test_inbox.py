@@ -72,10 +72,57 @@ def test_a_data_dir_that_cannot_hold_the_inbox_keeps_it_in_memory_with_one_warni
     assert "DATA_DIR" in record.getMessage() and "\n" not in record.getMessage()
 
 
-def test_a_corrupt_inbox_file_does_not_stop_the_bot(tmp_path, caplog):
+def test_a_damaged_inbox_file_is_moved_aside_and_a_new_one_started(tmp_path, caplog):
     (tmp_path / INBOX_FILE).write_bytes(b"this is not a database" * 100)
+    caplog.set_level(logging.WARNING)
     inbox = open_inbox(tmp_path)
-    assert not inbox.durable and inbox.add(1, "{}")
+    assert inbox.durable and inbox.add(1, "{}")
+    [aside] = tmp_path.glob(f"{INBOX_FILE}.damaged-*")
+    assert aside.read_bytes().startswith(b"this is not a database")
+    [record] = caplog.records
+    assert record.levelno == logging.ERROR and "moved aside" in record.getMessage()
+
+
+def test_a_write_the_file_refuses_is_kept_in_memory_until_it_can_be_written(tmp_path, caplog):
+    """The disk full, or another process holding the file: the bot goes on answering, says so
+    once, and writes what waited as soon as it can."""
+    import sqlite3
+
+    inbox = SqliteInbox(tmp_path / INBOX_FILE)
+    inbox.add(1, "{}")
+    other = sqlite3.connect(tmp_path / INBOX_FILE, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # holds the write lock past the inbox's busy timeout
+    caplog.set_level(logging.WARNING)
+    assert inbox.add(2, '{"n": 2}') and not inbox.add(2, "{}")
+    inbox.done([1])
+    assert not inbox.durable and inbox.depth() == 1
+    assert [p.update_id for p in inbox.pending()] == [2]
+    assert [r.levelno for r in caplog.records] == [logging.ERROR]  # said once
+    other.execute("ROLLBACK")
+    other.close()
+    assert inbox.add(3, "{}") and inbox.durable
+    inbox.close()
+    reopened = SqliteInbox(tmp_path / INBOX_FILE)
+    assert [p.update_id for p in reopened.pending()] == [2, 3]
+
+
+def test_the_inbox_refuses_update_ids_telegram_never_sends(tmp_path):
+    inbox = SqliteInbox(tmp_path / INBOX_FILE)
+    for bad in (None, "7", 1.5, -1, 2**63, True):
+        with pytest.raises(ValueError):
+            inbox.add(bad, "{}")
+    assert inbox.depth() == 0
+
+
+def test_answered_text_does_not_stay_on_disk_and_the_file_is_private(tmp_path):
+    inbox = SqliteInbox(tmp_path / INBOX_FILE)
+    inbox.add(1, '{"text": "my private knee question"}')
+    inbox.done([1])
+    # While the bot runs (closing would checkpoint and remove the write-ahead log anyway).
+    for part in tmp_path.glob(f"{INBOX_FILE}*"):
+        assert b"private knee" not in part.read_bytes(), part.name
+    inbox.close()
+    assert (tmp_path / INBOX_FILE).stat().st_mode & 0o777 == 0o600
 
 
 # Through the bot ------------------------------------------------------------------------------
@@ -172,6 +219,14 @@ async def test_the_webhook_answers_a_resent_update_once(api, fake_index_dir, tmp
         (b"[1, 2, 3]", 400),
         (b'{"no_update_id": true}', 400),
         (b"\xff\xfe", 400),
+        (b'{"update_id": null, "message": {}}', 400),
+        (b'{"update_id": NaN}', 400),
+        (b'{"update_id": "abc"}', 400),
+        (b'{"update_id": 1.5}', 400),
+        (b'{"update_id": 9223372036854775808}', 400),
+        (b'{"update_id": 5, "message": "x"}', 400),
+        (b'{"update_id": 6, "callback_query": 5}', 400),
+        (b"[" * 100_000 + b"]" * 100_000, 400),
     ],
 )
 async def test_the_webhook_answers_4xx_to_what_is_not_an_update(

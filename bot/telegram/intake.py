@@ -45,7 +45,12 @@ class DurableUpdateQueue(asyncio.Queue):
         if isinstance(item, Update):
             while self.inbox.depth() >= self.max_pending:
                 await asyncio.sleep(BACKPRESSURE_POLL)
-            if not self.inbox.add(item.update_id, json.dumps(item.to_dict())):
+            try:
+                added = self.inbox.add(item.update_id, json.dumps(item.to_dict()))
+            except ValueError:
+                log.warning("An update with an id Telegram never sends was dropped.")
+                return
+            if not added:
                 self.metrics.inbox_duplicates.inc()  # a resend of one already received
                 return
         await super().put(item)

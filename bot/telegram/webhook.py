@@ -17,6 +17,7 @@ import tornado.web
 from telegram import Bot, Update
 from tornado.httpserver import HTTPServer
 
+from bot.telegram.inbox import check_update_id
 from bot.telegram.intake import DurableUpdateQueue
 
 log = logging.getLogger(__name__)
@@ -57,9 +58,10 @@ class UpdateHandler(tornado.web.RequestHandler):
             raise tornado.web.HTTPError(HTTPStatus.FORBIDDEN)
         try:
             data = json.loads(b"".join(self.chunks))
-            update = Update.de_json(data, self.bot) if isinstance(data, dict) else None
-        except (ValueError, TypeError, KeyError):
-            update = None
+            check_update_id(data.get("update_id") if isinstance(data, dict) else None)
+            update = Update.de_json(data, self.bot)
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError, OverflowError):
+            update = None  # not an update Telegram would send: nothing stored, 400
         if update is None:
             raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST)
         await self.queue.put(update)
