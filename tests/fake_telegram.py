@@ -109,6 +109,8 @@ class Fault:
     drop: bool = False
     delay: float = 0.0
     description: str | None = None
+    # Carry the call out, then drop the connection before the reply: a reply lost on the way.
+    drop_after: bool = False
 
 
 @dataclass
@@ -204,6 +206,9 @@ class FakeBotAPI:
             return _error(404, "Not Found")
         try:
             result = await handler(params)
+            if fault and fault.drop_after:
+                request.transport.close()
+                raise ConnectionResetError("reply dropped by the fake Bot API")
         except TelegramBadRequest as exc:
             self.rejected.append((method, str(exc)))
             return _error(400, str(exc))

@@ -52,6 +52,9 @@ def build_application(settings: Settings, services: Services) -> Application:
         .update_queue(queue)
         .concurrent_updates(InboxProcessor(queue, CONCURRENT_UPDATES))
         .get_updates_request(UpdateReadingRequest(connection_pool_size=1, read_timeout=30))
+        # Twice PTB's 5 s: a slow Telegram that still delivers is not asked twice (a timed-out
+        # send may have arrived, and sending it again repeats the answer).
+        .read_timeout(10)
         .post_shutdown(_close_services)
         .build()
     )

@@ -20,6 +20,7 @@ from bot.answering.answer import Answer
 from bot.render.telegram_html import pack_blocks, render_notice, render_telegram_html
 from bot.telegram import callback_data
 from bot.telegram.callback_data import MorePress
+from bot.telegram.flood_control import never_arrived
 from bot.telegram.intake import InboxProcessor
 from bot.telegram.services import Services
 
@@ -260,9 +261,10 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     processor = context.application.update_processor
     if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
         # The Bot API could not be reached through every retry: the update stays in the inbox
-        # and is handled again later (an apology would not get through either).
+        # and is handled again later (an apology would not get through either); fewer times
+        # when the answer may have arrived after all (a reply cut off), as each try may repeat it.
         if isinstance(processor, InboxProcessor):
-            processor.undelivered(update)
+            processor.undelivered(update, surely=never_arrived(error))
         return
     if not isinstance(update, Update) or update.effective_chat is None or found is None:
         return

@@ -24,9 +24,12 @@ from bot.telegram.inbox import Inbox
 
 log = logging.getLogger(__name__)
 
-# Seconds before an update whose reply could not be delivered is handled again, and how often.
+# Seconds before an update whose reply could not be delivered is handled again, and how often:
+# thrice when it surely did not arrive (no connection, a 5xx), once when it may have (a reply
+# timed out or cut off), since then each try may deliver the same answer again.
 REDELIVER_AFTER = 15.0
 REDELIVER_ATTEMPTS = 3
+REDELIVER_ATTEMPTS_AMBIGUOUS = 1
 # While this many updates wait, the next one is not taken: polling stops fetching and a webhook
 # request waits, so Telegram holds them (it keeps them for 24 hours) instead of quotebot's memory.
 BACKPRESSURE_POLL = 0.05
@@ -95,15 +98,16 @@ class InboxProcessor(SimpleUpdateProcessor):
     def __init__(self, queue: DurableUpdateQueue, max_concurrent_updates: int) -> None:
         super().__init__(max_concurrent_updates)
         self.queue = queue
-        self._undelivered: set[int] = set()
+        self._undelivered: dict[int, bool] = {}
         self._attempts: dict[int, int] = {}
         self._running: set[asyncio.Task] = set()
         self._abandoned = False
 
-    def undelivered(self, update: object) -> None:
-        """Called by the error handler: this update's reply did not reach Telegram."""
+    def undelivered(self, update: object, *, surely: bool = True) -> None:
+        """Called by the error handler: this update's reply did not reach Telegram (``surely``,
+        or perhaps it did: the reply to it was lost)."""
         if isinstance(update, Update):
-            self._undelivered.add(update.update_id)
+            self._undelivered[update.update_id] = surely
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         task = asyncio.current_task()
@@ -116,9 +120,9 @@ class InboxProcessor(SimpleUpdateProcessor):
             return
         update_id = update.update_id
         if update_id in self._undelivered:
-            self._undelivered.discard(update_id)
+            surely = self._undelivered.pop(update_id)
             attempt = self._attempts.get(update_id, 0) + 1
-            if attempt <= REDELIVER_ATTEMPTS:
+            if attempt <= (REDELIVER_ATTEMPTS if surely else REDELIVER_ATTEMPTS_AMBIGUOUS):
                 self._attempts[update_id] = attempt
                 asyncio.get_running_loop().call_later(
                     REDELIVER_AFTER * attempt, self._redeliver, update
