@@ -6,7 +6,6 @@ import asyncio
 import logging
 
 import httpx
-
 from telegram.error import BadRequest, Conflict, NetworkError, RetryAfter, TimedOut
 from telegram.ext import AIORateLimiter
 

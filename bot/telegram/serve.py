@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 from urllib.parse import urlparse
@@ -20,6 +21,9 @@ from bot.telegram.webhook import WebhookServer
 
 logger = logging.getLogger(__name__)
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
+# Of SHUTDOWN_TIMEOUT_SECONDS, what is kept for closing the clients and the services after the
+# answers in progress had their time (docker stop kills at 10 s).
+TEARDOWN_SECONDS = 1.5
 
 
 def run_bot(settings: Settings, services: Services) -> None:
@@ -56,7 +60,8 @@ async def serve(
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
     webhook: WebhookServer | None = None
-    async with application:
+    await application.initialize()
+    try:
         queue: DurableUpdateQueue = application.update_queue
         queue.replay(application.bot, max_age=settings.inbox_max_age_hours * 3600)
         await application.start()
@@ -74,23 +79,30 @@ async def serve(
         logger.info("Stopping: finishing the updates already received.")
         heartbeat.cancel()
         clear_heartbeat(settings.data_dir)
+        answering = max(1.0, settings.shutdown_timeout_seconds - TEARDOWN_SECONDS)
         try:
-            await asyncio.wait_for(
-                _stop_receiving_then_answer(application, webhook),
-                timeout=settings.shutdown_timeout_seconds,
-            )
+            await asyncio.wait_for(_stop_receiving_then_answer(application, webhook), answering)
         except TimeoutError:
             cut = application.update_processor.abandon()
             logger.warning(
                 "Stopped after %.0f s with %d answers unfinished; %d updates are kept in the inbox "
                 "and answered at the next start.",
-                settings.shutdown_timeout_seconds,
+                answering,
                 cut,
                 queue.inbox.depth(),
             )
-    # As run_polling and run_webhook do: shutdown() alone does not call it.
-    if application.post_shutdown:
-        await application.post_shutdown(application)
+            if application.running:  # the Updater's stop hung (the Bot API not answering)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(application.stop(), TEARDOWN_SECONDS / 3)
+    finally:
+        # The HTTP clients closed; bounded, since a stalled Bot API can hold even that up.
+        try:
+            await asyncio.wait_for(application.shutdown(), TEARDOWN_SECONDS / 3)
+        except (TimeoutError, RuntimeError) as exc:
+            logger.warning("Stopping the Telegram client did not finish (%s).", type(exc).__name__)
+        # As run_polling and run_webhook do: shutdown() alone does not call it.
+        if application.post_shutdown:
+            await application.post_shutdown(application)
     logger.info("Stopped.")
 
 
