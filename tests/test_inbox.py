@@ -309,3 +309,20 @@ async def test_an_answer_whose_reply_is_lost_on_the_way_is_not_sent_again_and_ag
     async with running_bot(system):  # handled again once, at this start
         await asyncio.sleep(3)
     assert 1 <= len([m for m in api.sent if m.chat_id == 803]) <= 4
+
+
+async def test_questions_held_while_the_bot_was_down_are_not_refused_by_the_rate_limit(
+    api, fake_index_dir, tmp_path
+):
+    """Five questions asked a minute apart while the bot was down arrive together at its start:
+    each is answered (the limit is 2 a minute), none gets "you are asking too fast"."""
+    system = bot_system(api, fake_index_dir, tmp_path, rate_limit_per_minute=2)
+    asked = int(time.time()) - 6 * 60
+    for n in range(5):
+        message = api.message(804, 804, text="what is leaky gut", date=asked + n * 60)
+        api.send_raw({"message": message})
+    async with running_bot(system):
+        replies = await api.wait_for_messages(5, chat_id=804, timeout=20)
+        await asyncio.sleep(0.5)
+    assert all("<blockquote>" in reply.text for reply in replies)
+    assert len([m for m in api.sent if m.chat_id == 804]) == 5

@@ -10,6 +10,7 @@ import asyncio
 import html
 import logging
 import re
+import time
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ChatType
@@ -25,6 +26,8 @@ from bot.telegram.intake import InboxProcessor
 from bot.telegram.services import Services
 
 logger = logging.getLogger(__name__)
+# A message older than this on arrival was held while the bot was down (not a burst from a user).
+BACKLOG_SECONDS = 60.0
 # Seconds an answer may take before the chat shows "typing…".
 TYPING_AFTER = 0.5
 RATING_LABELS = {1: "👍", -1: "👎"}
@@ -122,7 +125,11 @@ async def answer_question(
     found = services(context)
     message = update.effective_message
     user_id = update.effective_user.id if update.effective_user else message.chat.id
-    wait = found.limiter.check(user_id)
+    # A question that waited while the bot was down (Telegram, or the inbox, held it) is not
+    # counted against the limit: asked minutes apart, it is answered, not refused for arriving
+    # together with the others.
+    waited = time.time() - message.date.timestamp() > BACKLOG_SECONDS
+    wait = 0.0 if waited else found.limiter.check(user_id)
     if wait:
         found.metrics.rate_limited.inc()
         if found.limiter.first_warning(user_id):
