@@ -88,3 +88,22 @@ def test_a_bot_serving_without_a_usable_data_folder_is_still_seen_as_serving(tmp
 
     clear_heartbeat(data_dir)
     assert not check_heartbeat(data_dir, 60, clock=lambda: 1010.0)[0]
+
+
+def test_no_exception_message_reaches_the_log_from_any_logger(monkeypatch):
+    """A Bot API error description or a key of a message can quote what a user wrote: every
+    logger's exceptions are logged with their type and stack, not their message."""
+    stream = io.StringIO()
+    monkeypatch.setattr("sys.stderr", stream)
+    configure_logging("DEBUG")
+    marker = "".join(("swollen", "-knee-", "7731"))
+    try:
+        try:
+            raise KeyError(marker)
+        except KeyError as error:
+            logging.getLogger("bot.telegram.handlers").error("Handling failed", exc_info=error)
+    finally:
+        logging.getLogger().handlers.clear()
+    logged = stream.getvalue()
+    assert "Handling failed" in logged and "KeyError (message withheld)" in logged
+    assert marker not in logged

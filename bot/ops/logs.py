@@ -40,10 +40,18 @@ PAYLOAD_LOGGER_FLOOR = {"telegram": logging.INFO, "tornado": logging.INFO}
 
 class WithholdPayloads(logging.Filter):
     """Rewrite records of :data:`PAYLOAD_LOGGERS` without their arguments (``%s`` becomes
-    ``<dict>``, ``<Update>``…) and with the exception's type and stack only, not its message."""
+    ``<dict>``, ``<Update>``…), and every record's exception with its type and stack only, not
+    its message."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not record.name.startswith(PAYLOAD_LOGGERS) or getattr(record, "withheld", False):
+        if getattr(record, "withheld", False):
+            return True
+        # Any logger's exception: its message can quote what was received (a Bot API error
+        # description, a key of a message), quotebot's own handlers' included.
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = _without_messages(record.exc_info[1])
+            record.exc_info = None
+        if not record.name.startswith(PAYLOAD_LOGGERS):
             return True
         if record.args:
             args = record.args if isinstance(record.args, tuple) else (record.args,)
@@ -53,9 +61,6 @@ class WithholdPayloads(logging.Filter):
             except (TypeError, ValueError):  # a %d or a mapping: keep the words only
                 record.msg = f"{record.msg} [arguments withheld]"
             record.args = ()
-        if record.exc_info and record.exc_info[1] is not None:
-            record.exc_text = _without_messages(record.exc_info[1])
-            record.exc_info = None
         record.withheld = True
         return True
 
