@@ -326,3 +326,15 @@ async def test_questions_held_while_the_bot_was_down_are_not_refused_by_the_rate
         await asyncio.sleep(0.5)
     assert all("<blockquote>" in reply.text for reply in replies)
     assert len([m for m in api.sent if m.chat_id == 804]) == 5
+
+
+def test_polling_is_taken_for_dead_when_telegram_stops_answering_it():
+    """The heartbeat asks this before it beats: a polling loop that died (or a Telegram that
+    stopped answering it) makes `quotebot health` fail, instead of saying "serving"."""
+    from bot.telegram.update_reading import UpdateReadingRequest
+
+    now = [100.0]
+    request = UpdateReadingRequest(clock=lambda: now[0])
+    assert request.polled_within(45)
+    now[0] += 46
+    assert not request.polled_within(45)

@@ -38,6 +38,7 @@ def build_application(settings: Settings, services: Services) -> Application:
         services.inbox, services.metrics, max_pending=settings.inbox_max_pending
     )
     services.metrics.watch_inbox(services.inbox.depth)
+    updates_request = UpdateReadingRequest(connection_pool_size=1, read_timeout=30)
     application = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
@@ -51,7 +52,7 @@ def build_application(settings: Settings, services: Services) -> Application:
         )
         .update_queue(queue)
         .concurrent_updates(InboxProcessor(queue, CONCURRENT_UPDATES))
-        .get_updates_request(UpdateReadingRequest(connection_pool_size=1, read_timeout=30))
+        .get_updates_request(updates_request)
         # Twice PTB's 5 s: a slow Telegram that still delivers is not asked twice (a timed-out
         # send may have arrived, and sending it again repeats the answer).
         .read_timeout(10)
@@ -59,6 +60,7 @@ def build_application(settings: Settings, services: Services) -> Application:
         .build()
     )
     application.bot_data["services"] = services
+    application.bot_data["updates_request"] = updates_request  # the heartbeat asks it
 
     text = (filters.TEXT & ~filters.COMMAND) | filters.CAPTION
     edited = filters.UpdateType.EDITED_MESSAGE

@@ -24,6 +24,9 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
 # Of SHUTDOWN_TIMEOUT_SECONDS, what is kept for closing the clients and the services after the
 # answers in progress had their time (docker stop kills at 10 s).
 TEARDOWN_SECONDS = 1.5
+# Seconds without an answer to getUpdates after which polling is taken for dead (a long poll
+# returns every 10 s at most, its read timeout is 30 s).
+POLLING_SILENCE = 45.0
 
 
 def run_bot(settings: Settings, services: Services) -> None:
@@ -140,8 +143,23 @@ async def _stop_receiving_then_answer(
 
 async def _beat(application: Application, settings: Settings) -> None:
     """Refresh the heartbeat while updates are being received (checked by `quotebot health`)."""
+    polling = settings.bot_mode == "polling"
+    silent = False
     while True:
-        if application.running:
+        alive = application.running
+        if polling and alive:
+            # Polling stopped, or Telegram has not answered it for a while: no heartbeat, so
+            # `quotebot health` (and the container's HEALTHCHECK) says the bot is not serving.
+            was_silent = silent
+            silent = not application.bot_data["updates_request"].polled_within(POLLING_SILENCE)
+            if silent and not was_silent:
+                logger.error(
+                    "Telegram has not answered polling for %.0f s; the heartbeat stops until it "
+                    "does.",
+                    POLLING_SILENCE,
+                )
+            alive = not silent
+        if alive:
             try:
                 inbox = application.update_queue.inbox
                 write_heartbeat(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 
 from telegram import Update
 from telegram.request import HTTPXRequest
@@ -20,13 +21,23 @@ log = logging.getLogger(__name__)
 
 
 class UpdateReadingRequest(HTTPXRequest):
-    """The HTTP client for ``getUpdates`` that sets aside updates PTB could not parse."""
+    """The HTTP client for ``getUpdates`` that sets aside updates PTB could not parse, and notes
+    when Telegram last answered it (polling is alive: the heartbeat asks)."""
+
+    def __init__(self, *args, clock=time.monotonic, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.clock = clock
+        self.answered_at = clock()
 
     async def do_request(self, url: str, method: str, *args, **kwargs) -> tuple[int, bytes]:
         status, payload = await super().do_request(url, method, *args, **kwargs)
         if status != 200 or not url.endswith("/getUpdates"):
             return status, payload
+        self.answered_at = self.clock()
         return status, readable_updates(payload)
+
+    def polled_within(self, seconds: float) -> bool:
+        return self.clock() - self.answered_at <= seconds
 
 
 def readable_updates(payload: bytes) -> bytes:
