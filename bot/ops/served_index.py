@@ -51,8 +51,9 @@ class ServedIndex:
     def check_corpus(self, index: PassageIndex) -> CorpusChanges:
         """How the corpus differs from what ``index`` was built from; said once per change.
         Cheap when nothing changed: the corpus files are read only when a stat of them differs."""
-        seen = (index.manifest.built_at, corpus_signature(self.corpus_dir))
-        if seen == self._seen and self.changes is not None:
+        # The index object itself, not its build time: two builds can share a second.
+        seen = (index, corpus_signature(self.corpus_dir))
+        if self._seen is not None and seen[0] is self._seen[0] and seen[1] == self._seen[1]:
             return self.changes
         changes = corpus_changes(index.manifest.corpus_files, self.corpus_dir, self.max_file_bytes)
         was_stale = bool(self.changes)
