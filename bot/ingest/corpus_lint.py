@@ -66,7 +66,8 @@ def lint_corpus(
 
     A file is read as the build reads it: what the build refuses (a symlink out of the corpus, a
     hard link, a file over the size limit, bytes that are not UTF-8) is an error here; a file
-    without article text is an error too, and the build leaves it out of the sources an answer can cite.
+    without article text is an error too, and the build leaves it out of the sources an answer
+    can cite.
     """
     findings: list[Finding] = []
     documents: list[Document] = []

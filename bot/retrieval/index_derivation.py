@@ -91,5 +91,7 @@ def _passage_mismatch(
 
 def _differing(want: object, have: object) -> str:
     """The names of the fields in which two records of one dataclass differ."""
-    names = [name for name in want.__dataclass_fields__ if getattr(want, name) != getattr(have, name)]
+    names = [
+        name for name in want.__dataclass_fields__ if getattr(want, name) != getattr(have, name)
+    ]
     return ", ".join(names)
