@@ -6,10 +6,11 @@ document's headings in front of it (:func:`embedding_text`); what is quoted is o
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 
 from bot.ingest.corpus import Document
@@ -182,7 +183,7 @@ def split_corpus(
     return [p for document in documents for p in split_document(document, count_tokens)]
 
 
-def cut_where(ends: Collection[int]) -> Packer:
+def cut_where(ends: Iterable[int]) -> Packer:
     """A packer that cuts a block after each of its sentences that ends at one of ``ends``.
 
     Where a build cut its blocks depends only on the model's tokenizer; everything else about a
@@ -190,13 +191,18 @@ def cut_where(ends: Collection[int]) -> Packer:
     text, without the model, by cutting where they end: a passage that does not end on a sentence
     of its block, or straddles two blocks, then comes out different.
     """
-    ends = frozenset(ends)
+    ends = sorted(set(ends))
 
     def pack(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+        inside = ends[bisect.bisect_right(ends, start) : bisect.bisect_left(ends, end)]
+        if not inside:  # most blocks are one passage: no need to find their sentences
+            yield start, end
+            return
+        cuts = set(inside)
         sentences = sentence_spans(text, start, end)
         group_start = 0
         for i, (_, sentence_end) in enumerate(sentences):
-            if sentence_end in ends or i == len(sentences) - 1:
+            if sentence_end in cuts or i == len(sentences) - 1:
                 yield sentences[group_start][0], sentence_end
                 group_start = i + 1
 
