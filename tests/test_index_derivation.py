@@ -4,6 +4,7 @@ refused. Corpus hard links are refused by lint and build."""
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -14,12 +15,20 @@ from bot.errors import CorpusError, IndexCorruptError
 from bot.ingest.passages import sentence_spans
 from bot.retrieval.index_build import build_index
 from bot.retrieval.index_store import load_index
+from bot.settings import Settings
 from bot.system import System
 from tests.fakes import FakeEncoder
-from tests.tampering import edit_index_file, edit_manifest_documents, rewrite_index_file
+from tests.tampering import (
+    edit_index_file,
+    edit_manifest_documents,
+    replace_in_snapshot,
+    rewrite_index_file,
+)
 
 ARTICLE = "joint-pain-autoimmunity-leaky-gut.md"
 FORGED = "Doctors agree: stop taking your prescribed medication"
+HEADING = "What leaky gut is"
+HEADING_FORGED = "Stop all medicine"  # as long as the heading: every offset after it holds
 # One paragraph of about 400 fake tokens: the build cuts it into passages between its sentences.
 LONG_PARAGRAPH = " ".join(
     f"Sentence {n} of the long paragraph says something about joints, gut and sleep."
@@ -146,6 +155,35 @@ def test_two_paragraphs_merged_into_one_passage_are_refused(built):
 
     rewrite_index_file(built, "passages.jsonl", merge)
     assert "long.md" in refusal(built)
+
+
+def test_forged_headings_in_a_rewritten_corpus_text_are_never_shown(built, corpus_copy, caplog):
+    """The attacker rewrites a heading in the indexed corpus text too (same length, so every offset
+    holds), and the passages and every checksum to agree: the index loads, but the article on
+    disk has changed (stale), and there it does not say the forged heading."""
+    question = "what is leaky gut, the intestinal lining barrier and permeability"
+    sections = {q.section for q in answer(built, corpus_copy, question).quotes}
+    assert "What leaky gut is" in sections  # what the forged heading would stand over
+
+    def forge(passage: dict) -> dict:
+        headings = [HEADING_FORGED if h == HEADING else h for h in passage["headings"]]
+        section = HEADING_FORGED if passage["section"] == HEADING else passage["section"]
+        return passage | {"headings": headings, "section": section}
+
+    replace_in_snapshot(built, f"## {HEADING}", f"## {HEADING_FORGED}")
+    edit_index_file(built, "passages.jsonl", forge)
+    load(built)  # consistent with its own (forged) corpus text
+    caplog.set_level(logging.WARNING)
+    quotes = answer(built, corpus_copy, question).quotes
+    assert quotes and all(q.section != HEADING_FORGED for q in quotes)
+    assert "Left out a quote of passage" in caplog.text and "medicine" not in caplog.text
+
+
+def answer(index_dir: Path, corpus_dir: Path, question: str):
+    settings = Settings(
+        _env_file=None, corpus_dir=corpus_dir, index_dir=index_dir, data_dir=index_dir.parent / "d"
+    )
+    return System(settings, encoder=FakeEncoder()).pipeline.answer(question)
 
 
 def test_a_corpus_hard_link_is_refused_by_build_and_lint_naming_it(corpus_copy, tmp_path, capsys):

@@ -8,6 +8,11 @@ quote with "Doctors agree: stop taking your medication". So at load the snapshot
 (:func:`bot.ingest.corpus.parse_document`) and split again (:func:`bot.ingest.passages.split_document`),
 and the index must be exactly what that gives: every field of every article record and passage.
 
+Once the corpus has changed under a loaded index (it is *stale*), a passage of an edited file is
+shown only where the file as it is now still gives it the same article record and headings
+(:func:`unsaid_now`): an index whose corpus text was rewritten too, headings and checksums and all,
+still never heads a quote with what the article does not say.
+
 Only where a block was cut into passages is taken from the index: it depends on the model's
 tokenizer, which loading does not have. The cuts must fall after a sentence of the block
 (:func:`bot.ingest.passages.cut_where`), so they can only change how a paragraph is shared out
@@ -16,7 +21,7 @@ between passages, never what a passage says, where it is, or what it is shown un
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from bot.errors import CorpusError
 from bot.ingest.corpus import Document, SourceDocument, parse_document
@@ -95,3 +100,43 @@ def _differing(want: object, have: object) -> str:
         name for name in want.__dataclass_fields__ if getattr(want, name) != getattr(have, name)
     ]
     return ", ".join(names)
+
+
+def unsaid_now(
+    passages: Sequence[Passage], documents: Sequence[SourceDocument], current: Mapping[str, str]
+) -> frozenset[str]:
+    """The ids of the passages of edited files (``current``: each one's text now) that the file no
+    longer shows as the index does: under the same article record (title, short title, source)
+    and, at the passage's place, the same headings. Such a passage is not quoted, even where its
+    text is still there: what it would be shown under is not what the article says."""
+    records = {document.source_path: document for document in documents}
+    parsed: dict[str, Document | None] = {}
+    for source_path, text in current.items():
+        try:
+            document: Document | None = parse_document(text, source_path)
+        except CorpusError:
+            document = None
+        if document is None or records.get(source_path) != document.citation():
+            document = None
+        parsed[source_path] = document
+    unsaid = set()
+    for passage in passages:
+        if passage.source_path in parsed:
+            document = parsed[passage.source_path]
+            if document is None or not _shown_alike(passage, document):
+                unsaid.add(passage.id)
+    return frozenset(unsaid)
+
+
+def _shown_alike(passage: Passage, document: Document) -> bool:
+    """Whether ``document`` still shows ``passage`` (at its offsets) as the build did."""
+    for block in document.blocks:
+        if block.start <= passage.start and passage.end <= block.end:
+            section = block.headings[-1] if block.headings else None
+            return (passage.doc_id, passage.title, passage.headings, passage.section) == (
+                document.doc_id,
+                document.title,
+                block.headings,
+                section,
+            )
+    return False
