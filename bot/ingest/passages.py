@@ -55,6 +55,9 @@ _ABBREVIATIONS = {
 }
 
 
+_WORD_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.")
+
+
 @dataclass(frozen=True)
 class Passage:
     """A quotable span of a corpus file, with what it takes to cite it."""
@@ -129,11 +132,24 @@ def _is_abbreviation(text: str, sentence_start: int, dot: int) -> bool:
     """True when the period at ``dot`` closes an abbreviation or an initial, not a sentence."""
     if text[dot] != ".":
         return False
-    word_match = re.search(r"([A-Za-z][A-Za-z.]*)$", text[sentence_start:dot])
-    if not word_match:
+    word = _last_word(text, sentence_start, dot)
+    if word is None:
         return False
-    word = word_match.group(1).lower().rstrip(".")
+    word = word.lower().rstrip(".")
     return word in _ABBREVIATIONS or (len(word) == 1 and text[dot - 1].isupper())
+
+
+def _last_word(text: str, start: int, end: int) -> str | None:
+    """What ``re.search(r"([A-Za-z][A-Za-z.]*)$", text[start:end])`` finds, found from the end
+    (the regex reads the whole sentence: loading an index re-splits every passage)."""
+    if end > start and text[end - 1] == "\n":
+        end -= 1  # `$` also matches before a final newline
+    first = end
+    while first > start and text[first - 1] in _WORD_CHARACTERS:
+        first -= 1
+    while first < end and text[first] == ".":
+        first += 1
+    return text[first:end] if first < end else None
 
 
 def split_document(
