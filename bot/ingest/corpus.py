@@ -9,6 +9,7 @@ Headings, front matter, code, comments and tables are structure, never article t
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -148,12 +149,14 @@ def parse_document(text: str, source_path: str, sha256: str = "") -> Document:
 
 def parse_front_matter(text: str, source_path: str) -> tuple[dict[str, str], int]:
     """``key: value`` lines between two ``---`` lines at the top; returns them and where the body starts."""
-    lines = list(_lines(text))
     offset = 1 if text.startswith("\ufeff") else 0
-    if not lines or text[offset:].split("\n", 1)[0].rstrip("\r") != "---":
+    first_end = text.find("\n", offset)
+    first_line = text[offset : len(text) if first_end == -1 else first_end]
+    if not text or first_line.rstrip("\r") != "---":
         return {}, 0
     meta: dict[str, str] = {}
-    for number, (_, end, line) in enumerate(lines[1:], start=2):
+    # Line by line, not all of them: the body can be long (and loading parses every file).
+    for number, (_, end, line) in enumerate(itertools.islice(_lines(text), 1, None), start=2):
         if line.rstrip() == "---":
             return meta, end
         if not line.strip() or line.lstrip().startswith("#"):
