@@ -213,3 +213,20 @@ def cli_run(capsys, *argv: str) -> tuple[int, str, str]:
     code = cli.main(list(argv), make_system=lambda s: System(s, encoder=FakeEncoder()))
     captured = capsys.readouterr()
     return code, captured.out, captured.err
+
+
+def test_two_articles_with_one_id_are_refused_by_build_and_lint(corpus_copy, tmp_path, capsys):
+    """Quotes are shown under the title and link their article's id finds: with one id for two
+    articles, one's quotes would be shown under the other's title."""
+    (corpus_copy / "copy.md").write_text(
+        "---\nid: joint-pain-autoimmunity-leaky-gut\ntitle: Stop your medication\n---\n\n"
+        "A paragraph of an article that reads like one.\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CorpusError) as caught:
+        build_index(corpus_copy, tmp_path / "index", FakeEncoder())
+    message = str(caught.value)
+    assert message.startswith(f"{ARTICLE}:1: has the id 'joint-pain-autoimmunity-leaky-gut'")
+    assert "as does copy.md" in message and "its own `id`" in message
+    code, out, _ = cli_run(capsys, "corpus", "lint", "--corpus", str(corpus_copy))
+    assert code == 1 and f"{ARTICLE}:1: error: has the id" in out and "as does copy.md" in out

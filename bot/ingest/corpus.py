@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -106,7 +106,30 @@ def read_corpus(corpus_dir: Path, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) 
             f"Corpus directory {corpus_dir} has no .md or .txt files; add articles, then run "
             "`quotebot index build`."
         )
-    return [read_document(path, corpus_dir, max_file_bytes) for path in paths]
+    documents = [read_document(path, corpus_dir, max_file_bytes) for path in paths]
+    if clashes := shared_ids(documents):
+        raise clashes[0]
+    return documents
+
+
+def shared_ids(documents: Sequence[Document]) -> list[CorpusError]:
+    """An error for each document whose id an earlier one already has: quotes are shown under
+    their article's title and link, found by id, so one of the two would be shown under the other's."""
+    first: dict[str, str] = {}
+    clashes = []
+    for document in documents:
+        if (
+            other := first.setdefault(document.doc_id, document.source_path)
+        ) != document.source_path:
+            clashes.append(
+                CorpusError(
+                    f"has the id {document.doc_id!r}, as does {other}, and a quote of one would be "
+                    "shown under the other's title; give each article its own `id`.",
+                    path=document.source_path,
+                    line=1,
+                )
+            )
+    return clashes
 
 
 def read_document(

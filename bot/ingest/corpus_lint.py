@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from bot.errors import CorpusError
-from bot.ingest.corpus import Document, parse_document
+from bot.ingest.corpus import Document, parse_document, shared_ids
 from bot.ingest.corpus_files import (
     DEFAULT_MAX_FILE_BYTES,
     decode_source,
@@ -105,6 +105,10 @@ def lint_corpus(
         findings.extend(_document_findings(document, count_tokens))
         documents.append(document)
     findings.extend(_duplicates(documents))
+    findings.extend(
+        Finding(clash.path or "", clash.line or 1, "error", clash.reason.rstrip("."))
+        for clash in shared_ids(documents)
+    )
     return sorted(findings, key=lambda f: (f.source_path, f.line, f.severity))
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from bot.errors import CorpusError
-from bot.ingest.corpus import Document, SourceDocument, parse_document
+from bot.ingest.corpus import Document, SourceDocument, parse_document, shared_ids
 from bot.ingest.passages import Passage, cut_where, split_document
 from bot.retrieval.corpus_snapshot import CorpusSnapshot, text_sha256
 
@@ -42,6 +42,8 @@ def derivation_mismatch(
             parsed.append(parse_document(text, source_path, text_sha256(text)))
         except CorpusError:
             return f"the indexed text of {source_path} cannot be parsed"
+    if clashes := shared_ids(parsed):
+        return f"{clashes[0].path} has the id of another indexed article"
     if problem := _document_mismatch(parsed, documents):
         return problem
     row = 0
