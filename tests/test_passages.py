@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import re
 import string
 
 from hypothesis import HealthCheck, given, settings
@@ -10,6 +12,7 @@ from hypothesis import strategies as st
 from bot.ingest.corpus import parse_document
 from bot.ingest.passages import (
     MAX_PASSAGE_TOKENS,
+    _last_word,
     approximate_tokens,
     sentence_spans,
     split_document,
@@ -120,3 +123,18 @@ def test_repeated_paragraphs_in_one_document_get_distinct_ids():
     text = "---\ntitle: T\n---\n\nSame words.\n\nSame words.\n"
     passages = split_document(parse_document(text, "t.md"))
     assert len({p.id for p in passages}) == 2
+
+
+def test_the_word_before_a_period_is_found_as_the_regex_of_earlier_builds_found_it():
+    """Sentence cuts are part of the index: loading re-splits every passage and refuses one cut
+    elsewhere, so the faster scan must agree exactly with the regex indexes were built with."""
+
+    def by_regex(text: str, start: int, end: int) -> str | None:
+        match = re.search(r"([A-Za-z][A-Za-z.]*)$", text[start:end])
+        return match.group(1) if match else None
+
+    generator = random.Random(7)
+    for _ in range(20_000):
+        text = "".join(generator.choice("aZ.\n é1Dr") for _ in range(generator.randint(1, 12)))
+        start, end = sorted(generator.sample(range(len(text) + 1), 2))
+        assert _last_word(text, start, end) == by_regex(text, start, end), (text, start, end)

@@ -16,6 +16,7 @@ from bot.answering.subjects import SubjectCheck
 from bot.ingest.corpus import SourceDocument
 from bot.retrieval.corpus_changes import CorpusChanges
 from bot.retrieval.corpus_snapshot import CorpusSnapshot
+from bot.retrieval.index_derivation import unsaid_now
 from bot.retrieval.retrieve import Retriever
 
 
@@ -38,12 +39,17 @@ class CorpusView:
 
     def checked_against(self, changes: CorpusChanges | None) -> CorpusView:
         """This view with quotes checked against the corpus as it is now rather than as it was
-        indexed, where the corpus has changed since the build (``changes``)."""
+        indexed, where the corpus has changed since the build (``changes``): their text, and what
+        they are shown under (an edited file's title, source and headings)."""
         indexed = self.retriever.index.snapshot
         if indexed is None:
             return self
         snapshot = (
-            indexed.as_corpus_now(changes.current, changes.removed + changes.unreadable)
+            indexed.as_corpus_now(
+                changes.current,
+                changes.removed + changes.unreadable,
+                unsaid_now(self.retriever.index.passages, self.sources, changes.current),
+            )
             if changes
             else indexed
         )

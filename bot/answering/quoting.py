@@ -65,7 +65,7 @@ def quote_hits(
 
 
 def _verbatim(quote: Quote, snapshot: CorpusSnapshot) -> bool:
-    if snapshot.is_verbatim(quote.source_path, quote.start, quote.end, quote.text):
+    if snapshot.may_quote(quote.passage_ids, quote.source_path, quote.start, quote.end, quote.text):
         return True
     if snapshot.first_report(quote.passage_ids):  # once, not at every answer that retrieves it
         # The passage id and file only: the text may be anything.

@@ -9,8 +9,9 @@ Headings, front matter, code, comments and tables are structure, never article t
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,7 +106,30 @@ def read_corpus(corpus_dir: Path, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) 
             f"Corpus directory {corpus_dir} has no .md or .txt files; add articles, then run "
             "`quotebot index build`."
         )
-    return [read_document(path, corpus_dir, max_file_bytes) for path in paths]
+    documents = [read_document(path, corpus_dir, max_file_bytes) for path in paths]
+    if clashes := shared_ids(documents):
+        raise clashes[0]
+    return documents
+
+
+def shared_ids(documents: Sequence[Document]) -> list[CorpusError]:
+    """An error for each document whose id an earlier one already has: quotes are shown under
+    their article's title and link, found by id, so one of the two would be shown under the other's."""
+    first: dict[str, str] = {}
+    clashes = []
+    for document in documents:
+        if (
+            other := first.setdefault(document.doc_id, document.source_path)
+        ) != document.source_path:
+            clashes.append(
+                CorpusError(
+                    f"has the id {document.doc_id!r}, as does {other}, and a quote of one would be "
+                    "shown under the other's title; give each article its own `id`.",
+                    path=document.source_path,
+                    line=1,
+                )
+            )
+    return clashes
 
 
 def read_document(
@@ -148,12 +172,14 @@ def parse_document(text: str, source_path: str, sha256: str = "") -> Document:
 
 def parse_front_matter(text: str, source_path: str) -> tuple[dict[str, str], int]:
     """``key: value`` lines between two ``---`` lines at the top; returns them and where the body starts."""
-    lines = list(_lines(text))
     offset = 1 if text.startswith("\ufeff") else 0
-    if not lines or text[offset:].split("\n", 1)[0].rstrip("\r") != "---":
+    first_end = text.find("\n", offset)
+    first_line = text[offset : len(text) if first_end == -1 else first_end]
+    if not text or first_line.rstrip("\r") != "---":
         return {}, 0
     meta: dict[str, str] = {}
-    for number, (_, end, line) in enumerate(lines[1:], start=2):
+    # Line by line, not all of them: the body can be long (and loading parses every file).
+    for number, (_, end, line) in enumerate(itertools.islice(_lines(text), 1, None), start=2):
         if line.rstrip() == "---":
             return meta, end
         if not line.strip() or line.lstrip().startswith("#"):

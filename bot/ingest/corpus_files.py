@@ -2,7 +2,9 @@
 
 Lint, build and the staleness check all read corpus files through :func:`read_source_bytes`, so
 they agree on what is an error: a symlink that leads out of the corpus directory (it would quote
-whatever it points at, ``/etc/passwd`` included), something that is not a regular file, a file
+whatever it points at, ``/etc/passwd`` included), a hard link (a second name of a file that may
+be anywhere on the disk: nothing in the corpus says where the other name is, so it is refused
+whatever it points at), something that is not a regular file, a file
 over ``CORPUS_MAX_FILE_BYTES`` (checked before reading, so a stray 200 MB file costs nothing), and
 bytes that are not UTF-8.
 """
@@ -72,10 +74,12 @@ def read_source_bytes(
         raise CorpusError(f"cannot read the file: {exc.strerror}.", path=source_path) from exc
     if not stat.S_ISREG(facts.st_mode):
         raise CorpusError("is not a regular file; remove it from the corpus.", path=source_path)
+    _refuse_hard_link(facts, source_path)
     if facts.st_size > max_bytes:
         raise CorpusError(too_big(facts.st_size, max_bytes), path=source_path)
     try:
         with open(real, "rb") as handle:
+            _refuse_hard_link(os.fstat(handle.fileno()), source_path)  # linked since the stat?
             data = handle.read(max_bytes + 1)  # it may have grown since the stat
     except FileNotFoundError as exc:
         raise CorpusError(
@@ -86,6 +90,15 @@ def read_source_bytes(
     if len(data) > max_bytes:
         raise CorpusError(too_big(len(data), max_bytes), path=source_path)
     return data
+
+
+def _refuse_hard_link(facts: os.stat_result, source_path: str) -> None:
+    if facts.st_nlink > 1:
+        raise CorpusError(
+            f"is a hard link ({facts.st_nlink} names for one file), and a hard link can point at "
+            "any file on the disk; copy the article into CORPUS_DIR instead of linking to it.",
+            path=source_path,
+        )
 
 
 def too_big(size: int, max_bytes: int) -> str:

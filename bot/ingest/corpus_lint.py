@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from bot.errors import CorpusError
-from bot.ingest.corpus import Document, parse_document
+from bot.ingest.corpus import Document, parse_document, shared_ids
 from bot.ingest.corpus_files import (
     DEFAULT_MAX_FILE_BYTES,
     decode_source,
@@ -65,8 +65,9 @@ def lint_corpus(
     """Every finding in the corpus, sorted by file and line.
 
     A file is read as the build reads it: what the build refuses (a symlink out of the corpus, a
-    file over the size limit, bytes that are not UTF-8) is an error here; a file without article
-    text is an error too, and the build leaves it out of the sources an answer can cite.
+    hard link, a file over the size limit, bytes that are not UTF-8) is an error here; a file
+    without article text is an error too, and the build leaves it out of the sources an answer
+    can cite.
     """
     findings: list[Finding] = []
     documents: list[Document] = []
@@ -104,6 +105,10 @@ def lint_corpus(
         findings.extend(_document_findings(document, count_tokens))
         documents.append(document)
     findings.extend(_duplicates(documents))
+    findings.extend(
+        Finding(clash.path or "", clash.line or 1, "error", clash.reason.rstrip("."))
+        for clash in shared_ids(documents)
+    )
     return sorted(findings, key=lambda f: (f.source_path, f.line, f.severity))
 
 

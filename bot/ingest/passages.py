@@ -6,6 +6,8 @@ document's headings in front of it (:func:`embedding_text`); what is quoted is o
 
 from __future__ import annotations
 
+import bisect
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -14,6 +16,8 @@ from dataclasses import asdict, dataclass
 from bot.ingest.corpus import Document
 
 TokenCounter = Callable[[str], int]
+# Where a block ``text[start:end]`` is cut into passages: the passages' (start, end) spans, in order.
+Packer = Callable[[str, int, int], Iterable[tuple[int, int]]]
 
 # all-MiniLM-L6-v2 reads 256 word pieces. A passage's own span stays under MAX_PASSAGE_TOKENS so
 # the headings in front of it and the [CLS]/[SEP] tokens still fit with room to spare.
@@ -49,6 +53,9 @@ _ABBREVIATIONS = {
     "u.s",
     "u.k",
 }
+
+
+_WORD_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.")
 
 
 @dataclass(frozen=True)
@@ -125,24 +132,45 @@ def _is_abbreviation(text: str, sentence_start: int, dot: int) -> bool:
     """True when the period at ``dot`` closes an abbreviation or an initial, not a sentence."""
     if text[dot] != ".":
         return False
-    word_match = re.search(r"([A-Za-z][A-Za-z.]*)$", text[sentence_start:dot])
-    if not word_match:
+    word = _last_word(text, sentence_start, dot)
+    if word is None:
         return False
-    word = word_match.group(1).lower().rstrip(".")
+    word = word.lower().rstrip(".")
     return word in _ABBREVIATIONS or (len(word) == 1 and text[dot - 1].isupper())
+
+
+def _last_word(text: str, start: int, end: int) -> str | None:
+    """What ``re.search(r"([A-Za-z][A-Za-z.]*)$", text[start:end])`` finds, found from the end
+    (the regex reads the whole sentence: loading an index re-splits every passage)."""
+    if end > start and text[end - 1] == "\n":
+        end -= 1  # `$` also matches before a final newline
+    first = end
+    while first > start and text[first - 1] in _WORD_CHARACTERS:
+        first -= 1
+    while first < end and text[first] == ".":
+        first += 1
+    return text[first:end] if first < end else None
 
 
 def split_document(
     document: Document,
     count_tokens: TokenCounter = approximate_tokens,
     max_tokens: int = MAX_PASSAGE_TOKENS,
+    *,
+    pack: Packer | None = None,
 ) -> list[Passage]:
-    """The passages of one document, in reading order, with stable ids."""
+    """The passages of one document, in reading order, with stable ids.
+
+    ``pack`` decides where a block is cut into passages; by default, at ``max_tokens`` of
+    ``count_tokens`` (:func:`cut_where` re-cuts a block where a stored index cut it).
+    """
+    if pack is None:
+        pack = functools.partial(_pack, count_tokens=count_tokens, max_tokens=max_tokens)
     passages: list[Passage] = []
     seen: dict[str, int] = {}
     previous_end: int | None = None
     for block in document.blocks:
-        for start, end in _pack(document.text, block.start, block.end, count_tokens, max_tokens):
+        for start, end in pack(document.text, block.start, block.end):
             text = document.text[start:end]
             gap = document.text[previous_end:start] if previous_end is not None else None
             passages.append(
@@ -169,6 +197,32 @@ def split_corpus(
     documents: Iterable[Document], count_tokens: TokenCounter = approximate_tokens
 ) -> list[Passage]:
     return [p for document in documents for p in split_document(document, count_tokens)]
+
+
+def cut_where(ends: Iterable[int]) -> Packer:
+    """A packer that cuts a block after each of its sentences that ends at one of ``ends``.
+
+    Where a build cut its blocks depends only on the model's tokenizer; everything else about a
+    passage follows from the text. So a stored index's passages can be re-derived from the corpus
+    text, without the model, by cutting where they end: a passage that does not end on a sentence
+    of its block, or straddles two blocks, then comes out different.
+    """
+    ends = sorted(set(ends))
+
+    def pack(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+        inside = ends[bisect.bisect_right(ends, start) : bisect.bisect_left(ends, end)]
+        if not inside:  # most blocks are one passage: no need to find their sentences
+            yield start, end
+            return
+        cuts = set(inside)
+        sentences = sentence_spans(text, start, end)
+        group_start = 0
+        for i, (_, sentence_end) in enumerate(sentences):
+            if sentence_end in cuts or i == len(sentences) - 1:
+                yield sentences[group_start][0], sentence_end
+                group_start = i + 1
+
+    return pack
 
 
 def _pack(

@@ -29,7 +29,7 @@ class CorpusChanges:
     edited: tuple[str, ...] = ()
     unreadable: tuple[
         str, ...
-    ] = ()  # files the build would refuse (not UTF-8, too big, a symlink out)
+    ] = ()  # files the build would refuse (not UTF-8, too big, a symlink out, a hard link)
     problem: str = ""  # the corpus directory itself cannot be listed
     # The text of each edited file as it is now (what its passages are checked against).
     current: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)

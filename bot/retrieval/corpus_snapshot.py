@@ -31,6 +31,9 @@ class CorpusSnapshot:
     """The text of every indexed corpus file, by its path relative to the corpus directory."""
 
     texts: Mapping[str, str]
+    # Passages not to be quoted whatever their text: an edited file no longer shows them under the
+    # title and headings they were indexed with (:func:`bot.retrieval.index_derivation.unsaid_now`).
+    withdrawn: frozenset[str] = frozenset()
     # Passages already reported as not verbatim (bounded), so that a stale corpus is not one
     # warning per answer.
     _reported: set = field(default_factory=set, compare=False, repr=False)
@@ -91,17 +94,28 @@ class CorpusSnapshot:
                 previous = end
         return None
 
-    def as_corpus_now(self, edited: Mapping[str, str], gone: Iterable[str]) -> CorpusSnapshot:
+    def as_corpus_now(
+        self, edited: Mapping[str, str], gone: Iterable[str], withdrawn: Iterable[str] = ()
+    ) -> CorpusSnapshot:
         """The text quotes are checked against once the corpus has changed since the build: an
         edited file's text as it is now (so a passage is quoted only where the file still says it,
         at the same place), and nothing of a file removed or no longer readable. An index whose
         passages *and* stored text were both rewritten, checksums and all, is thus still never
-        quoted: the file on disk does not say it."""
+        quoted: the file on disk does not say it. Nor is a ``withdrawn`` passage (by id)."""
         gone = set(gone)
         texts = {
             path: edited.get(path, text) for path, text in self.texts.items() if path not in gone
         }
-        return CorpusSnapshot(texts)
+        return CorpusSnapshot(texts, frozenset(withdrawn))
+
+    def may_quote(
+        self, passage_ids: Iterable[str], source_path: str, start: int, end: int, text: str
+    ) -> bool:
+        """Whether a quote of these passages may be shown: it is exactly ``[start:end]`` of the
+        file, and none of its passages is withdrawn."""
+        return self.withdrawn.isdisjoint(passage_ids) and self.is_verbatim(
+            source_path, start, end, text
+        )
 
     def is_verbatim(self, source_path: str, start: int, end: int, text: str) -> bool:
         """Whether ``text`` is exactly ``[start:end]`` of the indexed file ``source_path``."""

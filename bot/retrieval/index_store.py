@@ -9,7 +9,8 @@ Layout of ``INDEX_DIR``::
 :mod:`bot.retrieval.index_build` writes it; everything here reads it and refuses, with the command
 that fixes it, an index that is missing, damaged, built for another model, that lists a file
 outside ``INDEX_DIR``, or whose passages are not the exact text of the corpus it was built from
-(:mod:`bot.retrieval.corpus_snapshot`). An index older than the corpus still loads: it is *stale*
+(:mod:`bot.retrieval.corpus_snapshot`), or whose titles, source links and headings are not what
+the build's own parsing makes of that text (:mod:`bot.retrieval.index_derivation`). An index older than the corpus still loads: it is *stale*
 (:mod:`bot.retrieval.corpus_changes`) and serves only what the corpus still says.
 """
 
@@ -34,6 +35,7 @@ from bot.errors import (
 from bot.ingest.passages import MAX_PASSAGE_TOKENS, Passage
 from bot.retrieval.corpus_changes import corpus_changes
 from bot.retrieval.corpus_snapshot import SNAPSHOT_FILE, CorpusSnapshot
+from bot.retrieval.index_derivation import derivation_mismatch
 from bot.retrieval.index_files import files_intact, inside
 from bot.retrieval.manifest import Manifest
 from bot.settings import DEFAULT_MAX_FILE_BYTES
@@ -202,7 +204,9 @@ def load_index(
     """Load and check the index; raise a clear :class:`IndexUnusableError` naming the fix.
 
     ``fingerprint`` is the configured model's: an index built with another model is refused.
-    Every passage must be the exact text of the corpus as it was indexed, or the index is refused.
+    Every passage must be the exact text of the corpus as it was indexed, and every article record
+    and passage what the build makes of that text (titles, source links, headings), or the index
+    is refused.
     With ``corpus_dir``, a corpus changed since the build raises :class:`IndexStaleError` (the bot
     does not pass it: it serves a stale index and says so).
     """
@@ -229,6 +233,11 @@ def load_index(
     if problem := snapshot.disagreement(manifest.corpus_files) or snapshot.misquote(passages):
         raise IndexCorruptError(
             f"The index in {index_dir} does not quote its corpus verbatim ({problem}); "
+            f"{REBUILD_HINT}."
+        )
+    if problem := derivation_mismatch(snapshot, manifest.documents, passages):
+        raise IndexCorruptError(
+            f"The index in {index_dir} does not cite its corpus as built ({problem}); "
             f"{REBUILD_HINT}."
         )
     count = manifest.passage_count
