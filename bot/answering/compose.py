@@ -50,6 +50,9 @@ def compose_answer(
     subject = None
     if small_talk and not urgent_advice:
         notice, status = texts.reply(f"small_talk_{small_talk}"), "small_talk"
+    elif problem == "language" and "crisis" in triage.kinds:
+        # Under a crisis line, "I can only answer questions in English" reads as a door closed.
+        notice, status = None, problem
     elif problem:
         notice = (
             texts.reply(problem, limit=max_chars) if problem == "too_long" else texts.reply(problem)
