@@ -104,6 +104,15 @@ def test_a_write_the_file_refuses_is_kept_in_memory_until_it_can_be_written(tmp_
     inbox.close()
     reopened = SqliteInbox(tmp_path / INBOX_FILE)
     assert [p.update_id for p in reopened.pending()] == [2, 3]
+    # The same again, the lock released just before a clean stop: written at the stop.
+    other = sqlite3.connect(tmp_path / INBOX_FILE, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    reopened.done([2])
+    reopened.add(4, "{}")
+    other.execute("ROLLBACK")
+    other.close()
+    reopened.close()
+    assert [p.update_id for p in SqliteInbox(tmp_path / INBOX_FILE).pending()] == [3, 4]
 
 
 def test_the_inbox_refuses_update_ids_telegram_never_sends(tmp_path):

@@ -274,6 +274,10 @@ class SqliteInbox:
 
     def close(self) -> None:
         with self._lock:
+            # What waited in memory is written now if the file takes it (else it is lost with the
+            # process, as it would be in a crash; the ERROR line said so).
+            with contextlib.suppress(sqlite3.Error):
+                self._recover(self.clock())
             self._db.close()  # closing twice is harmless
 
 
