@@ -76,6 +76,7 @@ EXPECTED: dict[str, str] = {
     "metrics_listen": "an IP address for the Prometheus endpoint to listen on, such as 127.0.0.1 or 0.0.0.0",
     "log_format": "'text' or 'json'",
     "index_build_on_start": "true or false",
+    "multilingual_triage": "true or false",
     "corpus_max_file_bytes": "a whole number of bytes from 1,000 to 1,000,000,000, such as 5000000",
     "index_poll_seconds": "a number of seconds from 0.5 to 3600, or 0 to turn the watch off",
 }

@@ -51,6 +51,10 @@ def test_api_url_accepts_the_ptb_form():
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL: expected one of DEBUG, INFO, WARNING, ERROR"),
         ("LOG_FORMAT", "xml", "LOG_FORMAT: expected 'text' or 'json'"),
         ("METRICS_LISTEN", "everywhere", "METRICS_LISTEN: expected an IP address"),
+        ("MULTILINGUAL_TRIAGE", "maybe", "MULTILINGUAL_TRIAGE: expected true or false, got"),
+        ("INBOX_MAX_PENDING", "0", "INBOX_MAX_PENDING: expected a whole number of updates"),
+        ("WEBHOOK_MAX_BODY_BYTES", "big", "WEBHOOK_MAX_BODY_BYTES: expected a number of bytes"),
+        ("SHUTDOWN_TIMEOUT_SECONDS", "0", "SHUTDOWN_TIMEOUT_SECONDS: expected a number of seconds"),
         (
             "FEEDBACK_SALT_FILE",
             "/run/secrets/none",
