@@ -49,6 +49,7 @@ def write_heartbeat(
 
 
 def _write(path: Path, text: str) -> None:
+    """Written to a temporary file and renamed: a reader never sees half of it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     staged = path.with_name(f".{path.name}.{os.getpid()}")
     staged.write_text(text)
@@ -64,10 +65,7 @@ def clear_heartbeat(data_dir: Path) -> None:
 
 def write_index_state(data_dir: Path, state: str, detail: str) -> None:
     """Record the served index's state ("ok" or "stale") and, when stale, the files and the fix."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    staged = data_dir / f".{INDEX_STATE_FILE}.{os.getpid()}"
-    staged.write_text(json.dumps({"state": state, "detail": detail}))
-    os.replace(staged, data_dir / INDEX_STATE_FILE)
+    _write(data_dir / INDEX_STATE_FILE, json.dumps({"state": state, "detail": detail}))
 
 
 def index_state_line(data_dir: Path) -> str:

@@ -38,7 +38,9 @@ def build_application(settings: Settings, services: Services) -> Application:
         services.inbox, services.metrics, max_pending=settings.inbox_max_pending
     )
     services.metrics.watch_inbox(services.inbox.depth)
-    updates_request = UpdateReadingRequest(connection_pool_size=1, read_timeout=30)
+    # Two connections: at a stop, the Updater's last getUpdates (which confirms what was fetched)
+    # must not wait for the long poll it just cancelled to give its connection back.
+    updates_request = UpdateReadingRequest(connection_pool_size=2, read_timeout=30)
     application = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())

@@ -2,10 +2,12 @@
 
 PTB parses a whole batch at once, and one update it cannot read (a field a newer Bot API added in a
 shape it does not expect) makes ``get_updates`` raise: the offset never moves past it, polling
-fetches the same batch for ever, and every later question waits behind it. Here each update of a
-batch is tried on its own before PTB sees the batch; one that does not parse is replaced by its bare
-``update_id`` (no handler matches it, the inbox marks it done, the offset moves on) and counted in
-one log line, without its contents.
+fetches the same batch for ever, and every later question waits behind it. So when the same offset
+is asked for again after a batch came back (PTB could not read that batch), each update of it is
+tried on its own before PTB sees it; one that does not parse is replaced by its bare ``update_id``
+(no handler matches it, the inbox marks it done, the offset moves on) and counted in one log line,
+without its contents. Only then: parsing an update takes PTB a quarter of a millisecond, and every
+batch that reads is not parsed twice.
 """
 
 from __future__ import annotations
@@ -28,13 +30,19 @@ class UpdateReadingRequest(HTTPXRequest):
         super().__init__(*args, **kwargs)
         self.clock = clock
         self.answered_at = clock()
+        self._batch_at: object = None  # the offset of the last batch that came back
 
-    async def do_request(self, url: str, method: str, *args, **kwargs) -> tuple[int, bytes]:
-        status, payload = await super().do_request(url, method, *args, **kwargs)
+    async def do_request(
+        self, url: str, method: str, request_data=None, *args, **kwargs
+    ) -> tuple[int, bytes]:
+        status, payload = await super().do_request(url, method, request_data, *args, **kwargs)
         if status != 200 or not url.endswith("/getUpdates"):
             return status, payload
         self.answered_at = self.clock()
-        return status, readable_updates(payload)
+        offset = request_data.parameters.get("offset") if request_data is not None else None
+        unread = offset == self._batch_at
+        self._batch_at = offset if b'"update_id"' in payload else None
+        return status, readable_updates(payload) if unread else payload
 
     def polled_within(self, seconds: float) -> bool:
         return self.clock() - self.answered_at <= seconds
