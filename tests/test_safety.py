@@ -113,6 +113,39 @@ def test_a_broken_red_flags_file_is_one_line(tmp_path: Path):
             "I'm on methotrexate and I've got a temperature of 39 and a really sore throat",
             "fever_immunosuppressed",
         ),
+        # Severe dehydration in a toddler, and in an old man, told in plain words.
+        (
+            "She's had the runs since Friday. Her nappies have been dry all day, there are no "
+            "tears when she cries and her eyes look sunken.",
+            "severe_dehydration",
+        ),
+        (
+            "Dad has had the runs for days. His mouth was bone dry, he's hardly weed and he "
+            "nearly keeled over when he stood up.",
+            "severe_dehydration",
+        ),
+        # Undiagnosed diabetes turning into ketoacidosis: thirsty, weeing, then sick and drowsy.
+        (
+            "She's been really thirsty and weeing constantly for weeks. Now she's being sick "
+            "and she's really drowsy.",
+            "ketoacidosis_signs",
+        ),
+        # Meningitis or a bleed: light that hurts with a stiff neck, never light alone.
+        (
+            "He's burning hot and moaning that the lights are hurting his eyes, and his neck is stiff",
+            "light_sensitivity_unwell",
+        ),
+        (
+            "cant feel my bum or down below and havent been able to pee since this morning",
+            "neurological_cauda_equina",
+        ),
+        ("tonight I've been burning my arm with a lighter again", "suicide_self_harm"),
+        (
+            "I've been saving up my pain meds and this weekend I'll just take them all",
+            "suicide_self_harm",
+        ),
+        ("about an hour ago a good mouthful of bright red came up", "gi_bleeding"),
+        ("she's had way more calpol than the box says in 24 hours", "overdose_poisoning"),
     ],
 )
 def test_emergencies_in_peoples_own_words_are_caught(detector, message, flag):
@@ -139,6 +172,13 @@ def test_emergencies_in_peoples_own_words_are_caught(detector, message, flag):
         "can I take paracetamol for a fever while on methotrexate?",
         "my boss is giving me a heart attack with these deadlines",
         "what are the signs of a stroke?",
+        # An episode the sentence places in the past, told on in the same breath.
+        "Back in my twenties I went through a really dark time and attempted suicide.",
+        "When I was 19 I went through a dark patch and took an overdose. I'm 34 now and well.",
+        "after my heart attack in march i'm on aspirin and a statin, can i add collagen?",
+        "had DKA when i was diagnosed with type 1 at 14, i'm 30 now and well controlled",
+        "I get a bit of chest tightness when I'm anxious and it goes once I calm down",
+        "the light hurts my eyes when I get one of my migraines",
     ],
 )
 def test_everyday_questions_raise_no_alarm(detector, message):
@@ -203,10 +243,18 @@ def test_the_semantic_layer_reads_each_sentence_and_its_guards_veto_it(real_pipe
         "oh no my son took the whole bottle",
         "without thinking my son took the whole bottle",
         "my husband fell down and he's not answering me, what should I do?",
+        # A past episode at the start of a sentence does not cover what is back today.
+        "I had an ulcer years ago and vomited blood again this morning",
+        "My mum had a stroke years ago and my dad has crushing chest pain",
     ],
 )
 def test_a_guard_never_hides_an_emergency_beside_it(detector, message):
     assert detector.check(message).urgent
+
+
+def test_a_swallowed_button_battery_gets_both_the_emergency_and_the_poisons_advice(detector):
+    verdict = detector.check("I think my 2 year old swallowed one of those little button batteries")
+    assert {"emergency", "poisoning"} <= set(verdict.kinds)
 
 
 def test_a_message_in_another_language_is_read_in_english_too(detector):

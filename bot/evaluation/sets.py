@@ -2,7 +2,8 @@
 
 Two parts live in ``bot/data/eval/``: ``dev/`` (tuned on) and ``heldout/`` (written blind, never
 tuned on). Each part has ``answers.toml`` (questions by category, and scripted conversations) and
-``triage.toml`` (urgent and everyday messages). Every file is optional within a part.
+``triage.toml`` (urgent and everyday messages), and may add ``answers_*.toml`` and ``triage_*.toml``
+files (one per writer). Every file is optional within a part.
 """
 
 from __future__ import annotations
@@ -89,7 +90,11 @@ class Part:
 def load_part(directory: Path, name: str | None = None) -> Part:
     """Read ``answers.toml`` and ``triage.toml`` of one part; a part without them is empty."""
     part = Part(name or directory.name)
-    answers = _read(directory / "answers.toml")
+    # answers.toml, and further answers_*.toml files (a set per writer), like the triage files.
+    answers: dict[str, list] = {}
+    for path in sorted(directory.glob("answers*.toml")):
+        for key, entries in _read(path).items():
+            answers.setdefault(key, []).extend(entries if isinstance(entries, list) else [])
     for category in ANSWERED_CATEGORIES:
         for entry in answers.get(category, []):
             part.answered.append(

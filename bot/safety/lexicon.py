@@ -64,6 +64,9 @@ class Guards:
     clause_splitter: re.Pattern | None = None  # where one clause ends and the next begins
     past: re.Pattern | None = None  # the clause tells of an episode that is over
     present: re.Pattern | None = None  # ... unless it also says it is back or still going on
+    # A clause that goes on with the sentence's subject in the past tense ("... went through a
+    # dark time and attempted suicide"): the episode is over when the sentence before it says so.
+    continues: re.Pattern | None = None
     general_question: re.Pattern | None = None  # a question about a sign, not a report of one
     personal: re.Pattern | None = None  # words that make a question a report ("my", "he")
     medicine_question: re.Pattern | None = None  # a dose, interaction or missed-dose question
@@ -159,7 +162,11 @@ class Lexicon:
         clause = sentence[clause_start:clause_end]
         if g.negation and _negated(g.negation, sentence[clause_start:start].split()):
             return True
-        if self._sets_aside(clause) or general:
+        if (
+            self._sets_aside(clause)
+            or general
+            or self._continues_past(sentence, clause_start, clause)
+        ):
             return True
         return bool(
             kind == "poisoning" and g.medicine_question and g.medicine_question.search(clause)
@@ -176,6 +183,20 @@ class Lexicon:
         ):
             return True
         return bool(g.past and g.past.search(text) and not (g.present and g.present.search(text)))
+
+    def _continues_past(self, sentence: str, clause_start: int, clause: str) -> bool:
+        """Whether ``clause`` carries on an episode the sentence before it places in the past
+        ("back in my twenties I went through a dark time and attempted suicide"), and does not
+        say it is back."""
+        g = self.guards
+        return bool(
+            clause_start
+            and g.continues
+            and g.past
+            and g.continues.match(clause)
+            and g.past.search(sentence, 0, clause_start)
+            and not (g.present and g.present.search(clause))
+        )
 
     def _general_question(self, sentence: str) -> bool:
         g = self.guards
