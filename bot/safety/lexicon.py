@@ -19,6 +19,7 @@ from pathlib import Path
 
 from bot.errors import ConfigError
 from bot.ingest.folding import strip_accents
+from bot.safety.screen import Screen
 
 # Most pressing first: this is the order urgent texts are shown in.
 KIND_ORDER = ("crisis", "poisoning", "emergency")
@@ -111,22 +112,49 @@ class Lexicon:
         """The flags a message raises, in the order of the file."""
         sentences = self.sentences(text)
         windows = sentences + [f"{a} . {b}" for a, b in zip(sentences, sentences[1:])]
+        # Which patterns could match each window, all patterns in one pass (bot.safety.screen):
+        # the others need no search.
+        screen, entries = self._screen
+        may = [screen.candidates(window) for window in windows]
         found = []
-        for flag in self.flags:
+        for flag, (any_entry, group_entries) in zip(self.flags, entries):
             any_of, all_of = flag.compiled
             if (
                 any_of is not None
-                and any(self._stands(any_of, s, flag.kind) for s in sentences)
+                and any(
+                    any_entry in may[i] and self._stands(any_of, s, flag.kind)
+                    for i, s in enumerate(sentences)
+                )
                 or all_of
                 and any(
                     # Plain searches first: the guards only run where every sign is there.
-                    all(group.search(window) for group in all_of)
+                    all(entry in may[i] for entry in group_entries)
+                    and all(group.search(window) for group in all_of)
                     and all(self._stands(group, window, flag.kind) for group in all_of)
-                    for window in windows
+                    for i, window in enumerate(windows)
                 )
             ):
                 found.append(flag)
         return found
+
+    @functools.cached_property
+    def _screen(self) -> tuple[Screen, list[tuple[int, tuple[int, ...]]]]:
+        """The screen over every flag's patterns, and each flag's entries in it: its ``any``
+        alternation's and each ``all`` group's."""
+        patterns: list[str] = []
+        entries = []
+        for flag in self.flags:
+            any_of, all_of = flag.compiled
+            any_entry = -1
+            if any_of is not None:
+                any_entry = len(patterns)
+                patterns.append(any_of.pattern)
+            group_entries = []
+            for group in all_of:
+                group_entries.append(len(patterns))
+                patterns.append(group.pattern)
+            entries.append((any_entry, tuple(group_entries)))
+        return Screen(patterns), entries
 
     def vetoes(self, text: str, kind: str) -> bool:
         """Whether a sentence the semantic layer found near an urgent example says something the
