@@ -93,7 +93,9 @@ def test_a_stale_corpus_still_answers_with_what_the_corpus_still_says(system, co
     caplog.set_level(logging.WARNING)
     fresh = System(system.settings, encoder=FakeEncoder())  # as the next start sees it
     answer = fresh.pipeline.answer(ZINC_QUESTION)
-    assert all(INDEXED not in quote.text and "soothing" not in quote.text for quote in answer.quotes)
+    assert all(
+        INDEXED not in quote.text and "soothing" not in quote.text for quote in answer.quotes
+    )
     # The article nobody edited is quoted as before; the edited one where it still says the same.
     assert untouched in quoted_files(fresh, "intestinal barrier inflammation joint discomfort")
     assert ARTICLE in quoted_files(fresh, "what is leaky gut")

@@ -34,6 +34,10 @@ def languages():
         ("عندي ألم في المفاصل، هل له علاقة بالأمعاء؟", "ar"),
         # One word of a language and not one of English is enough.
         ("Lippen dick geworden", "de"),
+        # Letters and words other languages share do not decide: "de", "ç" and "ê" are
+        # Portuguese as much as French.
+        ("ela comeu quase tudo e agora vomitou. Vocês recomendam vitamina sem açúcar?", "pt"),
+        ("il dolore è più forte di sera, è normale?", "it"),
         ("Can leaky gut cause joint pain?", "en"),
         ("What about la dieta paleo for my joints?", "en"),
         ("is turmeric good for my knees", "en"),
@@ -104,7 +108,7 @@ def test_an_emergency_in_another_language_gets_urgent_advice_in_it(
 
 def test_the_multilingual_model_catches_what_no_lexicon_lists(real_pipeline):
     """An indirect crisis message in Italian, in words the Italian lexicon does not have."""
-    message = "sono solo un peso per la mia famiglia, senza di me starebbero tutti meglio"
+    message = "a volte penso che sarebbe tutto più semplice se io non ci fossi"
     detector = real_pipeline.detector
     assert not detector.lexicons["it"].find(message)
     answer = real_pipeline.answer(message)

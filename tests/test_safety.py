@@ -146,6 +146,16 @@ def test_a_broken_red_flags_file_is_one_line(tmp_path: Path):
         ),
         ("about an hour ago a good mouthful of bright red came up", "gi_bleeding"),
         ("she's had way more calpol than the box says in 24 hours", "overdose_poisoning"),
+        (
+            "I think I gave my 2yo the calpol twice by accident, we both did her dose",
+            "overdose_poisoning",
+        ),
+        ("came off my skateboard and my wrist is bent kind of like a fork", "injury_deformity"),
+        ("I'm sat on the railing of the bridge by my flat right now", "suicide_self_harm"),
+        (
+            "She's very muddled, hasn't passed water since yesterday and her lips are cracked",
+            "severe_dehydration",
+        ),
     ],
 )
 def test_emergencies_in_peoples_own_words_are_caught(detector, message, flag):
@@ -179,6 +189,10 @@ def test_emergencies_in_peoples_own_words_are_caught(detector, message, flag):
         "had DKA when i was diagnosed with type 1 at 14, i'm 30 now and well controlled",
         "I get a bit of chest tightness when I'm anxious and it goes once I calm down",
         "the light hurts my eyes when I get one of my migraines",
+        "Years ago my grandson swallowed some of my tablets and we had a scare in A&E, he was fine.",
+        "Sprained my ankle last week, it's already much better and I'm walking on it.",
+        "honestly this elimination diet is social suicide, no pub, no pizza night",
+        "The full English he had this morning was basically a heart attack on a plate",
     ],
 )
 def test_everyday_questions_raise_no_alarm(detector, message):
