@@ -48,7 +48,9 @@ def test_messages_that_cannot_stand_alone_are_follow_ups(message):
 @pytest.mark.parametrize(
     "message",
     ["what is leaky gut exactly", "can a leaky gut make my knees hurt", "how long until joints improve",
-     "what causes joint pain anyway"],
+     "what causes joint pain anyway",
+     # A few words that ask nothing are an odd message, not a follow-up.
+     "fnord", "blah blah", "asdf"],
 )  # fmt: skip
 def test_self_contained_questions_are_not(message):
     assert not is_follow_up(message)
@@ -80,6 +82,23 @@ def test_small_talk_and_urgent_messages_leave_the_subject_as_it_was():
     assert conversation.plan(1, "how do you fix it?").request.context == "what is leaky gut exactly"
 
 
+def test_an_unanswered_message_is_never_borrowed_and_ends_the_subject():
+    """ "ta", "fnord" and the like once chained into "ta nice one you're a star who made you?"."""
+    conversation = Conversation()
+    conversation.settle(
+        conversation.plan(1, "what is leaky gut exactly"), answer("what is leaky gut exactly")
+    )
+    # A follow-up nothing answered leaves the subject as it was: no pile-up.
+    turn = conversation.plan(1, "and why?")
+    conversation.settle(turn, answer("what is leaky gut exactly and why?", quoted=False))
+    assert conversation.plan(1, "how?").request.context == "what is leaky gut exactly"
+    # A message of its own nothing answered is no subject, and the old one is over.
+    turn = conversation.plan(1, "fnord")
+    assert turn.request.context is None
+    conversation.settle(turn, answer("fnord", quoted=False))
+    assert conversation.plan(1, "why?").request.context is None
+
+
 def test_the_previous_question_is_borrowed_only_for_a_few_minutes():
     clock = Clock()
     conversation = Conversation(ttl=300, clock=clock)
@@ -96,7 +115,9 @@ def test_the_previous_question_is_borrowed_only_for_a_few_minutes():
     ("message", "kind"),
     [("hi", "greeting"), ("Hello there!", "greeting"), ("thaaanks 🙏", "thanks"), ("ok", "ack"),
      ("👍", "ack"), ("ok thanks, bye", "goodbye"), ("who are you?", "identity"), ("/foo", "unknown_command"),
-     ("hi, what is leaky gut?", None), ("really?", None), ("is it good?", None), ("thanks, and zinc?", None)],
+     ("hi, what is leaky gut?", None), ("really?", None), ("is it good?", None), ("thanks, and zinc?", None),
+     ("ta", "thanks"), ("nice one", "thanks"), ("you're a star", "thanks"), ("no worries", "ack"),
+     ("that's interesting", "ack"), ("who made you?", "identity")],
 )  # fmt: skip
 def test_small_talk_is_only_what_says_nothing_more(message, kind):
     assert load_small_talk().kind(message) == kind

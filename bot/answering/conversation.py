@@ -30,6 +30,15 @@ _CONTINUES_RE = re.compile(
     r"and why|and when)\b",
     re.IGNORECASE,
 )
+# What makes a message of a few words ask something ("why?", "for how long", "tell me more"):
+# without one ("fnord", "blah"), it is not a follow-up, only an odd message.
+_ASKS_RE = re.compile(
+    r"\?|\b(?:why|how|what|when|where|which|who|whom|whose|is|are|was|were|does|do|did|can|"
+    r"could|should|would|will|really|more|else|example|examples|explain|detail|details|again|"
+    r"too|also|and|or|but|so|then|long|much|many|often|safe|for|in|with|without|after|before|"
+    r"during|instead)\b",
+    re.IGNORECASE,
+)
 # Words that point back at what was said before.
 _POINTS_BACK_RE = re.compile(
     r"\b(?:it|its|it's|itself|that|this|these|those|they|them|their|theirs|such|same)\b",
@@ -64,6 +73,9 @@ class ExpiringMap:
             return None
         return value
 
+    def forget(self, key) -> None:
+        self._items.pop(key, None)
+
     def __len__(self) -> int:
         return len(self._items)
 
@@ -71,12 +83,13 @@ class ExpiringMap:
 def is_follow_up(message: str) -> bool:
     """Whether ``message`` cannot stand on its own: it continues ("and…", "what about…"), points
     back ("is it permanent?", "does that work for kids?"), or is too short to say what it asks
-    about ("why?", "for how long?")."""
+    about ("why?", "for how long?"), and asks something (not "fnord")."""
     words = re.findall(r"[\w']+", message)
     if not words:
         return False
     return (
         len(words) <= ELLIPTICAL_WORDS
+        and bool(_ASKS_RE.search(message))
         or bool(_CONTINUES_RE.match(message.strip()))
         or bool(_POINTS_BACK_RE.search(message))
     )
@@ -108,10 +121,20 @@ class Conversation:
 
     def settle(self, turn: Turn, answer: Answer) -> Answer:
         """Remember what the chat asked (the question as answered, follow-ups with what they
-        borrowed); small talk, urgent messages and fixed replies to odd input leave it as it was."""
-        if answer.status in {"answered", "no_answer", "unmentioned"} and not answer.urgent:
-            words = answer.question.split()
-            self._previous.set(turn.chat, " ".join(words[-MEMORY_WORDS:]))
+        borrowed); small talk, urgent messages and fixed replies to odd input leave it as it was.
+        A message nothing answered is never remembered ("fnord" is no subject, and follow-ups
+        must not pile up into a question nobody asked); when it stood on its own it ends the
+        previous subject too."""
+        if answer.urgent or answer.status not in {"answered", "no_answer", "unmentioned"}:
+            return answer
+        if answer.status == "no_answer":
+            if turn.request.context is None and not is_follow_up(turn.message):
+                # A new subject the articles do not answer: a follow-up now is about it, not
+                # about what came before, and borrowing it would answer nothing.
+                self._previous.forget(turn.chat)
+            return answer
+        words = answer.question.split()
+        self._previous.set(turn.chat, " ".join(words[-MEMORY_WORDS:]))
         return answer
 
     def previous_question(self, chat: Hashable) -> str | None:
