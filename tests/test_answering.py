@@ -48,6 +48,19 @@ def test_a_question_gets_verbatim_quotes_with_their_article(real_pipeline, quest
     assert_safety_texts(answer, real_pipeline)
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["explain molecular mimicry", "ok different q, whats molecular mimicry", "cool. what is molecular mimicry"],
+)  # fmt: skip
+def test_words_of_asking_do_not_count_against_a_question(real_pipeline, question):
+    """ "explain", "cool", "different q": words the articles never use, which once made the section
+    named by the question's other words unanswerable."""
+    answer = real_pipeline.answer(question)
+    assert any("cross-react with joint tissues" in quote.text for quote in answer.quotes)
+    for quote in answer.quotes:
+        assert_verbatim(quote)
+
+
 @pytest.mark.parametrize("follow_up", ["and how long does it take to heal?", "and for how long?"])
 def test_a_follow_up_gets_what_it_asks_not_the_previous_answer(real_pipeline, follow_up):
     """Read after "what causes leaky gut?", the previous question's passages score higher than the

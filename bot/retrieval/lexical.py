@@ -18,8 +18,19 @@ from bot.ingest.folding import strip_accents
 
 DEFAULT_SYNONYMS_FILE = Path(__file__).resolve().parent.parent / "data" / "synonyms.toml"
 
-# Words that carry no topic in a question; removing them keeps BM25 on the content words.
-STOPWORDS = frozenset(
+# Words that carry no topic in a question; removing them keeps BM25 on the content words. The
+# words of asking and chatting ("explain", "cool", "different q") are among them: a word the corpus
+# never uses counts against a question being answered, and these say nothing about the subject.
+ASKING_WORDS = frozenset(
+    [
+        "explain", "describe", "define", "definition", "mean", "means", "meaning", "example",
+        "examples", "basically", "exactly", "actually", "simply", "simple", "briefly", "quick",
+        "quickly", "cool", "ok", "okay", "anyway", "anyways", "nvm", "different", "question", "q",
+        "sorry", "hi", "hey", "hello", "thanks", "thank", "um", "uh", "hmm", "wondering", "wonder",
+        "curious", "ask", "asking", "wanna", "gonna", "kinda", "sorta", "plz", "pls", "u", "ur",
+    ]
+)  # fmt: skip
+STOPWORDS = ASKING_WORDS | frozenset(
     [
         "a",
         "about",
