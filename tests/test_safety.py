@@ -152,6 +152,17 @@ def test_a_broken_red_flags_file_is_one_line(tmp_path: Path):
         ),
         ("came off my skateboard and my wrist is bent kind of like a fork", "injury_deformity"),
         ("I'm sat on the railing of the bridge by my flat right now", "suicide_self_harm"),
+        ("tired of being a problem to everyone, ive worked out how and when", "suicide_self_harm"),
+        (
+            "he was sick in the bucket and there was bright red stuff in it, quite a lot",
+            "gi_bleeding",
+        ),
+        ("my knees look mottled blue and I'm confused about what day it is", "sepsis_very_unwell"),
+        ("I gave her my dad's tablets this morning instead of hers", "overdose_poisoning"),
+        (
+            "I put her whole week of blood pressure tablets into today and she took them all",
+            "overdose_poisoning",
+        ),
         (
             "She's very muddled, hasn't passed water since yesterday and her lips are cracked",
             "severe_dehydration",
@@ -192,6 +203,12 @@ def test_emergencies_in_peoples_own_words_are_caught(detector, message, flag):
         "Years ago my grandson swallowed some of my tablets and we had a scare in A&E, he was fine.",
         "Sprained my ankle last week, it's already much better and I'm walking on it.",
         "honestly this elimination diet is social suicide, no pub, no pizza night",
+        # A sentence that says the person recovered closes the episode it tells of.
+        "my dad had a mini stroke back in 2022, his face drooped for an hour, but he's been totally well since",
+        "Last spring my knee swelled up hot with a fever and it turned out to be an infected joint",
+        # A negation carries over a list joined by "or".
+        "I had a twinge in my chest after dinner but I wasn't short of breath or sweaty or clammy",
+        "This glutamine powder is so disgusting I could throw up just looking at it",
         "The full English he had this morning was basically a heart attack on a plate",
     ],
 )
@@ -260,6 +277,8 @@ def test_the_semantic_layer_reads_each_sentence_and_its_guards_veto_it(real_pipe
         # A past episode at the start of a sentence does not cover what is back today.
         "I had an ulcer years ago and vomited blood again this morning",
         "My mum had a stroke years ago and my dad has crushing chest pain",
+        "I had a stroke in 2019 and have been well since, but today my face is drooping",
+        "I'm not sure if it's a clot or just cramp but my calf is swollen and hot after the flight",
     ],
 )
 def test_a_guard_never_hides_an_emergency_beside_it(detector, message):

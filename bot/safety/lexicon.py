@@ -25,6 +25,8 @@ from bot.safety.screen import Screen
 KIND_ORDER = ("crisis", "poisoning", "emergency")
 # How many words before a match a negation may stand and still negate it ("no sign of any blood").
 NEGATION_REACH = 3
+# ... and how many when the words between hold a list joined by "or".
+LIST_NEGATION_REACH = 7
 
 # Straight quotes; Turkish's dotless ı as i and Polish ł as l (people type either, and accent
 # folding keeps them apart).
@@ -65,6 +67,9 @@ class Guards:
     clause_splitter: re.Pattern | None = None  # where one clause ends and the next begins
     past: re.Pattern | None = None  # the clause tells of an episode that is over
     present: re.Pattern | None = None  # ... unless it also says it is back or still going on
+    # The sentence says the person has recovered ("totally well since"): with a past episode in
+    # it, every clause of the sentence is over.
+    recovered: re.Pattern | None = None
     # A clause that goes on with the sentence's subject in the past tense ("... went through a
     # dark time and attempted suicide"): the episode is over when the sentence before it says so.
     continues: re.Pattern | None = None
@@ -166,7 +171,11 @@ class Lexicon:
         sentence = self.normalise(text)
         if kind != "crisis" and g.negation and g.negation.search(sentence):
             return True
-        if self._sets_aside(sentence) or self._general_question(sentence):
+        if (
+            self._sets_aside(sentence)
+            or self._general_question(sentence)
+            or self._recovered(sentence, sentence, past_needed=False)
+        ):
             return True
         return bool(g.medicine_question and g.medicine_question.search(sentence))
 
@@ -194,6 +203,7 @@ class Lexicon:
             self._sets_aside(clause)
             or general
             or self._continues_past(sentence, clause_start, clause)
+            or self._recovered(sentence, clause)
         ):
             return True
         return bool(
@@ -226,6 +236,20 @@ class Lexicon:
             and not (g.present and g.present.search(clause))
         )
 
+    def _recovered(self, sentence: str, clause: str, *, past_needed: bool = True) -> bool:
+        """Whether the sentence tells of an episode that is over and says the person recovered
+        ("my dad had a mini stroke in 2022, his face drooped for an hour, but he's been well since"),
+        and ``clause`` does not say it is back. For the semantic layer's sentence a recovery alone
+        is enough (``past_needed`` False): "she's recovered and home now, just weak"."""
+        g = self.guards
+        return bool(
+            g.recovered
+            and g.past
+            and g.recovered.search(sentence)
+            and (not past_needed or g.past.search(sentence))
+            and not (g.present and g.present.search(clause))
+        )
+
     def _general_question(self, sentence: str) -> bool:
         g = self.guards
         return bool(
@@ -254,7 +278,15 @@ def _negated(negation: re.Pattern, before: list[str]) -> bool:
     )
     window = " ".join(context + before[-NEGATION_REACH:])
     reach_from = len(" ".join(context)) + 1 if context else 0
-    return any(match.start() >= reach_from for match in negation.finditer(window))
+    if any(match.start() >= reach_from for match in negation.finditer(window)):
+        return True
+    # A negation carries over a list joined by "or" ("I wasn't short of breath or sweaty", "no
+    # fever, chills or rash"), a few more words back.
+    listed = before[-LIST_NEGATION_REACH:]
+    if "or" not in listed and "nor" not in listed:
+        return False
+    last_or = max(i for i, word in enumerate(listed) if word in ("or", "nor"))
+    return bool(negation.search(" ".join(listed[:last_or])))
 
 
 def _clause_bounds(
