@@ -153,6 +153,26 @@ def test_a_broken_red_flags_file_is_one_line(tmp_path: Path):
         ("came off my skateboard and my wrist is bent kind of like a fork", "injury_deformity"),
         ("I'm sat on the railing of the bridge by my flat right now", "suicide_self_harm"),
         ("tired of being a problem to everyone, ive worked out how and when", "suicide_self_harm"),
+        ("I've got the pills saved up and I've picked a date", "suicide_self_harm"),
+        ("I probably won't be around long enough for it to kick in", "suicide_self_harm"),
+        ("When I get anxious I scratch my arms on purpose until they bleed", "suicide_self_harm"),
+        (
+            "I bought a rope last week and I keep looking at the beam in the garage",
+            "suicide_self_harm",
+        ),
+        (
+            "Mum gave him his evening dose and then he took it again himself because he forgot",
+            "overdose_poisoning",
+        ),
+        ("Husband took 6 of my methotrexate thinking it was his vitamin D", "overdose_poisoning"),
+        (
+            "she was given another resident's pills at lunch and everything looks yellowish",
+            "overdose_poisoning",
+        ),
+        (
+            "Dad has been on lithium for years. Now he's shaky, muddled and has diarrhoea.",
+            "lithium_toxicity",
+        ),
         (
             "he was sick in the bucket and there was bright red stuff in it, quite a lot",
             "gi_bleeding",
@@ -209,6 +229,8 @@ def test_emergencies_in_peoples_own_words_are_caught(detector, message, flag):
         # A negation carries over a list joined by "or".
         "I had a twinge in my chest after dinner but I wasn't short of breath or sweaty or clammy",
         "This glutamine powder is so disgusting I could throw up just looking at it",
+        "I take my tablets twice a day with food, is that right?",
+        "I forgot my methotrexate yesterday, should I take it today?",
         "The full English he had this morning was basically a heart attack on a plate",
     ],
 )
