@@ -43,6 +43,7 @@ async def api():
 def system(api, fake_index_dir, tmp_path) -> System:
     """A bot over the fake-encoder index of the real corpus: no model, answers in milliseconds."""
     built = bot_system(api, fake_index_dir, tmp_path)
+    built.pipeline.answer("warm up")  # as `quotebot run` warms up before it connects
     yield built
     built.close()
 

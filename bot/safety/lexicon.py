@@ -142,6 +142,10 @@ class Lexicon:
                 found.append(flag)
         return found
 
+    def prepare(self) -> None:
+        """Build what the first message would otherwise wait for (the RE2 screen)."""
+        self._screen[0].prepare(ascii_text=self.language == "en")
+
     @functools.cached_property
     def _screen(self) -> tuple[Screen, list[tuple[int, tuple[int, ...]]]]:
         """The screen over every flag's patterns, and each flag's entries in it: its ``any``

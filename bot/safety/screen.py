@@ -7,7 +7,7 @@ together, and says which could match. Only those are then searched with Python's
 verdict (and the guards after it) is the one that counts.
 
 The screen must never miss: each pattern is widened into one RE2 reads (lookarounds dropped, ``\\w``
-and ``\\d`` made Unicode-wide), which matches wherever the original does and sometimes more. Word
+and ``\\d`` made Unicode-wide, counted repeats open: ``.{0,80}`` as ``.*``), which matches wherever the original does and sometimes more. Word
 boundaries are kept for text in ASCII (where RE2's ``\\b`` is Python's) and dropped for other text
 (where RE2's, ASCII-only, is not). A pattern RE2 cannot read, or a machine without ``google-re2``, is simply
 not screened: always searched, as before.
@@ -32,41 +32,49 @@ class Screen:
 
     def __init__(self, patterns: Sequence[str]) -> None:
         self.size = len(patterns)
-        self._sets = None
-        self._always: frozenset[int] = frozenset(range(self.size))
+        self._patterns = tuple(patterns)
+        # Two screens, each built on first use (a tenth of a second or so): one for ASCII text,
+        # with word boundaries, and one for other text, without.
+        self._built: dict[bool, tuple[object, list[int], frozenset[int]] | None] = {}
+
+    def candidates(self, text: str) -> frozenset[int]:
+        """The positions of the patterns that may match ``text`` (every one, unscreened)."""
+        ascii_text = text.isascii()
+        built = self._built.get(ascii_text, False)
+        if built is False:
+            built = self._built[ascii_text] = self._build(ascii_text)
+        if built is None:
+            return frozenset(range(self.size))
+        screen, positions, always = built
+        found = screen.Match(text)
+        if not found:
+            return always
+        return always | {positions[i] for i in found}
+
+    def prepare(self, ascii_text: bool = True) -> None:
+        """Build the screen for ASCII (or other) text now, not on the first message."""
+        self.candidates("" if ascii_text else "\u00e9")
+
+    def _build(self, ascii_text: bool):
         try:
             import re2
         except ImportError:
-            return
-        sets = {ascii_text: re2.Set.SearchSet() for ascii_text in (True, False)}
+            return None
+        screen = re2.Set.SearchSet()
         positions: list[int] = []
         always = set()
-        for position, pattern in enumerate(patterns):
+        for position, pattern in enumerate(self._patterns):
             try:
-                widened = {ascii_text: widen(pattern, ascii_text) for ascii_text in sets}
-                for ascii_text, screen in sets.items():
-                    # A pattern RE2 refuses is searched every time instead.
-                    re2.compile(widened[ascii_text])
-                    screen.Add(widened[ascii_text])
+                screen.Add(widen(pattern, ascii_text))  # refused: searched every time instead
             except (re2.error, ValueError):
                 always.add(position)
                 continue
             positions.append(position)
         try:
-            for screen in sets.values():
-                screen.Compile()
+            screen.Compile()
         except re2.error:
-            return
-        self._sets, self._positions, self._always = sets, positions, frozenset(always)
-
-    def candidates(self, text: str) -> frozenset[int]:
-        """The positions of the patterns that may match ``text`` (every one, unscreened)."""
-        if self._sets is None:
-            return self._always
-        found = self._sets[text.isascii()].Match(text)
-        if not found:
-            return self._always
-        return self._always | {self._positions[i] for i in found}
+            return None
+        return screen, positions, frozenset(always)
 
 
 def widen(pattern: str, ascii_text: bool = False) -> str:
@@ -116,6 +124,16 @@ def widen(pattern: str, ascii_text: bool = False) -> str:
         if pattern.startswith(("(?=", "(?!", "(?<=", "(?<!"), i):
             i = _group_end(pattern, i)  # a lookaround only narrows a match: drop it
             continue
+        if char == "{":
+            close = pattern.find("}", i)
+            bounds = pattern[i + 1 : close] if close > i else ""
+            low = bounds.split(",")[0]
+            if close > i and low.isdigit() and all(p.isdigit() for p in bounds.split(",")[1:] if p):
+                # A counted repeat widened to an open one: RE2 spells .{0,80} as 80 states, and a
+                # screen with hundreds of them takes most of a second to build.
+                out.append("*" if int(low) == 0 else "+")
+                i = close + 1
+                continue
         out.append(char)
         i += 1
     return "".join(out)

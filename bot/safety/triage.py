@@ -281,6 +281,7 @@ class RedFlagDetector:
         background thread ``background_after`` seconds later, once the bot has connected (None:
         now, in this thread). A message that needs it before then waits for the load (the
         model's lock) rather than being read without it."""
+        self.english.prepare()  # the RE2 screen: a fifth of a second, not on the first question
         if self.semantic is not None:
             self._examples_for("en")
         if self.multilingual is None:
@@ -295,6 +296,8 @@ class RedFlagDetector:
         return timer
 
     def _warm_multilingual(self) -> None:
+        for lexicon in self.lexicons.values():
+            lexicon.prepare()
         try:
             self._examples_for("multi")
         except Exception as exc:  # reported; triage reads other languages with the lexicons
