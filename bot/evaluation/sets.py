@@ -90,11 +90,7 @@ class Part:
 def load_part(directory: Path, name: str | None = None) -> Part:
     """Read ``answers.toml`` and ``triage.toml`` of one part; a part without them is empty."""
     part = Part(name or directory.name)
-    # answers.toml, and further answers_*.toml files (a set per writer), like the triage files.
-    answers: dict[str, list] = {}
-    for path in sorted(directory.glob("answers*.toml")):
-        for key, entries in _read(path).items():
-            answers.setdefault(key, []).extend(entries if isinstance(entries, list) else [])
+    answers = _merged(directory, "answers")
     for category in ANSWERED_CATEGORIES:
         for entry in answers.get(category, []):
             part.answered.append(
@@ -121,11 +117,7 @@ def load_part(directory: Path, name: str | None = None) -> Part:
         ]
         for entry in answers.get("conversation", [])
     ]
-    # triage.toml, and further triage_*.toml files (a set per writer or per language group).
-    triage: dict[str, list] = {"urgent": [], "non_urgent": []}
-    for path in sorted(directory.glob("triage*.toml")):
-        for key, entries in _read(path).items():
-            triage.setdefault(key, []).extend(entries if isinstance(entries, list) else [])
+    triage = _merged(directory, "triage")
     part.urgent = [
         UrgentCase(
             e["q"], e["kind"], e.get("topic", ""), e.get("lang", "en"), e.get("style", "direct")
@@ -146,6 +138,16 @@ def load_parts(directory: Path = EVAL_DIR, names: tuple[str, ...] = PARTS) -> li
 def dev_part() -> Part:
     """The bundled development part: what tests hold floors on and benchmarks ask."""
     return load_part(EVAL_DIR / "dev", "dev")
+
+
+def _merged(directory: Path, stem: str) -> dict[str, list]:
+    """``<stem>.toml`` and any ``<stem>_*.toml`` beside it (a set per writer), their lists joined
+    section by section."""
+    merged: dict[str, list] = {}
+    for path in sorted(directory.glob(f"{stem}*.toml")):
+        for key, entries in _read(path).items():
+            merged.setdefault(key, []).extend(entries if isinstance(entries, list) else [])
+    return merged
 
 
 def _read(path: Path) -> dict:
