@@ -64,6 +64,8 @@ class Guards:
     """What sets a match aside; each is a pattern over normalised text (None: no such guard)."""
 
     negation: re.Pattern | None = None  # in the few words before the match
+    # Words that join a list a negation carries over ("no fever, chills or rash"): "or", "nor".
+    list_joiner: re.Pattern | None = None
     clause_splitter: re.Pattern | None = None  # where one clause ends and the next begins
     past: re.Pattern | None = None  # the clause tells of an episode that is over
     present: re.Pattern | None = None  # ... unless it also says it is back or still going on
@@ -201,7 +203,7 @@ class Lexicon:
         g = self.guards
         clause_start, clause_end = _clause_bounds(sentence, start, end, g.clause_splitter)
         clause = sentence[clause_start:clause_end]
-        if g.negation and _negated(g.negation, sentence[clause_start:start].split()):
+        if g.negation and _negated(g.negation, sentence[clause_start:start].split(), g.list_joiner):
             return True
         if (
             self._sets_aside(clause)
@@ -272,7 +274,9 @@ class Lexicon:
         return word
 
 
-def _negated(negation: re.Pattern, before: list[str]) -> bool:
+def _negated(
+    negation: re.Pattern, before: list[str], list_joiner: re.Pattern | None = None
+) -> bool:
     """A negation among the last NEGATION_REACH words before a match; one more word is read for
     context only ("oh no my son took ..." is no denial)."""
     if not before:
@@ -287,10 +291,8 @@ def _negated(negation: re.Pattern, before: list[str]) -> bool:
     # A negation carries over a list joined by "or" ("I wasn't short of breath or sweaty", "no
     # fever, chills or rash"), a few more words back.
     listed = before[-LIST_NEGATION_REACH:]
-    if "or" not in listed and "nor" not in listed:
-        return False
-    last_or = max(i for i, word in enumerate(listed) if word in ("or", "nor"))
-    return bool(negation.search(" ".join(listed[:last_or])))
+    joins = [i for i, word in enumerate(listed) if list_joiner and list_joiner.fullmatch(word)]
+    return bool(joins) and bool(negation.search(" ".join(listed[: joins[-1]])))
 
 
 def _clause_bounds(
@@ -354,7 +356,7 @@ def _guard(data: dict, name: str, path: Path) -> re.Pattern | None:
     if not patterns:
         return None
     joined = "|".join(f"(?:{_fold(p)})" for p in patterns)
-    if name in ("negation", "personal", "clause_splitter"):
+    if name in ("negation", "personal", "clause_splitter", "list_joiner"):
         joined = rf"\b(?:{joined})\b" if name != "clause_splitter" else joined
     return _compile(joined, f"guard {name!r} in {path.name}")
 
