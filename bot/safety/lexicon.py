@@ -66,6 +66,9 @@ class Guards:
     negation: re.Pattern | None = None  # in the few words before the match
     # Words that join a list a negation carries over ("no fever, chills or rash"): "or", "nor".
     list_joiner: re.Pattern | None = None
+    # A negation that is itself the sign ("spots that don't fade", "the inhaler isn't helping"):
+    # it does not set aside the sentence the semantic layer found near an urgent example.
+    negated_sign: re.Pattern | None = None
     clause_splitter: re.Pattern | None = None  # where one clause ends and the next begins
     past: re.Pattern | None = None  # the clause tells of an episode that is over
     present: re.Pattern | None = None  # ... unless it also says it is back or still going on
@@ -118,7 +121,13 @@ class Lexicon:
     def find(self, text: str) -> list[RedFlag]:
         """The flags a message raises, in the order of the file."""
         sentences = self.sentences(text)
-        windows = sentences + [f"{a} . {b}" for a, b in zip(sentences, sentences[1:])]
+        # Signs that need each other ("all" groups) may sit up to three sentences apart: the
+        # boiler in one sentence, the whole family's headaches in the next but one.
+        windows = (
+            sentences
+            + [f"{a} . {b}" for a, b in zip(sentences, sentences[1:])]
+            + [f"{a} . {b} . {c}" for a, b, c in zip(sentences, sentences[1:], sentences[2:])]
+        )
         # Which patterns could match each window, all patterns in one pass (bot.safety.screen):
         # the others need no search.
         screen, entries = self._screen
@@ -175,7 +184,8 @@ class Lexicon:
         medicine question. The model cannot tell "no blood" from "blood"."""
         g = self.guards
         sentence = self.normalise(text)
-        if kind != "crisis" and g.negation and g.negation.search(sentence):
+        unsigned = g.negated_sign.sub(" ", sentence) if g.negated_sign else sentence
+        if kind != "crisis" and g.negation and g.negation.search(unsigned):
             return True
         if (
             self._sets_aside(sentence)
@@ -183,7 +193,26 @@ class Lexicon:
             or self._recovered(sentence, sentence, past_needed=False)
         ):
             return True
-        return bool(g.medicine_question and g.medicine_question.search(sentence))
+        if kind == "crisis" and self._crisis_set_aside(sentence):
+            return True
+        # A crisis is seldom asked about: "wouldn't mind if I didn't wake up" is not a medicine
+        # question, "is there any point taking glucosamine?" is not a crisis.
+        medicine = g.medicine_question and g.medicine_question.search(sentence)
+        return bool(medicine and (kind != "crisis" or "?" in sentence))
+
+    def _crisis_set_aside(self, sentence: str) -> bool:
+        """Whether the sentence says a crisis in the lexicon's words and every such match is set
+        aside ("I'm not suicidal or anything", "years ago I had thoughts of ending my life"): the
+        guards have read what the model only sees as near."""
+        said = False
+        for flag in self.flags:
+            any_of = flag.compiled[0] if flag.kind == "crisis" else None
+            if any_of is None or not any_of.search(sentence):
+                continue
+            if self._stands(any_of, sentence, flag.kind):
+                return False
+            said = True
+        return said
 
     def _stands(self, pattern: re.Pattern, sentence: str, kind: str) -> bool:
         """Whether some match of ``pattern`` in ``sentence`` survives every guard."""
