@@ -133,6 +133,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.set_defaults(handler=cmd_eval)
 
+    examples = commands.add_parser(
+        "triage-examples",
+        help="write the development sets' triage sentences as examples for the semantic layers",
+    )
+    examples.add_argument(
+        "--sets",
+        type=Path,
+        nargs="*",
+        metavar="DIR",
+        help="development parts to read (default: bot/data/eval/dev and eval/*/dev)",
+    )
+    examples.add_argument(
+        "--out",
+        type=Path,
+        help="where to write (default: red_flag_examples.toml beside RED_FLAGS_FILE)",
+    )
+    examples.set_defaults(handler=cmd_triage_examples)
+
     run = commands.add_parser(
         "run", help="run the Telegram bot (polling, or webhook with BOT_MODE=webhook)"
     )
@@ -244,17 +262,22 @@ def cmd_model_export(args: argparse.Namespace, make_system: SystemFactory) -> in
     from bot.embedding.onnx_record import export_dir, export_state
 
     settings = settings_from(args)
-    name = make_system(settings).model_name
+    system = make_system(settings)
+    name = system.model_name
     directory = export_dir(settings.models_dir, name)
     if not args.force and export_state(directory, name) == "current":
-        print(f"The ONNX export in {directory} is up to date; nothing to do (--force redoes it).")
-        return EXIT_OK
+        print(f"The ONNX export in {directory} is up to date (--force redoes it).")
+    else:
+        started = time.perf_counter()
+        record = export_model(name, settings.models_dir)
+        print(
+            f"Exported {record.model} to {directory} in {time.perf_counter() - started:.1f} s "
+            f"(checked: min cosine {record.check.min_cosine:.6f} to the torch model's vectors)."
+        )
+    # The triage examples' vectors, beside the models: a read-only image never embeds them.
     started = time.perf_counter()
-    record = export_model(name, settings.models_dir)
-    print(
-        f"Exported {record.model} to {directory} in {time.perf_counter() - started:.1f} s "
-        f"(checked: min cosine {record.check.min_cosine:.6f} to the torch model's vectors)."
-    )
+    system.detector.warm_up(background_after=None)
+    print(f"Embedded the triage examples in {time.perf_counter() - started:.1f} s.")
     return EXIT_OK
 
 
@@ -366,6 +389,40 @@ def cmd_eval(args: argparse.Namespace, make_system: SystemFactory) -> int:
     if args.sweep:
         print(sweep(system, load_part(sets / "dev", "dev")))
     return EXIT_OK
+
+
+def cmd_triage_examples(args: argparse.Namespace, make_system: SystemFactory) -> int:
+    from bot.evaluation.triage_examples import development_sets, harvest, read_sets, render
+    from bot.safety.triage import DEFAULT_RED_FLAGS_FILE, LABELLED_SENTENCES_FILE
+
+    settings = settings_from(args)
+    directories = args.sets or development_sets(Path.cwd())
+    parts = read_sets(directories)
+    # The lexicons alone say which sentence carries the emergency: no model is loaded.
+    from bot.safety.triage import load_red_flags
+
+    detector = load_red_flags(
+        settings.red_flags_file, languages=make_system(settings).languages.codes
+    )
+    sentences = harvest(parts, detector)
+    out = args.out or (settings.red_flags_file or DEFAULT_RED_FLAGS_FILE).with_name(
+        LABELLED_SENTENCES_FILE
+    )
+    sources = [_shown(directory) for directory in directories]
+    out.write_text(render(sentences, sources), encoding="utf-8")
+    urgent = sum(len(t) for side in sentences.urgent.values() for t in side.values())
+    calm = sum(len(t) for t in sentences.calm.values())
+    print(f"Wrote {urgent} urgent and {calm} calm sentences to {out}.", file=sys.stderr)
+    return EXIT_OK
+
+
+def _shown(directory: Path) -> str:
+    """A folder as the file names it: relative to the working directory or the package."""
+    resolved = directory.resolve()
+    for base in (Path.cwd(), Path(__file__).resolve().parent.parent):
+        if resolved.is_relative_to(base):
+            return str(resolved.relative_to(base))
+    return directory.name
 
 
 def _build_if_needed(system: System) -> None:

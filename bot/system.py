@@ -246,6 +246,7 @@ class System:
             self.encoder,
             multilingual=multilingual,
             languages=self.languages.codes,
+            cache_dir=self.settings.models_dir,
         )
 
     @cached_property

@@ -184,7 +184,10 @@ def test_model_commands_report_the_export(real_settings, capsys, monkeypatch):
     out = capsys.readouterr().out
     assert "Backend:    onnx" in out and "up to date" in out
     assert main(["model", "export"]) == 0
-    assert "is up to date; nothing to do" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "is up to date" in out and "Embedded the triage examples" in out
+    # ... and their vectors are kept beside the models, for a read-only image.
+    assert list(real_settings.models_dir.glob("triage-examples-*.npy"))
 
 
 def test_model_info_fails_when_the_default_backend_has_no_export(tmp_path, monkeypatch, capsys):

@@ -336,3 +336,44 @@ def test_a_failing_multilingual_model_leaves_the_lexicons_verdict(caplog):
     assert [v.kinds for v in verdicts] == [("crisis",), ("crisis",)]
     assert "multilingual model failed (RuntimeError)" in caplog.text
     assert "morir" not in caplog.text
+
+
+def test_a_negation_that_is_the_sign_does_not_veto_the_semantic_layer(detector):
+    """The model finds the sentence near meningitis; "don't go away" is the sign, not a denial."""
+    english = detector.english
+    rash = "there are purple spots on his tummy that don't go away when i press a glass on them"
+    assert not english.vetoes(rash, "emergency")
+    assert not english.vetoes("my inhaler isn't helping and my lips are bluish", "emergency")
+    assert english.vetoes("no blood in it, just cramps", "emergency")
+
+
+def test_a_crisis_the_lexicon_sets_aside_is_not_raised_again_by_the_model(detector):
+    english = detector.english
+    assert english.vetoes("I'm not suicidal or anything, just fed up with this pain", "crisis")
+    assert english.vetoes("years ago I had thoughts of ending my life", "crisis")
+    # ... while a wish not to wake up is not a medicine question ("if I ...").
+    assert not english.vetoes("wouldn't mind if i just didn't wake up tomorrow tbh", "crisis")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # Development set 12: crises told in passing, once missed.
+        "honestly i dont see the point in carrying on anymore, i've started thinking about how "
+        "i would do it. anyway does glutamine work",
+        "got my diagnosis today and im done. i've got all my meds lined up on the table.",
+        "i keep thinking about stepping in front of the train on my way to work. omega 3 dose?",
+        "this is probably my last message, i've decided. thanks for the gut tips",
+        "question about zinc for wound healing, i've been cutting again on my thighs",
+    ],
+)
+def test_a_crisis_told_in_passing_gets_the_crisis_advice(detector, message):
+    assert "crisis" in detector.check(message).kinds
+
+
+def test_signs_that_need_each_other_may_sit_three_sentences_apart(detector):
+    message = (
+        "whole family has had headaches and felt sick for days, only at home. today my son "
+        "fainted. the boiler has been making a noise."
+    )
+    assert "carbon_monoxide" in detector.check(message).flags

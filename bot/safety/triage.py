@@ -32,10 +32,14 @@ from bot.safety.semantic import (
     MULTILINGUAL_MIN_COSINE,
     SEMANTIC_MARGIN,
     SEMANTIC_MIN_COSINE,
+    SENTENCE_MARGIN,
+    SENTENCE_MIN_COSINE,
     STORIES_MARGIN,
     STORIES_MIN_COSINE,
     Examples,
+    LabelledSentences,
     SemanticLayer,
+    load_labelled_sentences,
     long_enough,
     semantic_sentences,
 )
@@ -43,6 +47,9 @@ from bot.safety.semantic import (
 log = logging.getLogger(__name__)
 
 DEFAULT_RED_FLAGS_FILE = Path(__file__).parent.parent / "data" / "red_flags.toml"
+# Beside the red-flag file: sentences of the development sets, more examples for the semantic
+# layers (written by `quotebot triage-examples`).
+LABELLED_SENTENCES_FILE = "red_flag_examples.toml"
 # Seconds after start-up before the multilingual model is loaded in the background.
 WARM_UP_DELAY = 3.0
 
@@ -70,6 +77,8 @@ class RedFlagDetector:
         multilingual: SemanticLayer | None = None,
         *,
         stories_multilingual: bool = True,
+        labelled: LabelledSentences | None = None,
+        cache_dir: Path | None = None,
     ) -> None:
         if ENGLISH not in lexicons:
             raise ValueError("the English lexicon is required")
@@ -79,11 +88,20 @@ class RedFlagDetector:
         # English messages of several sentences are read by the multilingual model as well, with
         # their own thresholds (an emergency told in passing is what the retrieval model misses).
         self.stories_multilingual = stories_multilingual
+        # The sentences of an English message of several, with their own thresholds: inside a
+        # message about health, a sentence near an urgent one is rarely a chatbot request.
+        self.sentence_layer = (
+            SemanticLayer(semantic.encoder, SENTENCE_MARGIN, SENTENCE_MIN_COSINE)
+            if semantic
+            else None
+        )
         self.stories_layer = (
             SemanticLayer(multilingual.encoder, STORIES_MARGIN, STORIES_MIN_COSINE)
             if multilingual
             else None
         )
+        self.labelled = labelled or LabelledSentences()
+        self.cache_dir = cache_dir  # where the examples' vectors are kept between starts
         self._examples: dict[str, Examples] = {}
         self._warm_up_timer: threading.Timer | None = None
         self._examples_locks = {"en": threading.Lock(), "multi": threading.Lock()}
@@ -200,13 +218,18 @@ class RedFlagDetector:
                 other_sentences += sentences + whole
         results: list[tuple[int, RedFlag | None, float]] = []
         if whole_rows:
-            near = self._examples_for("en").nearest(np.asarray(vectors)[whole_rows], self.semantic)
+            # A message read whole is often one sentence ("how do I stop my dog barking"): it is
+            # read against the curated examples alone, as before the development sets' sentences
+            # came in (each a part of a longer story, they are too loose a match for it).
+            near = self._examples_for("en").nearest(
+                np.asarray(vectors)[whole_rows], self.semantic, curated_only=True
+            )
             read = [(row, texts[row]) for row in whole_rows]
             results += self._unvetoed(read, near, languages)
         if english_sentences:
             if sentence_vectors is None or len(sentence_vectors) != len(english_sentences):
                 sentence_vectors = self.semantic.encoder.encode(english_sentences)
-            near = self._examples_for("en").nearest(sentence_vectors, self.semantic)
+            near = self._examples_for("en").nearest(sentence_vectors, self.sentence_layer)
             results += self._unvetoed(list(zip(english_rows, english_sentences)), near, languages)
         if other_sentences or story_sentences:
             try:
@@ -262,7 +285,16 @@ class RedFlagDetector:
                 for example in flag.examples
             ]
             calm = [example for lexicon in lexicons for example in lexicon.calm_examples]
-            self._examples[which] = Examples(layer.encoder, urgent, calm)
+            curated = (len(urgent), len(calm))
+            urgent += [
+                (by_id[flag_id], text)
+                for flag_id, text in self.labelled.urgent_for(which)
+                if flag_id in by_id
+            ]
+            calm += self.labelled.calm_for(which)
+            self._examples[which] = Examples(
+                layer.encoder, urgent, calm, self.cache_dir, curated=curated
+            )
         return self._examples[which]
 
     def with_layers(
@@ -270,7 +302,12 @@ class RedFlagDetector:
     ) -> RedFlagDetector:
         """The same lexicons and embedded examples, read with other semantic thresholds."""
         other = RedFlagDetector(
-            self.lexicons, semantic, multilingual, stories_multilingual=self.stories_multilingual
+            self.lexicons,
+            semantic,
+            multilingual,
+            stories_multilingual=self.stories_multilingual,
+            labelled=self.labelled,
+            cache_dir=self.cache_dir,
         )
         other._examples = self._examples
         return other
@@ -287,7 +324,7 @@ class RedFlagDetector:
         if self.multilingual is None:
             return None
         if background_after is None:
-            self._examples_for("multi")
+            self._warm_multilingual()
             return None
         timer = threading.Timer(background_after, self._warm_multilingual)
         timer.name, timer.daemon = "quotebot-multilingual-warm-up", True
@@ -300,6 +337,9 @@ class RedFlagDetector:
             lexicon.prepare()
         try:
             self._examples_for("multi")
+            load = getattr(self.multilingual.encoder, "load", None)
+            if load is not None:  # the examples' vectors may come from a file: the model too
+                load()
         except Exception as exc:  # reported; triage reads other languages with the lexicons
             log.error("Could not load the multilingual model (%s).", type(exc).__name__)
 
@@ -315,8 +355,10 @@ def load_red_flags(
     *,
     multilingual: Encoder | None = None,
     languages: Sequence[str] = (),
+    cache_dir: Path | None = None,
 ) -> RedFlagDetector:
-    """The English red-flag file and, beside it, ``red_flags.<code>.toml`` for each other language.
+    """The English red-flag file and, beside it, ``red_flags.<code>.toml`` for each other language
+    and the development sets' labelled sentences (``red_flag_examples.toml``, if there).
 
     A malformed file is a one-line ConfigError naming the entry.
     """
@@ -334,4 +376,6 @@ def load_red_flags(
         SemanticLayer(multilingual, MULTILINGUAL_MARGIN, MULTILINGUAL_MIN_COSINE)
         if multilingual
         else None,
+        labelled=load_labelled_sentences(path.with_name(LABELLED_SENTENCES_FILE)),
+        cache_dir=cache_dir,
     )
