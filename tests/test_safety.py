@@ -377,3 +377,36 @@ def test_signs_that_need_each_other_may_sit_three_sentences_apart(detector):
         "fainted. the boiler has been making a noise."
     )
     assert "carbon_monoxide" in detector.check(message).flags
+
+
+@pytest.mark.parametrize(
+    ("message", "flag"),
+    [
+        # Development set 13, once missed.
+        (
+            "cut my hand deep chopping ginger, blood keeps spurting and it's soaked through 3 "
+            "towels even pressing hard",
+            "severe_bleeding",
+        ),
+        (
+            "spilled boiling broth down my arm, the skin is white and leathery in a big patch",
+            "severe_burn",
+        ),
+        (
+            "his legs suddenly gave way and he cant lift his right foot properly",
+            "neurological_cauda_equina",
+        ),
+        (
+            "in a tackle my knee went sideways, now the kneecap is sitting on the outside",
+            "injury_deformity",
+        ),
+        ("my 2 yr old chewed up some of my ibuprofen, about 6 are gone", "overdose_poisoning"),
+    ],
+)
+def test_bleeding_burns_and_injuries_told_in_passing_are_caught(detector, message, flag):
+    assert flag in detector.check(message).flags
+
+
+def test_a_scary_moment_told_figuratively_raises_no_alarm(detector):
+    message = "I nearly passed out when the nutritionist told me to give up coffee"
+    assert not detector.check(message).urgent
