@@ -410,3 +410,18 @@ def test_bleeding_burns_and_injuries_told_in_passing_are_caught(detector, messag
 def test_a_scary_moment_told_figuratively_raises_no_alarm(detector):
     message = "I nearly passed out when the nutritionist told me to give up coffee"
     assert not detector.check(message).urgent
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "how do I stop my dog barking",
+        "can you write a song about my cat",
+        "can i bring my tablets on the plane with me",
+        "write a goodbye message for my colleague who is leaving",
+    ],
+)
+def test_a_one_sentence_request_is_read_against_the_curated_examples_only(real_pipeline, message):
+    """The development sets' sentences, each part of a longer story, match loosely; a chatbot
+    request of one sentence is no emergency."""
+    assert not real_pipeline.answer(message).urgent

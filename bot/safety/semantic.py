@@ -112,6 +112,17 @@ class Examples:
         self.curated = curated or (len(urgent), len(calm))
         texts = [text for _, text in urgent] + calm
         self.matrix = np.ascontiguousarray(_vectors(encoder, texts, cache_dir).T)
+        urgent_count, calm_count = self.curated
+        # The curated columns alone, side by side: a question read whole costs a product with
+        # a few hundred columns, not thousands.
+        self.curated_matrix = np.ascontiguousarray(
+            np.hstack(
+                (
+                    self.matrix[:, :urgent_count],
+                    self.matrix[:, self.count : self.count + calm_count],
+                )
+            )
+        )
 
     def nearest(
         self, vectors: np.ndarray, layer: SemanticLayer, *, curated_only: bool = False
@@ -119,13 +130,14 @@ class Examples:
         """Per vector: the nearest urgent example's flag when it is near enough, and the margin.
 
         ``curated_only``: against the red-flag files' own examples only."""
-        similarities = np.asarray(vectors, dtype=np.float32) @ self.matrix
+        vectors = np.asarray(vectors, dtype=np.float32)
         if curated_only:
-            urgent_count, calm_count = self.curated
-            urgent = similarities[:, :urgent_count]
-            calm = similarities[:, self.count : self.count + calm_count]
+            urgent_count = self.curated[0]
+            similarities = vectors @ self.curated_matrix
         else:
-            urgent, calm = similarities[:, : self.count], similarities[:, self.count :]
+            urgent_count = self.count
+            similarities = vectors @ self.matrix
+        urgent, calm = similarities[:, :urgent_count], similarities[:, urgent_count:]
         best = urgent.argmax(axis=1)
         top = urgent[np.arange(len(best)), best]
         margin = top - (calm.max(axis=1) if calm.shape[1] else 0.0)
