@@ -425,3 +425,27 @@ def test_a_one_sentence_request_is_read_against_the_curated_examples_only(real_p
     """The development sets' sentences, each part of a longer story, match loosely; a chatbot
     request of one sentence is no emergency."""
     assert not real_pipeline.answer(message).urgent
+
+
+@pytest.mark.parametrize(
+    ("message", "language", "kind"),
+    [
+        # Development set 14, measured once on arrival (0.944), then these were missed.
+        (
+            "my son banged his head on the trampoline a couple hours ago, seemed fine, but now he's "
+            "been sick twice and keeps nodding off",
+            "en",
+            "emergency",
+        ),
+        ("she can't get a sentence out and her inhaler is doing nothing", "en", "emergency"),
+        ("34 weeks pregnant and tonight I'm soaking a pad every 20 min", "en", "emergency"),
+        (
+            "wir haben gestern pilze im wald gesammelt und gegessen, seit heute früh kotzen wir",
+            "de",
+            "poisoning",
+        ),
+        ("minha bebê engoliu uma bateria daquelas redondinhas de relógio", "pt", "poisoning"),
+    ],
+)
+def test_what_the_last_validation_set_found_is_caught(detector, message, language, kind):
+    assert kind in detector.check(message, language=language).kinds
