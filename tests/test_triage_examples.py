@@ -94,3 +94,15 @@ def test_the_examples_vectors_are_embedded_once_and_kept(tmp_path, detector):
     # Other texts are another file.
     Examples(second, [(flag, "something else entirely")], [], tmp_path)
     assert second.encoded and len(list(tmp_path.glob("triage-examples-*.npy"))) == 2
+
+
+def test_the_command_writes_the_file_and_refuses_a_held_out_part(tmp_path, capsys):
+    from bot.cli import main
+
+    out = tmp_path / "examples.toml"
+    assert main(["triage-examples", "--sets", str(EVAL_DIR / "dev"), "--out", str(out)]) == 0
+    assert "urgent and" in capsys.readouterr().err
+    written = load_labelled_sentences(out)
+    assert written.urgent["en"] and written.calm["en"]
+    assert main(["triage-examples", "--sets", str(EVAL_DIR / "heldout"), "--out", str(out)]) == 1
+    assert "held-out part" in capsys.readouterr().err
