@@ -151,6 +151,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     examples.set_defaults(handler=cmd_triage_examples)
 
+    known = commands.add_parser(
+        "known-questions",
+        help="write the development sets' questions as known questions for ranking",
+    )
+    known.add_argument(
+        "--sets",
+        type=Path,
+        nargs="*",
+        metavar="DIR",
+        help="development parts to read (default: bot/data/eval/dev and eval/*/dev)",
+    )
+    known.add_argument("--out", type=Path, help="where to write (default: the bundled file)")
+    known.set_defaults(handler=cmd_known_questions)
+
     run = commands.add_parser(
         "run", help="run the Telegram bot (polling, or webhook with BOT_MODE=webhook)"
     )
@@ -275,9 +289,15 @@ def cmd_model_export(args: argparse.Namespace, make_system: SystemFactory) -> in
             f"(checked: min cosine {record.check.min_cosine:.6f} to the torch model's vectors)."
         )
     # The triage examples' vectors, beside the models: a read-only image never embeds them.
+    from bot.retrieval.known_questions import question_vectors
+
     started = time.perf_counter()
     system.detector.warm_up(background_after=None)
-    print(f"Embedded the triage examples in {time.perf_counter() - started:.1f} s.")
+    question_vectors(system.known_questions, system.encoder, settings.models_dir)
+    print(
+        "Embedded the triage examples and the known questions in "
+        f"{time.perf_counter() - started:.1f} s."
+    )
     return EXIT_OK
 
 
@@ -413,6 +433,24 @@ def cmd_triage_examples(args: argparse.Namespace, make_system: SystemFactory) ->
     urgent = sum(len(t) for side in sentences.urgent.values() for t in side.values())
     calm = sum(len(t) for t in sentences.calm.values())
     print(f"Wrote {urgent} urgent and {calm} calm sentences to {out}.", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_known_questions(args: argparse.Namespace, make_system: SystemFactory) -> int:
+    from bot.evaluation.known_questions import (
+        answer_sets,
+        harvest,
+        held_out_questions,
+        render,
+    )
+    from bot.evaluation.triage_examples import read_sets
+    from bot.retrieval.known_questions import DEFAULT_KNOWN_QUESTIONS_FILE
+
+    directories = args.sets or answer_sets(Path.cwd())
+    questions = harvest(read_sets(directories), held_out_questions())
+    out = args.out or DEFAULT_KNOWN_QUESTIONS_FILE
+    out.write_text(render(questions, [_shown(d) for d in directories]), encoding="utf-8")
+    print(f"Wrote {len(questions)} questions to {out}.", file=sys.stderr)
     return EXIT_OK
 
 

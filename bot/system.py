@@ -43,6 +43,7 @@ from bot.retrieval.corpus_changes import CorpusChanges
 from bot.retrieval.index_build import BuildResult, build_index
 from bot.retrieval.index_store import PassageIndex, load_index
 from bot.retrieval.index_watch import Stamp, manifest_stamp
+from bot.retrieval.known_questions import KnownQuestion, KnownQuestions, load_known_questions
 from bot.retrieval.lexical import LexicalIndex, load_synonyms
 from bot.retrieval.retrieve import MIN_SCORE, Retriever, lexical_texts
 from bot.safety.language import LanguageDetector, load_languages
@@ -250,6 +251,10 @@ class System:
         )
 
     @cached_property
+    def known_questions(self) -> list[KnownQuestion]:
+        return load_known_questions()
+
+    @cached_property
     def small_talk(self) -> SmallTalk:
         return load_small_talk(self.settings.small_talk_file)
 
@@ -267,6 +272,9 @@ class System:
             index,
             LexicalIndex(lexical_texts(index.passages), load_synonyms(self.settings.synonyms_file)),
             min_score=MIN_SCORE if threshold is None else threshold,
+            known=KnownQuestions(
+                self.known_questions, index.passages, self.encoder, self.settings.models_dir
+            ),
         )
         view = CorpusView(retriever, index.manifest.documents, self.subjects_of(index))
         return view.checked_against(self.served_index.check_corpus(index))

@@ -185,9 +185,10 @@ def test_model_commands_report_the_export(real_settings, capsys, monkeypatch):
     assert "Backend:    onnx" in out and "up to date" in out
     assert main(["model", "export"]) == 0
     out = capsys.readouterr().out
-    assert "is up to date" in out and "Embedded the triage examples" in out
+    assert "is up to date" in out and "Embedded the triage examples and the known questions" in out
     # ... and their vectors are kept beside the models, for a read-only image.
     assert list(real_settings.models_dir.glob("triage-examples-*.npy"))
+    assert list(real_settings.models_dir.glob("known-questions-*.npy"))
 
 
 def test_model_info_fails_when_the_default_backend_has_no_export(tmp_path, monkeypatch, capsys):

@@ -84,9 +84,9 @@ def test_the_examples_vectors_are_embedded_once_and_kept(tmp_path, detector):
     made = Examples(first, [(flag, t) for t in texts], ["calm one here"], tmp_path)
     assert first.encoded and list(tmp_path.glob("triage-examples-*.npy"))
     # Another process (nothing in memory) reads the file instead of embedding again.
-    from bot.safety import semantic
+    from bot.embedding import vector_cache
 
-    semantic._MADE.clear()
+    vector_cache._MADE.clear()
     second = FakeEncoder(dimension=64, name="cache-test")
     again = Examples(second, [(flag, t) for t in texts], ["calm one here"], tmp_path)
     assert second.encoded == 0

@@ -149,7 +149,9 @@ class AnswerPipeline:
         if valid:
             # A follow-up is ranked twice, alone and after what it borrows ("and for how long?"
             # alone finds the weeks-and-months passage).
-            hits = corpus.retriever.rank_batch(texts, vectors)
+            hits = corpus.retriever.rank_batch(
+                texts, vectors, known_for=[True] * len(valid) + [False] * len(borrowing)
+            )
             ranked = dict(zip(valid, hits))
             borrowed = dict(zip(borrowing, hits[len(valid) :]))
 

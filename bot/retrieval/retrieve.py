@@ -17,6 +17,7 @@ import numpy as np
 
 from bot.ingest.passages import Passage
 from bot.retrieval.index_store import PassageIndex
+from bot.retrieval.known_questions import KnownQuestions
 from bot.retrieval.lexical import LexicalIndex
 
 # Tuned with `quotebot eval --sweep` on the dev set and on COVID-QA's dev questions
@@ -43,6 +44,11 @@ KEPT = 24
 # A sentence (or heading) holding this share of the question's rare words answers it on its own,
 # whatever the model thinks ("whats molecular mimicry" names a section the model reads poorly).
 LEXICAL_EVIDENCE = 0.8
+# A passage known to answer a question near the new one (bot.retrieval.known_questions) gains
+# KNOWN_WEIGHT times the cosine above KNOWN_FLOOR, and is a candidate from that floor up. Chosen
+# by reading each development answer set against the others' questions only (docs/evaluation.md).
+KNOWN_WEIGHT = 2.0
+KNOWN_FLOOR = 0.5
 
 
 @dataclass(frozen=True)
@@ -85,8 +91,14 @@ class Retriever:
         further_floor: float | None = None,
         lexical_evidence: float = LEXICAL_EVIDENCE,
         kept: int = KEPT,
+        known: KnownQuestions | None = None,
+        known_weight: float = KNOWN_WEIGHT,
+        known_floor: float = KNOWN_FLOOR,
     ) -> None:
         self.index = index
+        self.known = known if known is not None and known.questions else None
+        self.known_weight = known_weight
+        self.known_floor = known_floor
         self.lexical = (
             lexical if lexical is not None else LexicalIndex(lexical_texts(index.passages))
         )
@@ -120,13 +132,23 @@ class Retriever:
         )
         self._term_weights = np.zeros(len(self._term_ids) + 1, dtype=np.float64)
 
-    def rank_batch(self, questions: Sequence[str], vectors: np.ndarray) -> list[list[Hit]]:
-        """The best ``kept`` candidates of each question, best first by fused score."""
+    def rank_batch(
+        self,
+        questions: Sequence[str],
+        vectors: np.ndarray,
+        known_for: Sequence[bool] | None = None,
+    ) -> list[list[Hit]]:
+        """The best ``kept`` candidates of each question, best first by fused score.
+
+        ``known_for``: which questions the known questions may lift (default: all). A follow-up
+        read after the question it borrows is not: the known questions it is near are the
+        previous question's, and would lift the previous answer over what the follow-up asks."""
         if len(self.index) == 0:
             return [[] for _ in questions]
         index = self.index
         _, passage_rows = index.search_rows(vectors, self.candidates)
         _, sentence_rows = index.search_sentence_rows(vectors, 2 * self.candidates)
+        known = self.known.nearest(vectors) if self.known is not None else None
         ranked = []
         for i, question in enumerate(questions):
             terms = self.lexical.tokens(question)
@@ -134,8 +156,12 @@ class Retriever:
             rows = set(passage_rows[i][passage_rows[i] >= 0].tolist())
             rows.update(index.sentence_passage[sentence_rows[i][sentence_rows[i] >= 0]].tolist())
             rows.update(lexical)
+            asked = None
+            if known is not None and (known_for is None or known_for[i]):
+                asked = known[i]
+                rows.update(np.flatnonzero(asked >= self.known_floor).tolist())
             rows = np.fromiter(sorted(rows), dtype=np.int64)
-            ranked.append(self._score(rows, vectors[i], lexical, set(terms)))
+            ranked.append(self._score(rows, vectors[i], lexical, set(terms), asked))
         return ranked
 
     def _coverage(self, terms: set[str], sentence_rows: np.ndarray) -> tuple[np.ndarray, float]:
@@ -161,8 +187,15 @@ class Retriever:
         return shares, total / sum(weights.values())
 
     def _score(
-        self, rows: np.ndarray, vector: np.ndarray, lexical: dict[int, float], terms: set[str]
+        self,
+        rows: np.ndarray,
+        vector: np.ndarray,
+        lexical: dict[int, float],
+        terms: set[str],
+        asked: np.ndarray | None = None,
     ) -> list[Hit]:
+        """The candidates ``rows`` scored and ordered; ``asked``: per passage, the cosine to the
+        nearest question it is known to answer."""
         index = self.index
         passage_cosines = index.passage_vectors[rows] @ vector
         firsts, lasts = index.first_sentence[rows], index.first_sentence[rows + 1]
@@ -183,6 +216,9 @@ class Retriever:
             + self.lexical_weight * bm25 / (bm25 + self.lexical_saturation)
             + self.coverage_weight * best_share
         )
+        if asked is not None:
+            # Ordering only: whether a passage is relevant enough stays its own cosine's call.
+            fused = fused + self.known_weight * np.maximum(asked[rows] - self.known_floor, 0.0)
         order = np.lexsort((-cosines, -fused))[: self.kept].tolist()
         rows, cosines, fused = rows.tolist(), cosines.tolist(), fused.tolist()
         evidence = (best_share * known).tolist()

@@ -5,10 +5,7 @@ the lexicon's guards veto (bot.safety.lexicon.Lexicon.vetoes).
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
-import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.embedding.encoder import Encoder
+from bot.embedding.vector_cache import kept_vectors
 from bot.errors import ConfigError
 from bot.safety.lexicon import Lexicon, RedFlag
 
@@ -111,7 +109,9 @@ class Examples:
         # are the development sets' sentences.
         self.curated = curated or (len(urgent), len(calm))
         texts = [text for _, text in urgent] + calm
-        self.matrix = np.ascontiguousarray(_vectors(encoder, texts, cache_dir).T)
+        self.matrix = np.ascontiguousarray(
+            kept_vectors(encoder, texts, cache_dir, "triage-examples").T
+        )
         urgent_count, calm_count = self.curated
         # The curated columns alone, side by side: a question read whole costs a product with
         # a few hundred columns, not thousands.
@@ -145,57 +145,6 @@ class Examples:
         return [
             (self.flags[int(b)] if ok else None, float(m)) for b, ok, m in zip(best, near, margin)
         ]
-
-
-# Vectors already made in this process, by the same key as the files: every detector of one model
-# and one set of examples shares them.
-_MADE: dict[str, np.ndarray] = {}
-
-
-def _vectors(encoder: Encoder, texts: list[str], cache_dir: Path | None) -> np.ndarray:
-    """The texts' vectors, kept in ``cache_dir`` under a name that changes with the model and
-    the texts: thousands of labelled sentences take seconds to embed, a file a millisecond.
-    `quotebot model export` makes the file, so that a read-only image never embeds them."""
-    if not texts:
-        return encoder.encode(texts)
-    key = hashlib.sha256("\n".join([encoder.fingerprint, *texts]).encode("utf-8")).hexdigest()[:20]
-    shape = (len(texts), encoder.dimension)
-    if key in _MADE:
-        return _MADE[key]
-    path = cache_dir / f"triage-examples-{key}.npy" if cache_dir is not None else None
-    if path is not None and path.is_file():
-        try:
-            vectors = np.load(path)
-            if vectors.shape == shape:
-                _MADE[key] = vectors
-                return vectors
-        except (OSError, ValueError):
-            pass  # a damaged file is made again
-    vectors = np.asarray(encoder.encode(texts), dtype=np.float32)
-    _MADE[key] = vectors
-    if path is not None:
-        _keep(vectors, path)
-    return vectors
-
-
-def _keep(vectors: np.ndarray, path: Path) -> None:
-    temporary = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".npy.tmp")
-        with os.fdopen(handle, "wb") as out:
-            np.save(out, vectors)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except OSError as exc:  # a read-only cache costs the embedding at each start, nothing more
-        log.warning(
-            "Could not keep the triage examples' vectors in %s (%s); `quotebot model export` "
-            "makes them where the models are.",
-            path.parent,
-            type(exc).__name__,
-        )
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
 
 
 def semantic_sentences(text: str) -> list[str]:

@@ -1,0 +1,95 @@
+"""Questions people have asked, each with the verbatim words of the sentence that answers it.
+
+The development sets' questions (``bot/data/known_questions.toml``, written by
+``quotebot known-questions``, never from a held-out part) are evidence for ranking: a new question
+close to one a passage is known to answer lifts that passage, as an FAQ's question heading lifts
+its answer. They count only on the passages that hold their answer's words; on another corpus
+they count for nothing.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.embedding.encoder import Encoder
+from bot.embedding.vector_cache import kept_vectors
+from bot.errors import ConfigError
+from bot.ingest.passages import Passage
+
+DEFAULT_KNOWN_QUESTIONS_FILE = Path(__file__).parent.parent / "data" / "known_questions.toml"
+
+
+@dataclass(frozen=True)
+class KnownQuestion:
+    text: str
+    answers: tuple[str, ...]  # verbatim words of the answering sentence; any one is enough
+
+
+def load_known_questions(path: Path = DEFAULT_KNOWN_QUESTIONS_FILE) -> list[KnownQuestion]:
+    """The file's questions, or none when there is no file; a bad one is a one-line ConfigError."""
+    if not path.exists():
+        return []
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return [
+            KnownQuestion(str(entry["q"]), tuple(str(a) for a in entry["answer"]))
+            for entry in data.get("question", [])
+        ]
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
+        raise ConfigError(
+            f"cannot read {path} ({exc}); rebuild it with `quotebot known-questions`."
+        ) from exc
+
+
+class KnownQuestions:
+    """Known questions laid onto one index's passages, with their vectors."""
+
+    def __init__(
+        self,
+        questions: Sequence[KnownQuestion],
+        passages: Sequence[Passage],
+        encoder: Encoder,
+        cache_dir: Path | None = None,
+    ) -> None:
+        pair_question: list[int] = []
+        pair_row: list[int] = []
+        for number, question in enumerate(questions):
+            rows = [
+                row
+                for row, passage in enumerate(passages)
+                if any(answer in passage.text for answer in question.answers)
+            ]
+            pair_question += [number] * len(rows)
+            pair_row += rows
+        self.passages = len(passages)
+        self.questions = len(set(pair_question))
+        self._pair_question = np.array(pair_question, dtype=np.int64)
+        self._pair_row = np.array(pair_row, dtype=np.int64)
+        self._matrix = None
+        if pair_row:
+            # Every question's vector, whatever the corpus: the kept file does not change with it.
+            vectors = question_vectors(questions, encoder, cache_dir)
+            self._matrix = np.ascontiguousarray(np.asarray(vectors, dtype=np.float32).T)
+
+    def nearest(self, vectors: np.ndarray) -> np.ndarray:
+        """Per question vector and passage: the highest cosine to a question the passage is known
+        to answer (-1 where it answers none)."""
+        best = np.full((len(vectors), self.passages), -1.0, dtype=np.float32)
+        if self._matrix is None:
+            return best
+        similarities = np.asarray(vectors, dtype=np.float32) @ self._matrix
+        for i in range(len(vectors)):
+            np.maximum.at(best[i], self._pair_row, similarities[i][self._pair_question])
+        return best
+
+
+def question_vectors(
+    questions: Sequence[KnownQuestion], encoder: Encoder, cache_dir: Path | None
+) -> np.ndarray:
+    """The questions' vectors, kept beside the models (`quotebot model export` makes them)."""
+    return kept_vectors(encoder, [q.text for q in questions], cache_dir, "known-questions")
