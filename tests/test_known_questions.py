@@ -57,6 +57,18 @@ def test_a_question_near_a_known_one_ranks_its_answer_first(fake_system):
     )
 
 
+def test_a_question_asked_again_is_answered_even_when_its_passage_reads_far(fake_system):
+    index = fake_system.index
+    encoder = FakeEncoder()
+    vectors = encoder.encode(["zebra quokka"])
+    plain = Retriever(index)
+    assert plain.select(plain.rank_batch(["zebra quokka"], vectors)[0]) == []
+    known = KnownQuestions([KnownQuestion("zebra quokka", (ANSWER,))], index.passages, encoder)
+    lifted = Retriever(index, known=known)
+    chosen = lifted.select(lifted.rank_batch(["zebra quokka"], vectors)[0])
+    assert chosen and ANSWER in chosen[0].passage.text
+
+
 def test_a_question_whose_answer_is_in_no_passage_counts_for_nothing(fake_system):
     known = KnownQuestions(
         [KnownQuestion("zebra quokka", ("words no article holds",))],
