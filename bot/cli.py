@@ -412,15 +412,14 @@ def cmd_eval(args: argparse.Namespace, make_system: SystemFactory) -> int:
 
 
 def cmd_triage_examples(args: argparse.Namespace, make_system: SystemFactory) -> int:
-    from bot.evaluation.triage_examples import development_sets, harvest, read_sets, render
-    from bot.safety.triage import DEFAULT_RED_FLAGS_FILE, LABELLED_SENTENCES_FILE
+    from bot.evaluation.sets import read_sets
+    from bot.evaluation.triage_examples import development_sets, harvest, render
+    from bot.safety.triage import DEFAULT_RED_FLAGS_FILE, LABELLED_SENTENCES_FILE, load_red_flags
 
     settings = settings_from(args)
     directories = args.sets or development_sets(Path.cwd())
     parts = read_sets(directories)
     # The lexicons alone say which sentence carries the emergency: no model is loaded.
-    from bot.safety.triage import load_red_flags
-
     detector = load_red_flags(
         settings.red_flags_file, languages=make_system(settings).languages.codes
     )
@@ -443,7 +442,7 @@ def cmd_known_questions(args: argparse.Namespace, make_system: SystemFactory) ->
         held_out_questions,
         render,
     )
-    from bot.evaluation.triage_examples import read_sets
+    from bot.evaluation.sets import read_sets
     from bot.retrieval.known_questions import DEFAULT_KNOWN_QUESTIONS_FILE
 
     directories = args.sets or answer_sets(Path.cwd())

@@ -9,8 +9,7 @@ import pytest
 
 from bot.errors import ConfigError
 from bot.evaluation.known_questions import answer_sets, harvest, held_out_questions, render
-from bot.evaluation.sets import EVAL_DIR, load_part
-from bot.evaluation.triage_examples import read_sets
+from bot.evaluation.sets import EVAL_DIR, load_part, read_sets
 from bot.retrieval.known_questions import (
     DEFAULT_KNOWN_QUESTIONS_FILE,
     KnownQuestion,

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from bot.errors import ConfigError
-from bot.evaluation.sets import EVAL_DIR, load_part
-from bot.evaluation.triage_examples import development_sets, harvest, read_sets, render
+from bot.evaluation.sets import EVAL_DIR, load_part, read_sets
+from bot.evaluation.triage_examples import development_sets, harvest, render
 from bot.safety.semantic import Examples, load_labelled_sentences, semantic_sentences
 from bot.safety.triage import DEFAULT_RED_FLAGS_FILE, LABELLED_SENTENCES_FILE, load_red_flags
 from tests.fakes import FakeEncoder

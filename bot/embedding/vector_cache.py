@@ -45,11 +45,11 @@ def kept_vectors(
     vectors = np.asarray(encoder.encode(texts), dtype=np.float32)
     _MADE[key] = vectors
     if path is not None:
-        _keep(vectors, path)
+        _keep(vectors, path, kind)
     return vectors
 
 
-def _keep(vectors: np.ndarray, path: Path) -> None:
+def _keep(vectors: np.ndarray, path: Path, kind: str) -> None:
     temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -62,7 +62,7 @@ def _keep(vectors: np.ndarray, path: Path) -> None:
         log.warning(
             "Could not keep the %s vectors in %s (%s); `quotebot model export` makes them where "
             "the models are.",
-            path.stem.rsplit("-", 1)[0],
+            kind,
             path.parent,
             type(exc).__name__,
         )

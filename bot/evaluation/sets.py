@@ -9,6 +9,7 @@ files (one per writer). Every file is optional within a part.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -138,6 +139,19 @@ def load_parts(directory: Path = EVAL_DIR, names: tuple[str, ...] = PARTS) -> li
 def dev_part() -> Part:
     """The bundled development part: what tests hold floors on and benchmarks ask."""
     return load_part(EVAL_DIR / "dev", "dev")
+
+
+def read_sets(directories: Sequence[Path]) -> list[Part]:
+    """Development parts, named after their set; a held-out part is refused: what it measures
+    must stay unseen, so its messages never become examples or known questions."""
+    parts = []
+    for directory in directories:
+        if "heldout" in directory.resolve().parts:
+            raise ConfigError(
+                f"{directory} is a held-out part: its messages must never become examples."
+            )
+        parts.append(load_part(directory, directory.parent.name))
+    return parts
 
 
 def _merged(directory: Path, stem: str) -> dict[str, list]:

@@ -16,14 +16,11 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.errors import ConfigError
-from bot.evaluation.sets import EVAL_DIR, Part, load_part
+from bot.evaluation.sets import EVAL_DIR, Part
 from bot.safety.language import ENGLISH
 from bot.safety.lexicon import Lexicon
 from bot.safety.semantic import LabelledSentences, semantic_sentences
 from bot.safety.triage import RedFlagDetector
-
-HELD_OUT = "heldout"
 
 
 def development_sets(root: Path) -> list[Path]:
@@ -31,17 +28,6 @@ def development_sets(root: Path) -> list[Path]:
     found = [EVAL_DIR / "dev"]
     found += sorted(p for p in (root / "eval").glob("*/dev") if (p / "triage.toml").exists())
     return found
-
-
-def read_sets(directories: Sequence[Path]) -> list[Part]:
-    parts = []
-    for directory in directories:
-        if HELD_OUT in directory.resolve().parts:
-            raise ConfigError(
-                f"{directory} is a held-out part: its messages must never become examples."
-            )
-        parts.append(load_part(directory, directory.parent.name))
-    return parts
 
 
 def harvest(parts: Sequence[Part], detector: RedFlagDetector) -> LabelledSentences:
@@ -92,7 +78,8 @@ def render(sentences: LabelledSentences, sources: Sequence[str]) -> str:
         "# Written by `quotebot triage-examples` (do not edit by hand: edit the sets or the lexicon,",
         "# then run it again). Urgent: the sentences of urgent messages in which the language's",
         "# lexicon finds a flag of the message's labelled kind. Calm: every sentence of everyday",
-        "# messages. The sets were written by helper sessions that saw only the corpus articles;",
+        "# messages in which no pattern matches. The sets were written by helper sessions that saw",
+        "# only the corpus articles;",
         "# held-out parts are never read. Sources:",
         *[f"#   {source}" for source in sources],
         "",

@@ -5,7 +5,6 @@ the lexicon's guards veto (bot.safety.lexicon.Lexicon.vetoes).
 
 from __future__ import annotations
 
-import logging
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,8 +15,6 @@ from bot.embedding.encoder import Encoder
 from bot.embedding.vector_cache import kept_vectors
 from bot.errors import ConfigError
 from bot.safety.lexicon import Lexicon, RedFlag
-
-log = logging.getLogger(__name__)
 
 # A sentence is near an urgent example when its cosine to it exceeds its cosine to the nearest calm
 # example by the margin, and is at least the floor. With the development sets' sentences among the
@@ -50,10 +47,9 @@ class LabelledSentences:
     """Sentences of the development triage sets (``red_flag_examples.toml``, written by
     ``quotebot triage-examples``): urgent ones by flag id, calm ones, English and other languages."""
 
-    urgent: dict[str, dict[str, list[str]]] = field(
-        default_factory=dict
-    )  # "en"/"other" -> id -> texts
-    calm: dict[str, list[str]] = field(default_factory=dict)  # "en"/"other" -> texts
+    # "en" or "other" -> flag id -> sentences; "en" or "other" -> sentences.
+    urgent: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    calm: dict[str, list[str]] = field(default_factory=dict)
 
     def urgent_for(self, which: str) -> list[tuple[str, str]]:
         """(flag id, sentence): English for the English layer, every language for ``multi``."""
