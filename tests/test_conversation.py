@@ -117,7 +117,15 @@ def test_the_previous_question_is_borrowed_only_for_a_few_minutes():
      ("👍", "ack"), ("ok thanks, bye", "goodbye"), ("who are you?", "identity"), ("/foo", "unknown_command"),
      ("hi, what is leaky gut?", None), ("really?", None), ("is it good?", None), ("thanks, and zinc?", None),
      ("ta", "thanks"), ("nice one", "thanks"), ("you're a star", "thanks"), ("no worries", "ack"),
-     ("that's interesting", "ack"), ("who made you?", "identity")],
+     ("that's interesting", "ack"), ("who made you?", "identity"),
+     # Chat spellings, and what a person says after thanks about what they will do.
+     ("r u a real person", "identity"), ("u a bot?", "identity"), ("are you a real doctor", "identity"),
+     ("hello, quick q", "greeting"), ("wait what", "ack"), ("ok never mind", "ack"),
+     ("I see. Thank you very much for your patience.", "thanks"),
+     ("Thank you, I will ring my GP.", "thanks"), ("Thanks. I'm going to try the diet.", "thanks"),
+     # ... but a question after it is a question, with or without its question mark.
+     ("ok thanks, i will try that. what about zinc", None), ("thanks, I will. is zinc ok?", None),
+     ("ok, it's my knees that hurt though", None)],
 )  # fmt: skip
 def test_small_talk_is_only_what_says_nothing_more(message, kind):
     assert load_small_talk().kind(message) == kind

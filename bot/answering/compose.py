@@ -28,6 +28,7 @@ def compose_answer(
     problem: InputProblem | None = None,
     small_talk: str | None = None,
     unmentioned: str | None = None,
+    in_general: str | None = None,
     topics: Sequence[str] = (),
     documents: Mapping[str, SourceDocument] | None = None,
     escalation: str | None = None,
@@ -68,6 +69,8 @@ def compose_answer(
         has_more = False
     elif quotes:
         notice, status = None, "answered"
+        if in_general and not offset:
+            notice, intro = texts.reply("in_general", subject=in_general), None
     elif offset:
         notice, status = texts.reply("no_more"), "no_more"
     elif urgent_advice:

@@ -31,6 +31,7 @@ REPLIES = (
     "about",
     "unmentioned",
     "general_intro",
+    "in_general",
     "small_talk_greeting",
     "small_talk_thanks",
     "small_talk_ack",

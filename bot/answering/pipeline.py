@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from bot.answering.answer import Answer
 from bot.answering.compose import compose_answer
 from bot.answering.corpus_view import CorpusView
@@ -17,7 +19,13 @@ from bot.answering.escalation import choose_escalation
 from bot.answering.fixed_texts import FixedTexts
 from bot.answering.inputs import MAX_QUESTION_CHARS, clean_message, input_problem
 from bot.answering.small_talk import SmallTalk
-from bot.answering.subjects import Mention, SubjectCheck, first_unmentioned, required
+from bot.answering.subjects import (
+    Mention,
+    SubjectCheck,
+    answered_in_general,
+    first_unmentioned,
+    required,
+)
 from bot.embedding.encoder import Encoder
 from bot.ingest.corpus import SourceDocument
 from bot.retrieval.retrieve import MAX_SELECTED, Hit, Retriever
@@ -25,6 +33,9 @@ from bot.safety.language import ENGLISH, LanguageDetector, load_languages
 from bot.safety.triage import RedFlagDetector
 
 DEFAULT_MAX_QUOTES = 3
+# Small talk of more words than this is read by both triage layers ("thanks, I will not be here
+# tomorrow"); shorter small talk by the lexicon alone.
+SCREENED_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -113,29 +124,43 @@ class AnswerPipeline:
             if language != ENGLISH and talk[i] is None and problems[i] in (None, "too_long"):
                 problems[i] = "language"
         valid = [i for i in range(len(requests)) if problems[i] is None and talk[i] is None]
+        # Small talk that says more than a few words ("thanks, I will not be here tomorrow") is
+        # read by both triage layers too, though nothing is retrieved for it.
+        screened = [
+            i
+            for i in range(len(requests))
+            if talk[i] and languages[i] == ENGLISH and len(cleaned[i].split()) > SCREENED_WORDS
+        ]
         # What is read for retrieval: the message, after the previous question when it borrows it.
         queries = {i: f"{context[i]} {cleaned[i]}" if context[i] else cleaned[i] for i in valid}
         borrowing = [i for i in valid if context[i]]
-        # One row per valid message, then one per borrowing message read after its context.
+        checked = valid + screened
+        # One row per valid message, then one per borrowing message read after its context, then
+        # the screened small talk.
         texts = [cleaned[i] for i in valid] + [queries[i] for i in borrowing]
+        texts += [cleaned[i] for i in screened]
         # The sentences triage reads on their own (messages of several sentences) ride in the
         # same model call as the messages: one call per batch.
-        sentences = self.detector.sentences_to_encode([cleaned[i] for i in valid]) if valid else []
-        encoded = self.encoder.encode(texts + sentences) if valid else None
+        sentences = (
+            self.detector.sentences_to_encode([cleaned[i] for i in checked]) if checked else []
+        )
+        encoded = self.encoder.encode(texts + sentences) if checked else None
         vectors = encoded[: len(texts)] if encoded is not None else None
         sentence_vectors = encoded[len(texts) :] if encoded is not None else None
 
         # Safety first, on every message itself (not what it borrows), whatever else is wrong with
         # it: both layers where there is a vector, the lexicon alone on the rest.
         triage = [None] * len(requests)
-        rest = sorted(set(range(len(requests))) - set(valid))
-        if valid:
-            own_texts, own_vectors = texts[: len(valid)], vectors[: len(valid)]
-            unsure = [self.languages.unsure(cleaned[i]) for i in valid]
+        rest = sorted(set(range(len(requests))) - set(checked))
+        if checked:
+            own = len(valid) + len(borrowing)
+            own_texts = texts[: len(valid)] + texts[own:]
+            own_vectors = np.concatenate([vectors[: len(valid)], vectors[own:]])
+            unsure = [self.languages.unsure(cleaned[i]) for i in checked]
             verdicts = self.detector.check_batch(
                 own_texts, own_vectors, unsure=unsure, sentence_vectors=sentence_vectors
             )
-            for i, verdict in zip(valid, verdicts):
+            for i, verdict in zip(checked, verdicts):
                 triage[i] = verdict
         if rest:
             verdicts = self.detector.check_batch(
@@ -149,8 +174,11 @@ class AnswerPipeline:
         if valid:
             # A follow-up is ranked twice, alone and after what it borrows ("and for how long?"
             # alone finds the weeks-and-months passage).
+            ranked_texts = len(valid) + len(borrowing)
             hits = corpus.retriever.rank_batch(
-                texts, vectors, known_for=[True] * len(valid) + [False] * len(borrowing)
+                texts[:ranked_texts],
+                vectors[:ranked_texts],
+                known_for=[True] * len(valid) + [False] * len(borrowing),
             )
             ranked = dict(zip(valid, hits))
             borrowed = dict(zip(borrowing, hits[len(valid) :]))
@@ -159,7 +187,7 @@ class AnswerPipeline:
         for i, request in enumerate(requests):
             question = queries.get(i, cleaned[i])
             own = corpus.subjects.mentions(cleaned[i]) if corpus.subjects and i in ranked else []
-            unmentioned, selected = None, []
+            unmentioned, selected, in_general = None, [], None
             if i in ranked:
                 unmentioned, selected = _quotable(corpus, own, context[i], ranked[i])
             if i in borrowed:
@@ -167,6 +195,12 @@ class AnswerPipeline:
                 # cosines of what answered it, and must not crowd out what the follow-up asks.
                 _, also = _quotable(corpus, own, context[i], borrowed[i])
                 selected = _better_of(selected, also)[:MAX_SELECTED]
+            # A question of its own about someone the articles do not single out is answered
+            # from what they say in general; a follow-up that only adds them is told they are
+            # not mentioned ("and in kids?").
+            in_general = answered_in_general(own) if selected and not context[i] else None
+            if in_general:
+                unmentioned = None
             categories = [mention.category for mention in own]
             wording = self.texts.in_language(languages[i])
             escalation = (
@@ -184,6 +218,7 @@ class AnswerPipeline:
                     problem=problems[i],
                     small_talk=talk[i],
                     unmentioned=unmentioned,
+                    in_general=in_general,
                     topics=corpus.topics,
                     documents=corpus.documents,
                     snapshot=corpus.snapshot,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.errors import ConfigError
@@ -17,6 +17,8 @@ UNKNOWN_COMMAND = "unknown_command"
 _COMMAND_RE = re.compile(r"^/[A-Za-z0-9_]+(?:@\w+)?(?:\s|$)")
 # Small talk is short: a longer message says something more (and is not scanned for phrases).
 MAX_SMALL_TALK_CHARS = 80
+# Words that ask: a statement after small talk holding one asks something ("i will, what about zinc").
+_ASKING = frozenset({"what", "how", "why", "when", "where", "which", "who", "whom", "whose"})
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 
 
@@ -28,6 +30,11 @@ class SmallTalk:
     phrases: dict[str, tuple[tuple[str, ...], ...]]  # kind -> phrases as word tuples
     emoji: dict[str, str]  # emoji -> kind
     filler: frozenset[str]
+    # Chat spellings read as the words they stand for ("r u a bot" is "are you a bot").
+    spelling: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # What may follow small talk without asking anything ("thank you, I will ring my GP"): a
+    # message holding small talk, with no question mark, may end with one of these and any words.
+    statements: tuple[tuple[str, ...], ...] = ()
 
     def __post_init__(self) -> None:
         # Phrases by their first word, longest first: a message is scanned word by word.
@@ -51,7 +58,7 @@ class SmallTalk:
             if emoji in rest:
                 found.add(kind)
                 rest = rest.replace(emoji, " ")
-        words = _words(rest)
+        words = [spelled for word in _words(rest) for spelled in self.spelling.get(word, (word,))]
         position = 0
         while position < len(words):
             match = self._longest_phrase(words, position)
@@ -61,11 +68,19 @@ class SmallTalk:
                 position += length
             elif words[position] in self.filler:
                 position += 1
+            elif found and "?" not in message and self._states(words, position):
+                break
             else:
                 return None
         if not found:
             return None
         return next(kind for kind in self.order if kind in found)
+
+    def _states(self, words: list[str], position: int) -> bool:
+        """Whether the words from ``position`` say what the person will do, asking nothing."""
+        return not _ASKING.intersection(words[position:]) and any(
+            tuple(words[position : position + len(opener)]) == opener for opener in self.statements
+        )
 
     def _longest_phrase(self, words: list[str], position: int) -> tuple[str, int] | None:
         for phrase, kind in self._starting.get(words[position], ()):
@@ -103,4 +118,12 @@ def load_small_talk(path: Path | None = None) -> SmallTalk:
         },
         emoji={emoji: kind for kind, entry in kinds.items() for emoji in entry.get("emoji", [])},
         filler=frozenset(word for item in data.get("filler", []) for word in _words(item)),
+        spelling={
+            _words(key)[0]: tuple(_words(str(value)))
+            for key, value in (data.get("spelling") or {}).items()
+            if len(_words(key)) == 1
+        },
+        statements=tuple(
+            tuple(_words(opener)) for opener in data.get("statements", []) if _words(opener)
+        ),
     )

@@ -40,6 +40,9 @@ class Mention:
     in_corpus: bool
     quotes_must_name: bool = False
     category: str = ""  # the subjects file's section: medicines, supplements, conditions, …
+    # Who a question is about rather than what (a child, an older person): a question about it
+    # is answered from what the articles say in general, saying so.
+    in_general: bool = False
 
 
 class SubjectCheck:
@@ -51,6 +54,7 @@ class SubjectCheck:
         corpus_texts: Iterable[str],
         *,
         must_name: Iterable[str] = (),
+        in_general: Iterable[str] = (),
         categories: dict[str, str] | None = None,
         aliases: Iterable[Iterable[str]] = (),
         medicine_stems: Iterable[str] = (),
@@ -67,6 +71,7 @@ class SubjectCheck:
             for key in members:
                 self._same[key] = self._same.get(key, frozenset({key})) | members
         self._must_name = {normalise(name) for name in must_name}
+        self._in_general = {normalise(name) for name in in_general}
         self._category = {
             normalise(name): category for name, category in (categories or {}).items()
         }
@@ -101,6 +106,7 @@ class SubjectCheck:
                     or next(
                         (self._category[k] for k in self._same[key] if k in self._category), ""
                     ),
+                    bool(self._same[key] & self._in_general),
                 )
                 found.append((match.start(), mention))
                 taken.append(match.span())
@@ -133,6 +139,13 @@ class SubjectCheck:
 def first_unmentioned(mentions: Sequence[Mention]) -> str | None:
     """The first of ``mentions`` the articles never mention, as written."""
     return next((m.name for m in mentions if not m.in_corpus), None)
+
+
+def answered_in_general(mentions: Sequence[Mention]) -> str | None:
+    """Whom the question is about, when the articles do not speak of them in particular and
+    nothing else it names is unmentioned ("my daughter's knees ache, why?")."""
+    missing = [m for m in mentions if not m.in_corpus]
+    return missing[0].name if missing and all(m.in_general for m in missing) else None
 
 
 def required(mentions: Sequence[Mention]) -> list[str]:
@@ -178,6 +191,12 @@ def load_subjects(corpus_texts: Iterable[str], path: Path | None = None) -> Subj
             name
             for section in sections
             if section.get("quotes_must_name")
+            for name in section.get("names", [])
+        ],
+        in_general=[
+            name
+            for section in sections
+            if section.get("answered_in_general")
             for name in section.get("names", [])
         ],
         categories=categories,
