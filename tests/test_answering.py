@@ -141,6 +141,11 @@ def test_a_question_about_someone_the_articles_do_not_single_out_is_answered_in_
         [Request("does that work for kids too?", context="how do i heal my gut")]
     )[0]
     assert follow.status == "unmentioned" and follow.subject == "kids"
+    # ... and whom a follow-up borrows is not its subject.
+    about = real_pipeline.answer_batch(
+        [Request("she has tummy trouble a lot too, could it be from that", context=answer.question)]
+    )[0]
+    assert about.status == "answered" and about.quotes
     assert real_pipeline.answer("how do I stop my dog barking").status == "unmentioned"
 
 

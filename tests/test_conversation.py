@@ -39,7 +39,11 @@ def answer(question: str, *, quoted: bool = True, urgent: bool = False, status=N
 @pytest.mark.parametrize(
     "message",
     ["and for how long?", "why?", "what about zinc?", "is it permanent?", "does that work for kids too?",
-     "how about dairy", "And if they're out of balance?", "so what do I do"],
+     "how about dairy", "And if they're out of balance?", "so what do I do",
+     # what it points back at may be someone ("when should I take her to the doctor"), what it
+     # leaves out ("besides getting old?", "only in the joints?"), or the conclusion asked for
+     "when should i take her to the doctor", "besides getting old and injuries?", "only in the joints?",
+     "what else should i cut out", "what should i do then", "and why should i care", "ok so why?"],
 )  # fmt: skip
 def test_messages_that_cannot_stand_alone_are_follow_ups(message):
     assert is_follow_up(message)
@@ -49,6 +53,8 @@ def test_messages_that_cannot_stand_alone_are_follow_ups(message):
     "message",
     ["what is leaky gut exactly", "can a leaky gut make my knees hurt", "how long until joints improve",
      "what causes joint pain anyway",
+     # "so", "and" before a question of its own do not make it a follow-up
+     "so does leaky gut affect muscles too", "and can stress cause joint pain?",
      # A few words that ask nothing are an odd message, not a follow-up.
      "fnord", "blah blah", "asdf"],
 )  # fmt: skip
@@ -80,6 +86,10 @@ def test_small_talk_and_urgent_messages_leave_the_subject_as_it_was():
     urgent = conversation.plan(1, "my chest hurts badly")
     conversation.settle(urgent, answer("my chest hurts badly", quoted=False, urgent=True))
     assert conversation.plan(1, "how do you fix it?").request.context == "what is leaky gut exactly"
+    # Urgent advice that came with quotes (a swollen knee with a fever) is a subject to follow up.
+    knee = conversation.plan(1, "my knee is swollen and I have a fever, should I worry?")
+    conversation.settle(knee, answer(knee.message, urgent=True))
+    assert conversation.plan(1, "could it be my gut?").request.context == knee.message
 
 
 def test_an_unanswered_message_is_never_borrowed_and_ends_the_subject():

@@ -23,13 +23,26 @@ from bot.answering.pipeline import Request
 ELLIPTICAL_WORDS = 3
 # What a follow-up carries forward of the conversation, at most (words of the previous question).
 MEMORY_WORDS = 40
-# A message that opens with one of these continues the previous question.
-_CONTINUES_RE = re.compile(
-    r"^(?:and|but|so|also|or|then|plus|even|what about|how about|what if|and if|same for|"
-    r"same with|is that|does that|would that|will that|can that|and what|and how|"
-    r"and why|and when)\b",
+# Words a message may open with that say nothing of what it asks ("ok who do I see").
+_OPENERS_RE = re.compile(
+    r"^(?:(?:ok|okay|hmm|right|well|wait|sorry|and|but|so|also|or|then|plus|even)\b\W*)+",
     re.IGNORECASE,
 )
+# A message that opens with one of these continues the previous question, however long.
+_CONTINUES_RE = re.compile(
+    r"^(?:(?:ok|okay|hmm|right|well|wait)\W+)?(?:what about|how about|what if|and if|same for|"
+    r"same with|is that|does that|would that|will that|can that|and what about|besides|"
+    r"other than|apart from|except|only|not even|like what|like which|which ones|any examples|"
+    r"for example|give me|tell me|how so|why so|in what way)\b",
+    re.IGNORECASE,
+)
+# ... and one that opens with only "and", "so", "but", … continues it when a few words follow:
+# "and long term?", but "so does leaky gut affect muscles too" asks a question of its own.
+_OPENS_RE = re.compile(r"^(?:and|but|so|also|or|then|plus|even)\b", re.IGNORECASE)
+# Words that follow such an opener at most, for the message to continue the previous question.
+OPENED_WORDS = 4
+# A message that ends with "then" draws a conclusion from what was said ("what should I do then").
+_CONCLUDES_RE = re.compile(r"\bthen\W*$", re.IGNORECASE)
 # What makes a message of a few words ask something ("why?", "for how long", "tell me more"):
 # without one ("fnord", "blah"), it is not a follow-up, only an odd message.
 _ASKS_RE = re.compile(
@@ -41,7 +54,8 @@ _ASKS_RE = re.compile(
 )
 # Words that point back at what was said before.
 _POINTS_BACK_RE = re.compile(
-    r"\b(?:it|its|it's|itself|that|this|these|those|they|them|their|theirs|such|same)\b",
+    r"\b(?:it|its|it's|itself|that|this|these|those|they|them|their|theirs|such|same|else|ones|"
+    r"he|she|him|her|his|hers)\b",
     re.IGNORECASE,
 )
 
@@ -84,13 +98,18 @@ def is_follow_up(message: str) -> bool:
     """Whether ``message`` cannot stand on its own: it continues ("and…", "what about…"), points
     back ("is it permanent?", "does that work for kids?"), or is too short to say what it asks
     about ("why?", "for how long?"), and asks something (not "fnord")."""
+    message = message.strip()
     words = re.findall(r"[\w']+", message)
     if not words:
         return False
+    # What it says after the words that only open it ("ok so who do I see" -> "who do I see").
+    said = re.findall(r"[\w']+", _OPENERS_RE.sub("", message))
     return (
-        len(words) <= ELLIPTICAL_WORDS
+        (len(said) or len(words)) <= ELLIPTICAL_WORDS
         and bool(_ASKS_RE.search(message))
-        or bool(_CONTINUES_RE.match(message.strip()))
+        or bool(_CONTINUES_RE.match(message))
+        or (bool(_OPENS_RE.match(message)) and len(said) <= OPENED_WORDS)
+        or bool(_CONCLUDES_RE.search(message))
         or bool(_POINTS_BACK_RE.search(message))
     )
 
@@ -125,7 +144,9 @@ class Conversation:
         A message nothing answered is never remembered ("fnord" is no subject, and follow-ups
         must not pile up into a question nobody asked); when it stood on its own it ends the
         previous subject too."""
-        if answer.urgent or answer.status not in {"answered", "no_answer", "unmentioned"}:
+        if answer.status not in {"answered", "no_answer", "unmentioned"}:
+            return answer
+        if answer.urgent and not answer.quotes:  # urgent advice alone is no subject
             return answer
         if answer.status == "no_answer":
             if turn.request.context is None and not is_follow_up(turn.message):

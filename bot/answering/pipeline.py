@@ -17,6 +17,7 @@ from bot.answering.compose import compose_answer
 from bot.answering.corpus_view import CorpusView
 from bot.answering.escalation import choose_escalation
 from bot.answering.fixed_texts import FixedTexts
+from bot.answering.follow_up import borrowed_reading
 from bot.answering.inputs import MAX_QUESTION_CHARS, clean_message, input_problem
 from bot.answering.small_talk import SmallTalk
 from bot.answering.subjects import (
@@ -133,11 +134,12 @@ class AnswerPipeline:
         ]
         # What is read for retrieval: the message, after the previous question when it borrows it.
         queries = {i: f"{context[i]} {cleaned[i]}" if context[i] else cleaned[i] for i in valid}
+        readings = {i: borrowed_reading(context[i], cleaned[i]) for i in valid if context[i]}
         borrowing = [i for i in valid if context[i]]
         checked = valid + screened
-        # One row per valid message, then one per borrowing message read after its context, then
-        # the screened small talk.
-        texts = [cleaned[i] for i in valid] + [queries[i] for i in borrowing]
+        # One row per valid message, then one per borrowing message read with what it borrows
+        # (bot.answering.follow_up), then the screened small talk.
+        texts = [cleaned[i] for i in valid] + [readings[i] for i in borrowing]
         texts += [cleaned[i] for i in screened]
         # The sentences triage reads on their own (messages of several sentences) ride in the
         # same model call as the messages: one call per batch.
@@ -175,11 +177,7 @@ class AnswerPipeline:
             # A follow-up is ranked twice, alone and after what it borrows ("and for how long?"
             # alone finds the weeks-and-months passage).
             ranked_texts = len(valid) + len(borrowing)
-            hits = corpus.retriever.rank_batch(
-                texts[:ranked_texts],
-                vectors[:ranked_texts],
-                known_for=[True] * len(valid) + [False] * len(borrowing),
-            )
+            hits = corpus.retriever.rank_batch(texts[:ranked_texts], vectors[:ranked_texts])
             ranked = dict(zip(valid, hits))
             borrowed = dict(zip(borrowing, hits[len(valid) :]))
 
@@ -191,10 +189,15 @@ class AnswerPipeline:
             if i in ranked:
                 unmentioned, selected = _quotable(corpus, own, context[i], ranked[i])
             if i in borrowed:
-                # Each reading is judged against its own best: the previous question lifts the
-                # cosines of what answered it, and must not crowd out what the follow-up asks.
+                # The follow-up read with what it borrows: its own best answer, if it has one,
+                # leads ("and for how long?" alone finds the weeks-and-months passage); the rest
+                # by score, each passage with its better reading.
                 _, also = _quotable(corpus, own, context[i], borrowed[i])
-                selected = _better_of(selected, also)[:MAX_SELECTED]
+                lead = selected[:1]
+                rest = [
+                    h for h in _better_of(selected[1:], also) if h.row not in {h.row for h in lead}
+                ]
+                selected = (lead + rest)[:MAX_SELECTED]
             # A question of its own about someone the articles do not single out is answered
             # from what they say in general; a follow-up that only adds them is told they are
             # not mentioned ("and in kids?").
@@ -241,7 +244,10 @@ def _quotable(
     if subjects is None:
         return None, corpus.retriever.select(hits)
     # The message's own subjects; a follow-up that names none is about the last one it borrows.
-    mentions = own or (subjects.mentions(context)[-1:] if context else [])
+    # Whom it borrowed is not a subject: "she has tummy trouble too" after a question about a
+    # daughter is about the tummy trouble.
+    borrowed = [m for m in subjects.mentions(context) if not m.in_general] if context else []
+    mentions = own or borrowed[-1:]
     unmentioned = first_unmentioned(mentions)
     names = required(own)
     if names:

@@ -47,7 +47,7 @@ LEXICAL_EVIDENCE = 0.8
 # A passage known to answer a question near the new one (bot.retrieval.known_questions) gains
 # KNOWN_WEIGHT times the cosine above KNOWN_FLOOR, and is a candidate from that floor up. Chosen
 # by reading each development answer set against the others' questions only (docs/evaluation.md).
-KNOWN_WEIGHT = 2.0
+KNOWN_WEIGHT = 3.0
 KNOWN_FLOOR = 0.5
 # ... and a question this near a known one is answered by its passage even when the passage's own
 # cosine is below MIN_SCORE (a short question asked again in other words). Chosen the same way:
@@ -138,17 +138,8 @@ class Retriever:
         )
         self._term_weights = np.zeros(len(self._term_ids) + 1, dtype=np.float64)
 
-    def rank_batch(
-        self,
-        questions: Sequence[str],
-        vectors: np.ndarray,
-        known_for: Sequence[bool] | None = None,
-    ) -> list[list[Hit]]:
-        """The best ``kept`` candidates of each question, best first by fused score.
-
-        ``known_for``: which questions the known questions may lift (default: all). A follow-up
-        read after the question it borrows is not: the known questions it is near are the
-        previous question's, and would lift the previous answer over what the follow-up asks."""
+    def rank_batch(self, questions: Sequence[str], vectors: np.ndarray) -> list[list[Hit]]:
+        """The best ``kept`` candidates of each question, best first by fused score."""
         if len(self.index) == 0:
             return [[] for _ in questions]
         index = self.index
@@ -163,7 +154,7 @@ class Retriever:
             rows.update(index.sentence_passage[sentence_rows[i][sentence_rows[i] >= 0]].tolist())
             rows.update(lexical)
             asked = None
-            if known is not None and (known_for is None or known_for[i]):
+            if known is not None:
                 asked = known[i]
                 rows.update(np.flatnonzero(asked >= self.known_floor).tolist())
             rows = np.fromiter(sorted(rows), dtype=np.int64)
