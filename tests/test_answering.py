@@ -146,6 +146,15 @@ def test_a_question_about_someone_the_articles_do_not_single_out_is_answered_in_
         [Request("she has tummy trouble a lot too, could it be from that", context=answer.question)]
     )[0]
     assert about.status == "answered" and about.quotes
+    # A follow-up that names a thing of its own in place of the previous subject is about it.
+    instead = real_pipeline.answer_batch(
+        [Request("and supplements?", context="is coffee bad for leaky gut")]
+    )[0]
+    assert instead.status != "unmentioned"
+    inherits = real_pipeline.answer_batch(
+        [Request("how much should i take a day?", context="is turmeric good for leaky gut")]
+    )[0]
+    assert inherits.status == "unmentioned" and inherits.subject == "turmeric"
     assert real_pipeline.answer("how do I stop my dog barking").status == "unmentioned"
 
 

@@ -43,7 +43,8 @@ def answer(question: str, *, quoted: bool = True, urgent: bool = False, status=N
      # what it points back at may be someone ("when should I take her to the doctor"), what it
      # leaves out ("besides getting old?", "only in the joints?"), or the conclusion asked for
      "when should i take her to the doctor", "besides getting old and injuries?", "only in the joints?",
-     "what else should i cut out", "what should i do then", "and why should i care", "ok so why?"],
+     "what else should i cut out", "what should i do then", "and why should i care", "ok so why?",
+     "And how would one address the root?", "in simpler words pls"],
 )  # fmt: skip
 def test_messages_that_cannot_stand_alone_are_follow_ups(message):
     assert is_follow_up(message)
@@ -135,7 +136,8 @@ def test_the_previous_question_is_borrowed_only_for_a_few_minutes():
      ("Thank you, I will ring my GP.", "thanks"), ("Thanks. I'm going to try the diet.", "thanks"),
      # ... but a question after it is a question, with or without its question mark.
      ("ok thanks, i will try that. what about zinc", None), ("thanks, I will. is zinc ok?", None),
-     ("ok, it's my knees that hurt though", None)],
+     ("ok, it's my knees that hurt though", None), ("hey there! are you a real person or a bot?", "identity"),
+     ("Hi! Is this free to use?", "identity"), ("Thank you kindly.", "thanks")],
 )  # fmt: skip
 def test_small_talk_is_only_what_says_nothing_more(message, kind):
     assert load_small_talk().kind(message) == kind

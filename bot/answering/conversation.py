@@ -33,7 +33,8 @@ _CONTINUES_RE = re.compile(
     r"^(?:(?:ok|okay|hmm|right|well|wait)\W+)?(?:what about|how about|what if|and if|same for|"
     r"same with|is that|does that|would that|will that|can that|and what about|besides|"
     r"other than|apart from|except|only|not even|like what|like which|which ones|any examples|"
-    r"for example|give me|tell me|how so|why so|in what way)\b",
+    r"for example|give me|tell me|how so|why so|in what way|and what|and how|and why|and when|"
+    r"in simpler|in simple|in plain|simpler|explain (?:it|that|this|again))\b",
     re.IGNORECASE,
 )
 # ... and one that opens with only "and", "so", "but", … continues it when a few words follow:

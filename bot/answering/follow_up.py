@@ -37,3 +37,19 @@ def borrowed_reading(context: str, message: str) -> str:
     """What is read for ``message`` when it borrows the previous question ``context``."""
     subject = subject_words(context)
     return f"{message} {subject}" if subject else f"{context} {message}"
+
+
+# "and supplements?", "what about sleep": a follow-up that puts a thing of its own in place of the
+# previous question's subject (not a pointing or an asking word).
+_SWAPS_RE = re.compile(
+    r"^(?:and|or|what about|how about|and what about)\s+(?!(?:it|its|that|this|these|those|they|"
+    r"them|how|what|why|when|where|which|who|is|are|can|could|does|do|did|if|for|in|with|after|"
+    r"before|then|so|same|else|more|much|many|long|often|also|too)\b)[a-z]",
+    re.IGNORECASE,
+)
+
+
+def swaps_subject(message: str) -> bool:
+    """Whether the follow-up ``message`` names a subject of its own in place of the previous
+    question's ("and supplements?" after a question about coffee is not about coffee)."""
+    return bool(_SWAPS_RE.match(message.strip()))

@@ -17,7 +17,7 @@ from bot.answering.compose import compose_answer
 from bot.answering.corpus_view import CorpusView
 from bot.answering.escalation import choose_escalation
 from bot.answering.fixed_texts import FixedTexts
-from bot.answering.follow_up import borrowed_reading
+from bot.answering.follow_up import borrowed_reading, swaps_subject
 from bot.answering.inputs import MAX_QUESTION_CHARS, clean_message, input_problem
 from bot.answering.small_talk import SmallTalk
 from bot.answering.subjects import (
@@ -186,13 +186,16 @@ class AnswerPipeline:
             question = queries.get(i, cleaned[i])
             own = corpus.subjects.mentions(cleaned[i]) if corpus.subjects and i in ranked else []
             unmentioned, selected, in_general = None, [], None
+            # Whose subject a follow-up is about: the previous question's, unless it names a
+            # thing of its own in its place ("and supplements?").
+            about = "" if swaps_subject(cleaned[i]) else context[i]
             if i in ranked:
-                unmentioned, selected = _quotable(corpus, own, context[i], ranked[i])
+                unmentioned, selected = _quotable(corpus, own, about, ranked[i])
             if i in borrowed:
                 # The follow-up read with what it borrows: its own best answer, if it has one,
                 # leads ("and for how long?" alone finds the weeks-and-months passage); the rest
                 # by score, each passage with its better reading.
-                _, also = _quotable(corpus, own, context[i], borrowed[i])
+                _, also = _quotable(corpus, own, about, borrowed[i])
                 lead = selected[:1]
                 rest = [
                     h for h in _better_of(selected[1:], also) if h.row not in {h.row for h in lead}
