@@ -132,9 +132,14 @@ class Lexicon:
         # the others need no search.
         screen, entries = self._screen
         may = [screen.candidates(window) for window in windows]
+        anywhere = set().union(*may)
         found = []
         for flag, (any_entry, group_entries) in zip(self.flags, entries):
             any_of, all_of = flag.compiled
+            if (any_of is None or any_entry not in anywhere) and (
+                not all_of or (group_entries and not anywhere.issuperset(group_entries))
+            ):
+                continue  # the screen found none of its patterns anywhere in the message
             if (
                 any_of is not None
                 and any(
