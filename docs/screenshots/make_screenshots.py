@@ -28,6 +28,10 @@ sys.path.insert(0, str(REPO))
 CONVERSATIONS = {
     "answer": (["Can leaky gut cause joint pain?"], 1070),
     "unmentioned": (["is turmeric good for my achy knees?"], 640),
+    "conversation": (
+        ["hi", "can leaky gut make my knees hurt?", "and how long till it gets better?", "thanks!"],
+        2200,
+    ),
     "urgent": (["my knee is suddenly hot and swollen and I have a fever"], 980),
     "urgent-story": (
         [
@@ -78,10 +82,17 @@ async def conversation(messages: list[str], system, api) -> list:
 
 
 def page(messages: list[str], replies: list) -> str:
+    # Each message waits for its reply: one reply each, drawn under it as the chat shows them.
     parts = []
-    for text in messages:
-        parts.append(f'<div class="me">{html.escape(text)}</div>')
-    for reply in replies:
+    if len(messages) == len(replies):
+        pairs = list(zip(messages, replies))
+    else:
+        pairs = [(text, None) for text in messages] + [(None, reply) for reply in replies]
+    for text, reply in pairs:
+        if text is not None:
+            parts.append(f'<div class="me">{html.escape(text)}</div>')
+        if reply is None:
+            continue
         # Telegram ends a quote block with its own line break: one newline after it is drawn once.
         text = reply.text.replace("</blockquote>\n", "</blockquote>")
         parts.append(f'<div class="bot">{text}</div>')
