@@ -50,6 +50,28 @@ def test_a_question_gets_verbatim_quotes_with_their_article(real_pipeline, quest
 
 
 @pytest.mark.parametrize(
+    ("question", "expected"),
+    [("zinc?", "L-glutamine, zinc, and collagen"), ("research?", "supported by research"),
+     ("mimicry", "cross-react with joint tissues")],
+)  # fmt: skip
+def test_one_word_the_articles_use_is_answered_with_the_sentence_that_uses_it(
+    real_pipeline, question, expected
+):
+    """The model reads one word poorly (its cosine to the sentence is far below the threshold);
+    the sentence holding the word answers it all the same. Read without the known questions,
+    which hold these very questions."""
+    from bot.retrieval.retrieve import Retriever
+
+    shipped = real_pipeline.retriever
+    bare = Retriever(shipped.index, shipped.lexical, min_score=shipped.min_score)
+    hits = bare.rank_batch([question], real_pipeline.encoder.encode([question]))[0]
+    assert max(hit.cosine for hit in hits) < shipped.min_score
+    assert any(expected in hit.passage.text for hit in bare.select(hits)[:3])
+    answer = real_pipeline.answer(question)
+    assert any(expected in quote.text for quote in answer.quotes[:3])
+
+
+@pytest.mark.parametrize(
     "question",
     ["explain molecular mimicry", "ok different q, whats molecular mimicry", "cool. what is molecular mimicry"],
 )  # fmt: skip

@@ -238,17 +238,18 @@ class Retriever:
         """The candidates worth quoting, in fused order: relevant enough, close to the best, distinct.
 
         A question is answered when its best candidate's cosine reaches ``min_score``, or when a
-        candidate above ``further_floor`` shares the question's rare words strongly enough
-        (``lexical_evidence``): "molecular mimicry" names a section the model reads poorly.
+        candidate shares the question's rare words strongly enough (``lexical_evidence``), however
+        low its cosine: "zinc?", "research?" and "mimicry" name a sentence the model reads
+        poorly in one word. Such a candidate is then quoted whatever the floor of the others.
         """
         if not hits:
             return []
         best = max(hit.cosine for hit in hits)
-        covered = max(
-            (hit.coverage for hit in hits if hit.cosine >= self.further_floor), default=0.0
-        )
+        covered = {hit.row for hit in hits if hit.coverage >= self.lexical_evidence}
         sure = [hit for hit in hits if hit.asked >= KNOWN_SURE]
-        if best < self.min_score and covered < self.lexical_evidence and not sure:
+        if best >= self.min_score:
+            covered = set()  # answered by the model: the words only order the candidates
+        elif not covered and not sure:
             return []
         floor = max(self.further_floor, best - self.score_margin)
         if sure and best < self.min_score:
@@ -257,7 +258,7 @@ class Retriever:
         for hit in hits:
             if len(chosen) == MAX_SELECTED:
                 break
-            if hit.cosine >= floor and not any(
+            if (hit.cosine >= floor or hit.row in covered) and not any(
                 _same_content(hit.passage, c.passage) for c in chosen
             ):
                 chosen.append(hit)
