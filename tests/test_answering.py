@@ -155,7 +155,8 @@ def test_a_question_about_someone_the_articles_do_not_single_out_is_answered_in_
         "my daughter is 14 and her knees ache all the time, what can cause that?"
     )
     assert answer.status == "answered" and answer.quotes
-    assert answer.notice == real_pipeline.texts.reply("in_general", subject="my daughter")
+    # ... said back to the person: "your daughter".
+    assert answer.notice == real_pipeline.texts.reply("in_general", subject="your daughter")
     assert "joint" in " ".join(q.text for q in answer.quotes).lower()
     # A follow-up that only adds someone is told the articles do not mention them, and a pet
     # is not a person the articles speak of.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from bot.answering.answer import Answer
@@ -17,6 +18,9 @@ from bot.safety.triage import Triage
 # and only one close to the question (a passage barely relevant is no help as "in general").
 GENERAL_QUOTES = 1
 GENERAL_MIN_COSINE = 0.4
+# The person's own words for whose a subject is, and how the bot says them back.
+_YOUR = {"my": "your", "our": "your", "mine": "yours", "ours": "yours"}
+_OWN_RE = re.compile(r"\b(?:my|our|mine|ours)\b", re.IGNORECASE)
 
 
 def compose_answer(
@@ -61,7 +65,7 @@ def compose_answer(
         status = problem
     elif unmentioned and not offset:
         notice, status, subject = (
-            texts.reply("unmentioned", subject=unmentioned),
+            texts.reply("unmentioned", subject=addressed(unmentioned)),
             "unmentioned",
             unmentioned,
         )
@@ -70,7 +74,7 @@ def compose_answer(
     elif quotes:
         notice, status = None, "answered"
         if in_general and not offset:
-            notice, intro = texts.reply("in_general", subject=in_general), None
+            notice, intro = texts.reply("in_general", subject=addressed(in_general)), None
     elif offset:
         notice, status = texts.reply("no_more"), "no_more"
     elif urgent_advice:
@@ -96,3 +100,8 @@ def compose_answer(
         subject=subject,
         language=texts.language,
     )
+
+
+def addressed(subject: str) -> str:
+    """A subject as the bot says it back to the person: "my daughter" is "your daughter"."""
+    return _OWN_RE.sub(lambda match: _YOUR[match.group(0).casefold()], subject)
