@@ -41,7 +41,7 @@ class BatchingAnswerer:
         context: str | None = None,
         language_hint: str | None = None,
     ) -> Answer:
-        """The answer to ``text`` (read after ``context`` when it borrows the previous question;
+        """The answer to ``text`` (read with ``context`` when it borrows the previous question;
         ``language_hint`` is the sender's app language, if known)."""
         loop = asyncio.get_running_loop()
         future = loop.create_future()

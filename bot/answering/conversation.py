@@ -1,7 +1,7 @@
 """Conversation: what a chat asked a few minutes ago, and when a message borrows it.
 
 Every channel (Telegram, the console chat, scripted conversations) answers a message the same way:
-:meth:`Conversation.plan` turns it into a request (read after the chat's previous question only
+:meth:`Conversation.plan` turns it into a request (read with the chat's previous question only
 when it cannot stand on its own), the channel answers it, and :meth:`Conversation.settle` remembers
 what the chat asked. Small talk, urgent messages and odd input do not change what a follow-up
 refers to. Memory is in process, bounded and short-lived: nothing of it outlives ``ttl`` seconds
@@ -96,9 +96,10 @@ class ExpiringMap:
 
 
 def is_follow_up(message: str) -> bool:
-    """Whether ``message`` cannot stand on its own: it continues ("and…", "what about…"), points
-    back ("is it permanent?", "does that work for kids?"), or is too short to say what it asks
-    about ("why?", "for how long?"), and asks something (not "fnord")."""
+    """Whether ``message`` cannot stand on its own: it continues ("what about…", "besides…", "and"
+    with a few words), points back ("is it permanent?", "when should I take her?"), draws a
+    conclusion ("what should I do then"), or is too short to say what it asks about ("why?", "for
+    how long?") and asks something (not "fnord")."""
     message = message.strip()
     words = re.findall(r"[\w']+", message)
     if not words:
@@ -133,7 +134,7 @@ class Conversation:
         self._previous = ExpiringMap(ttl, max_chats, clock)
 
     def plan(self, chat: Hashable, message: str) -> Turn:
-        """The request for ``message``: read after the chat's previous question only when it cannot
+        """The request for ``message``: read with the chat's previous question only when it cannot
         stand on its own and that question was asked within ``ttl`` seconds."""
         previous = self._previous.get(chat)
         context = previous if previous and is_follow_up(message) else None

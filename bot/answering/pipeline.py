@@ -44,7 +44,8 @@ class Request:
     """One message to answer.
 
     ``offset`` skips passages already shown ("More passages"); ``context`` is the chat's previous
-    question when the message cannot stand on its own ("and for how long?"): it is read after it.
+    question when the message cannot stand on its own ("and for how long?"): it is read with its
+    subject (bot.answering.follow_up).
     ``language_hint`` is the sender's app language (Telegram's ``language_code``), if known.
     """
 
@@ -132,7 +133,8 @@ class AnswerPipeline:
             for i in range(len(requests))
             if talk[i] and languages[i] == ENGLISH and len(cleaned[i].split()) > SCREENED_WORDS
         ]
-        # What is read for retrieval: the message, after the previous question when it borrows it.
+        # What is read for retrieval: the message, and with the previous question's subject when it
+        # borrows it.
         queries = {i: f"{context[i]} {cleaned[i]}" if context[i] else cleaned[i] for i in valid}
         readings = {i: borrowed_reading(context[i], cleaned[i]) for i in valid if context[i]}
         borrowing = [i for i in valid if context[i]]
@@ -174,7 +176,7 @@ class AnswerPipeline:
         ranked: dict[int, list[Hit]] = {}
         borrowed: dict[int, list[Hit]] = {}
         if valid:
-            # A follow-up is ranked twice, alone and after what it borrows ("and for how long?"
+            # A follow-up is ranked twice, alone and with what it borrows ("and for how long?"
             # alone finds the weeks-and-months passage).
             ranked_texts = len(valid) + len(borrowing)
             hits = corpus.retriever.rank_batch(texts[:ranked_texts], vectors[:ranked_texts])
