@@ -52,7 +52,9 @@ def test_a_question_gets_verbatim_quotes_with_their_article(real_pipeline, quest
 @pytest.mark.parametrize(
     ("question", "expected"),
     [("zinc?", "L-glutamine, zinc, and collagen"), ("research?", "supported by research"),
-     ("mimicry", "cross-react with joint tissues")],
+     ("mimicry", "cross-react with joint tissues"),
+     # a part of a compound the articles write with a hyphen ("L-glutamine")
+     ("glutamine", "L-glutamine, zinc, and collagen")],
 )  # fmt: skip
 def test_one_word_the_articles_use_is_answered_with_the_sentence_that_uses_it(
     real_pipeline, question, expected

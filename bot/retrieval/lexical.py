@@ -226,7 +226,7 @@ class LexicalIndex:
         }
         self._bm25 = bm25s.BM25()
         self._size = len(documents)
-        corpus = [self.tokens(text) or ["∅"] for text in documents]
+        corpus = [self.tokens(text, parts=True) or ["∅"] for text in documents]
         self._bm25.index(corpus, show_progress=False)
         frequency = Counter(token for tokens in corpus for token in set(tokens))
         self._idf = {
@@ -240,11 +240,21 @@ class LexicalIndex:
         (a question about something the corpus never says is mostly not covered by it)."""
         return self._idf.get(token, self._unseen_idf)
 
-    def tokens(self, text: str) -> list[str]:
-        """The stemmed content words of ``text``, accents and case folded away."""
+    def tokens(self, text: str, *, parts: bool = False) -> list[str]:
+        """The stemmed content words of ``text``, accents and case folded away. ``parts``: a
+        compound counts as its parts too (what is indexed: "glutamine" then finds "L-glutamine",
+        and "long term damage" finds "long-term damage")."""
         text = strip_accents(text)
         respell = self._respell
         words = [respell(w) for w in _WORD_RE.findall(text.casefold()) if w not in STOPWORDS]
+        if parts:
+            words += [
+                part
+                for word in words
+                if "-" in word
+                for part in word.split("-")
+                if len(part) > 1 and part not in STOPWORDS
+            ]
         canonical = self._canonical
         return [canonical.get(stem, stem) for stem in self._stemmer.stemWords(words)]
 

@@ -128,7 +128,7 @@ class Retriever:
         lengths: list[int] = []
         for passage in index.passages:
             for text in passage.sentence_texts():
-                terms = set(self.lexical.tokens(" ".join((*passage.headings, text))))
+                terms = set(self.lexical.tokens(" ".join((*passage.headings, text)), parts=True))
                 ids.extend(self._term_ids.setdefault(term, len(self._term_ids)) for term in terms)
                 lengths.append(len(terms))
         self._sentence_term_ids = np.array(ids, dtype=np.int64)
