@@ -122,3 +122,20 @@ def test_everyday_words_match_the_articles_words():
     assert lexical.tokens("recognised") == lexical.tokens("recognized")
     assert lexical.tokens("diarrhoea") == lexical.tokens("diarrhea")
     assert lexical.top("is the tummy lining recognised", 1)  # shares every word, as written apart
+
+
+def test_a_word_slipped_by_a_letter_or_inside_a_compound_still_matches():
+    from bot.retrieval.lexical import LexicalIndex, load_synonyms
+
+    lexical = LexicalIndex(
+        ["Permeability of the gut lining, with L-glutamine.", "Rheumatoid arthritis and weight."],
+        load_synonyms(),
+    )
+    # a letter left out, a letter too many, two letters swapped
+    assert lexical.tokens("permeabilty") == lexical.tokens("permeability")
+    assert lexical.tokens("glutamiine") == lexical.tokens("glutamine")
+    assert lexical.tokens("rhuematoid") == lexical.tokens("rheumatoid")
+    # ... but a letter changed may be another word
+    assert lexical.tokens("height") != lexical.tokens("weight")
+    # the part of a compound the corpus writes with a hyphen
+    assert [row for row, _ in lexical.top("glutamine", 2)] == [0]

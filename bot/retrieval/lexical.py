@@ -170,6 +170,13 @@ STOPWORDS = ASKING_WORDS | frozenset(
 
 
 _WORD_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# Question words this long and not in the corpus may be misspellings of a corpus word.
+MIN_CORRECTED = 6
+
+
+def _one_out(word: str) -> set[str]:
+    """``word`` with one of its letters left out, each way."""
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
 @dataclass(frozen=True)
@@ -227,6 +234,20 @@ class LexicalIndex:
         self._bm25 = bm25s.BM25()
         self._size = len(documents)
         corpus = [self.tokens(text, parts=True) or ["∅"] for text in documents]
+        # The corpus's long words, and each with one letter left out: a question's word one
+        # slip away from exactly one of them is read as it ("permeabilty", "rhuematoid").
+        self._vocabulary = frozenset(
+            word
+            for text in documents
+            for compound in _WORD_RE.findall(strip_accents(text).casefold())
+            for word in (compound, *compound.split("-"))
+            if len(word) >= MIN_CORRECTED
+        )
+        self._one_out: dict[str, set[str]] = {}
+        for word in self._vocabulary:
+            for shorter in _one_out(word):
+                self._one_out.setdefault(shorter, set()).add(word)
+        self._corrected = functools.lru_cache(maxsize=65_536)(self._correct)
         self._bm25.index(corpus, show_progress=False)
         frequency = Counter(token for tokens in corpus for token in set(tokens))
         self._idf = {
@@ -247,6 +268,8 @@ class LexicalIndex:
         text = strip_accents(text)
         respell = self._respell
         words = [respell(w) for w in _WORD_RE.findall(text.casefold()) if w not in STOPWORDS]
+        if not parts and self._one_out:
+            words = [self._corrected(word) for word in words]
         if parts:
             words += [
                 part
@@ -257,6 +280,21 @@ class LexicalIndex:
             ]
         canonical = self._canonical
         return [canonical.get(stem, stem) for stem in self._stemmer.stemWords(words)]
+
+    def _correct(self, word: str) -> str:
+        """``word``, or the one corpus word it misspells by a letter left out, a letter too many
+        or two letters swapped (none when two fit). A letter changed is not corrected: "height"
+        and "weight", "making" and "taking" are both words."""
+        if len(word) < MIN_CORRECTED or word in self._vocabulary or not word.isalpha():
+            return word
+        fits = set(self._one_out.get(word, ()))  # a letter left out
+        fits |= {shorter for shorter in _one_out(word) if shorter in self._vocabulary}
+        fits |= {
+            swapped
+            for i in range(len(word) - 1)
+            if (swapped := word[:i] + word[i + 1] + word[i] + word[i + 2 :]) in self._vocabulary
+        }
+        return fits.pop() if len(fits) == 1 else word
 
     def top(self, query: str | list[str], k: int) -> list[tuple[int, float]]:
         """The ``k`` best-scoring passage rows for ``query`` (text, or its tokens), best first;
