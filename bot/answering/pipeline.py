@@ -199,9 +199,8 @@ class AnswerPipeline:
                 # by score, each passage with its better reading.
                 _, also = _quotable(corpus, own, about, borrowed[i])
                 lead = selected[:1]
-                rest = [
-                    h for h in _better_of(selected[1:], also) if h.row not in {h.row for h in lead}
-                ]
+                led = {hit.row for hit in lead}
+                rest = [hit for hit in _better_of(selected[1:], also) if hit.row not in led]
                 selected = (lead + rest)[:MAX_SELECTED]
             # A question of its own about someone the articles do not single out is answered
             # from what they say in general; a follow-up that only adds them is told they are
