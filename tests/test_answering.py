@@ -150,6 +150,18 @@ def test_small_talk_that_says_more_is_read_for_red_flags_too(real_pipeline, mess
     assert answer.quotes == () and answer.status != "small_talk"
 
 
+def test_a_message_after_urgent_advice_leads_with_it_again_but_thanks_is_thanked(real_pipeline):
+    downplayed, thanks = real_pipeline.answer_batch(
+        [
+            Request("he says its fine, it goes away", urgent=("emergency",)),
+            Request("ok thanks", urgent=("emergency",)),
+        ]
+    )
+    assert downplayed.urgent
+    assert downplayed.urgent_advice[0] == real_pipeline.texts.urgent["emergency"]
+    assert thanks.status == "small_talk" and not thanks.urgent
+
+
 def test_a_question_about_someone_the_articles_do_not_single_out_is_answered_in_general(
     real_pipeline,
 ):

@@ -32,6 +32,7 @@ def answer(question: str, *, quoted: bool = True, urgent: bool = False, status=N
         "escalation",
         "disclaimer",
         urgent_advice=("urgent",) if urgent else (),
+        urgent_kinds=("emergency",) if urgent else (),
         status=status or ("answered" if quoted else "no_answer"),
     )
 
@@ -91,6 +92,18 @@ def test_small_talk_and_urgent_messages_leave_the_subject_as_it_was():
     knee = conversation.plan(1, "my knee is swollen and I have a fever, should I worry?")
     conversation.settle(knee, answer(knee.message, urgent=True))
     assert conversation.plan(1, "could it be my gut?").request.context == knee.message
+
+
+def test_what_follows_urgent_advice_leads_with_it_again_for_a_few_minutes():
+    clock = Clock()
+    conversation = Conversation(ttl=300, clock=clock)
+    chest = conversation.plan(1, "my husband has crushing chest pain")
+    assert chest.request.urgent == ()
+    conversation.settle(chest, answer(chest.message, quoted=False, urgent=True))
+    assert conversation.plan(1, "he says its fine, it goes away").request.urgent == ("emergency",)
+    assert conversation.plan(2, "what is leaky gut").request.urgent == ()  # another chat
+    clock.now += 301
+    assert conversation.plan(1, "what is leaky gut").request.urgent == ()
 
 
 def test_an_unanswered_message_is_never_borrowed_and_ends_the_subject():

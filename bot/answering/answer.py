@@ -75,6 +75,7 @@ class Answer:
     notice: str | None = None  # a fixed reply: no answer, bad input, no more passages
     intro: str | None = None  # the line before the quotes
     flags: tuple[str, ...] = ()
+    urgent_kinds: tuple[str, ...] = ()  # the kinds of urgent advice it leads with
     has_more: bool = False  # further passages exist for "More passages"
     status: AnswerStatus = "answered"
     subject: str | None = None  # with "unmentioned": what the articles do not mention

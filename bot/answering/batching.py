@@ -40,12 +40,14 @@ class BatchingAnswerer:
         offset: int = 0,
         context: str | None = None,
         language_hint: str | None = None,
+        urgent: tuple[str, ...] = (),
     ) -> Answer:
         """The answer to ``text`` (read with ``context`` when it borrows the previous question;
-        ``language_hint`` is the sender's app language, if known)."""
+        ``language_hint`` is the sender's app language, if known; ``urgent``: the urgent advice
+        the chat was given a few minutes ago)."""
         loop = asyncio.get_running_loop()
         future = loop.create_future()
-        self._pending.append((Request(text, offset, context, language_hint), future))
+        self._pending.append((Request(text, offset, context, language_hint, urgent), future))
         if len(self._pending) == 1:
             loop.create_task(self._drain())
         return await future

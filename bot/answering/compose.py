@@ -95,6 +95,7 @@ def compose_answer(
         notice=notice,
         intro=intro,
         flags=triage.flags,
+        urgent_kinds=triage.kinds,
         has_more=has_more and bool(quotes),
         status=status,
         subject=subject,

@@ -132,13 +132,17 @@ class Conversation:
         self, ttl: float = 300, clock: Callable[[], float] = time.monotonic, max_chats: int = 50_000
     ) -> None:
         self._previous = ExpiringMap(ttl, max_chats, clock)
+        # The urgent advice each chat was given last, for ``ttl`` seconds: what follows an
+        # emergency ("he says it's fine", "what should I do then?") leads with it again.
+        self._urgent = ExpiringMap(ttl, max_chats, clock)
 
     def plan(self, chat: Hashable, message: str) -> Turn:
         """The request for ``message``: read with the chat's previous question only when it cannot
         stand on its own and that question was asked within ``ttl`` seconds."""
         previous = self._previous.get(chat)
         context = previous if previous and is_follow_up(message) else None
-        return Turn(chat, message, Request(message, context=context))
+        urgent = self._urgent.get(chat) or ()
+        return Turn(chat, message, Request(message, context=context, urgent=urgent))
 
     def settle(self, turn: Turn, answer: Answer) -> Answer:
         """Remember what the chat asked (the question as answered, follow-ups with what they
@@ -146,6 +150,8 @@ class Conversation:
         A message nothing answered is never remembered ("fnord" is no subject, and follow-ups
         must not pile up into a question nobody asked); when it stood on its own it ends the
         previous subject too."""
+        if answer.urgent_kinds:
+            self._urgent.set(turn.chat, answer.urgent_kinds)
         if answer.status not in {"answered", "no_answer", "unmentioned"}:
             return answer
         if answer.urgent and not answer.quotes:  # urgent advice alone is no subject

@@ -31,12 +31,15 @@ from bot.embedding.encoder import Encoder
 from bot.ingest.corpus import SourceDocument
 from bot.retrieval.retrieve import MAX_SELECTED, Hit, Retriever
 from bot.safety.language import ENGLISH, LanguageDetector, load_languages
-from bot.safety.triage import RedFlagDetector
+from bot.safety.lexicon import KIND_ORDER
+from bot.safety.triage import RedFlagDetector, Triage
 
 DEFAULT_MAX_QUOTES = 3
 # Small talk of more words than this is read by both triage layers ("thanks, I will not be here
 # tomorrow"); shorter small talk by the lexicon alone.
 SCREENED_WORDS = 3
+# The flag of an answer that leads with urgent advice given earlier in the chat, not for itself.
+EARLIER_FLAG = "urgent_earlier"
 
 
 @dataclass(frozen=True)
@@ -47,12 +50,15 @@ class Request:
     question when the message cannot stand on its own ("and for how long?"): it is read with its
     subject (bot.answering.follow_up).
     ``language_hint`` is the sender's app language (Telegram's ``language_code``), if known.
+    ``urgent``: the kinds of urgent advice the chat was given a few minutes ago; a message that
+    is not small talk leads with it again ("he says it's fine" after chest pain).
     """
 
     text: str
     offset: int = 0
     context: str | None = None
     language_hint: str | None = None
+    urgent: tuple[str, ...] = ()
 
 
 class AnswerPipeline:
@@ -173,6 +179,10 @@ class AnswerPipeline:
             for i, verdict in zip(rest, verdicts):
                 triage[i] = verdict
 
+        for i, request in enumerate(requests):
+            if request.urgent and talk[i] is None:
+                triage[i] = still_urgent(triage[i], request.urgent)
+
         ranked: dict[int, list[Hit]] = {}
         borrowed: dict[int, list[Hit]] = {}
         if valid:
@@ -205,8 +215,9 @@ class AnswerPipeline:
             # A question of its own about someone the articles do not single out is answered
             # from what they say in general; a follow-up that only adds them is told they are
             # not mentioned ("and in kids?").
-            in_general = answered_in_general(own) if selected and not context[i] else None
-            if in_general:
+            whom = answered_in_general(own) if not context[i] else None
+            in_general = whom if selected else None
+            if whom:  # and when nothing answers it, it is a question nothing answers
                 unmentioned = None
             categories = [mention.category for mention in own]
             wording = self.texts.in_language(languages[i])
@@ -236,6 +247,16 @@ class AnswerPipeline:
                 )
             )
         return answers
+
+
+def still_urgent(verdict: Triage, kinds: Sequence[str]) -> Triage:
+    """``verdict`` with the urgent advice the chat was given a few minutes ago added to it."""
+    merged = set(verdict.kinds) | set(kinds)
+    return Triage(
+        verdict.flags or (EARLIER_FLAG,),
+        tuple(kind for kind in KIND_ORDER if kind in merged),
+        verdict.semantic_score,
+    )
 
 
 def _quotable(

@@ -146,7 +146,10 @@ async def answer_question(
                 answer = found.conversation.settle(
                     turn,
                     await found.answerer.answer(
-                        question, context=turn.request.context, language_hint=hint
+                        question,
+                        context=turn.request.context,
+                        language_hint=hint,
+                        urgent=turn.request.urgent,
                     ),
                 )
         finally:
