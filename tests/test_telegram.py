@@ -455,6 +455,23 @@ async def test_a_follow_up_keeps_its_subject(api, real_encoder, real_index_dir, 
     assert "It can contribute significantly by driving immune activation" in follow_up.visible_text
 
 
+async def test_what_follows_an_emergency_in_the_chat_repeats_the_urgent_advice(
+    api, real_encoder, real_index_dir, tmp_path
+):
+    system = bot_system(api, real_index_dir, tmp_path, encoder=real_encoder)
+    async with running_bot(system):
+        api.send_text("my husband has crushing chest pain and his left arm hurts", chat_id=517)
+        await api.wait_for_messages(1, chat_id=517)
+        api.send_text("he says its fine, it goes away", chat_id=517)
+        first, then = await api.wait_for_messages(2, chat_id=517)
+        api.send_text("he says its fine, it goes away", chat_id=518)  # another chat
+        (elsewhere,) = await api.wait_for_messages(1, chat_id=518)
+    system.close()
+    urgent = system.texts.urgent["emergency"][:40]
+    assert urgent in first.visible_text and urgent in then.visible_text
+    assert urgent not in elsewhere.visible_text
+
+
 async def test_small_talk_gets_a_short_reply_and_no_quotes(api, system):
     async with running_bot(system):
         for count, message in enumerate(("hello!", "👍", "ok thanks, bye", "/nonsense"), start=1):
