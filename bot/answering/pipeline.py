@@ -31,15 +31,12 @@ from bot.embedding.encoder import Encoder
 from bot.ingest.corpus import SourceDocument
 from bot.retrieval.retrieve import MAX_SELECTED, Hit, Retriever
 from bot.safety.language import ENGLISH, LanguageDetector, load_languages
-from bot.safety.lexicon import KIND_ORDER
-from bot.safety.triage import RedFlagDetector, Triage
+from bot.safety.triage import RedFlagDetector
 
 DEFAULT_MAX_QUOTES = 3
 # Small talk of more words than this is read by both triage layers ("thanks, I will not be here
 # tomorrow"); shorter small talk by the lexicon alone.
 SCREENED_WORDS = 3
-# The flag of an answer that leads with urgent advice given earlier in the chat, not for itself.
-EARLIER_FLAG = "urgent_earlier"
 
 
 @dataclass(frozen=True)
@@ -181,7 +178,7 @@ class AnswerPipeline:
 
         for i, request in enumerate(requests):
             if request.urgent and talk[i] is None:
-                triage[i] = still_urgent(triage[i], request.urgent)
+                triage[i] = triage[i].with_earlier(request.urgent)
 
         ranked: dict[int, list[Hit]] = {}
         borrowed: dict[int, list[Hit]] = {}
@@ -247,16 +244,6 @@ class AnswerPipeline:
                 )
             )
         return answers
-
-
-def still_urgent(verdict: Triage, kinds: Sequence[str]) -> Triage:
-    """``verdict`` with the urgent advice the chat was given a few minutes ago added to it."""
-    merged = set(verdict.kinds) | set(kinds)
-    return Triage(
-        verdict.flags or (EARLIER_FLAG,),
-        tuple(kind for kind in KIND_ORDER if kind in merged),
-        verdict.semantic_score,
-    )
 
 
 def _quotable(

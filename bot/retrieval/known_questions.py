@@ -68,8 +68,12 @@ class KnownQuestions:
             pair_row += rows
         self.passages = len(passages)
         self.questions = len(set(pair_question))
-        self._pair_question = np.array(pair_question, dtype=np.int64)
-        self._pair_row = np.array(pair_row, dtype=np.int64)
+        # The pairs grouped by passage: one gather and one reduction per batch.
+        order = np.argsort(np.array(pair_row, dtype=np.int64), kind="stable")
+        rows = np.array(pair_row, dtype=np.int64)[order]
+        self._pair_question = np.array(pair_question, dtype=np.int64)[order]
+        self._starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]) if len(rows) else rows
+        self._answering = rows[self._starts]
         self._matrix = None
         if pair_row:
             # Every question's vector, whatever the corpus: the kept file does not change with it.
@@ -83,8 +87,8 @@ class KnownQuestions:
         if self._matrix is None:
             return best
         similarities = np.asarray(vectors, dtype=np.float32) @ self._matrix
-        for i in range(len(vectors)):
-            np.maximum.at(best[i], self._pair_row, similarities[i][self._pair_question])
+        paired = similarities[:, self._pair_question]
+        best[:, self._answering] = np.maximum.reduceat(paired, self._starts, axis=1)
         return best
 
 

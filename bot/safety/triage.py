@@ -50,6 +50,8 @@ DEFAULT_RED_FLAGS_FILE = Path(__file__).parent.parent / "data" / "red_flags.toml
 # Beside the red-flag file: sentences of the development sets, more examples for the semantic
 # layers (written by `quotebot triage-examples`).
 LABELLED_SENTENCES_FILE = "red_flag_examples.toml"
+# The flag of a verdict that leads with urgent advice given earlier in the chat, not for itself.
+EARLIER_FLAG = "urgent_earlier"
 # Seconds after start-up before the multilingual model is loaded in the background.
 WARM_UP_DELAY = 3.0
 
@@ -65,6 +67,15 @@ class Triage:
     @property
     def urgent(self) -> bool:
         return bool(self.flags)
+
+    def with_earlier(self, kinds: Sequence[str]) -> Triage:
+        """This verdict with the urgent advice the chat was given a few minutes ago added."""
+        merged = set(self.kinds) | set(kinds)
+        return Triage(
+            self.flags or (EARLIER_FLAG,),
+            tuple(kind for kind in KIND_ORDER if kind in merged),
+            self.semantic_score,
+        )
 
 
 class RedFlagDetector:
