@@ -156,6 +156,20 @@ def test_small_talk_is_only_what_says_nothing_more(message, kind):
     assert load_small_talk().kind(message) == kind
 
 
+@pytest.mark.parametrize(
+    "entry", ["statements = [1]", 'filler = [["so"]]', "[kind.ack]\nphrases = [2]"]
+)
+def test_a_small_talk_file_with_other_than_words_is_a_one_line_error(tmp_path, entry):
+    from bot.errors import ConfigError
+
+    path = tmp_path / "small_talk.toml"
+    path.write_text(entry + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_small_talk(path)
+    message = str(caught.value)
+    assert message.startswith("SMALL_TALK_FILE:") and "\n" not in message
+
+
 def test_the_console_chat_answers_small_talk_without_quotes(fake_system):
     stdin = io.StringIO("hi\nCan leaky gut cause joint pain?\nthanks!\n/foo\nquit\n")
     stdout = io.StringIO()

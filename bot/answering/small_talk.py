@@ -108,22 +108,29 @@ def load_small_talk(path: Path | None = None) -> SmallTalk:
         raise ConfigError(
             f"SMALL_TALK_FILE: `order` in {path} must name each [kind.*] once: {sorted(kinds)}."
         )
-    return SmallTalk(
-        order=order,
-        phrases={
-            kind: tuple(
-                tuple(_words(phrase)) for phrase in entry.get("phrases", []) if _words(phrase)
-            )
-            for kind, entry in kinds.items()
-        },
-        emoji={emoji: kind for kind, entry in kinds.items() for emoji in entry.get("emoji", [])},
-        filler=frozenset(word for item in data.get("filler", []) for word in _words(item)),
-        spelling={
-            _words(key)[0]: tuple(_words(str(value)))
-            for key, value in (data.get("spelling") or {}).items()
-            if len(_words(key)) == 1
-        },
-        statements=tuple(
-            tuple(_words(opener)) for opener in data.get("statements", []) if _words(opener)
-        ),
-    )
+    try:
+        return SmallTalk(
+            order=order,
+            phrases={
+                kind: tuple(
+                    tuple(_words(phrase)) for phrase in entry.get("phrases", []) if _words(phrase)
+                )
+                for kind, entry in kinds.items()
+            },
+            emoji={
+                emoji: kind for kind, entry in kinds.items() for emoji in entry.get("emoji", [])
+            },
+            filler=frozenset(word for item in data.get("filler", []) for word in _words(item)),
+            spelling={
+                _words(key)[0]: tuple(_words(str(value)))
+                for key, value in (data.get("spelling") or {}).items()
+                if len(_words(key)) == 1
+            },
+            statements=tuple(
+                tuple(_words(opener)) for opener in data.get("statements", []) if _words(opener)
+            ),
+        )
+    except (AttributeError, TypeError) as exc:  # a number where words belong, a list for a table
+        raise ConfigError(
+            f"SMALL_TALK_FILE: {path} holds something other than words where words belong ({exc})."
+        ) from exc
