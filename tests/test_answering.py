@@ -23,7 +23,9 @@ def assert_safety_texts(answer, pipeline) -> None:
     """Every answer ends with an escalation line (one of texts.toml's, or of the message's
     language's texts file) and the disclaimer, and carries the full escalation advice one tap away."""
     texts = pipeline.texts.in_language(answer.language)
-    assert answer.escalation in {topic.text for topic in texts.escalation_topics}
+    urgent_line = texts.escalation_for(answer.urgent_kinds)  # under urgent advice: what to do now
+    lines = {urgent_line} if urgent_line else {topic.text for topic in texts.escalation_topics}
+    assert answer.escalation in lines
     assert answer.escalation_full == texts.escalation and answer.disclaimer == texts.disclaimer
     rendered = render_plain(answer)
     assert rendered.replace("\n", " ").endswith(" ".join(texts.disclaimer.split()))
@@ -129,6 +131,25 @@ def test_urgent_message_leads_with_urgent_advice(real_pipeline):
     assert_safety_texts(answer, real_pipeline)
 
 
+def test_under_urgent_advice_only_the_articles_advice_to_see_a_professional_is_quoted(
+    real_pipeline,
+):
+    # "It can contribute significantly" under crushing chest pain would read as "yes, maybe it is
+    # your gut"; the line under the advice says what to do now, not when belly pain needs a doctor.
+    chest, knee = real_pipeline.answer_batch(
+        [
+            "I have crushing chest pain spreading to my left arm, could it be leaky gut?",
+            "my knee is hot and swollen and I have a fever, what can I do?",
+        ]
+    )
+    emergency_line = real_pipeline.texts.escalation_urgent["emergency"]
+    assert chest.urgent and chest.quotes == () and chest.escalation == emergency_line
+    assert "It can contribute" not in render_plain(chest)
+    assert knee.urgent and knee.escalation == emergency_line
+    assert knee.quotes and all("professional" in quote.text for quote in knee.quotes)
+    assert "professional evaluation is essential" in knee.quotes[0].text
+
+
 def test_self_harm_gets_crisis_advice_and_no_article_quotes(real_pipeline):
     answer = real_pipeline.answer("my joint pain is so bad I want to kill myself")
     assert answer.urgent and answer.quotes == ()
@@ -151,15 +172,18 @@ def test_small_talk_that_says_more_is_read_for_red_flags_too(real_pipeline, mess
 
 
 def test_a_message_after_urgent_advice_leads_with_it_again_but_thanks_is_thanked(real_pipeline):
-    downplayed, thanks = real_pipeline.answer_batch(
+    downplayed, thanks, later = real_pipeline.answer_batch(
         [
             Request("he says its fine, it goes away", urgent=("emergency",)),
             Request("ok thanks", urgent=("emergency",)),
+            Request("which foods should I avoid for leaky gut?", urgent=("emergency",)),
         ]
     )
     assert downplayed.urgent
     assert downplayed.urgent_advice[0] == real_pipeline.texts.urgent["emergency"]
     assert thanks.status == "small_talk" and not thanks.urgent
+    # A question of its own is still answered under the repeated advice.
+    assert later.urgent and later.quotes and "gluten" in later.quotes[0].text
 
 
 def test_a_question_about_someone_the_articles_do_not_single_out_is_answered_in_general(
@@ -192,7 +216,34 @@ def test_a_question_about_someone_the_articles_do_not_single_out_is_answered_in_
         [Request("how much should i take a day?", context="is turmeric good for leaky gut")]
     )[0]
     assert inherits.status == "unmentioned" and inherits.subject == "turmeric"
-    assert real_pipeline.answer("how do I stop my dog barking").status == "unmentioned"
+    # Someone who only did something for the one asking is not whom the question is about.
+    bought = real_pipeline.answer("my daughter bought me probiotics, will they help my hip?")
+    assert bought.status == "answered" and bought.notice is None
+    assert "probiotics" in bought.quotes[0].text
+    says = real_pipeline.answer("my daughter says her knees ache all the time, what causes that?")
+    assert says.notice == real_pipeline.texts.reply("in_general", subject="your daughter")
+
+
+def test_a_pet_is_for_a_vet_and_a_pregnancy_for_a_midwife(real_pipeline):
+    dog, pregnant, breastfeeding, probiotics = real_pipeline.answer_batch(
+        [
+            "how do I stop my dog barking",
+            "I am pregnant, is zinc safe?",
+            "I'm breastfeeding, can I take L-glutamine?",
+            "pregnant with sore knees, will probiotics help?",
+        ]
+    )
+    texts = real_pipeline.texts
+    assert dog.status == "unmentioned" and dog.quotes == ()
+    assert dog.notice == texts.reply("unmentioned_animals", subject="your dog")
+    assert "vet" in dog.escalation and "doctor" not in dog.notice
+    for answer in (pregnant, breastfeeding, probiotics):
+        assert answer.status == "unmentioned"
+        assert answer.notice == texts.reply("unmentioned_pregnancy")
+        assert "midwife" in answer.notice
+        # ... and nothing is quoted as if it said what is safe in pregnancy, not even "in
+        # general" (the healing steps name probiotics).
+        assert answer.quotes == ()
 
 
 @pytest.mark.parametrize(

@@ -40,3 +40,16 @@ def test_every_urgent_text_names_an_emergency_number():
     for kind, text in texts.urgent.items():
         assert "112" in text and "911" in text and "999" in text, kind
     assert "911" in texts.escalation and "not medical advice" in texts.disclaimer
+    # ... and so does every line under urgent advice, one for each kind.
+    assert set(texts.escalation_urgent) == set(texts.urgent)
+    for kind, line in texts.escalation_urgent.items():
+        assert "112" in line and "911" in line and "999" in line, kind
+
+
+def test_a_texts_file_without_the_line_under_urgent_advice_names_it(tmp_path: Path):
+    edited = tmp_path / "texts.toml"
+    text = DEFAULT_TEXTS_FILE.read_text(encoding="utf-8")
+    start = text.index("[escalation_urgent]")
+    edited.write_text(text[:start] + text[text.index("[urgent]"):], encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"lacks the text\(s\) escalation_urgent.emergency, "):
+        load_texts(edited)

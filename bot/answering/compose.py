@@ -32,6 +32,7 @@ def compose_answer(
     problem: InputProblem | None = None,
     small_talk: str | None = None,
     unmentioned: str | None = None,
+    unmentioned_kind: str = "",
     in_general: str | None = None,
     topics: Sequence[str] = (),
     documents: Mapping[str, SourceDocument] | None = None,
@@ -64,8 +65,14 @@ def compose_answer(
         )
         status = problem
     elif unmentioned and not offset:
+        # A kind of subject may have words of its own (subjects.toml's section): a pet is for
+        # a vet, a pregnancy for a midwife; "unmentioned" says the rest.
+        wording = f"unmentioned_{unmentioned_kind}"
         notice, status, subject = (
-            texts.reply("unmentioned", subject=addressed(unmentioned)),
+            texts.reply(
+                wording if wording in texts.replies else "unmentioned",
+                subject=addressed(unmentioned),
+            ),
             "unmentioned",
             unmentioned,
         )

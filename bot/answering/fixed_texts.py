@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,6 +65,8 @@ class FixedTexts:
     disclaimer_short: str = ""
     # One line each, fitted to what was asked; the last one (general) answers the rest.
     escalation_topics: tuple[EscalationTopic, ...] = ()
+    # The line under urgent advice, by its kind: what to do now, not when to see a doctor.
+    escalation_urgent: dict[str, str] = dataclasses.field(default_factory=dict)
     language: str = "en"
     # Other languages' texts, by language code: each a FixedTexts of its own (see in_language).
     translations: dict[str, FixedTexts] = dataclasses.field(default_factory=dict)
@@ -71,6 +74,10 @@ class FixedTexts:
     def reply(self, name: str, **values: object) -> str:
         """The reply called ``name``, its {placeholders} filled in."""
         return self.replies[name].format(**values) if values else self.replies[name]
+
+    def escalation_for(self, kinds: Sequence[str]) -> str | None:
+        """The line under urgent advice of ``kinds`` (the first that has one), if any."""
+        return next((self.escalation_urgent[k] for k in kinds if k in self.escalation_urgent), None)
 
     def in_language(self, code: str) -> FixedTexts:
         """The texts a message in language ``code`` is answered with (English where none exist)."""
@@ -95,6 +102,7 @@ def load_texts(path: Path | None = None) -> FixedTexts:
     urgent = data.get("urgent") or {}
     replies = data.get("reply") or {}
     topics = data.get("escalation_by_topic") or {}
+    by_kind = data.get("escalation_urgent") or {}
     missing = [
         name
         for name, present in [
@@ -107,6 +115,7 @@ def load_texts(path: Path | None = None) -> FixedTexts:
                 for name, topic in topics.items()
             ),
             *((f"urgent.{kind}", urgent.get(kind)) for kind in URGENT_KINDS),
+            *((f"escalation_urgent.{kind}", by_kind.get(kind)) for kind in URGENT_KINDS),
             *((f"reply.{name}", replies.get(name)) for name in REPLIES),
         ]
         if not isinstance(present, str) or not present.strip()
@@ -126,6 +135,7 @@ def load_texts(path: Path | None = None) -> FixedTexts:
             )
             for name, topic in [*topics.items(), ("general", general)]
         ),
+        escalation_urgent={kind: by_kind[kind].strip() for kind in URGENT_KINDS},
     )
     translations = {}
     for translated in sorted(path.parent.glob(f"{path.stem}.*.toml")):
@@ -154,6 +164,7 @@ def _load_translation(path: Path, code: str, english: FixedTexts) -> FixedTexts:
     if missing:
         raise ConfigError(f"TEXTS_FILE: {path} lacks the text(s) {', '.join(missing)}.")
     line = data["escalation_line"].strip()
+    by_kind = data.get("escalation_urgent") or {}
     return FixedTexts(
         disclaimer=data["disclaimer"].strip(),
         escalation=data["escalation"].strip(),
@@ -164,5 +175,10 @@ def _load_translation(path: Path, code: str, english: FixedTexts) -> FixedTexts:
         },
         disclaimer_short=data["disclaimer_short"].strip(),
         escalation_topics=(EscalationTopic("general", line, ()),),
+        escalation_urgent={
+            kind: text.strip()
+            for kind, text in by_kind.items()
+            if kind in URGENT_KINDS and isinstance(text, str) and text.strip()
+        },
         language=code,
     )

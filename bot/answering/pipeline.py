@@ -24,8 +24,8 @@ from bot.answering.subjects import (
     Mention,
     SubjectCheck,
     answered_in_general,
-    first_unmentioned,
     required,
+    unmentioned_mention,
 )
 from bot.embedding.encoder import Encoder
 from bot.ingest.corpus import SourceDocument
@@ -209,6 +209,13 @@ class AnswerPipeline:
                 led = {hit.row for hit in lead}
                 rest = [hit for hit in _better_of(selected[1:], also) if hit.row not in led]
                 selected = (lead + rest)[:MAX_SELECTED]
+            if unmentioned and not unmentioned.general_quotes:
+                selected = []
+            if triage[i].raised:
+                # Under the message's own urgent advice, only what the articles say about seeing
+                # a professional: any other passage would read as an answer to the emergency
+                # ("could my chest pain be leaky gut?" is not answered "It can contribute …").
+                selected = [h for h in selected if self.detector.advises_care(_passage_text(h))]
             # A question of its own about someone the articles do not single out is answered
             # from what they say in general; a follow-up that only adds them is told they are
             # not mentioned ("and in kids?").
@@ -218,7 +225,8 @@ class AnswerPipeline:
                 unmentioned = None
             categories = [mention.category for mention in own]
             wording = self.texts.in_language(languages[i])
-            escalation = (
+            # Under urgent advice, what to do now; otherwise when to see someone, for the topic.
+            escalation = wording.escalation_for(triage[i].kinds) or (
                 choose_escalation(cleaned[i], wording.escalation_topics, categories).text
                 if wording.escalation_topics
                 else None
@@ -232,7 +240,8 @@ class AnswerPipeline:
                     hits=window,
                     problem=problems[i],
                     small_talk=talk[i],
-                    unmentioned=unmentioned,
+                    unmentioned=unmentioned.name if unmentioned else None,
+                    unmentioned_kind=unmentioned.category if unmentioned else "",
                     in_general=in_general,
                     topics=corpus.topics,
                     documents=corpus.documents,
@@ -248,7 +257,7 @@ class AnswerPipeline:
 
 def _quotable(
     corpus: CorpusView, own: list[Mention], context: str, hits: list[Hit]
-) -> tuple[str | None, list[Hit]]:
+) -> tuple[Mention | None, list[Hit]]:
     """The subject the articles never mention (if the message names one), and the hits worth
     quoting: relevant enough and, when the message names subjects the corpus mentions,
     speaking of each of them."""
@@ -260,7 +269,7 @@ def _quotable(
     # daughter is about the tummy trouble.
     borrowed = [m for m in subjects.mentions(context) if not m.in_general] if context else []
     mentions = own or borrowed[-1:]
-    unmentioned = first_unmentioned(mentions)
+    unmentioned = unmentioned_mention(mentions)
     names = required(own)
     if names:
         hits = [

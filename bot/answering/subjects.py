@@ -22,6 +22,8 @@ from bot.ingest.folding import strip_accents
 DEFAULT_SUBJECTS_FILE = Path(__file__).resolve().parent.parent / "data" / "subjects.toml"
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 _WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# Words that speak of a person again ("my son says his tummy hurts").
+_THIRD_PERSON_RE = re.compile(r"\b(?:he|she|him|her|his|hers|himself|herself)\b")
 
 
 @functools.lru_cache(maxsize=65_536)  # passages come back question after question
@@ -43,6 +45,9 @@ class Mention:
     # Who a question is about rather than what (a child, an older person): a question about it
     # is answered from what the articles say in general, saying so.
     in_general: bool = False
+    # Whether general passages may follow the notice that the articles do not mention it (not
+    # for a pregnancy: a passage naming zinc would read as zinc being safe then).
+    general_quotes: bool = True
 
 
 class SubjectCheck:
@@ -59,6 +64,8 @@ class SubjectCheck:
         aliases: Iterable[Iterable[str]] = (),
         medicine_stems: Iterable[str] = (),
         min_letters: int = 8,
+        agent_verbs: dict[str, Iterable[str]] | None = None,
+        no_general_quotes: Iterable[str] = (),
     ) -> None:
         corpus = " " + " ".join(normalise(text) for text in corpus_texts) + " "
         self._corpus_words = frozenset(corpus.split())
@@ -72,6 +79,7 @@ class SubjectCheck:
                 self._same[key] = self._same.get(key, frozenset({key})) | members
         self._must_name = {normalise(name) for name in must_name}
         self._in_general = {normalise(name) for name in in_general}
+        self._no_general_quotes = {normalise(name) for name in no_general_quotes}
         self._category = {
             normalise(name): category for name, category in (categories or {}).items()
         }
@@ -89,6 +97,15 @@ class SubjectCheck:
             re.compile(rf"^[a-z]{{{max(1, min_letters - 3)},}}(?:{stems})$") if stems else None
         )
         self.min_letters = min_letters
+        # Names that, just before one of their verbs, name who did something, not whom the
+        # question is about ("my daughter bought me …").
+        self._agent_verbs = {
+            normalise(name): re.compile(
+                " (?:" + "|".join(re.escape(normalise(v)) for v in verbs) + ")(?![a-z0-9])"
+            )
+            for name, verbs in (agent_verbs or {}).items()
+            if verbs
+        }
 
     def mentions(self, question: str) -> list[Mention]:
         """The subjects ``question`` names, in the order it names them."""
@@ -98,6 +115,8 @@ class SubjectCheck:
         if self._names is not None:
             for match in self._names.finditer(text):
                 key = match.group(1)
+                if self._acts_only(key, text, match.end()):
+                    continue
                 mention = Mention(
                     _as_written(question, match.group(0)),
                     self._in_corpus[key],
@@ -107,6 +126,7 @@ class SubjectCheck:
                         (self._category[k] for k in self._same[key] if k in self._category), ""
                     ),
                     bool(self._same[key] & self._in_general),
+                    not self._same[key] & self._no_general_quotes,
                 )
                 found.append((match.start(), mention))
                 taken.append(match.span())
@@ -120,6 +140,17 @@ class SubjectCheck:
                     )
                     found.append((match.start(), mention))
         return [mention for _, mention in sorted(found, key=lambda item: item[0])]
+
+    def _acts_only(self, key: str, text: str, end: int) -> bool:
+        """Whether the person named by ``key`` just before ``end`` only did something for the
+        one asking ("my daughter bought me probiotics"), the message not speaking of them again
+        ("my son says his tummy hurts")."""
+        verbs = self._agent_verbs.get(key)
+        return bool(
+            verbs
+            and verbs.match(text, end)
+            and not _THIRD_PERSON_RE.search(text, end)
+        )
 
     def unmentioned(self, question: str) -> str | None:
         """The first subject ``question`` names that the articles never mention, as written."""
@@ -138,7 +169,13 @@ class SubjectCheck:
 
 def first_unmentioned(mentions: Sequence[Mention]) -> str | None:
     """The first of ``mentions`` the articles never mention, as written."""
-    return next((m.name for m in mentions if not m.in_corpus), None)
+    mention = unmentioned_mention(mentions)
+    return mention.name if mention else None
+
+
+def unmentioned_mention(mentions: Sequence[Mention]) -> Mention | None:
+    """The first of ``mentions`` the articles never mention."""
+    return next((m for m in mentions if not m.in_corpus), None)
 
 
 def answered_in_general(mentions: Sequence[Mention]) -> str | None:
@@ -202,5 +239,17 @@ def load_subjects(corpus_texts: Iterable[str], path: Path | None = None) -> Subj
         categories=categories,
         aliases=aliases,
         medicine_stems=patterns.get("medicine_stems", []),
+        no_general_quotes=[
+            name
+            for section in sections
+            if section.get("general_quotes") is False
+            for name in section.get("names", [])
+        ],
+        agent_verbs={
+            name: [str(verb) for verb in section["agent_verbs"]]
+            for section in sections
+            if section.get("agent_verbs")
+            for name in section.get("names", [])
+        },
         min_letters=int(patterns.get("min_letters", 8)),
     )

@@ -97,6 +97,8 @@ class Lexicon:
     misspellings: dict[str, str] = field(default_factory=dict)
     fuzzy_words: tuple[str, ...] = ()
     calm_examples: tuple[str, ...] = ()
+    # What a passage says when it advises seeing a professional ([care]).
+    care: tuple[re.Pattern, ...] = ()
 
     def __post_init__(self) -> None:
         # The same words come back message after message; the fuzzy search is worth remembering.
@@ -117,6 +119,11 @@ class Lexicon:
     def split_original(text: str) -> list[str]:
         """The message's sentences as written (what the semantic layer's model reads)."""
         return [s.strip() for s in _ORIGINAL_SENTENCE_END.split(text) if s.strip(" .!?…؟。")]
+
+    def advises_care(self, text: str) -> bool:
+        """Whether ``text`` (a passage) advises seeing a professional."""
+        normalised = self.normalise(text)
+        return any(pattern.search(normalised) for pattern in self.care)
 
     def find(self, text: str) -> list[RedFlag]:
         """The flags a message raises, in the order of the file."""
@@ -435,4 +442,5 @@ def load_lexicon(path: Path, language: str = "en", kinds: dict[str, str] | None 
         misspellings={_fold(k): _fold(v) for k, v in data.get("misspellings", {}).items()},
         fuzzy_words=tuple(_fold(w) for w in data.get("fuzzy", {}).get("words", [])),
         calm_examples=tuple(data.get("calm", {}).get("examples", [])),
+        care=tuple(_compile(p, "[care]") for p in data.get("care", {}).get("any", [])),
     )

@@ -68,6 +68,11 @@ class Triage:
     def urgent(self) -> bool:
         return bool(self.flags)
 
+    @property
+    def raised(self) -> bool:
+        """Whether the message itself is urgent (not only the chat a few minutes ago)."""
+        return any(flag != EARLIER_FLAG for flag in self.flags)
+
     def with_earlier(self, kinds: Sequence[str]) -> Triage:
         """This verdict with the urgent advice the chat was given a few minutes ago added."""
         merged = set(self.kinds) | set(kinds)
@@ -185,6 +190,11 @@ class RedFlagDetector:
             if len(sentences) > 1:
                 out += sentences
         return out
+
+    def advises_care(self, passage: str) -> bool:
+        """Whether an article's ``passage`` advises seeing a professional (the only kind of
+        passage quoted under urgent advice)."""
+        return self.english.advises_care(passage)
 
     def _lexicon(self, language: str) -> Lexicon:
         # A language without its own lexicon is still checked with the English one: drug names,
