@@ -222,12 +222,40 @@ def test_a_question_about_someone_the_articles_do_not_single_out_is_answered_in_
     assert "probiotics" in bought.quotes[0].text
     says = real_pipeline.answer("my daughter says her knees ache all the time, what causes that?")
     assert says.notice == real_pipeline.texts.reply("in_general", subject="your daughter")
+    again = real_pipeline.answer(
+        "my daughter bought me collagen, she says it will fix my gut. will it help my knees?"
+    )
+    assert again.notice is None and again.quotes
+
+
+def test_chat_spellings_are_read_as_the_words_they_stand_for(real_pipeline):
+    slang, doc = real_pipeline.answer_batch(
+        ["yo my knees r killin me lol", "wen shud i go to a doc for my joint pain tho"]
+    )
+    assert slang.status == "answered" and "Joint pain" in slang.quotes[0].text
+    assert "professional evaluation is essential" in doc.quotes[0].text
+    assert doc.question == "wen shud i go to a doc for my joint pain tho"  # shown as written
+
+
+def test_doubt_gets_a_fair_reply_and_a_demand_for_evidence_the_research(real_pipeline):
+    doubt, says_who, prove = real_pipeline.answer_batch(
+        [
+            "sounds like snake oil to me",
+            Request("says who?", context="can leaky gut cause joint pain"),
+            Request("prove it", context="can leaky gut cause joint pain"),
+        ]
+    )
+    for answer in (doubt, says_who):
+        assert answer.status == "small_talk" and answer.quotes == ()
+        assert answer.notice == real_pipeline.texts.reply("small_talk_doubt")
+    assert prove.status == "answered"
 
 
 def test_a_pet_is_for_a_vet_and_a_pregnancy_for_a_midwife(real_pipeline):
-    dog, pregnant, breastfeeding, probiotics = real_pipeline.answer_batch(
+    dog, rabbit, pregnant, breastfeeding, probiotics = real_pipeline.answer_batch(
         [
             "how do I stop my dog barking",
+            "my rabbit stopped hopping and won't eat, could it be inflammation?",
             "I am pregnant, is zinc safe?",
             "I'm breastfeeding, can I take L-glutamine?",
             "pregnant with sore knees, will probiotics help?",
@@ -237,6 +265,8 @@ def test_a_pet_is_for_a_vet_and_a_pregnancy_for_a_midwife(real_pipeline):
     assert dog.status == "unmentioned" and dog.quotes == ()
     assert dog.notice == texts.reply("unmentioned_animals", subject="your dog")
     assert "vet" in dog.escalation and "doctor" not in dog.notice
+    # ... and no passage about people follows as if it were about the animal.
+    assert rabbit.status == "unmentioned" and rabbit.quotes == () and "vet" in rabbit.notice
     for answer in (pregnant, breastfeeding, probiotics):
         assert answer.status == "unmentioned"
         assert answer.notice == texts.reply("unmentioned_pregnancy")

@@ -38,6 +38,7 @@ REPLIES = (
     "small_talk_ack",
     "small_talk_goodbye",
     "small_talk_identity",
+    "small_talk_doubt",
     "small_talk_unknown_command",
 )
 # What a translation must say: every piece of safety wording, and why the answer is not in its language.

@@ -139,17 +139,26 @@ class AnswerPipeline:
         # What is read for retrieval: the message, and with the previous question's subject when it
         # borrows it.
         queries = {i: f"{context[i]} {cleaned[i]}" if context[i] else cleaned[i] for i in valid}
-        readings = {i: borrowed_reading(context[i], cleaned[i]) for i in valid if context[i]}
+        # Read with its chat spellings as the words they stand for ("wen shud i go to a doc").
+        spelled = {
+            i: self.small_talk.spelled_out(cleaned[i]) if self.small_talk else cleaned[i]
+            for i in valid
+        }
+        readings = {i: borrowed_reading(context[i], spelled[i]) for i in valid if context[i]}
         borrowing = [i for i in valid if context[i]]
         checked = valid + screened
         # One row per valid message, then one per borrowing message read with what it borrows
         # (bot.answering.follow_up), then the screened small talk.
-        texts = [cleaned[i] for i in valid] + [readings[i] for i in borrowing]
+        texts = [spelled[i] for i in valid] + [readings[i] for i in borrowing]
         texts += [cleaned[i] for i in screened]
         # The sentences triage reads on their own (messages of several sentences) ride in the
         # same model call as the messages: one call per batch.
         sentences = (
-            self.detector.sentences_to_encode([cleaned[i] for i in checked]) if checked else []
+            self.detector.sentences_to_encode(
+                [spelled[i] for i in valid] + [cleaned[i] for i in screened]
+            )
+            if checked
+            else []
         )
         encoded = self.encoder.encode(texts + sentences) if checked else None
         vectors = encoded[: len(texts)] if encoded is not None else None

@@ -19,6 +19,7 @@ _COMMAND_RE = re.compile(r"^/[A-Za-z0-9_]+(?:@\w+)?(?:\s|$)")
 MAX_SMALL_TALK_CHARS = 80
 # Words that ask: a statement after small talk holding one asks something ("i will, what about zinc").
 _ASKING = frozenset({"what", "how", "why", "when", "where", "which", "who", "whom", "whose"})
+_WORD_IN_TEXT_RE = re.compile(r"(?<![\w'])[\w']+(?![\w'])")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 
 
@@ -35,6 +36,8 @@ class SmallTalk:
     # What may follow small talk without asking anything ("thank you, I will ring my GP"): a
     # message holding small talk, with no question mark, may end with one of these and any words.
     statements: tuple[tuple[str, ...], ...] = ()
+    # Chat spellings read in questions ("wen shud i"): ``spelling``'s and the file's own.
+    question_spelling: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Phrases by their first word, longest first: a message is scanned word by word.
@@ -45,6 +48,18 @@ class SmallTalk:
         for candidates in starting.values():
             candidates.sort(key=lambda item: -len(item[0]))
         object.__setattr__(self, "_starting", starting)
+        object.__setattr__(self, "_question_spelling", dict(self.question_spelling))
+
+    def spelled_out(self, question: str) -> str:
+        """``question`` with its chat spellings as the words they stand for ("my knees r killin
+        me lol" -> "my knees are killing me"); every other character as written."""
+        table = self._question_spelling
+
+        def spell(match: re.Match) -> str:
+            return table.get(match.group(0).casefold(), match.group(0))
+
+        spelled = _WORD_IN_TEXT_RE.sub(spell, question) if table else question
+        return " ".join(spelled.split()) if spelled != question else question
 
     def kind(self, message: str) -> str | None:
         """The kind of small talk ``message`` is, or None when it says or asks something more."""
@@ -125,6 +140,12 @@ def load_small_talk(path: Path | None = None) -> SmallTalk:
                 _words(key)[0]: tuple(_words(str(value)))
                 for key, value in (data.get("spelling") or {}).items()
                 if len(_words(key)) == 1
+            },
+            # As written (no letters run together): words of questions are looked up as they are.
+            question_spelling={
+                str(key).casefold(): " ".join(str(value).split())
+                for table in ("spelling", "question_spelling")
+                for key, value in (data.get(table) or {}).items()
             },
             statements=tuple(
                 tuple(_words(opener)) for opener in data.get("statements", []) if _words(opener)

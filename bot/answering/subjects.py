@@ -146,10 +146,12 @@ class SubjectCheck:
         one asking ("my daughter bought me probiotics"), the message not speaking of them again
         ("my son says his tummy hurts")."""
         verbs = self._agent_verbs.get(key)
-        return bool(
-            verbs
-            and verbs.match(text, end)
-            and not _THIRD_PERSON_RE.search(text, end)
+        if not verbs or not verbs.match(text, end):
+            return False
+        # "she says it will fix my gut" is them acting again; "her knees ache" is about them.
+        return not any(
+            not verbs.match(text, match.end())
+            for match in _THIRD_PERSON_RE.finditer(text, end)
         )
 
     def unmentioned(self, question: str) -> str | None:
