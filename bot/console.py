@@ -8,7 +8,7 @@ from typing import TextIO
 from bot.answering.conversation import Conversation
 from bot.answering.pipeline import AnswerPipeline
 from bot.render.json_contract import answer_to_json
-from bot.render.plain import render_footer_in_full, render_plain
+from bot.render.plain import render_footer_in_full, render_plain, render_sources
 
 QUIT = {"quit", "exit", "/quit", "/exit", ":q"}
 CHAT = "console"  # the one chat of a console session, as the conversation remembers it
@@ -39,6 +39,9 @@ def run_chat(
             continue
         if command in {"about", "/about"}:
             print(f"{texts.reply('about')}\n\n{render_footer_in_full(texts)}\n", file=stdout)
+            continue
+        if command in {"sources", "/sources"}:  # as in Telegram: the articles quoted
+            print(render_sources(texts, pipeline.sources) + "\n", file=stdout)
             continue
         if command in {"more", "/more"} and last_question is not None:
             offset += pipeline.max_quotes

@@ -226,6 +226,11 @@ def test_a_question_about_someone_the_articles_do_not_single_out_is_answered_in_
         "my daughter bought me collagen, she says it will fix my gut. will it help my knees?"
     )
     assert again.notice is None and again.quotes
+    # The articles speak of psoriatic arthritis: psoriasis is not a subject they never mention.
+    skin = real_pipeline.answer(
+        "my 14 yo daughter has psoriasis and now sore fingers. is it related to her gut?"
+    )
+    assert skin.status == "answered" and "psoriatic arthritis" in render_plain(skin)
 
 
 def test_chat_spellings_are_read_as_the_words_they_stand_for(real_pipeline):

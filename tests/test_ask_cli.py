@@ -64,6 +64,18 @@ def test_chat_answers_and_shows_more(real_pipeline):
     assert "not reached" not in out
 
 
+def test_the_console_lists_the_articles_it_quotes_as_the_bot_does(real_pipeline):
+    # The identity reply points at /sources: it has to work in the console too.
+    stdin = io.StringIO("are you a doctor?\n/sources\n")
+    stdout = io.StringIO()
+    run_chat(real_pipeline, Conversation(), stdin, stdout)
+    out = stdout.getvalue()
+    assert "/sources" in out and real_pipeline.texts.reply("sources") in out
+    for document in real_pipeline.sources:
+        assert f"• {document.title}" in out
+    assert "I don't know that command" not in out
+
+
 def test_ask_from_a_fresh_process(real_settings, tmp_path):
     """What a user runs: the installed command, its own model load, plain text out."""
     env = dict(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 
 from bot.answering.answer import Answer, Quote
 from bot.answering.fixed_texts import FixedTexts
+from bot.ingest.corpus import SourceDocument
 
 WIDTH = 88
 
@@ -23,6 +25,14 @@ def render_plain(answer: Answer, *, width: int = WIDTH, more_hint: str | None = 
     blocks.append(_fill(answer.escalation, width))
     blocks.append(_fill(answer.disclaimer, width))
     return "\n\n".join(blocks)
+
+
+def render_sources(texts: FixedTexts, sources: Sequence[SourceDocument]) -> str:
+    """The articles quoted, one per line, with where each comes from when the corpus says."""
+    lines = [texts.reply("sources")]
+    for document in sources:
+        lines.append(f"• {document.title}" + (f" — {document.source}" if document.source else ""))
+    return "\n".join(lines)
 
 
 def render_footer_in_full(texts: FixedTexts, *, width: int = WIDTH) -> str:
