@@ -54,6 +54,7 @@ EXPECTED: dict[str, str] = {
     "red_flags_file": "the path of a red-flags TOML file (see bot/data/red_flags.toml)",
     "small_talk_file": "the path of a small-talk TOML file (see bot/data/small_talk.toml)",
     "subjects_file": "the path of a subjects TOML file (see bot/data/subjects.toml)",
+    "cautions_file": "the path of a cautions TOML file (see bot/data/cautions.toml)",
     "synonyms_file": "the path of a synonyms TOML file (see bot/data/synonyms.toml)",
     "log_level": "one of DEBUG, INFO, WARNING, ERROR",
     "bot_mode": "'polling' or 'webhook'",
@@ -136,6 +137,9 @@ class Settings(BaseSettings):
     )
     synonyms_file: Path | None = Field(
         None, description="Everyday words matched to the articles' words (default: bundled)."
+    )
+    cautions_file: Path | None = Field(
+        None, description="When a caution leads an answer (default: the bundled cautions.toml)."
     )
     log_level: LogLevel = Field("INFO", description="Logging level.")
     bot_mode: BotMode = Field("polling", description="How updates arrive: polling or webhook.")
@@ -263,6 +267,7 @@ class Settings(BaseSettings):
         "small_talk_file",
         "subjects_file",
         "synonyms_file",
+        "cautions_file",
         "feedback_salt_file",
     )
     @classmethod

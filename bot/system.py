@@ -23,6 +23,7 @@ from functools import cached_property
 from pathlib import Path
 
 from bot.answering.batching import BatchingAnswerer
+from bot.answering.cautions import Cautions, load_cautions
 from bot.answering.conversation import Conversation
 from bot.answering.corpus_view import CorpusView, ServedSources
 from bot.answering.fixed_texts import FixedTexts, load_texts
@@ -258,6 +259,10 @@ class System:
     def small_talk(self) -> SmallTalk:
         return load_small_talk(self.settings.small_talk_file)
 
+    @cached_property
+    def cautions(self) -> Cautions:
+        return load_cautions(self.settings.cautions_file, known_ids=tuple(self.texts.cautions))
+
     def subjects_of(self, index: PassageIndex) -> SubjectCheck:
         """The named subjects, checked against what the indexed corpus says."""
         return load_subjects(
@@ -291,6 +296,7 @@ class System:
             sources=view.sources,
             small_talk=self.small_talk,
             subjects=view.subjects,
+            cautions=self.cautions,
             max_quotes=self.settings.max_quotes,
             languages=self.languages,
         )

@@ -6,7 +6,9 @@ import json
 
 import pytest
 
+from bot.answering.cautions import load_cautions
 from bot.answering.pipeline import Request
+from bot.errors import ConfigError
 from bot.render.json_contract import answer_to_json
 from bot.render.plain import render_plain
 from tests.conftest import assert_verbatim
@@ -254,6 +256,38 @@ def test_doubt_gets_a_fair_reply_and_a_demand_for_evidence_the_research(real_pip
         assert answer.status == "small_talk" and answer.quotes == ()
         assert answer.notice == real_pipeline.texts.reply("small_talk_doubt")
     assert prove.status == "answered"
+
+
+def test_a_caution_leads_what_the_quotes_must_not_seem_to_settle(real_pipeline):
+    stop, doctor, child, everyday, bought, crisis = real_pipeline.answer_batch(
+        [
+            "I have rheumatoid arthritis and take methotrexate. Should I stop it and try a gut "
+            "healing diet instead?",
+            "can't i just fix my gut instead of going to the doctor",
+            "my kid is 5, can I give her L-glutamine and zinc for her tummy aches?",
+            "which foods should I avoid for leaky gut?",
+            "my daughter bought me probiotics, will they help my hip?",
+            "I want to stop all my medication and just die",
+        ]
+    )
+    cautions = real_pipeline.texts.cautions
+    assert stop.cautions == (cautions["stopping_treatment"],)
+    assert doctor.cautions == (cautions["stopping_doctor"],) and doctor.quotes
+    assert child.cautions == (cautions["child_medicine"],)
+    # ... first, before any notice or quote, on a phone as in the console.
+    assert render_plain(child).startswith(" ".join(cautions["child_medicine"].split()[:6]))
+    assert everyday.cautions == () and bought.cautions == ()
+    assert crisis.urgent and crisis.cautions == ()  # under a crisis line, that line alone
+
+
+def test_a_cautions_file_naming_a_caution_without_wording_is_a_one_line_error(tmp_path):
+    edited = tmp_path / "cautions.toml"
+    edited.write_text('[[caution]]\nid = "new_one"\nany = ["x"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"^CAUTIONS_FILE: caution 'new_one' .* texts\.toml"):
+        load_cautions(edited, known_ids=("stopping_treatment",))
+    edited.write_text('[[caution]]\nid = "stopping_treatment"\nany = ["("]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"^CAUTIONS_FILE: .* bad pattern"):
+        load_cautions(edited, known_ids=("stopping_treatment",))
 
 
 def test_a_pet_is_for_a_vet_and_a_pregnancy_for_a_midwife(real_pipeline):

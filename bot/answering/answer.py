@@ -72,6 +72,8 @@ class Answer:
     escalation: str  # one line on when to see a professional, fitted to the question
     disclaimer: str  # in full
     urgent_advice: tuple[str, ...] = ()  # leads the reply, before anything else
+    # Next: a word of caution the quotes must not seem to overrule ("do not stop a treatment …").
+    cautions: tuple[str, ...] = ()
     notice: str | None = None  # a fixed reply: no answer, bad input, no more passages
     intro: str | None = None  # the line before the quotes
     flags: tuple[str, ...] = ()

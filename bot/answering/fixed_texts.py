@@ -68,6 +68,8 @@ class FixedTexts:
     escalation_topics: tuple[EscalationTopic, ...] = ()
     # The line under urgent advice, by its kind: what to do now, not when to see a doctor.
     escalation_urgent: dict[str, str] = dataclasses.field(default_factory=dict)
+    # Leads an answer to a question the quotes must not seem to settle (cautions.toml), by id.
+    cautions: dict[str, str] = dataclasses.field(default_factory=dict)
     language: str = "en"
     # Other languages' texts, by language code: each a FixedTexts of its own (see in_language).
     translations: dict[str, FixedTexts] = dataclasses.field(default_factory=dict)
@@ -137,6 +139,11 @@ def load_texts(path: Path | None = None) -> FixedTexts:
             for name, topic in [*topics.items(), ("general", general)]
         ),
         escalation_urgent={kind: by_kind[kind].strip() for kind in URGENT_KINDS},
+        cautions={
+            str(name): text.strip()
+            for name, text in (data.get("caution") or {}).items()
+            if isinstance(text, str) and text.strip()
+        },
     )
     translations = {}
     for translated in sorted(path.parent.glob(f"{path.stem}.*.toml")):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.answering.answer import Answer
+from bot.answering.cautions import Cautions
 from bot.answering.compose import compose_answer
 from bot.answering.corpus_view import CorpusView
 from bot.answering.escalation import choose_escalation
@@ -71,6 +72,7 @@ class AnswerPipeline:
         sources: Sequence[SourceDocument],
         small_talk: SmallTalk | None = None,
         subjects: SubjectCheck | None = None,
+        cautions: Cautions | None = None,
         max_quotes: int = DEFAULT_MAX_QUOTES,
         max_chars: int = MAX_QUESTION_CHARS,
         languages: LanguageDetector | None = None,
@@ -81,6 +83,7 @@ class AnswerPipeline:
         # Replaced whole by swap(); a batch reads it once (never half of one index and half of another).
         self.corpus = CorpusView(retriever, sources, subjects)
         self.small_talk = small_talk
+        self.cautions = cautions or Cautions()
         self.max_quotes = max_quotes
         self.max_chars = max_chars
         self.languages = languages or load_languages()
@@ -240,6 +243,17 @@ class AnswerPipeline:
                 if wording.escalation_topics
                 else None
             )
+            # A word of caution leads what the quotes must not seem to settle ("should I stop my
+            # methotrexate and try the diet instead?"); under urgent advice, that advice alone.
+            cautions = (
+                tuple(
+                    wording.cautions[name]
+                    for name in self.cautions.find(cleaned[i], own)
+                    if name in wording.cautions
+                )
+                if i in ranked and not triage[i].raised and "crisis" not in triage[i].kinds
+                else ()
+            )
             window = selected[request.offset : request.offset + self.max_quotes]
             answers.append(
                 compose_answer(
@@ -256,6 +270,7 @@ class AnswerPipeline:
                     documents=corpus.documents,
                     snapshot=corpus.snapshot,
                     escalation=escalation,
+                    cautions=cautions,
                     has_more=len(selected) > request.offset + self.max_quotes,
                     offset=request.offset,
                     max_chars=self.max_chars,

@@ -10,7 +10,7 @@ def answer_to_json(answer: Answer) -> dict:
 
     Each quote's ``text`` equals its source file's text ``[start:end]``; ``source_path`` is relative
     to the corpus directory; ``marks`` are the answering sentences' ``[start, end)`` inside it.
-    Keys beyond the contract (``status``, ``urgent_advice``, ``notice``, ``flags``, ``has_more``,
+    Keys beyond the contract (``status``, ``urgent_advice``, ``cautions``, ``notice``, ``flags``, ``has_more``,
     ``subject``, ``marks``, ``disclaimer_short``, ``escalation_full``, ``language``) may be added to; the
     contract's keys keep their meaning (``escalation`` is the line fitted to the question).
     """
@@ -36,6 +36,7 @@ def answer_to_json(answer: Answer) -> dict:
         "disclaimer": answer.disclaimer,
         "status": answer.status,
         "urgent_advice": list(answer.urgent_advice),
+        "cautions": list(answer.cautions),
         "notice": answer.notice,
         "flags": list(answer.flags),
         "has_more": answer.has_more,

@@ -14,7 +14,7 @@ WIDTH = 88
 
 def render_plain(answer: Answer, *, width: int = WIDTH, more_hint: str | None = None) -> str:
     """The answer as console text; ``more_hint`` is shown when further passages exist."""
-    blocks = [_fill(text, width) for text in answer.urgent_advice]
+    blocks = [_fill(text, width) for text in (*answer.urgent_advice, *answer.cautions)]
     if answer.notice:
         blocks.append(_fill(answer.notice, width))
     if answer.intro:

@@ -31,6 +31,7 @@ def render_telegram_html(
     was not looked at, say).
     """
     blocks = [f"<b>{_escape(text)}</b>" for text in answer.urgent_advice]
+    blocks += [f"<b>{_escape(text)}</b>" for text in answer.cautions]
     if lead:
         blocks.append(f"<i>{_escape(lead)}</i>")
     if answer.notice:

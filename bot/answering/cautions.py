@@ -1,0 +1,89 @@
+"""Cautions: a fixed word that leads an answer when a question asks something the quotes must not
+seem to settle ("should I stop my methotrexate and try the diet instead?", "can I give my 5 year
+old zinc?"). The patterns live in ``data/cautions.toml``, the wording in ``texts.toml``
+(``[caution]``); both are reviewed like the red flags.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.answering.subjects import Mention, normalise
+from bot.errors import ConfigError
+
+DEFAULT_CAUTIONS_FILE = Path(__file__).resolve().parent.parent / "data" / "cautions.toml"
+
+
+@dataclass(frozen=True)
+class Caution:
+    """One caution: when it applies, by the message's words and the subjects it names."""
+
+    id: str
+    # Any of these in the message applies it ...
+    any: tuple[re.Pattern, ...] = ()
+    # ... or one of these together with a subject of one of ``with_categories`` (subjects.toml's
+    # sections: "stop" with a medicine the file names).
+    with_subject: tuple[re.Pattern, ...] = ()
+    with_categories: frozenset[str] = frozenset()
+    # ... and, when given, only if one of these holds as well (a child named).
+    only_with: tuple[re.Pattern, ...] = ()
+
+    def applies(self, text: str, mentions: Sequence[Mention]) -> bool:
+        if self.only_with and not any(p.search(text) for p in self.only_with):
+            return False
+        if any(p.search(text) for p in self.any):
+            return True
+        named = any(m.category in self.with_categories for m in mentions)
+        return named and any(p.search(text) for p in self.with_subject)
+
+
+@dataclass(frozen=True)
+class Cautions:
+    cautions: tuple[Caution, ...] = ()
+
+    def find(self, message: str, mentions: Sequence[Mention] = ()) -> tuple[str, ...]:
+        """The ids of the cautions ``message`` calls for, in the file's order."""
+        text = normalise(message)
+        return tuple(c.id for c in self.cautions if c.applies(text, mentions))
+
+
+def load_cautions(path: Path | None = None, known_ids: Sequence[str] | None = None) -> Cautions:
+    """Read the cautions file; a malformed one, or a caution with no wording in the texts
+    (``known_ids``), is a one-line ConfigError naming it."""
+    path = path or DEFAULT_CAUTIONS_FILE
+    if not path.exists():
+        return Cautions()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"CAUTIONS_FILE: cannot read {path} ({exc}).") from exc
+    cautions = []
+    for entry in data.get("caution", []):
+        name = str(entry.get("id", "?"))
+        if known_ids is not None and name not in known_ids:
+            raise ConfigError(
+                f"CAUTIONS_FILE: caution {name!r} in {path.name} has no text: add it to "
+                "texts.toml under [caution]."
+            )
+        where = f"caution {name!r} in {path.name}"
+        cautions.append(
+            Caution(
+                name,
+                _compiled(entry.get("any", []), where),
+                _compiled(entry.get("with_subject", []), where),
+                frozenset(str(c) for c in entry.get("with_categories", [])),
+                _compiled(entry.get("only_with", []), where),
+            )
+        )
+    return Cautions(tuple(cautions))
+
+
+def _compiled(patterns: Sequence[str], where: str) -> tuple[re.Pattern, ...]:
+    try:
+        return tuple(re.compile(str(p)) for p in patterns)
+    except re.error as exc:
+        raise ConfigError(f"CAUTIONS_FILE: {where} has a bad pattern ({exc}).") from exc
