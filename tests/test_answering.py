@@ -7,6 +7,7 @@ import json
 import pytest
 
 from bot.answering.cautions import load_cautions
+from bot.answering.conversation import Conversation
 from bot.answering.pipeline import Request
 from bot.errors import ConfigError
 from bot.render.json_contract import answer_to_json
@@ -278,6 +279,27 @@ def test_a_caution_leads_what_the_quotes_must_not_seem_to_settle(real_pipeline):
     assert render_plain(child).startswith(" ".join(cautions["child_medicine"].split()[:6]))
     assert everyday.cautions == () and bought.cautions == ()
     assert crisis.urgent and crisis.cautions == ()  # under a crisis line, that line alone
+
+
+def test_a_pregnancy_said_once_stays_with_the_chat_for_a_few_minutes(real_pipeline):
+    clock = [0.0]
+    conversation = Conversation(ttl=300, clock=lambda: clock[0])
+
+    def ask(chat, message):
+        turn = conversation.plan(chat, message)
+        return conversation.settle(turn, real_pipeline.answer_batch([turn.request])[0])
+
+    pregnancy = real_pipeline.texts.cautions["pregnancy"]
+    said = ask("a", "I'm 20 weeks pregnant, can I take probiotics?")
+    # The message that says it gets the notice in full, not the caution as well.
+    assert said.status == "unmentioned" and said.cautions == ()
+    eat = ask("a", "what should i eat")
+    assert eat.cautions == (pregnancy,) and eat.quotes  # still answered, the caution first
+    assert render_plain(eat).startswith(" ".join(pregnancy.split()[:5]))
+    assert ask("a", "thanks").cautions == ()  # small talk is only thanked
+    assert ask("b", "what should i eat").cautions == ()  # another chat is not told
+    clock[0] += 301
+    assert ask("a", "what should i eat").cautions == ()  # … and a few minutes later, neither
 
 
 def test_a_cautions_file_naming_a_caution_without_wording_is_a_one_line_error(tmp_path):

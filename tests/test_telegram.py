@@ -455,7 +455,7 @@ async def test_a_follow_up_keeps_its_subject(api, real_encoder, real_index_dir, 
     assert "It can contribute significantly by driving immune activation" in follow_up.visible_text
 
 
-async def test_what_follows_an_emergency_in_the_chat_repeats_the_urgent_advice(
+async def test_urgent_advice_and_a_caution_stay_with_the_chat_for_what_follows(
     api, real_encoder, real_index_dir, tmp_path
 ):
     system = bot_system(api, real_index_dir, tmp_path, encoder=real_encoder)
@@ -466,10 +466,16 @@ async def test_what_follows_an_emergency_in_the_chat_repeats_the_urgent_advice(
         first, then = await api.wait_for_messages(2, chat_id=517)
         api.send_text("he says its fine, it goes away", chat_id=518)  # another chat
         (elsewhere,) = await api.wait_for_messages(1, chat_id=518)
+        # A caution that stays with the chat does so in Telegram too.
+        api.send_text("I'm 20 weeks pregnant, can I take probiotics?", chat_id=519)
+        await api.wait_for_messages(1, chat_id=519)
+        api.send_text("what should i eat", chat_id=519)
+        _, eat = await api.wait_for_messages(2, chat_id=519)
     system.close()
     urgent = system.texts.urgent["emergency"][:40]
     assert urgent in first.visible_text and urgent in then.visible_text
     assert urgent not in elsewhere.visible_text
+    assert eat.visible_text.startswith(system.texts.cautions["pregnancy"][:40])
 
 
 async def test_small_talk_gets_a_short_reply_and_no_quotes(api, system):

@@ -74,6 +74,8 @@ class Answer:
     urgent_advice: tuple[str, ...] = ()  # leads the reply, before anything else
     # Next: a word of caution the quotes must not seem to overrule ("do not stop a treatment …").
     cautions: tuple[str, ...] = ()
+    # The cautions (by id) the chat keeps for a few minutes after this answer ("pregnancy").
+    remembered: tuple[str, ...] = ()
     notice: str | None = None  # a fixed reply: no answer, bad input, no more passages
     intro: str | None = None  # the line before the quotes
     flags: tuple[str, ...] = ()

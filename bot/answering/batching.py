@@ -41,13 +41,15 @@ class BatchingAnswerer:
         context: str | None = None,
         language_hint: str | None = None,
         urgent: tuple[str, ...] = (),
+        cautions: tuple[str, ...] = (),
     ) -> Answer:
         """The answer to ``text`` (read with ``context`` when it borrows the previous question;
-        ``language_hint`` is the sender's app language, if known; ``urgent``: the urgent advice
-        the chat was given a few minutes ago)."""
+        ``language_hint`` is the sender's app language, if known; ``urgent`` and ``cautions``:
+        the urgent advice and the cautions the chat was given a few minutes ago)."""
+        request = Request(text, offset, context, language_hint, urgent, cautions)
         loop = asyncio.get_running_loop()
         future = loop.create_future()
-        self._pending.append((Request(text, offset, context, language_hint, urgent), future))
+        self._pending.append((request, future))
         if len(self._pending) == 1:
             loop.create_task(self._drain())
         return await future

@@ -31,6 +31,8 @@ class Caution:
     with_categories: frozenset[str] = frozenset()
     # ... and, when given, only if one of these holds as well (a child named).
     only_with: tuple[re.Pattern, ...] = ()
+    # Whether it stays with the chat for a few minutes, leading what follows ("I'm pregnant").
+    remembered: bool = False
 
     def applies(self, text: str, mentions: Sequence[Mention]) -> bool:
         if self.only_with and not any(p.search(text) for p in self.only_with):
@@ -49,6 +51,11 @@ class Cautions:
         """The ids of the cautions ``message`` calls for, in the file's order."""
         text = normalise(message)
         return tuple(c.id for c in self.cautions if c.applies(text, mentions))
+
+    def remembered(self, ids: Sequence[str]) -> tuple[str, ...]:
+        """Those of ``ids`` that stay with the chat for a few minutes."""
+        kept = {c.id for c in self.cautions if c.remembered}
+        return tuple(name for name in ids if name in kept)
 
 
 def load_cautions(path: Path | None = None, known_ids: Sequence[str] | None = None) -> Cautions:
@@ -77,6 +84,7 @@ def load_cautions(path: Path | None = None, known_ids: Sequence[str] | None = No
                 _compiled(entry.get("with_subject", []), where),
                 frozenset(str(c) for c in entry.get("with_categories", [])),
                 _compiled(entry.get("only_with", []), where),
+                bool(entry.get("remembered", False)),
             )
         )
     return Cautions(tuple(cautions))

@@ -135,6 +135,9 @@ class Conversation:
         # The urgent advice each chat was given last, for ``ttl`` seconds: what follows an
         # emergency ("he says it's fine", "what should I do then?") leads with it again.
         self._urgent = ExpiringMap(ttl, max_chats, clock)
+        # The cautions that stay with a chat for ``ttl`` seconds ("I'm pregnant", then "what
+        # should I eat?").
+        self._cautions = ExpiringMap(ttl, max_chats, clock)
 
     def plan(self, chat: Hashable, message: str) -> Turn:
         """The request for ``message``: read with the chat's previous question only when it cannot
@@ -142,7 +145,10 @@ class Conversation:
         previous = self._previous.get(chat)
         context = previous if previous and is_follow_up(message) else None
         urgent = self._urgent.get(chat) or ()
-        return Turn(chat, message, Request(message, context=context, urgent=urgent))
+        cautions = self._cautions.get(chat) or ()
+        return Turn(
+            chat, message, Request(message, context=context, urgent=urgent, cautions=cautions)
+        )
 
     def settle(self, turn: Turn, answer: Answer) -> Answer:
         """Remember what the chat asked (the question as answered, follow-ups with what they
@@ -152,6 +158,8 @@ class Conversation:
         previous subject too."""
         if answer.urgent_kinds:
             self._urgent.set(turn.chat, answer.urgent_kinds)
+        if answer.remembered:
+            self._cautions.set(turn.chat, answer.remembered)
         if answer.status not in {"answered", "no_answer", "unmentioned"}:
             return answer
         if answer.urgent and not answer.quotes:  # urgent advice alone is no subject

@@ -57,6 +57,9 @@ class Request:
     context: str | None = None
     language_hint: str | None = None
     urgent: tuple[str, ...] = ()
+    # Cautions the chat was given a few minutes ago that stay with it ("I'm pregnant" then "what
+    # about turmeric?"): they lead this answer too.
+    cautions: tuple[str, ...] = ()
 
 
 class AnswerPipeline:
@@ -245,13 +248,18 @@ class AnswerPipeline:
             )
             # A word of caution leads what the quotes must not seem to settle ("should I stop my
             # methotrexate and try the diet instead?"); under urgent advice, that advice alone.
+            # Some stay with the chat for a few minutes ("I'm pregnant", then "what about
+            # turmeric?"); one the message's own notice says already is not said twice.
+            found = self.cautions.find(cleaned[i], own) if i in ranked else ()
+            found += tuple(c for c in request.cautions if c not in found) if i in ranked else ()
+            said = {unmentioned.category} if unmentioned and not request.offset else set()
             cautions = (
                 tuple(
                     wording.cautions[name]
-                    for name in self.cautions.find(cleaned[i], own)
-                    if name in wording.cautions
+                    for name in found
+                    if name in wording.cautions and name not in said
                 )
-                if i in ranked and not triage[i].raised and "crisis" not in triage[i].kinds
+                if not triage[i].raised and "crisis" not in triage[i].kinds
                 else ()
             )
             window = selected[request.offset : request.offset + self.max_quotes]
@@ -271,6 +279,7 @@ class AnswerPipeline:
                     snapshot=corpus.snapshot,
                     escalation=escalation,
                     cautions=cautions,
+                    remembered=self.cautions.remembered(found),
                     has_more=len(selected) > request.offset + self.max_quotes,
                     offset=request.offset,
                     max_chars=self.max_chars,

@@ -150,6 +150,7 @@ async def answer_question(
                         context=turn.request.context,
                         language_hint=hint,
                         urgent=turn.request.urgent,
+                        cautions=turn.request.cautions,
                     ),
                 )
         finally:
