@@ -260,7 +260,7 @@ def test_doubt_gets_a_fair_reply_and_a_demand_for_evidence_the_research(real_pip
 
 
 def test_a_caution_leads_what_the_quotes_must_not_seem_to_settle(real_pipeline):
-    stop, doctor, child, everyday, bought, crisis = real_pipeline.answer_batch(
+    stop, doctor, child, everyday, bought, crisis, doubt = real_pipeline.answer_batch(
         [
             "I have rheumatoid arthritis and take methotrexate. Should I stop it and try a gut "
             "healing diet instead?",
@@ -269,6 +269,7 @@ def test_a_caution_leads_what_the_quotes_must_not_seem_to_settle(real_pipeline):
             "which foods should I avoid for leaky gut?",
             "my daughter bought me probiotics, will they help my hip?",
             "I want to stop all my medication and just die",
+            "leaky gut isn't even a real diagnosis. sounds like snake oil to sell supplements",
         ]
     )
     cautions = real_pipeline.texts.cautions
@@ -279,6 +280,8 @@ def test_a_caution_leads_what_the_quotes_must_not_seem_to_settle(real_pipeline):
     assert render_plain(child).startswith(" ".join(cautions["child_medicine"].split()[:6]))
     assert everyday.cautions == () and bought.cautions == ()
     assert crisis.urgent and crisis.cautions == ()  # under a crisis line, that line alone
+    # Doubt told with a question: what the articles say, not a verdict on the evidence.
+    assert doubt.cautions == (cautions["doubt"],) and doubt.quotes
 
 
 def test_a_pregnancy_said_once_stays_with_the_chat_for_a_few_minutes(real_pipeline):
