@@ -237,10 +237,16 @@ def test_a_question_about_someone_the_articles_do_not_single_out_is_answered_in_
 
 
 def test_chat_spellings_are_read_as_the_words_they_stand_for(real_pipeline):
-    slang, doc = real_pipeline.answer_batch(
-        ["yo my knees r killin me lol", "wen shud i go to a doc for my joint pain tho"]
+    # (Not asked in these words by any development set: their known questions would answer them.)
+    slang, aching, doc = real_pipeline.answer_batch(
+        [
+            "yo my hips r killin me lol",
+            "ngl my knees r achin all the time, y tho",
+            "wen shud i go to a doc for my joint pain tho",
+        ]
     )
-    assert slang.status == "answered" and "Joint pain" in slang.quotes[0].text
+    assert slang.status == "answered" and "Joint pain can be frustrating" in slang.quotes[0].text
+    assert "Joint pain can be frustrating" in aching.quotes[0].text
     assert "professional evaluation is essential" in doc.quotes[0].text
     assert doc.question == "wen shud i go to a doc for my joint pain tho"  # shown as written
 
