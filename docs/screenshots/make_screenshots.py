@@ -32,7 +32,14 @@ CONVERSATIONS = {
         ["hi", "can leaky gut make my knees hurt?", "and how long till it gets better?", "thanks!"],
         2200,
     ),
-    "urgent": (["my knee is suddenly hot and swollen and I have a fever"], 1040),
+    "urgent": (["my knee is suddenly hot and swollen and I have a fever"], 820),
+    "caution": (
+        [
+            "I have rheumatoid arthritis and take methotrexate. Should I stop it and try a gut "
+            "healing diet instead?"
+        ],
+        880,
+    ),
     "urgent-story": (
         [
             "I have been taking turmeric for my knees. This morning I threw up and there was "
