@@ -146,7 +146,8 @@ def test_under_urgent_advice_only_the_articles_advice_to_see_a_professional_is_q
         ]
     )
     emergency_line = real_pipeline.texts.escalation_urgent["emergency"]
-    assert chest.urgent and chest.quotes == () and chest.escalation == emergency_line
+    assert chest.urgent and chest.escalation == emergency_line
+    assert all(real_pipeline.detector.advises_care(q.text) for q in chest.quotes)
     assert "It can contribute" not in render_plain(chest)
     assert knee.urgent and knee.escalation == emergency_line
     assert knee.quotes and all("professional" in quote.text for quote in knee.quotes)
@@ -189,6 +190,12 @@ def test_a_message_after_urgent_advice_leads_with_it_again_but_thanks_is_thanked
     assert later.urgent and later.quotes and "gluten" in later.quotes[0].text
 
 
+def test_a_message_only_near_an_urgent_example_keeps_its_answer_under_the_advice(real_pipeline):
+    # The semantic layer errs towards flagging; only what the lexicon reads as an emergency
+    # loses its quotes to the articles' advice to see someone.
+    answer = real_pipeline.answer("why would my own defences go after my knee tissue")
+    assert answer.quotes and any("professional" not in q.text for q in answer.quotes)
+
 def test_a_question_about_someone_the_articles_do_not_single_out_is_answered_in_general(
     real_pipeline,
 ):
@@ -229,6 +236,12 @@ def test_a_question_about_someone_the_articles_do_not_single_out_is_answered_in_
         "my daughter bought me collagen, she says it will fix my gut. will it help my knees?"
     )
     assert again.notice is None and again.quotes
+    # A thing the articles never mention is named before a person they do not single out.
+    son = real_pipeline.answer(
+        "my son is 15 and has juvenile arthritis, he's on methotrexate. can diet fix it so he "
+        "can stop?"
+    )
+    assert son.status == "unmentioned" and son.subject == "methotrexate"
     # The articles speak of psoriatic arthritis: psoriasis is not a subject they never mention.
     skin = real_pipeline.answer(
         "my 14 yo daughter has psoriasis and now sore fingers. is it related to her gut?"
@@ -280,7 +293,13 @@ def test_a_caution_leads_what_the_quotes_must_not_seem_to_settle(real_pipeline):
     )
     cautions = real_pipeline.texts.cautions
     assert stop.cautions == (cautions["stopping_treatment"],)
-    assert doctor.cautions == (cautions["stopping_doctor"],) and doctor.quotes
+    assert doctor.cautions == (cautions["stopping_doctor"],)
+    # ... and after "do not stop it" only the articles' own advice to see someone: the healing
+    # steps would read as the swap endorsed.
+    assert doctor.quotes and "does not replace medical advice" in doctor.quotes[0].text
+    for answer in (stop, doctor):
+        assert all(real_pipeline.detector.advises_care(q.text) for q in answer.quotes)
+        assert "Steps may include" not in render_plain(answer)
     assert child.cautions == (cautions["child_medicine"],)
     # ... first, before any notice or quote, on a phone as in the console.
     assert render_plain(child).startswith(" ".join(cautions["child_medicine"].split()[:6]))
@@ -318,6 +337,9 @@ def test_a_cautions_file_naming_a_caution_without_wording_is_a_one_line_error(tm
         load_cautions(edited, known_ids=("stopping_treatment",))
     edited.write_text('[[caution]]\nid = "stopping_treatment"\nany = ["("]\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"^CAUTIONS_FILE: .* bad pattern"):
+        load_cautions(edited, known_ids=("stopping_treatment",))
+    edited.write_text('[[caution]]\nid = "stopping_treatment"\nquotes = "none"\n', "utf-8")
+    with pytest.raises(ConfigError, match=r"^CAUTIONS_FILE: .* use 'all' or 'care'"):
         load_cautions(edited, known_ids=("stopping_treatment",))
 
 

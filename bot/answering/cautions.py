@@ -33,6 +33,9 @@ class Caution:
     only_with: tuple[re.Pattern, ...] = ()
     # Whether it stays with the chat for a few minutes, leading what follows ("I'm pregnant").
     remembered: bool = False
+    # Which passages may follow it: "all", or "care", only the articles' advice to see a
+    # professional ("do not stop it", then the healing steps, reads as the swap endorsed).
+    quotes: str = "all"
 
     def applies(self, text: str, mentions: Sequence[Mention]) -> bool:
         if self.only_with and not any(p.search(text) for p in self.only_with):
@@ -51,6 +54,10 @@ class Cautions:
         """The ids of the cautions ``message`` calls for, in the file's order."""
         text = normalise(message)
         return tuple(c.id for c in self.cautions if c.applies(text, mentions))
+
+    def care_only(self, ids: Sequence[str]) -> bool:
+        """Whether one of ``ids`` lets only the articles' advice to see someone follow it."""
+        return any(c.id in ids and c.quotes == "care" for c in self.cautions)
 
     def remembered(self, ids: Sequence[str]) -> tuple[str, ...]:
         """Those of ``ids`` that stay with the chat for a few minutes."""
@@ -85,9 +92,16 @@ def load_cautions(path: Path | None = None, known_ids: Sequence[str] | None = No
                 frozenset(str(c) for c in entry.get("with_categories", [])),
                 _compiled(entry.get("only_with", []), where),
                 bool(entry.get("remembered", False)),
+                _quotes(entry.get("quotes", "all"), where),
             )
         )
     return Cautions(tuple(cautions))
+
+
+def _quotes(value: object, where: str) -> str:
+    if value not in ("all", "care"):
+        raise ConfigError(f"CAUTIONS_FILE: {where} has quotes = {value!r}; use 'all' or 'care'.")
+    return str(value)
 
 
 def _compiled(patterns: Sequence[str], where: str) -> tuple[re.Pattern, ...]:

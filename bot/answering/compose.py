@@ -86,7 +86,7 @@ def compose_answer(
             notice, intro = texts.reply("in_general", subject=addressed(in_general)), None
     elif offset:
         notice, status = texts.reply("no_more"), "no_more"
-    elif urgent_advice:
+    elif urgent_advice or cautions:  # the advice or the caution is the answer
         notice, status = None, "no_answer"
     else:
         notice, status = (

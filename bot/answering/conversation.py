@@ -146,9 +146,8 @@ class Conversation:
         context = previous if previous and is_follow_up(message) else None
         urgent = self._urgent.get(chat) or ()
         cautions = self._cautions.get(chat) or ()
-        return Turn(
-            chat, message, Request(message, context=context, urgent=urgent, cautions=cautions)
-        )
+        request = Request(message, context=context, urgent=urgent, cautions=cautions)
+        return Turn(chat, message, request)
 
     def settle(self, turn: Turn, answer: Answer) -> Answer:
         """Remember what the chat asked (the question as answered, follow-ups with what they

@@ -38,6 +38,8 @@ DEFAULT_MAX_QUOTES = 3
 # Small talk of more words than this is read by both triage layers ("thanks, I will not be here
 # tomorrow"); shorter small talk by the lexicon alone.
 SCREENED_WORDS = 3
+# Passages quoted at most where only the articles' advice to see a professional is quoted.
+CARE_QUOTES = 2
 
 
 @dataclass(frozen=True)
@@ -226,11 +228,16 @@ class AnswerPipeline:
                 selected = (lead + rest)[:MAX_SELECTED]
             if unmentioned and not unmentioned.general_quotes:
                 selected = []
-            if triage[i].raised:
-                # Under the message's own urgent advice, only what the articles say about seeing
-                # a professional: any other passage would read as an answer to the emergency
-                # ("could my chest pain be leaky gut?" is not answered "It can contribute …").
-                selected = [h for h in selected if self.detector.advises_care(_passage_text(h))]
+            candidates = [*ranked.get(i, ()), *borrowed.get(i, ())]
+            if triage[i].raised and triage[i].by_pattern:
+                # Under urgent advice for an emergency the message plainly tells, only what the
+                # articles say about seeing a professional: any other passage would read as an
+                # answer to the emergency ("could my chest pain be leaky gut?" is not answered
+                # "It can contribute …"). A message only near an urgent example keeps its
+                # quotes under the advice ("what does my body do once the gunk gets into my
+                # blood" reads near bleeding), and so does what follows in the chat under the
+                # repeated advice (docs/evaluation.md: the blind conversations expect it).
+                selected = self._care(candidates)
             # A question of its own about someone the articles do not single out is answered
             # from what they say in general; a follow-up that only adds them is told they are
             # not mentioned ("and in kids?").
@@ -253,15 +260,16 @@ class AnswerPipeline:
             found = self.cautions.find(cleaned[i], own) if i in ranked else ()
             found += tuple(c for c in request.cautions if c not in found) if i in ranked else ()
             said = {unmentioned.category} if unmentioned and not request.offset else set()
-            cautions = (
-                tuple(
-                    wording.cautions[name]
-                    for name in found
-                    if name in wording.cautions and name not in said
-                )
+            shown = (
+                tuple(name for name in found if name in wording.cautions and name not in said)
                 if not triage[i].raised and "crisis" not in triage[i].kinds
                 else ()
             )
+            cautions = tuple(wording.cautions[name] for name in shown)
+            if self.cautions.care_only(shown):
+                # "Do not stop it", then the healing steps, would read as the swap endorsed; the
+                # articles' own advice to see someone backs the caution.
+                selected = self._care(candidates)
             window = selected[request.offset : request.offset + self.max_quotes]
             answers.append(
                 compose_answer(
@@ -286,6 +294,16 @@ class AnswerPipeline:
                 )
             )
         return answers
+
+    def _care(self, candidates: Sequence[Hit]) -> list[Hit]:
+        """Of a question's candidates, those that advise seeing a professional and are near
+        enough to it, best first, each passage once."""
+        floor = self.retriever.further_floor
+        care: dict[int, Hit] = {}
+        for hit in _better_of(list(candidates), []):
+            if hit.cosine >= floor and self.detector.advises_care(_passage_text(hit)):
+                care.setdefault(hit.row, hit)
+        return list(care.values())[:CARE_QUOTES]
 
 
 def _quotable(

@@ -176,8 +176,10 @@ def first_unmentioned(mentions: Sequence[Mention]) -> str | None:
 
 
 def unmentioned_mention(mentions: Sequence[Mention]) -> Mention | None:
-    """The first of ``mentions`` the articles never mention."""
-    return next((m for m in mentions if not m.in_corpus), None)
+    """The first of ``mentions`` the articles never mention, a thing before a person ("my son
+    … on methotrexate" is told about methotrexate, not about "your son")."""
+    missing = [m for m in mentions if not m.in_corpus]
+    return next((m for m in missing if not m.in_general), missing[0] if missing else None)
 
 
 def answered_in_general(mentions: Sequence[Mention]) -> str | None:

@@ -63,6 +63,9 @@ class Triage:
     flags: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     semantic_score: float = 0.0  # best sentence: nearest urgent example's cosine minus calm one's
+    # Whether a pattern of the lexicon raised it: the message plainly tells an emergency, rather
+    # than only reading near an urgent example (the semantic layer errs towards flagging).
+    by_pattern: bool = False
 
     @property
     def urgent(self) -> bool:
@@ -80,6 +83,7 @@ class Triage:
             self.flags or (EARLIER_FLAG,),
             tuple(kind for kind in KIND_ORDER if kind in merged),
             self.semantic_score,
+            self.by_pattern,
         )
 
 
@@ -165,6 +169,7 @@ class RedFlagDetector:
                     if flag.id not in {m.id for m in matched}:
                         matched.append(flag)
             found.append(matched)
+        by_pattern = [bool(matched) for matched in found]
         scores = [0.0] * len(texts)
         if vectors is not None or self.multilingual is not None:
             read = self._semantic(texts, vectors, languages, unsure, sentence_vectors)
@@ -173,9 +178,9 @@ class RedFlagDetector:
                 if flag is not None and flag.id not in {m.id for m in found[row]}:
                     found[row].append(flag)
         verdicts = []
-        for matched, score in zip(found, scores):
+        for matched, score, pattern in zip(found, scores, by_pattern):
             kinds = tuple(kind for kind in KIND_ORDER if any(flag.kind == kind for flag in matched))
-            verdicts.append(Triage(tuple(flag.id for flag in matched), kinds, score))
+            verdicts.append(Triage(tuple(flag.id for flag in matched), kinds, score, pattern))
         return verdicts
 
     def sentences_to_encode(self, texts: Sequence[str]) -> list[str]:
@@ -193,7 +198,7 @@ class RedFlagDetector:
 
     def advises_care(self, passage: str) -> bool:
         """Whether an article's ``passage`` advises seeing a professional (the only kind of
-        passage quoted under urgent advice)."""
+        passage quoted under urgent advice the lexicon raised)."""
         return self.english.advises_care(passage)
 
     def _lexicon(self, language: str) -> Lexicon:
