@@ -307,6 +307,10 @@ def test_a_caution_leads_what_the_quotes_must_not_seem_to_settle(real_pipeline):
     assert crisis.urgent and crisis.cautions == ()  # under a crisis line, that line alone
     # Doubt told with a question: what the articles say, not a verdict on the evidence.
     assert doubt.cautions == (cautions["doubt"],) and doubt.quotes
+    # "lasting relief" under a question about a cure is no promise of one.
+    cure = real_pipeline.answer("So if I heal my gut my RA will go away?")
+    assert cure.cautions == (cautions["cure"],) and cure.quotes
+    assert real_pipeline.answer("can my lupus actually wreck my joints for good").cautions == ()
 
 
 def test_a_pregnancy_said_once_stays_with_the_chat_for_a_few_minutes(real_pipeline):
