@@ -257,8 +257,10 @@ class AnswerPipeline:
             # methotrexate and try the diet instead?"); under urgent advice, that advice alone.
             # Some stay with the chat for a few minutes ("I'm pregnant", then "what about
             # turmeric?"); one the message's own notice says already is not said twice.
-            found = self.cautions.find(cleaned[i], own) if i in ranked else ()
-            found += tuple(c for c in request.cautions if c not in found) if i in ranked else ()
+            found: tuple[str, ...] = ()
+            if i in ranked:
+                found = self.cautions.find(cleaned[i], own)
+                found += tuple(c for c in request.cautions if c not in found)
             said = {unmentioned.category} if unmentioned and not request.offset else set()
             shown = (
                 tuple(name for name in found if name in wording.cautions and name not in said)
@@ -297,13 +299,14 @@ class AnswerPipeline:
 
     def _care(self, candidates: Sequence[Hit]) -> list[Hit]:
         """Of a question's candidates, those that advise seeing a professional and are near
-        enough to it, best first, each passage once."""
+        enough to it, best first, each passage once (its better reading)."""
         floor = self.retriever.further_floor
-        care: dict[int, Hit] = {}
-        for hit in _better_of(list(candidates), []):
-            if hit.cosine >= floor and self.detector.advises_care(_passage_text(hit)):
-                care.setdefault(hit.row, hit)
-        return list(care.values())[:CARE_QUOTES]
+        care = [
+            hit
+            for hit in _better_of(list(candidates), [])
+            if hit.cosine >= floor and self.detector.advises_care(_passage_text(hit))
+        ]
+        return care[:CARE_QUOTES]
 
 
 def _quotable(
