@@ -134,6 +134,20 @@ def test_urgent_message_leads_with_urgent_advice(real_pipeline):
     assert_safety_texts(answer, real_pipeline)
 
 
+@pytest.mark.parametrize(
+    ("message", "cpr"),
+    [("my dad collapsed and isn't breathing", "CPR"), ("mi padre se desmayó y no respira", "RCP")],
+)
+def test_a_bystander_is_told_to_stay_and_that_the_call_handler_guides_cpr(
+    real_pipeline, message, cpr
+):
+    # The person writing is often not the one in danger: "do not drive yourself" alone does not
+    # tell them what to do while help comes.
+    answer = real_pipeline.answer(message)
+    assert answer.urgent and "emergency" in answer.urgent_kinds
+    assert cpr in answer.urgent_advice[0] and "112" in answer.urgent_advice[0]
+
+
 def test_under_urgent_advice_only_the_articles_advice_to_see_a_professional_is_quoted(
     real_pipeline,
 ):
