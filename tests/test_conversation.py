@@ -157,7 +157,20 @@ def test_small_talk_is_only_what_says_nothing_more(message, kind):
 
 
 @pytest.mark.parametrize(
-    "entry", ["statements = [1]", 'filler = [["so"]]', "[kind.ack]\nphrases = [2]"]
+    ("message", "kind", "language"),
+    [("gracias", "thanks", "es"), ("muchas gracias amigo", "thanks", "es"), ("ok gracias", "thanks", "es"),
+     ("merci beaucoup", "thanks", "fr"), ("спасибо большое", "thanks", "ru"), ("tschüss", "goodbye", "de"),
+     ("hola", "greeting", "es"), ("thanks", "thanks", None), ("ciao", "greeting", None), ("gut", None, None)],
+)  # fmt: skip
+def test_small_talk_in_another_language_is_known_with_its_language(message, kind, language):
+    small_talk = load_small_talk()
+    assert small_talk.kind(message) == kind
+    assert small_talk.language(message) == language
+
+
+@pytest.mark.parametrize(
+    "entry",
+    ["statements = [1]", 'filler = [["so"]]', "[kind.ack]\nphrases = [2]", '[kind.ack]\nlanguages = ["es"]'],
 )
 def test_a_small_talk_file_with_other_than_words_is_a_one_line_error(tmp_path, entry):
     from bot.errors import ConfigError

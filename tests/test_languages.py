@@ -88,6 +88,22 @@ def test_a_question_in_another_language_is_told_so_in_that_language(real_pipelin
 
 @pytest.mark.parametrize(
     ("message", "language", "kind"),
+    [("muchas gracias", "es", "thanks"), ("спасибо", "ru", "thanks"), ("merci beaucoup", "fr", "thanks"),
+     ("hola", "es", "greeting"), ("tschüss", "de", "goodbye")],
+)  # fmt: skip
+def test_small_talk_in_another_language_is_answered_in_it(real_pipeline, message, language, kind):
+    # Not "I can only answer in English" to a thank-you, nor an English "You're welcome".
+    answer = real_pipeline.answer(message)
+    own = real_pipeline.texts.in_language(language)
+    assert answer.status == "small_talk" and answer.language == language
+    assert answer.notice == own.reply(f"small_talk_{kind}") != real_pipeline.texts.reply(
+        f"small_talk_{kind}"
+    )
+    assert answer.disclaimer == own.disclaimer and not answer.quotes
+
+
+@pytest.mark.parametrize(
+    ("message", "language", "kind"),
     [
         ("Ich habe starke Schmerzen in der Brust, die in den linken Arm ziehen", "de", "emergency"),
         ("vomito sangue da stamattina", "it", "emergency"),

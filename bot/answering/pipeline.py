@@ -133,6 +133,11 @@ class AnswerPipeline:
         # The articles are English; a message in another language is told so in its language, and
         # checked for red flags in it.
         languages = self.languages.detect_batch(cleaned, [r.language_hint for r in requests])
+        # Small talk is answered in the language of its phrases ("gracias" is two words short of
+        # telling a language by its letters).
+        for i, kind in enumerate(talk):
+            if kind and self.small_talk and (spoken := self.small_talk.language(cleaned[i])):
+                languages[i] = spoken
         for i, language in enumerate(languages):
             if language != ENGLISH and talk[i] is None and problems[i] in (None, "too_long"):
                 problems[i] = "language"

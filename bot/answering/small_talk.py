@@ -38,6 +38,9 @@ class SmallTalk:
     statements: tuple[tuple[str, ...], ...] = ()
     # Chat spellings read in questions ("wen shud i"): ``spelling``'s and the file's own.
     question_spelling: dict[str, str] = field(default_factory=dict)
+    # The phrases of another language (among ``phrases``), by language code: "gracias" is
+    # thanked in Spanish.
+    languages: dict[tuple[str, ...], str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Phrases by their first word, longest first: a message is scanned word by word.
@@ -67,6 +70,22 @@ class SmallTalk:
             return UNKNOWN_COMMAND
         if len(message) > MAX_SMALL_TALK_CHARS:
             return None
+        found = self._kinds(message, [])
+        if not found:
+            return None
+        return next(kind for kind in self.order if kind in found)
+
+    def language(self, message: str) -> str | None:
+        """The language of the small talk ``message`` is when its phrases are of one other than
+        English ("muchas gracias": "es"), else None (the message's own language decides)."""
+        phrases: list[tuple[str, ...]] = []
+        self._kinds(message, phrases)
+        spoken = {self.languages[p] for p in phrases if p in self.languages}
+        return spoken.pop() if len(spoken) == 1 else None
+
+    def _kinds(self, message: str, phrases: list[tuple[str, ...]]) -> set[str]:
+        """The kinds of small talk in ``message`` (none when it says or asks something more);
+        the phrases found are added to ``phrases``."""
         found: set[str] = set()
         rest = message
         for emoji, kind in self.emoji.items():
@@ -80,16 +99,15 @@ class SmallTalk:
             if match:
                 kind, length = match
                 found.add(kind)
+                phrases.append(tuple(words[position : position + length]))
                 position += length
             elif words[position] in self.filler:
                 position += 1
             elif found and "?" not in message and self._states(words, position):
                 break
             else:
-                return None
-        if not found:
-            return None
-        return next(kind for kind in self.order if kind in found)
+                return set()
+        return found
 
     def _states(self, words: list[str], position: int) -> bool:
         """Whether the words from ``position`` say what the person will do, asking nothing."""
@@ -128,9 +146,21 @@ def load_small_talk(path: Path | None = None) -> SmallTalk:
             order=order,
             phrases={
                 kind: tuple(
-                    tuple(_words(phrase)) for phrase in entry.get("phrases", []) if _words(phrase)
+                    tuple(_words(phrase))
+                    for phrase in (
+                        *entry.get("phrases", []),
+                        *(p for ps in (entry.get("languages") or {}).values() for p in ps),
+                    )
+                    if _words(phrase)
                 )
                 for kind, entry in kinds.items()
+            },
+            languages={
+                tuple(_words(phrase)): str(code)
+                for entry in kinds.values()
+                for code, phrases in (entry.get("languages") or {}).items()
+                for phrase in phrases
+                if _words(phrase)
             },
             emoji={
                 emoji: kind for kind, entry in kinds.items() for emoji in entry.get("emoji", [])
