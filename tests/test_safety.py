@@ -428,6 +428,15 @@ def test_a_one_sentence_request_is_read_against_the_curated_examples_only(real_p
 
 
 @pytest.mark.parametrize(
+    "message", ["ok but is glutamine safe", "ok but is collagen safe?", "how much zinc is too much"]
+)
+def test_asking_whether_a_supplement_is_safe_is_no_poisoning(real_pipeline, message):
+    # A newcomer's "ok but is glutamine safe" read near an overdose: poison control for a question.
+    answer = real_pipeline.answer(message)
+    assert "poisoning" not in answer.urgent_kinds and not answer.urgent
+
+
+@pytest.mark.parametrize(
     ("message", "language", "kind"),
     [
         # Development set 14, measured once on arrival (0.944), then these were missed.
