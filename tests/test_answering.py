@@ -327,6 +327,29 @@ def test_a_caution_leads_what_the_quotes_must_not_seem_to_settle(real_pipeline):
     assert real_pipeline.answer("can my lupus actually wreck my joints for good").cautions == ()
 
 
+def test_a_dose_question_is_told_the_articles_give_none_and_gets_no_quote(real_pipeline):
+    # "Some people notice changes within weeks" under "how much should I take?" reads as a dose.
+    conversation = Conversation(ttl=300)
+
+    def ask(message):
+        turn = conversation.plan("c", message)
+        return conversation.settle(turn, real_pipeline.answer_batch([turn.request])[0])
+
+    dose = real_pipeline.texts.cautions["dose"]
+    assert ask("is glutamine good for the gut").quotes
+    follow_up = ask("how much should i take")
+    assert follow_up.cautions == (dose,) and follow_up.quotes == ()
+    assert not follow_up.answered and render_plain(follow_up).startswith("The articles give no doses")
+    assert_safety_texts(follow_up, real_pipeline)
+    for question in ("how much collagen per day", "what's the right dose of zinc for leaky gut?"):
+        answer = real_pipeline.answer(question)
+        assert answer.cautions == (dose,) and answer.quotes == (), question
+    # ... but "how much" that asks no amount to take is answered.
+    for question in ("how much can a leaky gut add to achy joints", "which supplements help"):
+        answer = real_pipeline.answer(question)
+        assert answer.cautions == () and answer.quotes, question
+
+
 def test_a_pregnancy_said_once_stays_with_the_chat_for_a_few_minutes(real_pipeline):
     clock = [0.0]
     conversation = Conversation(ttl=300, clock=lambda: clock[0])
@@ -356,8 +379,8 @@ def test_a_cautions_file_naming_a_caution_without_wording_is_a_one_line_error(tm
     edited.write_text('[[caution]]\nid = "stopping_treatment"\nany = ["("]\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"^CAUTIONS_FILE: .* bad pattern"):
         load_cautions(edited, known_ids=("stopping_treatment",))
-    edited.write_text('[[caution]]\nid = "stopping_treatment"\nquotes = "none"\n', "utf-8")
-    with pytest.raises(ConfigError, match=r"^CAUTIONS_FILE: .* use 'all' or 'care'"):
+    edited.write_text('[[caution]]\nid = "stopping_treatment"\nquotes = "some"\n', "utf-8")
+    with pytest.raises(ConfigError, match=r"^CAUTIONS_FILE: .* use 'all', 'care' or 'none'"):
         load_cautions(edited, known_ids=("stopping_treatment",))
 
 

@@ -16,6 +16,8 @@ from bot.answering.subjects import Mention, normalise
 from bot.errors import ConfigError
 
 DEFAULT_CAUTIONS_FILE = Path(__file__).resolve().parent.parent / "data" / "cautions.toml"
+# What may follow a caution, narrowest first.
+QUOTES = ("none", "care", "all")
 
 
 @dataclass(frozen=True)
@@ -33,8 +35,9 @@ class Caution:
     only_with: tuple[re.Pattern, ...] = ()
     # Whether it stays with the chat for a few minutes, leading what follows ("I'm pregnant").
     remembered: bool = False
-    # Which passages may follow it: "all", or "care", only the articles' advice to see a
-    # professional ("do not stop it", then the healing steps, reads as the swap endorsed).
+    # Which passages may follow it: "all"; "care", only the articles' advice to see a
+    # professional ("do not stop it", then the healing steps, reads as the swap endorsed); or
+    # "none", when nothing the articles say answers it (a dose).
     quotes: str = "all"
 
     def applies(self, text: str, mentions: Sequence[Mention]) -> bool:
@@ -55,9 +58,11 @@ class Cautions:
         text = normalise(message)
         return tuple(c.id for c in self.cautions if c.applies(text, mentions))
 
-    def care_only(self, ids: Sequence[str]) -> bool:
-        """Whether one of ``ids`` lets only the articles' advice to see someone follow it."""
-        return any(c.id in ids and c.quotes == "care" for c in self.cautions)
+    def quotes(self, ids: Sequence[str]) -> str:
+        """Which passages may follow the cautions ``ids``: the narrowest any of them allows
+        ("none", "care" or "all")."""
+        allowed = {c.quotes for c in self.cautions if c.id in ids}
+        return next((kind for kind in QUOTES if kind in allowed), "all")
 
     def remembered(self, ids: Sequence[str]) -> tuple[str, ...]:
         """Those of ``ids`` that stay with the chat for a few minutes."""
@@ -99,8 +104,10 @@ def load_cautions(path: Path | None = None, known_ids: Sequence[str] | None = No
 
 
 def _quotes(value: object, where: str) -> str:
-    if value not in ("all", "care"):
-        raise ConfigError(f"CAUTIONS_FILE: {where} has quotes = {value!r}; use 'all' or 'care'.")
+    if value not in QUOTES:
+        raise ConfigError(
+            f"CAUTIONS_FILE: {where} has quotes = {value!r}; use 'all', 'care' or 'none'."
+        )
     return str(value)
 
 

@@ -273,10 +273,13 @@ class AnswerPipeline:
                 else ()
             )
             cautions = tuple(wording.cautions[name] for name in shown)
-            if self.cautions.care_only(shown):
+            allowed = self.cautions.quotes(shown)
+            if allowed == "care":
                 # "Do not stop it", then the healing steps, would read as the swap endorsed; the
                 # articles' own advice to see someone backs the caution.
                 selected = self._care(candidates)
+            elif allowed == "none":  # "how much should I take?": no passage gives a dose
+                selected = []
             window = selected[request.offset : request.offset + self.max_quotes]
             answers.append(
                 compose_answer(
