@@ -371,6 +371,24 @@ def test_a_pregnancy_said_once_stays_with_the_chat_for_a_few_minutes(real_pipeli
     assert ask("a", "what should i eat").cautions == ()  # … and a few minutes later, neither
 
 
+def test_stopping_a_treatment_leads_the_follow_ups_but_not_a_new_question(real_pipeline):
+    # "why not?" after "do not stop it" once got "It may reduce pain and inflammation" alone.
+    conversation = Conversation(ttl=300)
+
+    def ask(message):
+        turn = conversation.plan("c", message)
+        return conversation.settle(turn, real_pipeline.answer_batch([turn.request])[0])
+
+    stopping = real_pipeline.texts.cautions["stopping_treatment"]
+    assert ask("can i stop my methotrexate and just fix my gut instead").cautions == (stopping,)
+    why = ask("why not?")
+    assert why.cautions == (stopping,)
+    assert all(real_pipeline.detector.advises_care(q.text) for q in why.quotes)
+    new_topic = ask("what foods help leaky gut")
+    assert new_topic.cautions == () and new_topic.quotes
+    assert ask("and for how long?").cautions == ()  # the new topic's follow-up is not told
+
+
 def test_a_cautions_file_naming_a_caution_without_wording_is_a_one_line_error(tmp_path):
     edited = tmp_path / "cautions.toml"
     edited.write_text('[[caution]]\nid = "new_one"\nany = ["x"]\n', encoding="utf-8")
@@ -381,6 +399,9 @@ def test_a_cautions_file_naming_a_caution_without_wording_is_a_one_line_error(tm
         load_cautions(edited, known_ids=("stopping_treatment",))
     edited.write_text('[[caution]]\nid = "stopping_treatment"\nquotes = "some"\n', "utf-8")
     with pytest.raises(ConfigError, match=r"^CAUTIONS_FILE: .* use 'all', 'care' or 'none'"):
+        load_cautions(edited, known_ids=("stopping_treatment",))
+    edited.write_text('[[caution]]\nid = "stopping_treatment"\nremembered = "always"\n', "utf-8")
+    with pytest.raises(ConfigError, match=r"^CAUTIONS_FILE: .* use true, false or 'follow_up'"):
         load_cautions(edited, known_ids=("stopping_treatment",))
 
 

@@ -33,8 +33,10 @@ class Caution:
     with_categories: frozenset[str] = frozenset()
     # ... and, when given, only if one of these holds as well (a child named).
     only_with: tuple[re.Pattern, ...] = ()
-    # Whether it stays with the chat for a few minutes, leading what follows ("I'm pregnant").
-    remembered: bool = False
+    # Whether it stays with the chat for a few minutes, leading what follows: "chat", all that
+    # follows ("I'm pregnant"); "follow_up", only follow-ups ("why not?" after "should I stop my
+    # methotrexate?"); "" (the default), nothing.
+    remembered: str = ""
     # Which passages may follow it: "all"; "care", only the articles' advice to see a
     # professional ("do not stop it", then the healing steps, reads as the swap endorsed); or
     # "none", when nothing the articles say answers it (a dose).
@@ -69,6 +71,13 @@ class Cautions:
         kept = {c.id for c in self.cautions if c.remembered}
         return tuple(name for name in ids if name in kept)
 
+    def carried(self, ids: Sequence[str], *, follow_up: bool) -> tuple[str, ...]:
+        """Those of the chat's remembered ``ids`` that lead this message: all that stay with the
+        chat, and those kept for follow-ups when it is one."""
+        kinds = {"chat", "follow_up"} if follow_up else {"chat"}
+        kept = {c.id for c in self.cautions if c.remembered in kinds}
+        return tuple(name for name in ids if name in kept)
+
 
 def load_cautions(path: Path | None = None, known_ids: Sequence[str] | None = None) -> Cautions:
     """Read the cautions file; a malformed one, or a caution with no wording in the texts
@@ -96,11 +105,23 @@ def load_cautions(path: Path | None = None, known_ids: Sequence[str] | None = No
                 _compiled(entry.get("with_subject", []), where),
                 frozenset(str(c) for c in entry.get("with_categories", [])),
                 _compiled(entry.get("only_with", []), where),
-                bool(entry.get("remembered", False)),
+                _remembered(entry.get("remembered", False), where),
                 _quotes(entry.get("quotes", "all"), where),
             )
         )
     return Cautions(tuple(cautions))
+
+
+def _remembered(value: object, where: str) -> str:
+    if value is True or value == "chat":
+        return "chat"
+    if value is False or value == "":
+        return ""
+    if value == "follow_up":
+        return "follow_up"
+    raise ConfigError(
+        f"CAUTIONS_FILE: {where} has remembered = {value!r}; use true, false or 'follow_up'."
+    )
 
 
 def _quotes(value: object, where: str) -> str:

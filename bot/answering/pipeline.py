@@ -265,7 +265,8 @@ class AnswerPipeline:
             found: tuple[str, ...] = ()
             if i in ranked:
                 found = self.cautions.find(cleaned[i], own)
-                found += tuple(c for c in request.cautions if c not in found)
+                carried = self.cautions.carried(request.cautions, follow_up=bool(context[i]))
+                found += tuple(c for c in carried if c not in found)
             said = {unmentioned.category} if unmentioned and not request.offset else set()
             shown = (
                 tuple(name for name in found if name in wording.cautions and name not in said)
