@@ -62,6 +62,8 @@ def test_every_language_has_its_safety_texts():
         assert own.language == code
         for kind in ("emergency", "crisis", "poisoning"):
             assert own.urgent[kind] != texts.urgent[kind], (code, kind)
+            # ... and the line under it, what to do now, in the language too.
+            assert own.escalation_for([kind]) != texts.escalation_for([kind]), (code, kind)
         assert own.disclaimer != texts.disclaimer and own.reply("language") != texts.reply(
             "language"
         )
@@ -118,8 +120,9 @@ def test_an_emergency_in_another_language_gets_urgent_advice_in_it(
     own = real_pipeline.texts.in_language(language)
     assert answer.urgent and answer.urgent_advice[0] == own.urgent[kind]
     assert answer.language == language and answer.disclaimer == own.disclaimer
-    # Under a crisis line, no "I can only answer questions in English": it reads as a door closed.
-    assert answer.notice == (None if kind == "crisis" else own.reply("language"))
+    # Under urgent advice, no "I can only answer questions in English": it is noise, and under a
+    # crisis line it reads as a door closed. The line under it says what to do now, in the language.
+    assert answer.notice is None and answer.escalation == own.escalation_urgent[kind]
 
 
 def test_the_multilingual_model_catches_what_no_lexicon_lists(real_pipeline):

@@ -58,8 +58,9 @@ def compose_answer(
     subject = None
     if small_talk and not urgent_advice:
         notice, status = texts.reply(f"small_talk_{small_talk}"), "small_talk"
-    elif problem == "language" and "crisis" in triage.kinds:
-        # Under a crisis line, "I can only answer questions in English" reads as a door closed.
+    elif problem == "language" and triage.kinds:
+        # Under urgent advice, "I can only answer questions in English" is noise, and under a
+        # crisis line it reads as a door closed.
         notice, status = None, problem
     elif problem:
         notice = (
