@@ -58,7 +58,10 @@ def test_a_subject_people_take_is_named_by_every_quote(fake_pipeline):
      ("is fish oil good", "medicines"), ("my knees ache every morning", "joints"),
      ("why am I so bloated after meals", "gut"), ("what does this article say", "general"),
      # An ache is not a joint's: "tummy aches" are the gut's.
-     ("my 6 year old gets tummy aches sometimes", "gut"), ("how do I stop my dog barking", "animals")],
+     ("my 6 year old gets tummy aches sometimes", "gut"), ("how do I stop my dog barking", "animals"),
+     # "how long does it take" takes nothing: no pharmacist under a question about time.
+     ("how long does it take to heal leaky gut", "gut"), ("how long does it take?", "general"),
+     ("what should i take for my gut", "medicines")],
 )  # fmt: skip
 def test_escalation_fits_the_question(message, topic):
     categories = [m.category for m in SUBJECTS.mentions(message)]
