@@ -43,7 +43,10 @@ def run_chat(
         if command in {"sources", "/sources"}:  # as in Telegram: the articles quoted
             print(render_sources(texts, pipeline.sources) + "\n", file=stdout)
             continue
-        if command in {"more", "/more"} and last_question is not None:
+        if command in {"more", "/more"} and last_question is None:
+            print(texts.reply("console_more_first") + "\n", file=stdout)
+            continue
+        if command in {"more", "/more"}:
             offset += pipeline.max_quotes
             answer = pipeline.answer(last_question, offset=offset)
         else:

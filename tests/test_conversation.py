@@ -184,11 +184,13 @@ def test_a_small_talk_file_with_other_than_words_is_a_one_line_error(tmp_path, e
 
 
 def test_the_console_chat_answers_small_talk_without_quotes(fake_system):
-    stdin = io.StringIO("hi\nCan leaky gut cause joint pain?\nthanks!\n/foo\nquit\n")
+    stdin = io.StringIO("more\nhi\nCan leaky gut cause joint pain?\nthanks!\n/foo\nquit\n")
     stdout = io.StringIO()
     assert run_chat(fake_system.pipeline, Conversation(), stdin, stdout) == 0
     out = stdout.getvalue()
     texts = fake_system.texts
+    # "more" before any question asks for one, rather than searching for the word "more".
+    assert texts.reply("console_more_first") in out and texts.reply("no_answer")[:30] not in out
     for reply in ("small_talk_greeting", "small_talk_thanks", "small_talk_unknown_command"):
         assert texts.reply(reply)[:30] in out
     assert out.count(texts.reply("answer_intro")) == 1  # only the question got quotes

@@ -29,6 +29,7 @@ REPLIES = (
     "rate_limited",
     "no_more",
     "console_more",
+    "console_more_first",
     "about",
     "unmentioned",
     "general_intro",
