@@ -103,6 +103,15 @@ def test_a_follow_up_gets_what_it_asks_not_the_previous_answer(real_pipeline, fo
         assert_verbatim(quote)
 
 
+def test_a_follow_up_that_says_nothing_of_its_own_is_led_by_its_subject(real_pipeline):
+    # "really?" alone is nearest "Not exactly. Gut-related joint pain may …": that answers nothing.
+    from bot.answering.pipeline import Request
+
+    context = "can improving my gut help my joint pain how long does it take?"
+    answer = real_pipeline.answer_batch([Request("really?", context=context)])[0]
+    assert answer.quotes and not any("Not exactly" in q.text for q in answer.quotes)
+
+
 def test_no_two_quotes_overlap_or_repeat(real_pipeline):
     for question in [
         "what is leaky gut",

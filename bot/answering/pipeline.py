@@ -227,7 +227,9 @@ class AnswerPipeline:
                 # leads ("and for how long?" alone finds the weeks-and-months passage); the rest
                 # by score, each passage with its better reading.
                 _, also = _quotable(corpus, own, about, borrowed[i])
-                lead = selected[:1]
+                # ... one that says nothing of its own ("really?", "why?") has no best answer
+                # of its own: the nearest passage to "really?" alone answers nothing.
+                lead = selected[:1] if corpus.retriever.lexical.tokens(spelled[i]) else []
                 led = {hit.row for hit in lead}
                 rest = [hit for hit in _better_of(selected[1:], also) if hit.row not in led]
                 selected = (lead + rest)[:MAX_SELECTED]
