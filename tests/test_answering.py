@@ -359,6 +359,31 @@ def test_a_dose_question_is_told_the_articles_give_none_and_gets_no_quote(real_p
         assert answer.cautions == () and answer.quotes, question
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["is glutamine safe", "what are the side effects of zinc?", "can I take collagen with my methotrexate?"],
+)
+def test_whether_a_supplement_is_safe_is_for_a_pharmacist_and_nothing_is_quoted(
+    real_pipeline, question
+):
+    # "Steps may include … L-glutamine, zinc, and collagen" under "is it safe?" reads as "yes".
+    answer = real_pipeline.answer(question)
+    assert real_pipeline.texts.cautions["side_effects"] in answer.cautions
+    assert answer.quotes == () and not answer.answered
+    assert_safety_texts(answer, real_pipeline)
+
+
+def test_safety_words_about_no_supplement_leave_the_answer_alone(real_pipeline):
+    from bot.answering.pipeline import Request
+
+    plain = real_pipeline.answer("is zinc good for leaky gut?")
+    leaky = real_pipeline.answer_batch(
+        [Request("is it dangerous??", context="what even is leaky gut")]
+    )[0]
+    for answer in (plain, leaky):
+        assert answer.cautions == () and answer.quotes
+
+
 def test_a_pregnancy_said_once_stays_with_the_chat_for_a_few_minutes(real_pipeline):
     clock = [0.0]
     conversation = Conversation(ttl=300, clock=lambda: clock[0])
