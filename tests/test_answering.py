@@ -219,6 +219,7 @@ def test_a_message_only_near_an_urgent_example_keeps_its_answer_under_the_advice
     answer = real_pipeline.answer("why would my own defences go after my knee tissue")
     assert answer.quotes and any("professional" not in q.text for q in answer.quotes)
 
+
 def test_a_question_about_someone_the_articles_do_not_single_out_is_answered_in_general(
     real_pipeline,
 ):
@@ -348,7 +349,9 @@ def test_a_dose_question_is_told_the_articles_give_none_and_gets_no_quote(real_p
     assert ask("is glutamine good for the gut").quotes
     follow_up = ask("how much should i take")
     assert follow_up.cautions == (dose,) and follow_up.quotes == ()
-    assert not follow_up.answered and render_plain(follow_up).startswith("The articles give no doses")
+    assert not follow_up.answered and render_plain(follow_up).startswith(
+        "The articles give no doses"
+    )
     assert_safety_texts(follow_up, real_pipeline)
     for question in ("how much collagen per day", "what's the right dose of zinc for leaky gut?"):
         answer = real_pipeline.answer(question)
@@ -361,7 +364,13 @@ def test_a_dose_question_is_told_the_articles_give_none_and_gets_no_quote(real_p
 
 @pytest.mark.parametrize(
     "question",
-    ["is glutamine safe", "what are the side effects of zinc?", "can I take collagen with my methotrexate?"],
+    [
+        "is glutamine safe",
+        "what are the side effects of zinc?",
+        "can I take collagen with my methotrexate?",
+        "are there supplements I should steer clear of?",
+        "who shouldn't take probiotics?",
+    ],
 )
 def test_whether_a_supplement_is_safe_is_for_a_pharmacist_and_nothing_is_quoted(
     real_pipeline, question
