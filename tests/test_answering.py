@@ -385,11 +385,13 @@ def test_whether_a_supplement_is_safe_is_for_a_pharmacist_and_nothing_is_quoted(
 def test_safety_words_about_no_supplement_leave_the_answer_alone(real_pipeline):
     from bot.answering.pipeline import Request
 
-    plain = real_pipeline.answer("is zinc good for leaky gut?")
+    plain, positive = real_pipeline.answer_batch(
+        ["is zinc good for leaky gut?", "who should take probiotics?"]
+    )
     leaky = real_pipeline.answer_batch(
         [Request("is it dangerous??", context="what even is leaky gut")]
     )[0]
-    for answer in (plain, leaky):
+    for answer in (plain, positive, leaky):
         assert answer.cautions == () and answer.quotes
 
 
