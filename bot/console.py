@@ -6,7 +6,7 @@ import json
 from typing import TextIO
 
 from bot.answering.conversation import Conversation
-from bot.answering.pipeline import AnswerPipeline
+from bot.answering.pipeline import AnswerPipeline, Request
 from bot.render.json_contract import answer_to_json
 from bot.render.plain import render_footer_in_full, render_plain, render_sources
 
@@ -20,7 +20,7 @@ def run_chat(
     """Read messages until end of input or `quit`; `more` shows further passages, `help` the help."""
     texts = pipeline.texts
     print(texts.reply("greeting") + "\n\n" + texts.reply("help") + "\n", file=stdout)
-    last_question: str | None = None
+    last_question: tuple[str, str | None] | None = None  # the last question and its context
     offset = 0
     interactive = stdin.isatty()
     while True:
@@ -46,14 +46,15 @@ def run_chat(
         if command in {"more", "/more"} and last_question is None:
             print(texts.reply("console_more_first") + "\n", file=stdout)
             continue
-        if command in {"more", "/more"}:
+        if command in {"more", "/more"}:  # the same reading again, its next page
             offset += pipeline.max_quotes
-            answer = pipeline.answer(last_question, offset=offset)
+            asked, read_with = last_question
+            answer = pipeline.answer_batch([Request(asked, offset, read_with)])[0]
         else:
             turn = conversation.plan(CHAT, message)
             answer = conversation.settle(turn, pipeline.answer_batch([turn.request])[0])
             if answer.status in {"answered", "no_answer", "unmentioned"}:
-                last_question, offset = answer.question, 0
+                last_question, offset = (answer.asked, answer.context), 0
         print(
             render_plain(answer, more_hint=texts.reply("console_more")) + "\n",
             file=stdout,

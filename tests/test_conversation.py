@@ -199,6 +199,25 @@ def test_the_console_chat_answers_small_talk_without_quotes(fake_system):
 KEY = b"k" * 32
 
 
+def test_more_after_a_follow_up_shows_its_next_passages_not_the_same_again(real_pipeline):
+    # "more" read the follow-up's words joined to its context as a new question: another
+    # ranking, whose second page repeated the first page's passages.
+    stdin = io.StringIO("what is molecular mimicry\nand lupus?\nmore\nmore\nquit\n")
+    stdout = io.StringIO()
+    assert run_chat(real_pipeline, Conversation(), stdin, stdout) == 0
+    replies = stdout.getvalue().split(real_pipeline.texts.disclaimer.split()[0])
+    pages = [reply for reply in replies if "│" in reply][1:]  # the follow-up and its two pages
+    assert len(pages) == 3
+    quoted = [
+        line.strip()
+        for page in pages
+        for block in page.split("\n\n")
+        if "│" in block
+        for line in block.splitlines()[1:2]
+    ]
+    assert len(quoted) == len(set(quoted)) >= 6, quoted
+
+
 def test_button_data_round_trips_and_fits_in_64_bytes():
     tokens = QuestionTokens()
     token = tokens.issue("a question " * 50, 42, 30)
@@ -251,6 +270,9 @@ def test_a_more_token_answers_once_in_its_own_chat_within_the_hour():
     later = tokens.issue("what is leaky gut", 7, 6)
     clock.now += 3600
     assert tokens.claim(later, 7, 6).status == "expired"
+    # A follow-up's button keeps what it was read with: its pages follow its first one.
+    follow_up = tokens.issue("and lupus?", 7, 3, context="what is molecular mimicry")
+    assert tokens.claim(follow_up, 7, 3) == Claim("ok", "and lupus?", "what is molecular mimicry")
     first = tokens.issue("q", 7, 3)
     for _ in range(3):
         tokens.issue("q", 7, 3)

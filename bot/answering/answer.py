@@ -86,6 +86,10 @@ class Answer:
     disclaimer_short: str = ""  # the footer's first line; the full wording one tap away
     escalation_full: str = ""  # the full escalation advice, one tap away
     language: str = "en"  # the language of the fixed texts (the message's, where texts exist)
+    # The message as answered and the previous question it was read with (a follow-up's): what
+    # "More passages" reads again, so that its pages follow the first one.
+    asked: str = ""
+    context: str | None = None
 
     @property
     def answered(self) -> bool:

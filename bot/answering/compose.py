@@ -37,6 +37,8 @@ def compose_answer(
     topics: Sequence[str] = (),
     documents: Mapping[str, SourceDocument] | None = None,
     escalation: str | None = None,
+    asked: str = "",
+    context: str | None = None,
     cautions: Sequence[str] = (),
     remembered: Sequence[str] = (),
     has_more: bool = False,
@@ -112,6 +114,8 @@ def compose_answer(
         status=status,
         subject=subject,
         language=texts.language,
+        asked=asked or question,
+        context=context,
     )
 
 

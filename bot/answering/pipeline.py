@@ -299,6 +299,8 @@ class AnswerPipeline:
                     documents=corpus.documents,
                     snapshot=corpus.snapshot,
                     escalation=escalation,
+                    asked=request.text,
+                    context=request.context,
                     cautions=cautions,
                     remembered=self.cautions.remembered(found),
                     has_more=len(selected) > request.offset + self.max_quotes,

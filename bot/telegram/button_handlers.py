@@ -38,7 +38,9 @@ async def more_passages(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await query.answer()
     if claim.status == "spent":  # a double tap, or a replay: answered once already
         return
-    answer = await found.answerer.answer(claim.question, offset=press.offset)
+    answer = await found.answerer.answer(
+        claim.question, offset=press.offset, context=claim.context
+    )
     found.metrics.count(answer)
     if not await edit_answer(context, chat_id, message_id, answer, found, offset=press.offset):
         await _drop_button(context, query.message, lambda data: isinstance(data, MorePress))

@@ -244,7 +244,9 @@ def _buttons(
     rows = []
     if answer.has_more:
         following = offset + len(answer.quotes)
-        token = found.tokens.issue(answer.question, chat_id, following)
+        token = found.tokens.issue(
+            answer.asked or answer.question, chat_id, following, answer.context
+        )
         more = callback_data.encode(MorePress(token, following))
         rows.append([InlineKeyboardButton(found.texts.reply("more_button"), callback_data=more)])
     if answer.quotes and found.feedback is not None:  # no buttons for ratings that cannot be kept

@@ -27,6 +27,7 @@ class _Issued:
     chat_id: int
     question: str
     offset: int
+    context: str | None = None
     spent: bool = False
 
 
@@ -37,6 +38,7 @@ class Claim:
 
     status: Literal["ok", "spent", "expired"]
     question: str | None = None
+    context: str | None = None  # the previous question a follow-up was read with
 
 
 class QuestionTokens:
@@ -50,10 +52,13 @@ class QuestionTokens:
     ) -> None:
         self._issued = ExpiringMap(ttl, max_items=max_tokens, clock=clock)
 
-    def issue(self, question: str, chat_id: int, offset: int) -> str:
-        """A token for the button that shows ``question``'s passages from ``offset`` in ``chat_id``."""
+    def issue(
+        self, question: str, chat_id: int, offset: int, context: str | None = None
+    ) -> str:
+        """A token for the button that shows ``question``'s passages from ``offset`` in
+        ``chat_id`` (read with ``context`` when it was a follow-up)."""
         token = secrets.token_hex(TOKEN_BYTES)
-        self._issued.set(token, _Issued(chat_id, question, offset))
+        self._issued.set(token, _Issued(chat_id, question, offset, context))
         return token
 
     def claim(self, token: str, chat_id: int, offset: int) -> Claim:
@@ -64,7 +69,7 @@ class QuestionTokens:
         if issued.spent:
             return Claim("spent")
         issued.spent = True
-        return Claim("ok", issued.question)
+        return Claim("ok", issued.question, issued.context)
 
     def __len__(self) -> int:
         return len(self._issued)
