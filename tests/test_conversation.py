@@ -202,12 +202,12 @@ KEY = b"k" * 32
 def test_more_after_a_follow_up_shows_its_next_passages_not_the_same_again(real_pipeline):
     # "more" read the follow-up's words joined to its context as a new question: another
     # ranking, whose second page repeated the first page's passages.
-    stdin = io.StringIO("what is molecular mimicry\nand lupus?\nmore\nmore\nquit\n")
+    stdin = io.StringIO("Can leaky gut cause autoimmune disease?\nhow does that happen\nmore\nquit\n")
     stdout = io.StringIO()
     assert run_chat(real_pipeline, Conversation(), stdin, stdout) == 0
     replies = stdout.getvalue().split(real_pipeline.texts.disclaimer.split()[0])
-    pages = [reply for reply in replies if "│" in reply][1:]  # the follow-up and its two pages
-    assert len(pages) == 3
+    pages = [reply for reply in replies if "│" in reply][1:]  # the follow-up and its next page
+    assert len(pages) == 2
     quoted = [
         line.strip()
         for page in pages
@@ -215,7 +215,7 @@ def test_more_after_a_follow_up_shows_its_next_passages_not_the_same_again(real_
         if "│" in block
         for line in block.splitlines()[1:2]
     ]
-    assert len(quoted) == len(set(quoted)) >= 6, quoted
+    assert len(quoted) == len(set(quoted)) >= 4, quoted
 
 
 def test_button_data_round_trips_and_fits_in_64_bytes():
