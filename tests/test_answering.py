@@ -434,6 +434,57 @@ def test_stopping_a_treatment_leads_the_follow_ups_but_not_a_new_question(real_p
     assert ask("and for how long?").cautions == ()  # the new topic's follow-up is not told
 
 
+def test_cautions_for_a_treatment_already_stopped_or_put_off_and_for_a_doctor_contradicted(
+    real_pipeline,
+):
+    stopped, put_off, contradicted, not_contradicted = real_pipeline.answer_batch(
+        [
+            "i stopped my methotrexate 2 weeks ago and started a gut protocol, my joints are a "
+            "bit worse, is that the gut healing?",
+            "her rheumatologist wants to start methotrexate, can we try diet first instead?",
+            "My doctor says it is simply wear and tear. Is she wrong?",
+            "my doctor told me to see a physio, will gut healing help too?",
+        ]
+    )
+    cautions = real_pipeline.texts.cautions
+    # Stopped already: tell the doctor now, not "do not stop it" as well; then only the
+    # articles' advice to see a professional, no healing protocol.
+    assert stopped.cautions == (cautions["stopped_treatment"],)
+    assert all(real_pipeline.detector.advises_care(q.text) for q in stopped.quotes)
+    assert put_off.cautions == (cautions["stopping_treatment"],)
+    assert contradicted.cautions == (cautions["doubt"],)
+    assert not_contradicted.cautions == ()
+
+
+def test_a_childs_medicine_and_a_bare_how_much_stay_with_the_follow_up(real_pipeline):
+    conversation = Conversation(ttl=300)
+
+    def ask(message):
+        turn = conversation.plan("c", message)
+        return conversation.settle(turn, real_pipeline.answer_batch([turn.request])[0])
+
+    cautions = real_pipeline.texts.cautions
+    assert ask("can i give my 4 year old probiotics for tummy aches").cautions == (
+        cautions["child_medicine"],
+    )
+    how_much = ask("how much?")
+    assert set(how_much.cautions) == {cautions["dose"], cautions["child_medicine"]}
+    assert how_much.quotes == ()
+
+
+def test_a_caution_said_in_place_of_another_leaves_it_out(tmp_path):
+    edited = tmp_path / "cautions.toml"
+    edited.write_text(
+        '[[caution]]\nid = "stopped_treatment"\nreplaces = ["stopping_treatment"]\n'
+        'any = ["quit"]\n\n[[caution]]\nid = "stopping_treatment"\nany = ["quit"]\n\n'
+        '[[caution]]\nid = "doubt"\nany = ["nonsense"]\n',
+        encoding="utf-8",
+    )
+    cautions = load_cautions(edited)
+    assert cautions.find("I quit my tablets") == ("stopped_treatment",)
+    assert cautions.find("I quit my tablets, nonsense") == ("stopped_treatment", "doubt")
+
+
 def test_a_cautions_file_naming_a_caution_without_wording_is_a_one_line_error(tmp_path):
     edited = tmp_path / "cautions.toml"
     edited.write_text('[[caution]]\nid = "new_one"\nany = ["x"]\n', encoding="utf-8")

@@ -32,8 +32,11 @@ def detector():
         ("I took too many pills", "overdose_poisoning"),
         ("my stool is black", "gi_bleeding"),
         ("sudden numbness in my leg", "neurological_cauda_equina"),
+        # Pain low on the right with vomiting, told by a parent (a newcomer's, once unanswered).
+        ("my daughter has bad stomach pain on the lower right side and she is vomiting",
+         "severe_abdominal_pain"),
     ],
-)
+)  # fmt: skip
 def test_lexicon_catches_red_flags_through_case_accents_and_misspellings(detector, message, flag):
     verdict = detector.check(message)
     assert verdict.urgent and flag in verdict.flags
@@ -46,6 +49,7 @@ def test_lexicon_catches_red_flags_through_case_accents_and_misspellings(detecto
         "does gluten cause inflammation?",
         "I had a fever last year",
         "chest",
+        "I have a dull ache in my lower right side after running",
     ],
 )
 def test_everyday_complaints_are_not_flagged_by_the_lexicon(detector, message):

@@ -41,6 +41,9 @@ class Caution:
     # professional ("do not stop it", then the healing steps, reads as the swap endorsed); or
     # "none", when nothing the articles say answers it (a dose).
     quotes: str = "all"
+    # Cautions it is said in place of, when both apply ("I stopped it" is not also told "do not
+    # stop it").
+    replaces: frozenset[str] = frozenset()
 
     def applies(self, text: str, mentions: Sequence[Mention]) -> bool:
         if self.only_with and not any(p.search(text) for p in self.only_with):
@@ -58,7 +61,9 @@ class Cautions:
     def find(self, message: str, mentions: Sequence[Mention] = ()) -> tuple[str, ...]:
         """The ids of the cautions ``message`` calls for, in the file's order."""
         text = normalise(message)
-        return tuple(c.id for c in self.cautions if c.applies(text, mentions))
+        found = [c for c in self.cautions if c.applies(text, mentions)]
+        replaced = {name for c in found for name in c.replaces}
+        return tuple(c.id for c in found if c.id not in replaced)
 
     def quotes(self, ids: Sequence[str]) -> str:
         """Which passages may follow the cautions ``ids``: the narrowest any of them allows
@@ -107,6 +112,7 @@ def load_cautions(path: Path | None = None, known_ids: Sequence[str] | None = No
                 _compiled(entry.get("only_with", []), where),
                 _remembered(entry.get("remembered", False), where),
                 _quotes(entry.get("quotes", "all"), where),
+                frozenset(str(name) for name in entry.get("replaces", [])),
             )
         )
     return Cautions(tuple(cautions))
