@@ -160,6 +160,11 @@ class System:
             return tokenizer_counter(directory / "tokenizer.json")
         return approximate_tokens
 
+    def is_word(self, word: str) -> bool:
+        """Whether the model reads ``word`` as one word piece: a word the language has, not a
+        misspelling."""
+        return self.token_counter(word) == 1
+
     # The index ------------------------------------------------------------------------------
 
     @cached_property
@@ -275,7 +280,11 @@ class System:
         threshold = self.settings.relevance_threshold
         retriever = Retriever(
             index,
-            LexicalIndex(lexical_texts(index.passages), load_synonyms(self.settings.synonyms_file)),
+            LexicalIndex(
+                lexical_texts(index.passages),
+                load_synonyms(self.settings.synonyms_file),
+                is_word=self.is_word,
+            ),
             min_score=MIN_SCORE if threshold is None else threshold,
             known=KnownQuestions(
                 self.known_questions, index.passages, self.encoder, self.settings.models_dir

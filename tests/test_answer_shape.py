@@ -144,3 +144,30 @@ def test_a_word_slipped_by_a_letter_or_inside_a_compound_still_matches():
     assert lexical.tokens("height") != lexical.tokens("weight")
     # the part of a compound the corpus writes with a hyphen
     assert [row for row, _ in lexical.top("glutamine", 2)] == [0]
+
+
+def test_a_slipped_word_is_mended_in_what_the_model_reads_but_a_real_word_is_not():
+    from bot.retrieval.lexical import LexicalIndex, load_synonyms
+
+    known = {"driving", "worth", "renew"}  # as the model's vocabulary would say
+    lexical = LexicalIndex(
+        ["Probiotics and diving.", "Permeability of the gut lining."],
+        load_synonyms(),
+        is_word=lambda word: word in known,
+    )
+    # Only the slip changes, in place; punctuation, case elsewhere and other words as written.
+    assert (
+        lexical.respelled("Probiotcs worth it? Permeabilty!")
+        == "probiotics worth it? permeability!"
+    )
+    # "driving" is one letter away from the corpus's "diving", and a word of its own.
+    assert lexical.respelled("renew my driving licence") == "renew my driving licence"
+    assert "driv" in " ".join(lexical.tokens("driving"))
+
+
+def test_a_question_with_a_slipped_word_is_answered_as_if_spelt_right(real_pipeline):
+    # The model reads "probiotcs" poorly; the articles' word is one letter away.
+    right, slipped = real_pipeline.answer_batch(
+        ["are probiotics worth it", "are probiotcs worth it"]
+    )
+    assert slipped.quotes and [q.text for q in slipped.quotes] == [q.text for q in right.quotes]

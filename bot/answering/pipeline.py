@@ -157,6 +157,8 @@ class AnswerPipeline:
             i: self.small_talk.spelled_out(cleaned[i]) if self.small_talk else cleaned[i]
             for i in valid
         }
+        # ... and with a slip of a letter in a word of the articles mended ("probiotcs").
+        spelled = {i: corpus.retriever.lexical.respelled(text) for i, text in spelled.items()}
         readings = {i: borrowed_reading(context[i], spelled[i]) for i in valid if context[i]}
         borrowing = [i for i in valid if context[i]]
         checked = valid + screened
@@ -215,7 +217,12 @@ class AnswerPipeline:
         answers = []
         for i, request in enumerate(requests):
             question = queries.get(i, cleaned[i])
-            own = corpus.subjects.mentions(cleaned[i]) if corpus.subjects and i in ranked else []
+            # The subjects it names, a slipped letter mended ("probiotcs" is the articles' word).
+            own = (
+                corpus.subjects.mentions(corpus.retriever.lexical.respelled(cleaned[i]))
+                if corpus.subjects and i in ranked
+                else []
+            )
             unmentioned, selected, in_general = None, [], None
             # Whose subject a follow-up is about: the previous question's, unless it names a
             # thing of its own in its place ("and supplements?").

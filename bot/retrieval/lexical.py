@@ -7,7 +7,7 @@ import math
 import re
 import tomllib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -172,6 +172,8 @@ STOPWORDS = ASKING_WORDS | frozenset(
 _WORD_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # Question words this long and not in the corpus may be misspellings of a corpus word.
 MIN_CORRECTED = 6
+# A word as typed, for respelling it in place (letters only: numbers and compounds stay).
+_TYPED_WORD_RE = re.compile(rf"(?<![\w-])[A-Za-z]{{{MIN_CORRECTED},}}(?![\w-])")
 
 
 def _one_out(word: str) -> set[str]:
@@ -217,10 +219,19 @@ class LexicalIndex:
     and each term's inverse document frequency, for weighing the words a question shares with a
     sentence."""
 
-    def __init__(self, documents: Sequence[str], synonyms: Synonyms | None = None) -> None:
+    def __init__(
+        self,
+        documents: Sequence[str],
+        synonyms: Synonyms | None = None,
+        *,
+        is_word: Callable[[str], bool] | None = None,
+    ) -> None:
+        """``is_word``: whether a word is one the language has (the model's own vocabulary): such
+        a word is never read as a misspelling of a corpus word ("driving" is not "diving")."""
         import bm25s
         import Stemmer
 
+        self._is_word = is_word
         self._stemmer = Stemmer.Stemmer("english")
         self._synonyms = synonyms or Synonyms()
         # The same words come back question after question.
@@ -281,11 +292,28 @@ class LexicalIndex:
         canonical = self._canonical
         return [canonical.get(stem, stem) for stem in self._stemmer.stemWords(words)]
 
+    def respelled(self, text: str) -> str:
+        """``text`` with each word one slip away from exactly one corpus word written as that
+        word ("probiotcs worth it" -> "probiotics worth it"), every other character as written:
+        what the model reads too, which knows the misspelling less well than the word."""
+        if not self._one_out:
+            return text
+
+        def fix(match: re.Match) -> str:
+            word = match.group(0)
+            folded = word.casefold()
+            corrected = self._corrected(folded)
+            return word if corrected == folded else corrected
+
+        return _TYPED_WORD_RE.sub(fix, text)
+
     def _correct(self, word: str) -> str:
         """``word``, or the one corpus word it misspells by a letter left out, a letter too many
         or two letters swapped (none when two fit). A letter changed is not corrected: "height"
         and "weight", "making" and "taking" are both words."""
         if len(word) < MIN_CORRECTED or word in self._vocabulary or not word.isalpha():
+            return word
+        if self._is_word is not None and self._is_word(word):
             return word
         fits = set(self._one_out.get(word, ()))  # a letter left out
         fits |= {shorter for shorter in _one_out(word) if shorter in self._vocabulary}
