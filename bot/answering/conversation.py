@@ -157,16 +157,15 @@ class Conversation:
         previous subject too."""
         if answer.urgent_kinds:
             self._urgent.set(turn.chat, answer.urgent_kinds)
-        if answer.status not in {"answered", "no_answer", "unmentioned"}:
-            if answer.remembered:
-                self._cautions.set(turn.chat, answer.remembered)
-            return answer
-        # A question keeps the cautions it carried on (those it did not carry end: a new topic
+        question = answer.status in {"answered", "no_answer", "unmentioned"}
+        # A question keeps the cautions it carried on, and those it did not carry end (a new topic
         # after "should I stop my methotrexate?" ends the caution its follow-ups had).
         if answer.remembered:
             self._cautions.set(turn.chat, answer.remembered)
-        else:
+        elif question:
             self._cautions.forget(turn.chat)
+        if not question:
+            return answer
         if answer.urgent and not answer.quotes:  # urgent advice alone is no subject
             return answer
         if answer.status == "no_answer":
