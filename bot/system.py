@@ -35,6 +35,7 @@ from bot.embedding.encoder import Encoder
 from bot.embedding.model import model_fingerprint, model_name, resolve_model, source_fingerprint
 from bot.embedding.onnx_encoder import OnnxEncoder
 from bot.embedding.onnx_record import export_dir, export_state, read_export
+from bot.embedding.thread_pools import one_blas_thread
 from bot.embedding.tokens import tokenizer_counter
 from bot.errors import FeedbackError, ModelError
 from bot.ingest.passages import TokenCounter, approximate_tokens
@@ -297,6 +298,7 @@ class System:
     def pipeline(self) -> AnswerPipeline:
         """The answering pipeline over the checked index."""
         view = self.corpus_view(self.index)  # first: a missing index is reported before the model
+        one_blas_thread()  # numpy's and FAISS's, both loaded by now
         pipeline = AnswerPipeline(
             self.encoder,
             view.retriever,

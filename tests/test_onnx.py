@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +49,26 @@ def test_same_answers_on_the_evaluation_set_as_under_torch(
         assert ours.status == theirs.status, question
         assert [q.passage_ids for q in ours.quotes] == [q.passage_ids for q in theirs.quotes]
         assert ours.urgent_advice == theirs.urgent_advice, question
+
+
+def _cpu_while_idle(answer) -> float:
+    """The least process CPU time burnt during 0.05 s of sleep right after an answer."""
+    burnt = []
+    for _ in range(3):
+        answer()
+        started = time.process_time()
+        time.sleep(0.05)
+        burnt.append(time.process_time() - started)
+    return min(burnt)
+
+
+def test_an_idle_model_leaves_the_cores_alone(real_encoder, real_settings):
+    """Between questions the model's and numpy's threads sleep: left spinning, they held the
+    cores while the rest of an answer ran, and an idle bot burnt a core (about 0.05 s of CPU in
+    those 0.05 s)."""
+    assert _cpu_while_idle(lambda: real_encoder.encode(["is turmeric good for my knees"])) < 0.01
+    pipeline = System(real_settings, encoder=real_encoder).pipeline
+    assert _cpu_while_idle(lambda: pipeline.answer("is turmeric good for my knees")) < 0.01
 
 
 def test_the_export_records_where_it_came_from_and_its_check(real_encoder, models_dir):

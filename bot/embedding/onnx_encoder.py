@@ -79,6 +79,10 @@ class OnnxEncoder:
         options = onnxruntime.SessionOptions()
         options.log_severity_level = 3  # errors only
         options.inter_op_num_threads = 1
+        # The pool's threads stop spinning once a call returns. Left spinning, they hold both cores
+        # while the rest of the answer runs (ranking, triage, composing): that work took twice as
+        # long, and the next model call too (docs/performance.md).
+        options.add_session_config_entry("session.force_spinning_stop", "1")
         try:
             return onnxruntime.InferenceSession(
                 str(self.directory / MODEL_FILE), options, providers=["CPUExecutionProvider"]
