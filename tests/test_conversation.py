@@ -150,7 +150,9 @@ def test_the_previous_question_is_borrowed_only_for_a_few_minutes():
      # ... but a question after it is a question, with or without its question mark.
      ("ok thanks, i will try that. what about zinc", None), ("thanks, I will. is zinc ok?", None),
      ("ok, it's my knees that hurt though", None), ("hey there! are you a real person or a bot?", "identity"),
-     ("Hi! Is this free to use?", "identity"), ("Thank you kindly.", "thanks")],
+     ("Hi! Is this free to use?", "identity"), ("Thank you kindly.", "thanks"),
+     # Alone with a question mark, a word of assent asks whether what was said holds.
+     ("right?", None), ("right", "ack"), ("true?", None), ("is that right?", None), ("sure", "ack")],
 )  # fmt: skip
 def test_small_talk_is_only_what_says_nothing_more(message, kind):
     assert load_small_talk().kind(message) == kind

@@ -41,6 +41,8 @@ class SmallTalk:
     # The phrases of another language (among ``phrases``), by language code: "gracias" is
     # thanked in Spanish.
     languages: dict[tuple[str, ...], str] = field(default_factory=dict)
+    # Said alone with a question mark, these ask whether what was said holds ("right?").
+    asking: frozenset[tuple[str, ...]] = frozenset()
 
     def __post_init__(self) -> None:
         # Phrases by their first word, longest first: a message is scanned word by word.
@@ -70,6 +72,8 @@ class SmallTalk:
             return UNKNOWN_COMMAND
         if len(message) > MAX_SMALL_TALK_CHARS:
             return None
+        if "?" in message and tuple(_words(message)) in self.asking:
+            return None  # "right?" asks the question before it again
         found = self._kinds(message, [])
         if not found:
             return None
@@ -177,6 +181,7 @@ def load_small_talk(path: Path | None = None) -> SmallTalk:
                 for table in ("spelling", "question_spelling")
                 for key, value in (data.get(table) or {}).items()
             },
+            asking=frozenset(tuple(_words(p)) for p in data.get("asking", []) if _words(p)),
             statements=tuple(
                 tuple(_words(opener)) for opener in data.get("statements", []) if _words(opener)
             ),
