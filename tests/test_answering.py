@@ -456,6 +456,28 @@ def test_cautions_for_a_treatment_already_stopped_or_put_off_and_for_a_doctor_co
     assert not_contradicted.cautions == ()
 
 
+def test_warning_signs_on_a_weekly_medicine_go_to_the_prescriber_today_not_poison_control(
+    real_pipeline,
+):
+    conversation = Conversation(ttl=300)
+
+    def ask(message):
+        turn = conversation.plan("c", message)
+        return conversation.settle(turn, real_pipeline.answer_batch([turn.request])[0])
+
+    warning = real_pipeline.texts.cautions["treatment_warning_signs"]
+    sores = ask("Im on methotrexate and its giving me nausea and mouth sores. is my gut leaking?")
+    assert sores.cautions == (warning,) and not sores.urgent_advice
+    assert all(real_pipeline.detector.advises_care(q.text) for q in sores.quotes)
+    # ... and it leads the follow-up about the dose, instead of "the articles give no doses".
+    assert ask("should i skip this weeks dose").cautions == (warning,)
+    # An overdose told with the same signs is still one.
+    overdose = real_pipeline.answer(
+        "I took my weekly methotrexate every day this week by mistake and now I have mouth sores"
+    )
+    assert "poison" in " ".join(overdose.urgent_advice)
+
+
 def test_a_childs_medicine_and_a_bare_how_much_stay_with_the_follow_up(real_pipeline):
     conversation = Conversation(ttl=300)
 
