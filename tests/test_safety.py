@@ -462,3 +462,51 @@ def test_asking_whether_a_supplement_is_safe_is_no_poisoning(real_pipeline, mess
 )
 def test_what_the_last_validation_set_found_is_caught(detector, message, language, kind):
     assert kind in detector.check(message, language=language).kinds
+
+
+@pytest.mark.parametrize(
+    ("message", "flag"),
+    [
+        # A newcomer's trial (trial 11): warning signs told inside a long message.
+        (
+            "so im 34 wks with my 2nd, been taking a prenatal and fish oil, my midwife is lovely. "
+            "my feet and hands have gotten really puffy the last 2 days and ive had a pounding "
+            "headache since yesterday that paracetamol doesnt touch, and i keep seeing sparkly "
+            "lights. anyway my question is can i add a probiotic for my gut",
+            "pre_eclampsia_signs",
+        ),
+        (
+            "I'm 32 weeks pregnant, my face and hands have swollen up and I have a pounding headache",
+            "pre_eclampsia_swelling_headache",
+        ),
+        (
+            "hiya so ive had ibs for years, normally its just cramps and bloating, i manage ok. but "
+            "the last 2 months ive lost like 7kg without trying and theres been dark red blood "
+            "mixed in my poo a few times, im 58. is this just my ibs flaring?",
+            "gi_bleeding",
+        ),
+        ("asking for my mum shes 79, she fell and her hip hurts and her leg looks shorter",
+         "injury_deformity"),
+        ("my son isnt answering his phone, he texted me goodbye and said sorry for everything",
+         "suicide_self_harm"),
+        ("my brother texted goodbye and now he wont pick up", "suicide_self_harm"),
+    ],
+)  # fmt: skip
+def test_what_the_eleventh_trial_found_is_caught(detector, message, flag):
+    assert flag in detector.check(message).flags
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # Not answering a message or a question is not a person who does not respond.
+        "you are not answering me. yes or no",
+        "my sister isnt answering my texts today, typical lol. anyway she has psoriatic "
+        "arthritis, can gut health help her",
+        # Pregnant, with an everyday complaint.
+        "im 20 weeks pregnant and get headaches sometimes, can i take probiotics",
+        "my leg is shorter than the other since birth, could that be why my knee hurts",
+    ],
+)
+def test_what_the_eleventh_trial_found_raises_no_alarm(real_pipeline, message):
+    assert not real_pipeline.answer(message).urgent
