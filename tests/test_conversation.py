@@ -58,7 +58,10 @@ def test_messages_that_cannot_stand_alone_are_follow_ups(message):
      # "so", "and" before a question of its own do not make it a follow-up
      "so does leaky gut affect muscles too", "and can stress cause joint pain?",
      # A few words that ask nothing are an odd message, not a follow-up.
-     "fnord", "blah blah", "asdf"],
+     "fnord", "blah blah", "asdf",
+     # A message that says it changes the subject, whatever words point back after that.
+     "ok different topic, my daughter gets tummy aches before school, is that leaky gut?",
+     "new question - is that normal", "anyway, unrelated, what does it do to the joints"],
 )  # fmt: skip
 def test_self_contained_questions_are_not(message):
     assert not is_follow_up(message)
@@ -152,7 +155,7 @@ def test_the_previous_question_is_borrowed_only_for_a_few_minutes():
      ("ok, it's my knees that hurt though", None), ("hey there! are you a real person or a bot?", "identity"),
      ("Hi! Is this free to use?", "identity"), ("Thank you kindly.", "thanks"),
      # Alone with a question mark, a word of assent asks whether what was said holds.
-     ("right?", None), ("right", "ack"), ("true?", None), ("is that right?", None), ("sure", "ack")],
+     ("thank you so much!! you are very helpful", "thanks"), ("right?", None), ("right", "ack"), ("true?", None), ("is that right?", None), ("sure", "ack")],
 )  # fmt: skip
 def test_small_talk_is_only_what_says_nothing_more(message, kind):
     assert load_small_talk().kind(message) == kind

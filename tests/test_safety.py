@@ -506,6 +506,8 @@ def test_what_the_eleventh_trial_found_is_caught(detector, message, flag):
         # Pregnant, with an everyday complaint.
         "im 20 weeks pregnant and get headaches sometimes, can i take probiotics",
         "my leg is shorter than the other since birth, could that be why my knee hurts",
+        # Overuse pain in sport.
+        "yo im 19 and run about 40k a week, my knee hurts on the outside after like 5k",
     ],
 )
 def test_what_the_eleventh_trial_found_raises_no_alarm(real_pipeline, message):

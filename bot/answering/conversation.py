@@ -53,6 +53,17 @@ _ASKS_RE = re.compile(
     r"during|instead)\b",
     re.IGNORECASE,
 )
+# A message that says it changes the subject stands on its own, whatever follows ("ok different
+# topic, my daughter gets tummy aches, is that leaky gut?").
+_NEW_TOPIC_RE = re.compile(
+    r"^(?:(?:ok|okay|hmm|right|well|so|and|also|anyway|anyways|oh|btw|by the way)\W+)*"
+    r"(?:(?:a |one |another |a (?:totally |completely )?)?(?:different|new|other|another|unrelated|"
+    r"separate|random|totally different|completely different) (?:topic|question|subject|thing|"
+    r"issue|q)\b|(?:changing|change|to change) (?:the )?(?:topic|subject)\b|change of "
+    r"(?:topic|subject)\b|on (?:a different|another|an unrelated) (?:note|topic)\b|unrelated\b|"
+    r"off topic\b|something (?:else|different)\b)",
+    re.IGNORECASE,
+)
 # Words that point back at what was said before.
 _POINTS_BACK_RE = re.compile(
     r"\b(?:it|its|it's|itself|that|this|these|those|they|them|their|theirs|such|same|else|ones|"
@@ -103,6 +114,8 @@ def is_follow_up(message: str) -> bool:
     message = message.strip()
     words = re.findall(r"[\w']+", message)
     if not words:
+        return False
+    if _NEW_TOPIC_RE.match(message):
         return False
     # What it says after the words that only open it ("ok so who do I see" -> "who do I see").
     said = re.findall(r"[\w']+", _OPENERS_RE.sub("", message))
