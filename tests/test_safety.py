@@ -490,6 +490,10 @@ def test_what_the_last_validation_set_found_is_caught(detector, message, languag
         ("my son isnt answering his phone, he texted me goodbye and said sorry for everything",
          "suicide_self_harm"),
         ("my brother texted goodbye and now he wont pick up", "suicide_self_harm"),
+        # A fever with breathlessness on methotrexate, spelt in German.
+        ("guten tag. my mother have Rheuma, she take Methotrexat. now she have hohes Fieber 39,5 "
+         "and very bad Atemnot", "fever_immunosuppressed"),
+        ("I'm on methotrexate and have a fever of 38.5 and a cough", "fever_immunosuppressed"),
     ],
 )  # fmt: skip
 def test_what_the_eleventh_trial_found_is_caught(detector, message, flag):
