@@ -155,7 +155,7 @@ def test_the_previous_question_is_borrowed_only_for_a_few_minutes():
      ("ok, it's my knees that hurt though", None), ("hey there! are you a real person or a bot?", "identity"),
      ("Hi! Is this free to use?", "identity"), ("Thank you kindly.", "thanks"),
      # Alone with a question mark, a word of assent asks whether what was said holds.
-     ("thank you so much!! you are very helpful", "thanks"), ("right?", None), ("right", "ack"), ("true?", None), ("is that right?", None), ("sure", "ack")],
+     ("thank you so much!! you are very helpful", "thanks"), ("what are the sources?", "identity"), ("right?", None), ("right", "ack"), ("true?", None), ("is that right?", None), ("sure", "ack")],
 )  # fmt: skip
 def test_small_talk_is_only_what_says_nothing_more(message, kind):
     assert load_small_talk().kind(message) == kind
