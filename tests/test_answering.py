@@ -615,3 +615,23 @@ def test_json_follows_the_contract(real_pipeline):
             assert quote["start"] <= mark["start"] < mark["end"] <= quote["end"]
         assert not quote["source_path"].startswith("/")
     json.dumps(data)  # serialisable as it is
+
+
+def test_asking_in_other_words_or_whether_i_have_it_is_answered_by_what_quotebot_can_do(
+    real_pipeline,
+):
+    cautions = real_pipeline.texts.cautions
+    simpler, have, how, checked, means = real_pipeline.answer_batch(
+        [
+            "what is leaky gut? i dont understand, can you explain it simpler",
+            "have i got leaky gut?",
+            "how do i know if i have leaky gut",
+            "could i have it checked by my GP",
+            "what does it mean for my knees",
+        ]
+    )
+    # Quotebot cannot reword the articles nor diagnose: it says so, and still quotes them.
+    assert simpler.cautions == (cautions["own_words"],) and simpler.quotes
+    assert have.cautions == (cautions["diagnosis"],) and have.quotes
+    assert how.cautions == (cautions["diagnosis"],)
+    assert checked.cautions == () and means.cautions == ()
