@@ -260,6 +260,13 @@ def test_a_question_about_someone_the_articles_do_not_single_out_is_answered_in_
         "my daughter bought me collagen, she says it will fix my gut. will it help my knees?"
     )
     assert again.notice is None and again.quotes
+    # An animal the person walks or lifts is what they cannot do, not whom the question is about.
+    walk = real_pipeline.answer(
+        "my knees hurt so bad i cant even walk the dog anymore, is that normal for joint pain"
+    )
+    assert walk.status == "answered" and walk.quotes
+    dog = real_pipeline.answer("my dog has joint pain, can he take probiotics?")
+    assert dog.status == "unmentioned" and dog.subject == "my dog"
     # A thing the articles never mention is named before a person they do not single out.
     son = real_pipeline.answer(
         "my son is 15 and has juvenile arthritis, he's on methotrexate. can diet fix it so he "

@@ -65,6 +65,7 @@ class SubjectCheck:
         medicine_stems: Iterable[str] = (),
         min_letters: int = 8,
         agent_verbs: dict[str, Iterable[str]] | None = None,
+        object_verbs: dict[str, Iterable[str]] | None = None,
         no_general_quotes: Iterable[str] = (),
     ) -> None:
         corpus = " " + " ".join(normalise(text) for text in corpus_texts) + " "
@@ -106,6 +107,17 @@ class SubjectCheck:
             for name, verbs in (agent_verbs or {}).items()
             if verbs
         }
+        # Names that, just after one of their verbs, name what the person does, not what the
+        # question is about ("i cant even walk the dog anymore").
+        self._object_verbs = {
+            normalise(name): re.compile(
+                "(?:^| )(?:"
+                + "|".join(re.escape(normalise(v)) for v in verbs)
+                + ")(?: (?:the|my|our|his|her|their|a|an))? $"
+            )
+            for name, verbs in (object_verbs or {}).items()
+            if verbs
+        }
 
     def mentions(self, question: str) -> list[Mention]:
         """The subjects ``question`` names, in the order it names them."""
@@ -116,6 +128,9 @@ class SubjectCheck:
             for match in self._names.finditer(text):
                 key = match.group(1)
                 if self._acts_only(key, text, match.end()):
+                    continue
+                after = self._object_verbs.get(key)
+                if after is not None and after.search(text, 0, match.start()):
                     continue
                 mention = Mention(
                     _as_written(question, match.group(0)),
@@ -253,6 +268,12 @@ def load_subjects(corpus_texts: Iterable[str], path: Path | None = None) -> Subj
             name: [str(verb) for verb in section["agent_verbs"]]
             for section in sections
             if section.get("agent_verbs")
+            for name in section.get("names", [])
+        },
+        object_verbs={
+            name: [str(verb) for verb in section["object_verbs"]]
+            for section in sections
+            if section.get("object_verbs")
             for name in section.get("names", [])
         },
         min_letters=int(patterns.get("min_letters", 8)),
