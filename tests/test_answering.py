@@ -642,3 +642,36 @@ def test_asking_in_other_words_or_whether_i_have_it_is_answered_by_what_quotebot
     assert have.cautions == (cautions["diagnosis"],) and have.quotes
     assert how.cautions == (cautions["diagnosis"],)
     assert checked.cautions == () and means.cautions == ()
+
+
+def test_the_other_part_of_a_two_part_question_is_answered_after_the_notice(real_pipeline):
+    texts = real_pipeline.texts
+    both = real_pipeline.answer(
+        "how long does it take to heal leaky gut and can i drink alcohol while doing it"
+    )
+    # The articles never mention alcohol: said first; then what answers the rest, introduced so.
+    assert both.status == "unmentioned" and both.subject == "alcohol"
+    assert both.intro == texts.reply("rest_intro")
+    assert any("changes within weeks" in quote.text for quote in both.quotes)
+    # One question about it alone keeps the general wording and at most one general passage.
+    alone = real_pipeline.answer("is turmeric good for leaky gut? does it take long to work")
+    assert alone.intro != texts.reply("rest_intro") and len(alone.quotes) <= 1
+
+
+@pytest.mark.parametrize(
+    ("message", "rest"),
+    [
+        ("what foods help leaky gut and is coffee ok", "what foods help leaky gut"),
+        ("can i take turmeric? and how long does healing take", "and how long does healing take"),
+        # A story before it, a part that only tells, or one that points back: no other part.
+        ("I took a lot of antibiotics last year and my gut flora is probably off. Could that be "
+         "why my elbows ache?", None),
+        ("is soy bad for men? my mate says it messes with your hormones", None),
+        ("is turmeric good for leaky gut? does it take long to work", None),
+        ("is turmeric good for leaky gut", None),
+    ],
+)  # fmt: skip
+def test_a_question_is_split_only_where_its_parts_ask_on_their_own(real_pipeline, message, rest):
+    from bot.answering.question_parts import other_part
+
+    assert other_part(message, real_pipeline.corpus.subjects) == rest

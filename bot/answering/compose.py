@@ -33,6 +33,7 @@ def compose_answer(
     small_talk: str | None = None,
     unmentioned: str | None = None,
     unmentioned_kind: str = "",
+    rest_answered: bool = False,
     in_general: str | None = None,
     topics: Sequence[str] = (),
     documents: Mapping[str, SourceDocument] | None = None,
@@ -53,7 +54,7 @@ def compose_answer(
     urgent_advice = tuple(texts.urgent[kind] for kind in triage.kinds)
     # Article quotes next to crisis advice would read as an answer to it: leave them out.
     quotable = not (problem or small_talk or "crisis" in triage.kinds)
-    if unmentioned:
+    if unmentioned and not rest_answered:
         hits = [hit for hit in hits if hit.cosine >= GENERAL_MIN_COSINE][:GENERAL_QUOTES]
     quotes = quote_hits(hits, documents, snapshot) if quotable else ()
     intro = texts.reply("answer_intro") if quotes else None
@@ -81,7 +82,7 @@ def compose_answer(
             "unmentioned",
             unmentioned,
         )
-        intro = texts.reply("general_intro") if quotes else None
+        intro = texts.reply("rest_intro" if rest_answered else "general_intro") if quotes else None
         has_more = False
     elif quotes:
         notice, status = None, "answered"

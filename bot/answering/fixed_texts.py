@@ -33,6 +33,7 @@ REPLIES = (
     "about",
     "unmentioned",
     "general_intro",
+    "rest_intro",
     "in_general",
     "small_talk_greeting",
     "small_talk_thanks",

@@ -20,6 +20,7 @@ from bot.answering.escalation import choose_escalation
 from bot.answering.fixed_texts import FixedTexts
 from bot.answering.follow_up import borrowed_reading, swaps_subject
 from bot.answering.inputs import MAX_QUESTION_CHARS, clean_message, input_problem
+from bot.answering.question_parts import other_part
 from bot.answering.small_talk import SmallTalk
 from bot.answering.subjects import (
     Mention,
@@ -160,6 +161,16 @@ class AnswerPipeline:
         # ... and with a slip of a letter in a word of the articles mended ("probiotcs").
         spelled = {i: corpus.retriever.lexical.respelled(text) for i, text in spelled.items()}
         readings = {i: borrowed_reading(context[i], spelled[i]) for i in valid if context[i]}
+        # A question of two parts, one about a subject the articles never mention: the other part
+        # is read on its own too ("how long does it take to heal leaky gut and can i drink
+        # alcohol"), in the same model call.
+        parts = {
+            i: rest
+            for i in valid
+            if not context[i] and corpus.subjects
+            if (rest := other_part(spelled[i], corpus.subjects))
+        }
+        part_rows = list(parts)
         borrowing = [i for i in valid if context[i]]
         checked = valid + screened
         # One row per valid message, then one per borrowing message read with what it borrows
@@ -175,9 +186,12 @@ class AnswerPipeline:
             if checked
             else []
         )
-        encoded = self.encoder.encode(texts + sentences) if checked else None
+        part_texts = [parts[i] for i in part_rows]
+        encoded = self.encoder.encode(texts + sentences + part_texts) if checked else None
         vectors = encoded[: len(texts)] if encoded is not None else None
-        sentence_vectors = encoded[len(texts) :] if encoded is not None else None
+        read = len(texts) + len(sentences)
+        sentence_vectors = encoded[len(texts) : read] if encoded is not None else None
+        part_vectors = encoded[read:] if encoded is not None else None
 
         # Safety first, on every message itself (not what it borrows), whatever else is wrong with
         # it: both layers where there is a vector, the lexicon alone on the rest.
@@ -206,13 +220,18 @@ class AnswerPipeline:
 
         ranked: dict[int, list[Hit]] = {}
         borrowed: dict[int, list[Hit]] = {}
+        part_hits: dict[int, list[Hit]] = {}
         if valid:
             # A follow-up is ranked twice, alone and with what it borrows ("and for how long?"
-            # alone finds the weeks-and-months passage).
+            # alone finds the weeks-and-months passage); the other part of a question too.
             ranked_texts = len(valid) + len(borrowing)
-            hits = corpus.retriever.rank_batch(texts[:ranked_texts], vectors[:ranked_texts])
+            hits = corpus.retriever.rank_batch(
+                texts[:ranked_texts] + part_texts,
+                np.concatenate([vectors[:ranked_texts], part_vectors]),
+            )
             ranked = dict(zip(valid, hits))
-            borrowed = dict(zip(borrowing, hits[len(valid) :]))
+            borrowed = dict(zip(borrowing, hits[len(valid) : ranked_texts]))
+            part_hits = dict(zip(part_rows, hits[ranked_texts:]))
 
         answers = []
         for i, request in enumerate(requests):
@@ -242,6 +261,12 @@ class AnswerPipeline:
                 selected = (lead + rest)[:MAX_SELECTED]
             if unmentioned and not unmentioned.general_quotes:
                 selected = []
+            # ... and one of two parts: what answers the other part follows the notice.
+            rest_answered = False
+            if unmentioned and unmentioned.general_quotes and i in part_hits:
+                _, rest = _quotable(corpus, corpus.subjects.mentions(parts[i]), "", part_hits[i])
+                if rest:
+                    selected, rest_answered = rest, True
             candidates = [*ranked.get(i, ()), *borrowed.get(i, ())]
             if triage[i].raised and triage[i].by_pattern:
                 # Under urgent advice for an emergency the message plainly tells, only what the
@@ -301,6 +326,7 @@ class AnswerPipeline:
                     small_talk=talk[i],
                     unmentioned=unmentioned.name if unmentioned else None,
                     unmentioned_kind=unmentioned.category if unmentioned else "",
+                    rest_answered=rest_answered,
                     in_general=in_general,
                     topics=corpus.topics,
                     documents=corpus.documents,

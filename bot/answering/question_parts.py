@@ -1,0 +1,57 @@
+"""A question of two parts, one of them about a subject the articles never mention.
+
+"how long does it take to heal leaky gut and can i drink alcohol while doing it" asks two things:
+the articles answer the first and never mention alcohol. Read whole, the message is nearest to
+neither, and only the notice was left. The part that names no such subject is read on its own too,
+and what answers it follows the notice, introduced as the answer to the rest of the question.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.answering.subjects import SubjectCheck
+
+# Where a second question starts: after "?", or after "and"/"but"/"also" or a comma when the words
+# that follow ask something ("and can i drink alcohol"). A full stop ends a story as often as a
+# question, and what follows it leans on it.
+_ASKING = (
+    r"(?:can|could|should|shall|is|are|was|were|do|does|did|will|would|what|how|when|why|which|"
+    r"where|who|may|might|must|any|has|have)"
+)
+_SPLIT_RE = re.compile(
+    rf"(?<=\?)\s+|,?\s+(?:and|but|also|plus)\s+(?:also\s+)?(?={_ASKING}\b)|,\s+(?={_ASKING}\b)",
+    re.IGNORECASE,
+)
+# A part read on its own must ask something itself, and not about what the other part names
+# ("Could that be why my elbows ache?" after "I took a lot of antibiotics").
+_ASKS_RE = re.compile(rf"^(?:(?:and|but|so|also|plus|then)\s+)*{_ASKING}\b", re.IGNORECASE)
+_POINTS_BACK_RE = re.compile(
+    rf"^(?:(?:and|but|so|also|plus|then)\s+)*{_ASKING}\s+(?:that|this|it|they|them|those|these)\b",
+    re.IGNORECASE,
+)
+# A part shorter than this says too little to be read on its own.
+MIN_PART_WORDS = 4
+
+
+def split_questions(text: str) -> list[str]:
+    """The parts of ``text`` that each ask something, as written."""
+    return [part.strip() for part in _SPLIT_RE.split(text) if part and part.strip()]
+
+
+def other_part(text: str, subjects: SubjectCheck) -> str | None:
+    """The parts of ``text`` that name no subject the articles never mention, joined, when another
+    part names one; None when the message is not so split."""
+    parts = split_questions(text)
+    if len(parts) < 2:
+        return None
+    unmentioned = [
+        any(not m.in_corpus and not m.in_general for m in subjects.mentions(part)) for part in parts
+    ]
+    if not any(unmentioned) or all(unmentioned):
+        return None
+    rest = [part for part, named in zip(parts, unmentioned) if not named]
+    if not all(_ASKS_RE.match(part) and not _POINTS_BACK_RE.match(part) for part in rest):
+        return None
+    words = sum(len(part.split()) for part in rest)
+    return " ".join(rest) if words >= MIN_PART_WORDS else None
