@@ -490,6 +490,8 @@ def test_what_the_last_validation_set_found_is_caught(detector, message, languag
         ("my son isnt answering his phone, he texted me goodbye and said sorry for everything",
          "suicide_self_harm"),
         ("my brother texted goodbye and now he wont pick up", "suicide_self_harm"),
+        ("she isnt responding to pain or touch", "breathing_anaphylaxis_collapse"),
+        ("my mum is not responding to me, she is on the floor", "breathing_anaphylaxis_collapse"),
         # A fever with breathlessness on methotrexate, spelt in German.
         ("guten tag. my mother have Rheuma, she take Methotrexat. now she have hohes Fieber 39,5 "
          "and very bad Atemnot", "fever_immunosuppressed"),
@@ -512,6 +514,9 @@ def test_what_the_eleventh_trial_found_is_caught(detector, message, flag):
         "my leg is shorter than the other since birth, could that be why my knee hurts",
         # Overuse pain in sport.
         "yo im 19 and run about 40k a week, my knee hurts on the outside after like 5k",
+        # A condition that does not respond to a treatment is no person who does not respond.
+        "my RA is not responding to methotrexate, will healing my gut help?",
+        "my knee isnt responding to physio",
     ],
 )
 def test_what_the_eleventh_trial_found_raises_no_alarm(real_pipeline, message):
