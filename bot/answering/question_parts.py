@@ -35,7 +35,7 @@ MIN_PART_WORDS = 4
 
 
 def split_questions(text: str) -> list[str]:
-    """The parts of ``text`` that each ask something, as written."""
+    """``text`` cut where a second question may start, each part as written."""
     return [part.strip() for part in _SPLIT_RE.split(text) if part and part.strip()]
 
 
