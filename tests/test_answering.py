@@ -675,3 +675,87 @@ def test_a_question_is_split_only_where_its_parts_ask_on_their_own(real_pipeline
     from bot.answering.question_parts import other_part
 
     assert other_part(message, real_pipeline.corpus.subjects) == rest
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["is sugar bad for my gut", "I've got a real sweet tooth, should I cut back on sugar?"],
+)
+def test_a_question_naming_what_the_articles_name_is_answered_by_the_passage_naming_it(
+    real_pipeline, question
+):
+    """The model puts "is sugar bad for my gut" below the bar (cosine about 0.31) although one
+    passage names refined sugar among the foods to remove: the name is evidence enough for a
+    lower bar, where every passage left names it."""
+    answer = real_pipeline.answer(question)
+    assert answer.status == "answered" and answer.quotes
+    assert "refined sugar" in answer.quotes[0].text
+    for quote in answer.quotes:
+        assert "sugar" in quote.text
+        assert_verbatim(quote)
+
+
+def test_naming_a_thing_the_articles_name_does_not_answer_a_question_they_do_not(real_pipeline):
+    for question in ("how do I bake sourdough bread", "what's a good recipe for sugar cookies"):
+        assert not real_pipeline.answer(question).quotes
+
+
+def _chat(pipeline, *messages):
+    from bot.answering.conversation import Conversation
+
+    conversation, answers = Conversation(), []
+    for message in messages:
+        turn = conversation.plan("chat", message)
+        answers.append(conversation.settle(turn, pipeline.answer_batch([turn.request])[0]))
+    return answers
+
+
+def test_a_crisis_line_repeated_does_not_close_the_chat_and_a_figure_of_speech_ends_it(
+    real_pipeline,
+):
+    crisis = real_pipeline.texts.urgent["crisis"]
+    first, foods = _chat(
+        real_pipeline, "I want to end it all", "what foods should I avoid for joint pain?"
+    )
+    assert first.urgent_advice == (crisis,) and not first.quotes
+    # The line again, and the question answered under it.
+    assert foods.urgent_advice == (crisis,) and "refined sugar" in foods.quotes[0].text
+    said, meant, question = _chat(
+        real_pipeline,
+        "my joint pain is so bad I want to die lol. what helps?",
+        "no im not suicidal its just an expression",
+        "what foods should I avoid for joint pain?",
+    )
+    assert said.urgent_advice == (crisis,)
+    assert not meant.urgent and not question.urgent and question.quotes
+
+
+def test_after_an_emergency_is_it_my_gut_gets_the_advice_and_no_passage(real_pipeline):
+    chest, spreading, gut = _chat(
+        real_pipeline, "I have chest pain", "its spreading to my jaw", "is it my gut?"
+    )
+    assert chest.urgent and spreading.urgent
+    assert gut.urgent_kinds == ("emergency",) and not gut.quotes
+    # Once a professional has seen to it, the advice is not repeated.
+    blood, checked = _chat(
+        real_pipeline,
+        "I threw up blood this morning",
+        "I went to A&E, they said its fine, just a small tear. Now, can zinc help leaky gut?",
+    )
+    assert blood.urgent and not checked.urgent
+    assert any("zinc" in quote.text for quote in checked.quotes)
+
+
+def test_the_escalation_line_fits_the_warning_sign_and_what_a_follow_up_continues(real_pipeline):
+    topics = {topic.name: topic.text for topic in real_pipeline.texts.escalation_topics}
+    dad = real_pipeline.answer(
+        "my dad winces when he moves his knees and has lost a lot of weight without trying, "
+        "could it be his gut?"
+    )
+    assert dad.escalation == topics["gut"]  # weight loss, though his knees are named first
+    _, fever = _chat(
+        real_pipeline,
+        "My mum is 82 and her hands are really stiff and swollen in the mornings",
+        "She also has a temperature today, 38.5",
+    )
+    assert fever.escalation == topics["joints"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 
 import pytest
@@ -33,6 +34,7 @@ def answer(question: str, *, quoted: bool = True, urgent: bool = False, status=N
         "disclaimer",
         urgent_advice=("urgent",) if urgent else (),
         urgent_kinds=("emergency",) if urgent else (),
+        flags=("heart_attack",) if urgent else (),
         status=status or ("answered" if quoted else "no_answer"),
     )
 
@@ -107,6 +109,40 @@ def test_what_follows_urgent_advice_leads_with_it_again_for_a_few_minutes():
     assert conversation.plan(2, "what is leaky gut").request.urgent == ()  # another chat
     clock.now += 301
     assert conversation.plan(1, "what is leaky gut").request.urgent == ()
+
+
+def test_urgent_advice_repeated_does_not_keep_itself_alive_and_a_stand_down_ends_it():
+    """Trial 12: after "I want to die lol", every message got the crisis line again, each
+    repeat keeping it for five more minutes."""
+    from bot.safety.triage import EARLIER_FLAG
+
+    clock = Clock()
+    conversation = Conversation(ttl=300, clock=clock)
+    crisis = conversation.plan(1, "I want to die")
+    conversation.settle(crisis, answer(crisis.message, quoted=False, urgent=True))
+    clock.now += 200
+    later = conversation.plan(1, "what foods should I avoid?")
+    assert later.request.urgent == ("emergency",)
+    repeated = dataclasses.replace(
+        answer(later.message, urgent=True), flags=(EARLIER_FLAG,)
+    )
+    conversation.settle(later, repeated)
+    clock.now += 101  # five minutes after the message that raised it
+    assert conversation.plan(1, "and zinc?").request.urgent == ()
+    # A message the advice was not repeated for (it stood it down) ends it at once.
+    conversation.settle(conversation.plan(2, "I want to die"), answer("x", quoted=False, urgent=True))
+    down = conversation.plan(2, "no I'm not suicidal, just an expression")
+    assert down.request.urgent == ("emergency",)
+    conversation.settle(down, answer(down.message, quoted=False))
+    assert conversation.plan(2, "what helps joint pain?").request.urgent == ()
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["what should I do", "ok what now?", "what do you suggest", "how do you know?", "any evidence?"],
+)
+def test_asking_what_to_do_follows_up(message):
+    assert is_follow_up(message)
 
 
 def test_an_unanswered_message_is_never_borrowed_and_ends_the_subject():

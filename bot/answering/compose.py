@@ -52,8 +52,10 @@ def compose_answer(
     With ``snapshot`` (the corpus as indexed), a quote that is not its exact text is left out.
     """
     urgent_advice = tuple(texts.urgent[kind] for kind in triage.kinds)
-    # Article quotes next to crisis advice would read as an answer to it: leave them out.
-    quotable = not (problem or small_talk or "crisis" in triage.kinds)
+    # Article quotes next to crisis advice would read as an answer to it: leave them out. Under
+    # the advice repeated for a later message ("what foods should I avoid?"), that message is
+    # answered too: the crisis line must not close the chat.
+    quotable = not (problem or small_talk or ("crisis" in triage.kinds and triage.raised))
     if unmentioned and not rest_answered:
         hits = [hit for hit in hits if hit.cosine >= GENERAL_MIN_COSINE][:GENERAL_QUOTES]
     quotes = quote_hits(hits, documents, snapshot) if quotable else ()

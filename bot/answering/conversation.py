@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from bot.answering.answer import Answer
 from bot.answering.pipeline import Request
+from bot.safety.triage import EARLIER_FLAG
 
 # A message of this many words or fewer cannot stand on its own ("why?", "for how long?").
 ELLIPTICAL_WORDS = 3
@@ -42,8 +43,18 @@ _CONTINUES_RE = re.compile(
 _OPENS_RE = re.compile(r"^(?:and|but|so|also|or|then|plus|even)\b", re.IGNORECASE)
 # Words that follow such an opener at most, for the message to continue the previous question.
 OPENED_WORDS = 4
-# A message that ends with "then" draws a conclusion from what was said ("what should I do then").
-_CONCLUDES_RE = re.compile(r"\bthen\W*$", re.IGNORECASE)
+# A message that ends with "then" draws a conclusion from what was said ("what should I do then");
+# "what should I do?", "now what?" alone ask what to do about it, "how do you know?" for the
+# evidence of it.
+_CONCLUDES_RE = re.compile(
+    r"\bthen\W*$|^\W*(?:(?:ok|okay|so|and|right|well|hmm)\W+)*(?:(?:what|wat|wht) (?:should|shall|"
+    r"do|can|must|could) (?:i|we|she|he|they|you) do(?: now| next| about it)?|what now|now what|"
+    r"what next|what do you suggest|what do you recommend|any advice|what would you do|"
+    r"how do (?:you|they|we|the articles) know(?: that| this| it)?|(?:what|where)(?:'s| is) the "
+    r"(?:evidence|proof)(?: for (?:that|this|it))?|(?:is there )?any (?:evidence|proof|research)"
+    r"(?: for (?:that|this|it))?)\W*$",
+    re.IGNORECASE,
+)
 # What makes a message of a few words ask something ("why?", "for how long", "tell me more"):
 # without one ("fnord", "blah"), it is not a follow-up, only an odd message.
 _ASKS_RE = re.compile(
@@ -168,8 +179,13 @@ class Conversation:
         A message nothing answered is never remembered ("fnord" is no subject, and follow-ups
         must not pile up into a question nobody asked); when it stood on its own it ends the
         previous subject too."""
-        if answer.urgent_kinds:
+        # The advice is remembered from the message that raised it, for ``ttl`` seconds: advice
+        # only repeated does not keep it longer. A message that stands it down ("A&E said it's
+        # fine") ends it.
+        if answer.urgent_kinds and any(flag != EARLIER_FLAG for flag in answer.flags):
             self._urgent.set(turn.chat, answer.urgent_kinds)
+        elif turn.request.urgent and not answer.urgent and answer.status != "small_talk":
+            self._urgent.forget(turn.chat)
         question = answer.status in {"answered", "no_answer", "unmentioned"}
         # A question keeps the cautions it carried on, and those it did not carry end (a new topic
         # after "should I stop my methotrexate?" ends the caution its follow-ups had).

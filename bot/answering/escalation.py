@@ -16,12 +16,20 @@ MEDICINE_CATEGORIES = frozenset({"medicines", "supplements"})
 def choose_escalation(
     message: str, topics: Sequence[EscalationTopic], subject_categories: Sequence[str] = ()
 ) -> EscalationTopic:
-    """The first topic whose words ``message`` uses; the last topic (``general``) otherwise."""
+    """The first topic whose warning signs ``message`` tells ("he has lost weight without
+    trying"); else the first whose words it uses; the last topic (``general``) otherwise."""
     found = re.findall(r"[a-z]+", message.casefold())
     words, text = set(found), " " + " ".join(found) + " "
+
+    def uses(terms: Sequence[str]) -> bool:
+        return any((f" {term} " in text) if " " in term else term in words for term in terms)
+
+    for topic in topics[:-1]:
+        if uses(topic.signs):
+            return topic
     for topic in topics[:-1]:
         if topic.name == "medicines" and MEDICINE_CATEGORIES & set(subject_categories):
             return topic
-        if any((f" {word} " in text) if " " in word else word in words for word in topic.words):
+        if uses(topic.words):
             return topic
     return topics[-1]

@@ -55,6 +55,9 @@ class EscalationTopic:
     name: str
     text: str
     words: tuple[str, ...]
+    # Warning signs the line names ("lost weight", "blood in"): a message telling one gets this
+    # line whatever other topic's words it uses too.
+    signs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,10 @@ def load_texts(path: Path | None = None) -> FixedTexts:
         disclaimer_short=data["disclaimer_short"].strip(),
         escalation_topics=tuple(
             EscalationTopic(
-                name, topic["text"].strip(), tuple(w.casefold() for w in topic.get("words", []))
+                name,
+                topic["text"].strip(),
+                tuple(w.casefold() for w in topic.get("words", [])),
+                tuple(w.casefold() for w in topic.get("signs", [])),
             )
             for name, topic in [*topics.items(), ("general", general)]
         ),

@@ -7,6 +7,7 @@ the semantic red-flag layer and dense retrieval; ``answer`` is a batch of one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -35,6 +36,13 @@ from bot.retrieval.retrieve import MAX_SELECTED, Hit, Retriever
 from bot.safety.language import ENGLISH, LanguageDetector, load_languages
 from bot.safety.triage import RedFlagDetector
 
+# A message asking whether "it" is something ("is it my gut?", "could this just be leaky gut"):
+# right after an emergency, it asks what the emergency is.
+_ASKS_WHAT_IT_IS_RE = re.compile(
+    r"^\W*(?:(?:so|but|and|ok|okay|hmm|or|well|wait)\W+)*(?:is|could|can|might|may|would|will)\s+"
+    r"(?:it|this|that|these|they|he|she)\b(?!\s+(?:help|work|heal|stop|take)\b)",
+    re.IGNORECASE,
+)
 DEFAULT_MAX_QUOTES = 3
 # Small talk of more words than this is read by both triage layers ("thanks, I will not be here
 # tomorrow"); shorter small talk by the lexicon alone.
@@ -215,7 +223,9 @@ class AnswerPipeline:
                 triage[i] = verdict
 
         for i, request in enumerate(requests):
-            if request.urgent and talk[i] is None:
+            # What follows an emergency leads with its advice again, unless it says a professional
+            # has seen to it or it was not meant ("I'm not suicidal, it's just an expression").
+            if request.urgent and talk[i] is None and not self.detector.stands_down(cleaned[i]):
                 triage[i] = triage[i].with_earlier(request.urgent)
 
         ranked: dict[int, list[Hit]] = {}
@@ -277,6 +287,15 @@ class AnswerPipeline:
                 # blood" reads near bleeding), and so does what follows in the chat under the
                 # repeated advice (docs/evaluation.md: the blind conversations expect it).
                 selected = self._care(candidates)
+            elif (
+                triage[i].urgent
+                and not triage[i].raised
+                and set(triage[i].kinds) - {"crisis"}
+                and _ASKS_WHAT_IT_IS_RE.match(cleaned[i])
+            ):
+                # "is it my gut?" right after chest pain asks what the emergency is: no passage
+                # may read as an answer to it (or as a reason to wait); the advice is the answer.
+                selected = []
             # A question of its own about someone the articles do not single out is answered
             # from what they say in general; a follow-up that only adds them is told they are
             # not mentioned ("and in kids?").
@@ -288,7 +307,9 @@ class AnswerPipeline:
             wording = self.texts.in_language(languages[i])
             # Under urgent advice, what to do now; otherwise when to see someone, for the topic.
             escalation = wording.escalation_for(triage[i].kinds) or (
-                choose_escalation(cleaned[i], wording.escalation_topics, categories).text
+                choose_escalation(
+                    f"{context[i]} {cleaned[i]}", wording.escalation_topics, categories
+                ).text
                 if wording.escalation_topics
                 else None
             )
@@ -377,7 +398,11 @@ def _quotable(
             for hit in hits
             if all(subjects.speaks_of(_passage_text(hit), name) for name in names)
         ]
-    return unmentioned, corpus.retriever.select(hits)
+    # What is left names what the question names ("is sugar bad for my gut"): evidence enough
+    # for a lower bar, unless the question names something else the articles never mention (its
+    # general passages keep the usual bar).
+    named = bool(names) and unmentioned is None
+    return unmentioned, corpus.retriever.select(hits, named=named)
 
 
 def _better_of(first: list[Hit], second: list[Hit]) -> list[Hit]:

@@ -85,6 +85,12 @@ class Guards:
     figurative: re.Pattern | None = None  # "you're giving me a heart attack", "killing me"
     # A harmless cause is named: iron tablets, piles, "my GP said".
     explained: re.Pattern | None = None
+    # An episode of the last few weeks ("last week"): over for every kind but crisis, where what
+    # someone said last week is still a reason to reach out.
+    recent_past: re.Pattern | None = None
+    # A message that stands an earlier emergency down ("I went to A&E, they said it's fine",
+    # "I'm not suicidal, it's just an expression"): the chat's urgent advice is not repeated.
+    stood_down: re.Pattern | None = None
 
 
 @dataclass
@@ -103,6 +109,9 @@ class Lexicon:
     def __post_init__(self) -> None:
         # The same words come back message after message; the fuzzy search is worth remembering.
         self._correct = functools.lru_cache(maxsize=8192)(self._correct_word)
+        # An episode that is over, recent ones included (what every kind but crisis reads).
+        parts = [g.pattern for g in (self.guards.past, self.guards.recent_past) if g is not None]
+        self._any_past = re.compile("|".join(f"(?:{p})" for p in parts)) if parts else None
 
     def normalise(self, text: str) -> str:
         """Lower case, no accents, straight quotes, words and marks spaced, misspellings corrected."""
@@ -119,6 +128,10 @@ class Lexicon:
     def split_original(text: str) -> list[str]:
         """The message's sentences as written (what the semantic layer's model reads)."""
         return [s.strip() for s in _ORIGINAL_SENTENCE_END.split(text) if s.strip(" .!?…؟。")]
+
+    def stands_down(self, text: str) -> bool:
+        """Whether ``text`` says an earlier emergency was seen to or was not meant."""
+        return bool(self.guards.stood_down and self.guards.stood_down.search(self.normalise(text)))
 
     def advises_care(self, text: str) -> bool:
         """Whether ``text`` (a passage) advises seeing a professional."""
@@ -200,7 +213,7 @@ class Lexicon:
         if kind != "crisis" and g.negation and g.negation.search(unsigned):
             return True
         if (
-            self._sets_aside(sentence)
+            self._sets_aside(sentence, kind)
             or self._general_question(sentence)
             or self._recovered(sentence, sentence, past_needed=False)
         ):
@@ -247,7 +260,7 @@ class Lexicon:
         if g.negation and _negated(g.negation, sentence[clause_start:start].split(), g.list_joiner):
             return True
         if (
-            self._sets_aside(clause)
+            self._sets_aside(clause, kind)
             or general
             or self._continues_past(sentence, clause_start, clause)
             or self._recovered(sentence, clause)
@@ -257,17 +270,19 @@ class Lexicon:
             kind == "poisoning" and g.medicine_question and g.medicine_question.search(clause)
         )
 
-    def _sets_aside(self, text: str) -> bool:
+    def _sets_aside(self, text: str, kind: str = "") -> bool:
         """What sets aside whatever it is said with (a clause for a pattern, a sentence for the
         semantic layer): a question about avoiding or spotting a sign, figurative language, a
-        harmless cause, or an episode that is over and not said to be back."""
+        harmless cause, or an episode that is over and not said to be back (for a crisis, one
+        of the last few weeks is not over: "she said she wanted to kill herself last week")."""
         g = self.guards
         if any(
             guard is not None and guard.search(text)
             for guard in (g.about, g.figurative, g.explained)
         ):
             return True
-        return bool(g.past and g.past.search(text) and not (g.present and g.present.search(text)))
+        past = g.past if kind == "crisis" else self._any_past
+        return bool(past and past.search(text) and not (g.present and g.present.search(text)))
 
     def _continues_past(self, sentence: str, clause_start: int, clause: str) -> bool:
         """Whether ``clause`` carries on an episode the sentence before it places in the past
@@ -277,9 +292,9 @@ class Lexicon:
         return bool(
             clause_start
             and g.continues
-            and g.past
+            and self._any_past
             and g.continues.match(clause)
-            and g.past.search(sentence, 0, clause_start)
+            and self._any_past.search(sentence, 0, clause_start)
             and not (g.present and g.present.search(clause))
         )
 
@@ -291,9 +306,9 @@ class Lexicon:
         g = self.guards
         return bool(
             g.recovered
-            and g.past
+            and self._any_past
             and g.recovered.search(sentence)
-            and (not past_needed or g.past.search(sentence))
+            and (not past_needed or self._any_past.search(sentence))
             and not (g.present and g.present.search(clause))
         )
 

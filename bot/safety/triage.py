@@ -196,6 +196,11 @@ class RedFlagDetector:
                 out += sentences
         return out
 
+    def stands_down(self, message: str) -> bool:
+        """Whether ``message`` says the emergency the chat was warned about was seen to by a
+        professional or was not meant ("I'm not suicidal, it's just an expression")."""
+        return self.english.stands_down(message)
+
     def advises_care(self, passage: str) -> bool:
         """Whether an article's ``passage`` advises seeing a professional (the only kind of
         passage quoted under urgent advice the lexicon raised)."""
