@@ -290,7 +290,7 @@ def test_chat_spellings_are_read_as_the_words_they_stand_for(real_pipeline):
         ]
     )
     assert slang.status == "answered" and "Joint pain can be frustrating" in slang.quotes[0].text
-    assert "Joint pain can be frustrating" in aching.quotes[0].text
+    assert any("Joint pain can be frustrating" in quote.text for quote in aching.quotes)
     assert "professional evaluation is essential" in doc.quotes[0].text
     assert doc.question == "wen shud i go to a doc for my joint pain tho"  # shown as written
 

@@ -148,19 +148,25 @@ class Retriever:
         if len(self.index) == 0:
             return [[] for _ in questions]
         index = self.index
-        _, passage_rows = index.search_rows(vectors, self.candidates)
-        _, sentence_rows = index.search_sentence_rows(vectors, 2 * self.candidates)
         known = self.known.nearest(vectors) if self.known is not None else None
+        # An index no larger than the candidates asked for: every passage is one, and searching
+        # for them would only say so (a corpus of a few articles).
+        every = np.arange(len(index), dtype=np.int64) if len(index) <= self.candidates else None
+        if every is None:
+            _, passage_rows = index.search_rows(vectors, self.candidates)
+            _, sentence_rows = index.search_sentence_rows(vectors, 2 * self.candidates)
         ranked = []
         for i, question in enumerate(questions):
             terms = self.lexical.tokens(question)
             lexical = dict(self.lexical.top(terms, self.candidates))
+            asked = known[i] if known is not None else None
+            if every is not None:
+                ranked.append(self._score(every, vectors[i], lexical, set(terms), asked))
+                continue
             rows = set(passage_rows[i][passage_rows[i] >= 0].tolist())
             rows.update(index.sentence_passage[sentence_rows[i][sentence_rows[i] >= 0]].tolist())
             rows.update(lexical)
-            asked = None
-            if known is not None:
-                asked = known[i]
+            if asked is not None:
                 rows.update(np.flatnonzero(asked >= self.known_floor).tolist())
             rows = np.fromiter(sorted(rows), dtype=np.int64)
             ranked.append(self._score(rows, vectors[i], lexical, set(terms), asked))
