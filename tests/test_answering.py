@@ -759,3 +759,19 @@ def test_the_escalation_line_fits_the_warning_sign_and_what_a_follow_up_continue
         "She also has a temperature today, 38.5",
     )
     assert fever.escalation == topics["joints"]
+
+
+def test_under_an_emergency_thanks_is_still_told_to_call_and_a_mishap_is_no_emergency(
+    real_pipeline,
+):
+    texts = real_pipeline.texts
+    chest, thanks = _chat(real_pipeline, "I have crushing chest pain spreading to my left arm", "thanks")
+    assert chest.urgent and thanks.status == "small_talk"
+    assert thanks.escalation == texts.escalation_urgent["emergency"]
+    # The emergency a message tells is the answer: no "the articles do not mention blood
+    # pressure … ask a pharmacist" beside "call now".
+    pills = real_pipeline.answer("my 3 year old just swallowed some of my blood pressure pills")
+    assert pills.urgent and pills.notice is None and pills.status != "unmentioned"
+    # A sprain, and a message that says the ER has seen to it, raise nothing of their own.
+    for message in ("I sprained my ankle", "I went to the ER and they said it was a small tear"):
+        assert not real_pipeline.answer(message).urgent, message

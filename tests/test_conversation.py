@@ -139,7 +139,8 @@ def test_urgent_advice_repeated_does_not_keep_itself_alive_and_a_stand_down_ends
 
 @pytest.mark.parametrize(
     "message",
-    ["what should I do", "ok what now?", "what do you suggest", "how do you know?", "any evidence?"],
+    ["what should I do", "ok what now?", "what do you suggest", "how do you know?", "any evidence?",
+     "is the damage permanent?"],
 )
 def test_asking_what_to_do_follows_up(message):
     assert is_follow_up(message)
@@ -191,6 +192,9 @@ def test_the_previous_question_is_borrowed_only_for_a_few_minutes():
      ("ok, it's my knees that hurt though", None), ("hey there! are you a real person or a bot?", "identity"),
      ("Hi! Is this free to use?", "identity"), ("Thank you kindly.", "thanks"),
      # Alone with a question mark, a word of assent asks whether what was said holds.
+     ("good morning! how are you today?", "greeting"), ("k bet", "ack"), ("Thank you, goodnight.", "goodbye"),
+     ("figures. are you just a chatbot?", "identity"), ("who wrote these articles?", "identity"),
+     ("can you remember what I asked you yesterday?", "identity"), ("so the articles could be wrong?", "doubt"),
      ("thank you so much!! you are very helpful", "thanks"), ("what are the sources?", "identity"), ("right?", None), ("right", "ack"), ("true?", None), ("is that right?", None), ("sure", "ack")],
 )  # fmt: skip
 def test_small_talk_is_only_what_says_nothing_more(message, kind):

@@ -540,7 +540,16 @@ def test_what_the_eleventh_trial_found_raises_no_alarm(real_pipeline, message):
         ("I was only joking, I didn't mean it literally", True),
         # Only a professional's word or the person's own denial of meaning it: "he says it's
         # fine" after chest pain is what people in denial say.
+        ("the ambulance came and the doctors said it was a TIA, he is stable now in hospital", True),
+        ("I called the crisis line and talked to someone, I feel a bit better", True),
+        ("the poison centre said to just drink water and watch, it is fine", True),
+        ("sorry, false alarm, I was just testing you", True),
+        ("my doctor says that is from the iron tablets she prescribed", True),
         ("he says its fine, it goes away", False),
+        ("my husband says it is just heartburn", False),
+        ("the doctor said it's serious and I need to go to A&E now", False),
+        ("the doctor said just go to A&E", False),
+        ("I went to the hospital but they said it's not normal", False),
         ("she feels ok now", False),
         ("what foods should I avoid?", False),
     ],

@@ -72,7 +72,10 @@ def compose_answer(
             texts.reply(problem, limit=max_chars) if problem == "too_long" else texts.reply(problem)
         )
         status = problem
-    elif unmentioned and not offset:
+    elif unmentioned and not offset and not triage.raised:
+        # (Under urgent advice for the emergency a message tells, "the articles do not mention
+        # blood pressure … ask a pharmacist" would read as a reason to wait: the advice is the
+        # answer. What follows in the chat is still told what the articles do not mention.)
         # A kind of subject may have words of its own (subjects.toml's section): a pet is for
         # a vet, a pregnancy for a midwife; "unmentioned" says the rest.
         wording = f"unmentioned_{unmentioned_kind}"

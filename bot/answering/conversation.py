@@ -75,6 +75,14 @@ _NEW_TOPIC_RE = re.compile(
     r"off topic\b|something (?:else|different)\b)",
     re.IGNORECASE,
 )
+# A short question about "the" thing just spoken of ("is the damage permanent?"), of at most
+# DEFINITE_WORDS words.
+_DEFINITE_RE = re.compile(
+    r"^\W*(?:(?:ok|okay|so|and|but|hmm|wait)\W+)*(?:is|are|was|were|does|do|did|will|would|can|"
+    r"could|should|how long does|how long do|how long will) the \w+",
+    re.IGNORECASE,
+)
+DEFINITE_WORDS = 5
 # Words that point back at what was said before.
 _POINTS_BACK_RE = re.compile(
     r"\b(?:it|its|it's|itself|that|this|these|those|they|them|their|theirs|such|same|else|ones|"
@@ -120,8 +128,9 @@ class ExpiringMap:
 def is_follow_up(message: str) -> bool:
     """Whether ``message`` cannot stand on its own: it continues ("what about…", "besides…", "and"
     with a few words), points back ("is it permanent?", "when should I take her?"), draws a
-    conclusion ("what should I do then"), or is too short to say what it asks about ("why?", "for
-    how long?") and asks something (not "fnord")."""
+    conclusion ("what should I do then"), asks briefly about "the" thing just spoken of ("is the
+    damage permanent?"), or is too short to say what it asks about ("why?", "for how long?") and
+    asks something (not "fnord")."""
     message = message.strip()
     words = re.findall(r"[\w']+", message)
     if not words:
@@ -137,6 +146,7 @@ def is_follow_up(message: str) -> bool:
         or (bool(_OPENS_RE.match(message)) and len(said) <= OPENED_WORDS)
         or bool(_CONCLUDES_RE.search(message))
         or bool(_POINTS_BACK_RE.search(message))
+        or (len(words) <= DEFINITE_WORDS and bool(_DEFINITE_RE.match(message)))
     )
 
 

@@ -306,12 +306,17 @@ class AnswerPipeline:
             categories = [mention.category for mention in own]
             wording = self.texts.in_language(languages[i])
             # Under urgent advice, what to do now; otherwise when to see someone, for the topic.
-            escalation = wording.escalation_for(triage[i].kinds) or (
-                choose_escalation(
-                    f"{context[i]} {cleaned[i]}", wording.escalation_topics, categories
-                ).text
-                if wording.escalation_topics
-                else None
+            # ... and under the chat's urgent advice, "thanks" is still told what to do now.
+            escalation = (
+                wording.escalation_for(triage[i].kinds)
+                or (wording.escalation_for(request.urgent) if talk[i] else None)
+                or (
+                    choose_escalation(
+                        f"{context[i]} {cleaned[i]}", wording.escalation_topics, categories
+                    ).text
+                    if wording.escalation_topics
+                    else None
+                )
             )
             # A word of caution leads what the quotes must not seem to settle ("should I stop my
             # methotrexate and try the diet instead?"); under urgent advice, that advice alone.

@@ -206,7 +206,8 @@ class Lexicon:
         guards set aside anywhere in it: a negation (not for crisis messages, where "no point"
         and "without me" are the message), an episode that is over, a general question, a
         question about avoiding or spotting a sign, figurative language, a harmless cause, a
-        medicine question. The model cannot tell "no blood" from "blood"."""
+        medicine question, a professional's word that it is seen to ("I went to the ER and they
+        said it was a small tear"). The model cannot tell "no blood" from "blood"."""
         g = self.guards
         sentence = self.normalise(text)
         unsigned = g.negated_sign.sub(" ", sentence) if g.negated_sign else sentence
@@ -214,6 +215,7 @@ class Lexicon:
             return True
         if (
             self._sets_aside(sentence, kind)
+            or (g.stood_down is not None and g.stood_down.search(sentence))
             or self._general_question(sentence)
             or self._recovered(sentence, sentence, past_needed=False)
         ):
