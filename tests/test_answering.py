@@ -278,6 +278,13 @@ def test_a_question_about_someone_the_articles_do_not_single_out_is_answered_in_
         "my 14 yo daughter has psoriasis and now sore fingers. is it related to her gut?"
     )
     assert skin.status == "answered" and "psoriatic arthritis" in render_plain(skin)
+    # A child told by their age is a child (trial 12); a grown-up told by theirs is not.
+    aged = real_pipeline.answer(
+        "my 7 year old keeps complaining that her knees hurt at night. could it be leaky gut?"
+    )
+    assert aged.notice == real_pipeline.texts.reply("in_general", subject="your 7 year old")
+    grown = real_pipeline.answer("my 45 year old husband has sore knees, is it his gut?")
+    assert grown.notice is None and grown.quotes
 
 
 def test_chat_spellings_are_read_as_the_words_they_stand_for(real_pipeline):

@@ -22,6 +22,11 @@ from bot.ingest.folding import strip_accents
 DEFAULT_SUBJECTS_FILE = Path(__file__).resolve().parent.parent / "data" / "subjects.toml"
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 _WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# Someone told by their age, over normalised text ("my 7 year old", "our 18 month old").
+_AGED_RE = re.compile(
+    r"\b((?:my|our|his|her|their) (\d{1,2}) ?(year|yr|month|week)s? ?old)\b(?! (?:man|woman|men|"
+    r"women|husband|wife|partner|mum|mom|dad|father|mother|self|me)\b)"
+)
 # Words that speak of a person again ("my son says his tummy hurts").
 _THIRD_PERSON_RE = re.compile(r"\b(?:he|she|him|her|his|hers|himself|herself)\b")
 
@@ -67,6 +72,7 @@ class SubjectCheck:
         agent_verbs: dict[str, Iterable[str]] | None = None,
         object_verbs: dict[str, Iterable[str]] | None = None,
         no_general_quotes: Iterable[str] = (),
+        child_age_below: int | None = None,
     ) -> None:
         corpus = " " + " ".join(normalise(text) for text in corpus_texts) + " "
         self._corpus_words = frozenset(corpus.split())
@@ -98,6 +104,9 @@ class SubjectCheck:
             re.compile(rf"^[a-z]{{{max(1, min_letters - 3)},}}(?:{stems})$") if stems else None
         )
         self.min_letters = min_letters
+        # A child told by their age ("my 7 year old", "our 18 month old"): someone the articles
+        # do not single out, as "my daughter" is.
+        self._child_age_below = child_age_below
         # Names that, just before one of their verbs, name who did something, not whom the
         # question is about ("my daughter bought me …").
         self._agent_verbs = {
@@ -145,6 +154,14 @@ class SubjectCheck:
                 )
                 found.append((match.start(), mention))
                 taken.append(match.span())
+        if self._child_age_below is not None:
+            for match in _AGED_RE.finditer(text):
+                age, unit = int(match.group(2)), match.group(3)
+                if unit.startswith(("month", "week")) or age < self._child_age_below:
+                    found.append(
+                        (match.start(), Mention(_as_written(question, match.group(1)), False,
+                                                category="people", in_general=True))
+                    )
         if self._stem is not None:
             for match in re.finditer(r"[a-z]+", text):
                 word = match.group(0)
@@ -277,4 +294,9 @@ def load_subjects(corpus_texts: Iterable[str], path: Path | None = None) -> Subj
             for name in section.get("names", [])
         },
         min_letters=int(patterns.get("min_letters", 8)),
+        child_age_below=(
+            int(data["people"]["child_age_below"])
+            if isinstance(data.get("people"), dict) and "child_age_below" in data["people"]
+            else None
+        ),
     )
