@@ -743,6 +743,13 @@ def test_after_an_emergency_is_it_my_gut_gets_the_advice_and_no_passage(real_pip
     )
     assert chest.urgent and spreading.urgent
     assert gut.urgent_kinds == ("emergency",) and not gut.quotes
+    # ... and so does "what should I do?" while someone is not breathing (trial 14).
+    _, todo = _chat(
+        real_pipeline,
+        "does gluten cause joint pain? btw my dad just collapsed and isnt breathing",
+        "what should i do?",
+    )
+    assert todo.urgent and not todo.quotes and not todo.has_more
     # Once a professional has seen to it, the advice is not repeated.
     blood, checked = _chat(
         real_pipeline,
@@ -751,6 +758,14 @@ def test_after_an_emergency_is_it_my_gut_gets_the_advice_and_no_passage(real_pip
     )
     assert blood.urgent and not checked.urgent
     assert any("zinc" in quote.text for quote in checked.quotes)
+    # Said so: acknowledged, with what to do if it comes back, before the answer.
+    assert checked.notice == real_pipeline.texts.reply("stood_down")
+    *_, taken = _chat(
+        real_pipeline,
+        "my 80 year old dad fell and cant get up, his hip hurts a lot",
+        "they took him to hospital, the doctors there are looking after him",
+    )
+    assert not taken.urgent and taken.notice == real_pipeline.texts.reply("stood_down")
 
 
 def test_the_escalation_line_fits_the_warning_sign_and_what_a_follow_up_continues(real_pipeline):
@@ -782,3 +797,16 @@ def test_under_an_emergency_thanks_is_still_told_to_call_and_a_mishap_is_no_emer
     # A sprain, and a message that says the ER has seen to it, raise nothing of their own.
     for message in ("I sprained my ankle", "I went to the ER and they said it was a small tear"):
         assert not real_pipeline.answer(message).urgent, message
+
+
+def test_every_thing_the_articles_never_mention_is_named_and_a_childs_follow_up_keeps_the_child(
+    real_pipeline,
+):
+    both = real_pipeline.answer("fish oil or turmeric for joint pain?")
+    assert both.status == "unmentioned" and both.subject == "fish oil or turmeric"
+    _, give = _chat(
+        real_pipeline,
+        "my 6 year old keeps saying her knees hurt, could it be leaky gut?",
+        "should i give her probiotics?",
+    )
+    assert real_pipeline.texts.cautions["child_medicine"] in give.cautions

@@ -545,6 +545,8 @@ def test_what_the_eleventh_trial_found_raises_no_alarm(real_pipeline, message):
         ("the poison centre said to just drink water and watch, it is fine", True),
         ("sorry, false alarm, I was just testing you", True),
         ("my doctor says that is from the iron tablets she prescribed", True),
+        ("they took him to hospital, the doctors there are looking after him", True),
+        ("we saw the gp this morning and she has a referral", True),
         ("he says its fine, it goes away", False),
         ("my husband says it is just heartburn", False),
         ("the doctor said it's serious and I need to go to A&E now", False),

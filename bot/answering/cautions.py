@@ -45,8 +45,13 @@ class Caution:
     # stop it").
     replaces: frozenset[str] = frozenset()
 
-    def applies(self, text: str, mentions: Sequence[Mention]) -> bool:
-        if self.only_with and not any(p.search(text) for p in self.only_with):
+    def applies(self, text: str, mentions: Sequence[Mention], context: str = "") -> bool:
+        """Whether it applies to the normalised ``text``; ``only_with`` may hold in the question a
+        follow-up continues (``context``): "should I give her probiotics?" after "my 6 year old
+        …" is about the child."""
+        if self.only_with and not any(
+            p.search(text) or (context and p.search(context)) for p in self.only_with
+        ):
             return False
         if any(p.search(text) for p in self.any):
             return True
@@ -58,10 +63,14 @@ class Caution:
 class Cautions:
     cautions: tuple[Caution, ...] = ()
 
-    def find(self, message: str, mentions: Sequence[Mention] = ()) -> tuple[str, ...]:
-        """The ids of the cautions ``message`` calls for, in the file's order."""
+    def find(
+        self, message: str, mentions: Sequence[Mention] = (), context: str = ""
+    ) -> tuple[str, ...]:
+        """The ids of the cautions ``message`` calls for, in the file's order (``context``: the
+        question a follow-up continues)."""
         text = normalise(message)
-        found = [c for c in self.cautions if c.applies(text, mentions)]
+        before = normalise(context) if context else ""
+        found = [c for c in self.cautions if c.applies(text, mentions, before)]
         replaced = {name for c in found for name in c.replaces}
         return tuple(c.id for c in found if c.id not in replaced)
 

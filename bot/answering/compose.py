@@ -46,6 +46,7 @@ def compose_answer(
     offset: int = 0,
     max_chars: int = 0,
     snapshot: CorpusSnapshot | None = None,
+    stood_down: str | None = None,
 ) -> Answer:
     """Fixed texts around the quotes: urgent advice first, escalation and disclaimer always.
 
@@ -97,11 +98,15 @@ def compose_answer(
         notice, status = texts.reply("no_more"), "no_more"
     elif urgent_advice or cautions:  # the advice or the caution is the answer
         notice, status = None, "no_answer"
+    elif stood_down:  # "I went to A&E, they said it's fine": acknowledged, not "no passage"
+        notice, status = texts.reply(stood_down), "no_answer"
     else:
         notice, status = (
             texts.reply("no_answer", topics="; ".join(f"“{t}”" for t in topics)),
             "no_answer",
         )
+    if stood_down and status == "answered" and notice is None:
+        notice = texts.reply(stood_down)  # ... and then what the articles say
     return Answer(
         question=question,
         quotes=quotes,

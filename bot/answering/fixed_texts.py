@@ -42,6 +42,8 @@ REPLIES = (
     "small_talk_identity",
     "small_talk_doubt",
     "small_talk_unknown_command",
+    "stood_down",
+    "stood_down_crisis",
 )
 # What a translation must say: every piece of safety wording, and why the answer is not in its language.
 TRANSLATED = ("disclaimer", "disclaimer_short", "escalation", "escalation_line")

@@ -36,11 +36,13 @@ from bot.retrieval.retrieve import MAX_SELECTED, Hit, Retriever
 from bot.safety.language import ENGLISH, LanguageDetector, load_languages
 from bot.safety.triage import RedFlagDetector
 
-# A message asking whether "it" is something ("is it my gut?", "could this just be leaky gut"):
-# right after an emergency, it asks what the emergency is.
-_ASKS_WHAT_IT_IS_RE = re.compile(
-    r"^\W*(?:(?:so|but|and|ok|okay|hmm|or|well|wait)\W+)*(?:is|could|can|might|may|would|will)\s+"
-    r"(?:it|this|that|these|they|he|she)\b(?!\s+(?:help|work|heal|stop|take)\b)",
+# A message asking whether "it" is something ("is it my gut?", "could this just be leaky gut"),
+# what to do or whether to give something: right after an emergency, it asks about the emergency.
+_ASKS_ABOUT_IT_RE = re.compile(
+    r"^\W*(?:(?:so|but|and|ok|okay|hmm|or|well|wait|please|pls)\W+)*(?:(?:is|could|can|might|may|"
+    r"would|will)\s+(?:it|this|that|these|they|he|she)\b(?!\s+(?:help|work|heal|stop|take)\b)|"
+    r"(?:what|wat)\s+(?:should|shall|do|can|must)\s+(?:i|we)\s+do\b|what now\b|now what\b|"
+    r"help\W*$|(?:should|can|could|shall)\s+(?:i|we)\s+give\s+(?:him|her|them|it)\b)",
     re.IGNORECASE,
 )
 DEFAULT_MAX_QUOTES = 3
@@ -222,11 +224,16 @@ class AnswerPipeline:
             for i, verdict in zip(rest, verdicts):
                 triage[i] = verdict
 
+        stood_down: dict[int, str] = {}
         for i, request in enumerate(requests):
             # What follows an emergency leads with its advice again, unless it says a professional
             # has seen to it or it was not meant ("I'm not suicidal, it's just an expression").
-            if request.urgent and talk[i] is None and not self.detector.stands_down(cleaned[i]):
-                triage[i] = triage[i].with_earlier(request.urgent)
+            if request.urgent and talk[i] is None:
+                if self.detector.stands_down(cleaned[i]):
+                    crisis = "crisis" in request.urgent
+                    stood_down[i] = "stood_down_crisis" if crisis else "stood_down"
+                else:
+                    triage[i] = triage[i].with_earlier(request.urgent)
 
         ranked: dict[int, list[Hit]] = {}
         borrowed: dict[int, list[Hit]] = {}
@@ -291,10 +298,11 @@ class AnswerPipeline:
                 triage[i].urgent
                 and not triage[i].raised
                 and set(triage[i].kinds) - {"crisis"}
-                and _ASKS_WHAT_IT_IS_RE.match(cleaned[i])
+                and _ASKS_ABOUT_IT_RE.match(cleaned[i])
             ):
-                # "is it my gut?" right after chest pain asks what the emergency is: no passage
-                # may read as an answer to it (or as a reason to wait); the advice is the answer.
+                # "is it my gut?", "what should I do?" right after chest pain ask about the
+                # emergency: no passage may read as an answer to it (or as a reason to wait); the
+                # advice is the answer.
                 selected = []
             # A question of its own about someone the articles do not single out is answered
             # from what they say in general; a follow-up that only adds them is told they are
@@ -324,7 +332,7 @@ class AnswerPipeline:
             # turmeric?"); one the message's own notice says already is not said twice.
             found: tuple[str, ...] = ()
             if i in ranked:
-                found = self.cautions.find(cleaned[i], own)
+                found = self.cautions.find(cleaned[i], own, context[i])
                 carried = self.cautions.carried(request.cautions, follow_up=bool(context[i]))
                 found += tuple(c for c in carried if c not in found)
             said = {unmentioned.category} if unmentioned and not request.offset else set()
@@ -365,6 +373,7 @@ class AnswerPipeline:
                     has_more=len(selected) > request.offset + self.max_quotes,
                     offset=request.offset,
                     max_chars=self.max_chars,
+                    stood_down=stood_down.get(i),
                 )
             )
         return answers

@@ -8,6 +8,7 @@ about gluten).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import tomllib
@@ -209,9 +210,18 @@ def first_unmentioned(mentions: Sequence[Mention]) -> str | None:
 
 def unmentioned_mention(mentions: Sequence[Mention]) -> Mention | None:
     """The first of ``mentions`` the articles never mention, a thing before a person ("my son
-    … on methotrexate" is told about methotrexate, not about "your son")."""
+    … on methotrexate" is told about methotrexate, not about "your son"); several things are
+    named together ("fish oil or turmeric")."""
     missing = [m for m in mentions if not m.in_corpus]
-    return next((m for m in missing if not m.in_general), missing[0] if missing else None)
+    things = [m for m in missing if not m.in_general]
+    if not things:
+        return missing[0] if missing else None
+    # Each thing it names, once ("fish oil or turmeric"): one left out would read as covered.
+    names = list(dict.fromkeys(m.name for m in things))
+    if len(names) == 1:
+        return things[0]
+    said = ", ".join(names[:-1]) + " or " + names[-1]
+    return dataclasses.replace(things[0], name=said)
 
 
 def answered_in_general(mentions: Sequence[Mention]) -> str | None:
