@@ -253,7 +253,8 @@ class Retriever:
         low its cosine: "zinc?", "research?" and "mimicry" name a sentence the model reads
         poorly in one word. Such a candidate is then quoted whatever the floor of the others.
         ``named``: every hit names a subject the question names; the bar is lower by
-        ``NAMED_SUBJECT_RELIEF``.
+        ``NAMED_SUBJECT_RELIEF``. A passage known to answer a question this near
+        (``KNOWN_SURE``) is never left out for a cosine further below the best than the margin.
         """
         if not hits:
             return []
@@ -272,7 +273,7 @@ class Retriever:
         for hit in hits:
             if len(chosen) == MAX_SELECTED:
                 break
-            if (hit.cosine >= floor or hit.row in covered) and not any(
+            if (hit.cosine >= floor or hit.row in covered or hit.asked >= KNOWN_SURE) and not any(
                 _same_content(hit.passage, c.passage) for c in chosen
             ):
                 chosen.append(hit)
