@@ -795,7 +795,13 @@ def test_under_an_emergency_thanks_is_still_told_to_call_and_a_mishap_is_no_emer
     pills = real_pipeline.answer("my 3 year old just swallowed some of my blood pressure pills")
     assert pills.urgent and pills.notice is None and pills.status != "unmentioned"
     # A sprain, and a message that says the ER has seen to it, raise nothing of their own.
-    for message in ("I sprained my ankle", "I went to the ER and they said it was a small tear"):
+    for message in (
+        "I sprained my ankle",
+        "I went to the ER and they said it was a small tear",
+        # An autoimmune disease in everyday words is no self-harm (dev28).
+        "My mother has lupus and I'm trying to understand it for her sake. She says her body is "
+        "fighting itself. What does that actually mean in plain terms?",
+    ):
         assert not real_pipeline.answer(message).urgent, message
 
 
