@@ -171,3 +171,16 @@ def test_a_question_with_a_slipped_word_is_answered_as_if_spelt_right(real_pipel
         ["are probiotics worth it", "are probiotcs worth it"]
     )
     assert slipped.quotes and [q.text for q in slipped.quotes] == [q.text for q in right.quotes]
+
+
+@pytest.mark.parametrize("value", ['"ten"', "0", "true"])
+def test_a_subjects_file_with_a_bad_child_age_is_a_one_line_error(tmp_path, value):
+    from bot.errors import ConfigError
+
+    path = tmp_path / "subjects.toml"
+    path.write_text(f'[people]\nchild_age_below = {value}\nnames = ["kids"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_subjects(["some text"], path)
+    message = str(caught.value)
+    assert message.startswith("SUBJECTS_FILE:") and "child_age_below" in message
+    assert "\n" not in message

@@ -159,10 +159,9 @@ class SubjectCheck:
             for match in _AGED_RE.finditer(text):
                 age, unit = int(match.group(2)), match.group(3)
                 if unit.startswith(("month", "week")) or age < self._child_age_below:
-                    found.append(
-                        (match.start(), Mention(_as_written(question, match.group(1)), False,
-                                                category="people", in_general=True))
-                    )
+                    name = _as_written(question, match.group(1))
+                    mention = Mention(name, False, category="people", in_general=True)
+                    found.append((match.start(), mention))
         if self._stem is not None:
             for match in re.finditer(r"[a-z]+", text):
                 word = match.group(0)
@@ -183,8 +182,7 @@ class SubjectCheck:
             return False
         # "she says it will fix my gut" is them acting again; "her knees ache" is about them.
         return not any(
-            not verbs.match(text, match.end())
-            for match in _THIRD_PERSON_RE.finditer(text, end)
+            not verbs.match(text, match.end()) for match in _THIRD_PERSON_RE.finditer(text, end)
         )
 
     def unmentioned(self, question: str) -> str | None:
@@ -304,9 +302,19 @@ def load_subjects(corpus_texts: Iterable[str], path: Path | None = None) -> Subj
             for name in section.get("names", [])
         },
         min_letters=int(patterns.get("min_letters", 8)),
-        child_age_below=(
-            int(data["people"]["child_age_below"])
-            if isinstance(data.get("people"), dict) and "child_age_below" in data["people"]
-            else None
-        ),
+        child_age_below=_child_age_below(data, path),
     )
+
+
+def _child_age_below(data: dict, path: Path) -> int | None:
+    """``[people] child_age_below``: an age in years, or None when the file gives none."""
+    people = data.get("people")
+    value = people.get("child_age_below") if isinstance(people, dict) else None
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(
+            f"SUBJECTS_FILE: {path} has [people] child_age_below = {value!r}; give an age in "
+            "whole years, such as 18."
+        )
+    return value

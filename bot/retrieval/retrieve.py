@@ -160,17 +160,30 @@ class Retriever:
             terms = self.lexical.tokens(question)
             lexical = dict(self.lexical.top(terms, self.candidates))
             asked = known[i] if known is not None else None
-            if every is not None:
-                ranked.append(self._score(every, vectors[i], lexical, set(terms), asked))
-                continue
-            rows = set(passage_rows[i][passage_rows[i] >= 0].tolist())
-            rows.update(index.sentence_passage[sentence_rows[i][sentence_rows[i] >= 0]].tolist())
-            rows.update(lexical)
-            if asked is not None:
-                rows.update(np.flatnonzero(asked >= self.known_floor).tolist())
-            rows = np.fromiter(sorted(rows), dtype=np.int64)
+            rows = (
+                every
+                if every is not None
+                else self._candidates(i, passage_rows, sentence_rows, lexical, asked)
+            )
             ranked.append(self._score(rows, vectors[i], lexical, set(terms), asked))
         return ranked
+
+    def _candidates(
+        self,
+        i: int,
+        passage_rows: np.ndarray,
+        sentence_rows: np.ndarray,
+        lexical: dict[int, float],
+        asked: np.ndarray | None,
+    ) -> np.ndarray:
+        """Question ``i``'s candidate passages: FAISS's nearest passages and sentences, BM25's
+        best, and those known to answer a question near it."""
+        rows = set(passage_rows[i][passage_rows[i] >= 0].tolist())
+        rows.update(self.index.sentence_passage[sentence_rows[i][sentence_rows[i] >= 0]].tolist())
+        rows.update(lexical)
+        if asked is not None:
+            rows.update(np.flatnonzero(asked >= self.known_floor).tolist())
+        return np.fromiter(sorted(rows), dtype=np.int64)
 
     def _coverage(self, terms: set[str], sentence_rows: np.ndarray) -> tuple[np.ndarray, float]:
         """For each sentence, the share of the question's terms (weighted by rarity) it holds,
