@@ -801,8 +801,15 @@ def test_under_an_emergency_thanks_is_still_told_to_call_and_a_mishap_is_no_emer
         # An autoimmune disease in everyday words is no self-harm (dev28).
         "My mother has lupus and I'm trying to understand it for her sake. She says her body is "
         "fighting itself. What does that actually mean in plain terms?",
+        # Low spirits over stiff joints are no crisis, and a dog no longer walked is no injury
+        # (dev29).
+        "My husband can hardly do his gardening any more because his joints are so bad, and "
+        "it's really getting him down. Is it common for joint pain to affect life this much?",
+        "My dad's knees are shot. He can't walk the dog anymore. Could his gut be involved?",
     ):
         assert not real_pipeline.answer(message).urgent, message
+    # ... while a fall that leaves someone unable to walk on it is still an emergency.
+    assert real_pipeline.answer("I fell off my bike and now I can't walk on it").urgent
 
 
 def test_every_thing_the_articles_never_mention_is_named_and_a_childs_follow_up_keeps_the_child(
