@@ -265,6 +265,15 @@ def test_a_question_about_someone_the_articles_do_not_single_out_is_answered_in_
         "my knees hurt so bad i cant even walk the dog anymore, is that normal for joint pain"
     )
     assert walk.status == "answered" and walk.quotes
+    # Idioms are no therapy the articles never mention (dev29): a temperature run, a stretch.
+    for idiom in (
+        "my mum keeps running a temperature and her knuckles ache, could her gut be involved?",
+        "Is the gut really behind joint pain for some people, or is that a stretch?",
+    ):
+        assert real_pipeline.answer(idiom).status == "answered", idiom
+    assert real_pipeline.answer("I go running every day, is it bad for my knees?").status == (
+        "unmentioned"
+    )
     dog = real_pipeline.answer("my dog has joint pain, can he take probiotics?")
     assert dog.status == "unmentioned" and dog.subject == "my dog"
     # A thing the articles never mention is named before a person they do not single out.
@@ -682,6 +691,34 @@ def test_a_question_is_split_only_where_its_parts_ask_on_their_own(real_pipeline
     from bot.answering.question_parts import other_part
 
     assert other_part(message, real_pipeline.corpus.subjects) == rest
+
+
+@pytest.mark.parametrize(
+    ("message", "asking"),
+    [
+        ("Sceptical. My physio said my gut might have something to do with my sore ankles. How "
+         "would your stomach even talk to your ankles??",
+         "How would your stomach even talk to your ankles??"),
+        # One sentence, one too short to say anything alone, one that asks about the story.
+        ("how would my stomach talk to my ankles?", None),
+        ("My knees are bad and I eat a lot of bread. Could it?", None),
+        ("I live on ready meals and crisps. Could that be hurting my gut and joints?", None),
+    ],
+)  # fmt: skip
+def test_a_story_told_first_has_its_asking_sentence_read_alone(message, asking):
+    from bot.answering.question_parts import asking_sentence
+
+    assert asking_sentence(message) == asking
+
+
+def test_a_story_told_first_does_not_drown_the_question(real_pipeline):
+    """Read whole, the doctor's word and the joint outweigh the question (dev29); its asking
+    sentence, read alone, finds the passage on the gut and immunity."""
+    answer = real_pipeline.answer(
+        "My doctor said my joint pain is probably 'systemic' rather than just in the joint. "
+        "What's the gut got to do with immunity and inflammation?"
+    )
+    assert any("central role in immune regulation" in quote.text for quote in answer.quotes)
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ from bot.answering.escalation import choose_escalation
 from bot.answering.fixed_texts import FixedTexts
 from bot.answering.follow_up import borrowed_reading, swaps_subject
 from bot.answering.inputs import MAX_QUESTION_CHARS, clean_message, input_problem
-from bot.answering.question_parts import other_part
+from bot.answering.question_parts import asking_sentence, other_part
 from bot.answering.small_talk import SmallTalk
 from bot.answering.subjects import (
     Mention,
@@ -197,11 +197,30 @@ class AnswerPipeline:
             else []
         )
         part_texts = [parts[i] for i in part_rows]
-        encoded = self.encoder.encode(texts + sentences + part_texts) if checked else None
+        # A story told before the question: the asking sentence is read on its own too, with the
+        # vector triage's sentences already have (bot.answering.question_parts).
+        asking = {
+            i: sentence
+            for i in valid
+            if not context[i] and i not in parts
+            if (sentence := asking_sentence(spelled[i]))
+        }
+        asking_rows = list(asking)
+        told = set(sentences)
+        unread = list(dict.fromkeys(asking[i] for i in asking_rows if asking[i] not in told))
+        encoded = (
+            self.encoder.encode(texts + sentences + part_texts + unread) if checked else None
+        )
         vectors = encoded[: len(texts)] if encoded is not None else None
         read = len(texts) + len(sentences)
         sentence_vectors = encoded[len(texts) : read] if encoded is not None else None
-        part_vectors = encoded[read:] if encoded is not None else None
+        part_vectors = (
+            encoded[read : read + len(part_texts)] if encoded is not None else None
+        )
+        if asking_rows:
+            by_sentence = dict(zip(sentences, sentence_vectors))
+            by_sentence |= dict(zip(unread, encoded[read + len(part_texts) :]))
+            asking_vectors = np.stack([by_sentence[asking[i]] for i in asking_rows])
 
         # Safety first, on every message itself (not what it borrows), whatever else is wrong with
         # it: both layers where there is a vector, the lexicon alone on the rest.
@@ -237,18 +256,25 @@ class AnswerPipeline:
 
         ranked: dict[int, list[Hit]] = {}
         borrowed: dict[int, list[Hit]] = {}
+        asking_hits: dict[int, list[Hit]] = {}
         part_hits: dict[int, list[Hit]] = {}
         if valid:
             # A follow-up is ranked twice, alone and with what it borrows ("and for how long?"
             # alone finds the weeks-and-months passage); the other part of a question too.
             ranked_texts = len(valid) + len(borrowing)
+            asking_texts = [asking[i] for i in asking_rows]
             hits = corpus.retriever.rank_batch(
-                texts[:ranked_texts] + part_texts,
-                np.concatenate([vectors[:ranked_texts], part_vectors]),
+                texts[:ranked_texts] + part_texts + asking_texts,
+                np.concatenate(
+                    [vectors[:ranked_texts], part_vectors]
+                    + ([asking_vectors] if asking_rows else [])
+                ),
             )
             ranked = dict(zip(valid, hits))
             borrowed = dict(zip(borrowing, hits[len(valid) : ranked_texts]))
-            part_hits = dict(zip(part_rows, hits[ranked_texts:]))
+            parted = ranked_texts + len(part_texts)
+            part_hits = dict(zip(part_rows, hits[ranked_texts:parted]))
+            asking_hits = dict(zip(asking_rows, hits[parted:]))
 
         answers = []
         for i, request in enumerate(requests):
@@ -265,6 +291,11 @@ class AnswerPipeline:
             about = "" if swaps_subject(cleaned[i]) else context[i]
             if i in ranked:
                 unmentioned, selected = _quotable(corpus, own, about, ranked[i])
+            if i in asking_hits:
+                # A story first: what answers its asking sentence read alone counts as well,
+                # each passage with its better reading.
+                _, also = _quotable(corpus, own, about, asking_hits[i])
+                selected = _better_of(selected, also)[:MAX_SELECTED]
             if i in borrowed:
                 # The follow-up read with what it borrows: its own best answer, if it has one,
                 # leads ("and for how long?" alone finds the weeks-and-months passage); the rest
@@ -284,7 +315,7 @@ class AnswerPipeline:
                 _, rest = _quotable(corpus, corpus.subjects.mentions(parts[i]), "", part_hits[i])
                 if rest:
                     selected, rest_answered = rest, True
-            candidates = [*ranked.get(i, ()), *borrowed.get(i, ())]
+            candidates = [*ranked.get(i, ()), *borrowed.get(i, ()), *asking_hits.get(i, ())]
             if triage[i].raised and triage[i].by_pattern:
                 # Under urgent advice for an emergency the message plainly tells, only what the
                 # articles say about seeing a professional: any other passage would read as an

@@ -55,3 +55,25 @@ def other_part(text: str, subjects: SubjectCheck) -> str | None:
         return None
     words = sum(len(part.split()) for part in rest)
     return " ".join(rest) if words >= MIN_PART_WORDS else None
+
+
+# A message that tells a story first ("Mum's 74 and her knuckles are swollen. Should she get seen
+# by someone or is she right to wait?"): read whole, the story can outweigh the question. Its
+# asking sentence is read on its own too.
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?…])\s+|\n+")
+
+
+def asking_sentence(text: str) -> str | None:
+    """The last sentence of a message of several that asks something (ends with "?" or starts
+    with an asking word), as written, when it says enough to be read on its own and does not
+    ask about what the story told ("Could that be hurting my gut?"); else None."""
+    sentences = [s.strip() for s in _SENTENCE_END_RE.split(text) if s.strip(" .!?…")]
+    if len(sentences) < 2:
+        return None
+    asking = [s for s in sentences if s.endswith("?") or _ASKS_RE.match(s)]
+    if not asking:
+        return None
+    last = asking[-1]
+    if _POINTS_BACK_RE.match(last) or len(last.split()) < MIN_PART_WORDS:
+        return None
+    return last
