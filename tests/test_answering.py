@@ -703,6 +703,9 @@ def test_a_question_is_split_only_where_its_parts_ask_on_their_own(real_pipeline
         ("how would my stomach talk to my ankles?", None),
         ("My knees are bad and I eat a lot of bread. Could it?", None),
         ("I live on ready meals and crisps. Could that be hurting my gut and joints?", None),
+        # ... but "is it normal" asks in general.
+        ("I cut out gluten three weeks ago. Is it normal for this to take longer?",
+         "Is it normal for this to take longer?"),
     ],
 )  # fmt: skip
 def test_a_story_told_first_has_its_asking_sentence_read_alone(message, asking):
@@ -719,6 +722,19 @@ def test_a_story_told_first_does_not_drown_the_question(real_pipeline):
         "What's the gut got to do with immunity and inflammation?"
     )
     assert any("central role in immune regulation" in quote.text for quote in answer.quotes)
+    # The asking sentence is read with its own subjects: "is it normal for this to take longer?"
+    # asks how long, whatever the story cut out (dev24) ...
+    longer = real_pipeline.answer(
+        "I cut out gluten and sugar three weeks ago because of my sore wrists. So far I don't "
+        "feel much different. Is it normal for this to take longer?"
+    )
+    assert any("changes within weeks" in quote.text for quote in longer.quotes)
+    # ... and, so read, only its best passage joins: nothing on autoimmunity under zinc.
+    zinc = real_pipeline.answer(
+        "I started taking zinc 3 weeks ago for my knees. How long before it works?"
+    )
+    assert any("changes within weeks" in quote.text for quote in zinc.quotes)
+    assert all("zinc" in q.text or "changes within weeks" in q.text for q in zinc.quotes)
 
 
 @pytest.mark.parametrize(

@@ -63,7 +63,10 @@ def test_messages_that_cannot_stand_alone_are_follow_ups(message):
      "fnord", "blah blah", "asdf",
      # A message that says it changes the subject, whatever words point back after that.
      "ok different topic, my daughter gets tummy aches before school, is that leaky gut?",
-     "new question - is that normal", "anyway, unrelated, what does it do to the joints"],
+     "new question - is that normal", "anyway, unrelated, what does it do to the joints",
+     # A story told first is what its later "it" and "she" point at.
+     "I started taking zinc 3 weeks ago for my knees. How long before it works?",
+     "My mum has had sore hands for years. Could her gut be involved?"],
 )  # fmt: skip
 def test_self_contained_questions_are_not(message):
     assert not is_follow_up(message)
@@ -140,7 +143,9 @@ def test_urgent_advice_repeated_does_not_keep_itself_alive_and_a_stand_down_ends
 @pytest.mark.parametrize(
     "message",
     ["what should I do", "ok what now?", "what do you suggest", "how do you know?", "any evidence?",
-     "is the damage permanent?"],
+     "is the damage permanent?",
+     # A first sentence too short to tell anything, or one that points back itself.
+     "Thanks. Is it permanent?", "That makes sense. So how long does it take?"],
 )
 def test_asking_what_to_do_follows_up(message):
     assert is_follow_up(message)

@@ -83,6 +83,10 @@ _DEFINITE_RE = re.compile(
     re.IGNORECASE,
 )
 DEFINITE_WORDS = 5
+# A first sentence of this many words or more, pointing at nothing, tells what the message's
+# later "it" or "she" is.
+TOLD_WORDS = 5
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?…])\s+|\n+")
 # Words that point back at what was said before.
 _POINTS_BACK_RE = re.compile(
     r"\b(?:it|its|it's|itself|that|this|these|those|they|them|their|theirs|such|same|else|ones|"
@@ -145,9 +149,19 @@ def is_follow_up(message: str) -> bool:
         or bool(_CONTINUES_RE.match(message))
         or (bool(_OPENS_RE.match(message)) and len(said) <= OPENED_WORDS)
         or bool(_CONCLUDES_RE.search(message))
-        or bool(_POINTS_BACK_RE.search(message))
+        or bool(_POINTS_BACK_RE.search(_pointing_part(message)))
         or (len(words) <= DEFINITE_WORDS and bool(_DEFINITE_RE.match(message)))
     )
+
+
+def _pointing_part(message: str) -> str:
+    """What of ``message`` may point back at the previous question: all of it, unless it opens
+    with a sentence of its own that tells something without pointing back ("I started taking
+    zinc 3 weeks ago for my knees. How long before it works?": "it" is the zinc)."""
+    first, *rest = _SENTENCE_END_RE.split(message, maxsplit=1)
+    if rest and len(first.split()) >= TOLD_WORDS and not _POINTS_BACK_RE.search(first):
+        return ""
+    return message
 
 
 @dataclass(frozen=True)

@@ -294,7 +294,13 @@ class AnswerPipeline:
             if i in asking_hits:
                 # A story first: what answers its asking sentence read alone counts as well,
                 # each passage with its better reading.
-                _, also = _quotable(corpus, own, about, asking_hits[i])
+                # ... its subjects those the asking sentence names: "I cut out gluten three
+                # weeks ago. Is it normal for this to take longer?" asks how long, not about gluten.
+                # Read so, without the story's subjects, only its best passage joins.
+                asked = corpus.subjects.mentions(corpus.retriever.lexical.respelled(asking[i]))
+                _, also = _quotable(corpus, asked, about, asking_hits[i])
+                if required(asked) != required(own):
+                    also = also[:1]
                 selected = _better_of(selected, also)[:MAX_SELECTED]
             if i in borrowed:
                 # The follow-up read with what it borrows: its own best answer, if it has one,

@@ -61,6 +61,12 @@ def other_part(text: str, subjects: SubjectCheck) -> str | None:
 # by someone or is she right to wait?"): read whole, the story can outweigh the question. Its
 # asking sentence is read on its own too.
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?…])\s+|\n+")
+# "Is it normal for this to take longer?" asks in general: its "it" points at nothing.
+_DUMMY_IT_RE = re.compile(
+    r"^(?:(?:and|but|so)\s+)?(?:is|was|would|could|will)\s+it\s+(?:normal|common|usual|possible|"
+    r"likely|true|worth|ok|okay|fine|bad|good|safe|wise|too late|a good idea)\b",
+    re.IGNORECASE,
+)
 
 
 def asking_sentence(text: str) -> str | None:
@@ -74,6 +80,8 @@ def asking_sentence(text: str) -> str | None:
     if not asking:
         return None
     last = asking[-1]
-    if _POINTS_BACK_RE.match(last) or len(last.split()) < MIN_PART_WORDS:
+    if _POINTS_BACK_RE.match(last) and not _DUMMY_IT_RE.match(last):
+        return None
+    if len(last.split()) < MIN_PART_WORDS:
         return None
     return last
