@@ -729,6 +729,22 @@ def test_a_story_told_first_does_not_drown_the_question(real_pipeline):
         "feel much different. Is it normal for this to take longer?"
     )
     assert any("changes within weeks" in quote.text for quote in longer.quotes)
+    # A story's medicine the articles never mention is named, and an asking sentence that is,
+    # alone, a question they are known to answer is answered as the rest of the question (trial
+    # 15: not "what they say in general, which is not about it").
+    texts = real_pipeline.texts
+    detail = real_pipeline.answer(
+        "I take ibuprofen most days for my wrists. What do your articles say about autoimmunity "
+        "and the joints?"
+    )
+    assert detail.status == "unmentioned" and detail.subject == "ibuprofen"
+    assert detail.intro == texts.reply("rest_intro")
+    assert any("immune system mistakenly attacks" in quote.text for quote in detail.quotes)
+    # ... but "how long before I feel better?" after a medicine asks about the medicine.
+    steroid = real_pipeline.answer(
+        "I've been prescribed prednisone for my RA. How long before I feel better?"
+    )
+    assert steroid.status == "unmentioned" and steroid.intro != texts.reply("rest_intro")
     # ... and, so read, only its best passage joins: nothing on autoimmunity under zinc.
     zinc = real_pipeline.answer(
         "I started taking zinc 3 weeks ago for my knees. How long before it works?"
@@ -863,6 +879,26 @@ def test_under_an_emergency_thanks_is_still_told_to_call_and_a_mishap_is_no_emer
         assert not real_pipeline.answer(message).urgent, message
     # ... while a fall that leaves someone unable to walk on it is still an emergency.
     assert real_pipeline.answer("I fell off my bike and now I can't walk on it").urgent
+    # Trial 15's false alarms: a polite goodbye, an idiom, a spilt drink, food poisoning two weeks
+    # ago, sausage fingers and a husband who will not see a doctor, a medicine taken as prescribed.
+    for message in (
+        "Thank you ever so much, dear. Goodbye.",
+        "Honestly I'm at my wit's end. Can inflammatory foods make joint pain worse?",
+        "I'm good thanks! my dog just knocked over my tea lol. anyway, can improving gut health "
+        "reduce joint pain?",
+        "I had food poisoning from a dodgy kebab two weeks ago, and now my ankles and wrists feel "
+        "achy. Could the gut upset have set off joint pain?",
+        "asking for my husband. he has psoriasis and now his fingers and one toe have gone "
+        "sausage-y and sore. he won't go to the doctor lol. is this a gut thing?",
+        "My son takes Ritalin. Can gut problems cause joint pain in kids?",
+    ):
+        assert not real_pipeline.answer(message).urgent, message
+    for message in (
+        "goodbye everyone, I've taken all my pills",
+        "I think my son has been poisoned, he is vomiting",
+        "my daughter swallowed some of her brother's ritalin tablets",
+    ):
+        assert real_pipeline.answer(message).urgent, message
 
 
 def test_every_thing_the_articles_never_mention_is_named_and_a_childs_follow_up_keeps_the_child(

@@ -200,7 +200,13 @@ def test_the_previous_question_is_borrowed_only_for_a_few_minutes():
      ("good morning! how are you today?", "greeting"), ("k bet", "ack"), ("Thank you, goodnight.", "goodbye"),
      ("figures. are you just a chatbot?", "identity"), ("who wrote these articles?", "identity"),
      ("can you remember what I asked you yesterday?", "identity"), ("so the articles could be wrong?", "doubt"),
-     ("thank you so much!! you are very helpful", "thanks"), ("what are the sources?", "identity"), ("right?", None), ("right", "ack"), ("true?", None), ("is that right?", None), ("sure", "ack")],
+     ("thank you so much!! you are very helpful", "thanks"), ("what are the sources?", "identity"), ("right?", None), ("right", "ack"), ("true?", None), ("is that right?", None), ("sure", "ack"),
+     # Trial 15's.
+     ("great thanks x", "thanks"), ("brill, thanks", "thanks"), ("ok, whatever. thanks", "thanks"),
+     ("ok. thanks for listening I guess", "thanks"), ("thanks, that actually helps a bit", "thanks"),
+     ("hey there, hope you're having a nice day", "greeting"), ("nice. how's your day going btw?", "greeting"),
+     ("what's your name by the way?", "identity"), ("Thank you ever so much, dear. Goodbye.", "goodbye"),
+     ("by the way, is sugar bad?", None), ("a bit of joint pain, is that leaky gut?", None)],
 )  # fmt: skip
 def test_small_talk_is_only_what_says_nothing_more(message, kind):
     assert load_small_talk().kind(message) == kind

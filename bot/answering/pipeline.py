@@ -51,6 +51,9 @@ DEFAULT_MAX_QUOTES = 3
 SCREENED_WORDS = 3
 # Passages quoted at most where only the articles' advice to see a professional is quoted.
 CARE_QUOTES = 2
+# How near a known question a story's asking sentence must be, alone, for it to be answered as a
+# question of its own beside a subject the story names and the articles never mention.
+ASKED_ALONE = 0.84
 
 
 @dataclass(frozen=True)
@@ -286,6 +289,7 @@ class AnswerPipeline:
                 else []
             )
             unmentioned, selected, in_general = None, [], None
+            alone: list[Hit] = []
             # Whose subject a follow-up is about: the previous question's, unless it names a
             # thing of its own in its place ("and supplements?").
             about = "" if swaps_subject(cleaned[i]) else context[i]
@@ -299,6 +303,12 @@ class AnswerPipeline:
                 # Read so, without the story's subjects, only its best passage joins.
                 asked = corpus.subjects.mentions(corpus.retriever.lexical.respelled(asking[i]))
                 _, also = _quotable(corpus, asked, about, asking_hits[i])
+                # One that is, alone, a question the articles are known to answer, naming nothing
+                # they never mention, is answered as such whatever the story names ("I take
+                # ibuprofen most days. What do the articles say about autoimmunity and the
+                # joints?"): below the notice, as the rest of the question.
+                if also and also[0].asked >= ASKED_ALONE and not unmentioned_mention(asked):
+                    alone = also
                 if required(asked) != required(own):
                     also = also[:1]
                 selected = _better_of(selected, also)[:MAX_SELECTED]
@@ -321,6 +331,8 @@ class AnswerPipeline:
                 _, rest = _quotable(corpus, corpus.subjects.mentions(parts[i]), "", part_hits[i])
                 if rest:
                     selected, rest_answered = rest, True
+            elif unmentioned and unmentioned.general_quotes and alone:
+                selected, rest_answered = alone, True
             candidates = [*ranked.get(i, ()), *borrowed.get(i, ()), *asking_hits.get(i, ())]
             if triage[i].raised and triage[i].by_pattern:
                 # Under urgent advice for an emergency the message plainly tells, only what the
