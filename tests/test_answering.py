@@ -305,7 +305,8 @@ def test_chat_spellings_are_read_as_the_words_they_stand_for(real_pipeline):
             "wen shud i go to a doc for my joint pain tho",
         ]
     )
-    assert slang.status == "answered" and "Joint pain can be frustrating" in slang.quotes[0].text
+    assert slang.status == "answered"
+    assert any("Joint pain can be frustrating" in quote.text for quote in slang.quotes)
     assert any("Joint pain can be frustrating" in quote.text for quote in aching.quotes)
     assert "professional evaluation is essential" in doc.quotes[0].text
     assert doc.question == "wen shud i go to a doc for my joint pain tho"  # shown as written
@@ -569,6 +570,16 @@ def test_a_pet_is_for_a_vet_and_a_pregnancy_for_a_midwife(real_pipeline):
         # ... and nothing is quoted as if it said what is safe in pregnancy, not even "in
         # general" (the healing steps name probiotics).
         assert answer.quotes == ()
+    # Prices, brands and insurance are said to be beyond the articles, with nothing quoted
+    # (dev30: "which brand of probiotic" got what probiotics do).
+    for question in (
+        "Which brand of probiotic is best for leaky gut?",
+        "How much does a leaky gut test cost?",
+        "Does health insurance cover a gut microbiome test?",
+    ):
+        costs = real_pipeline.answer(question)
+        assert costs.status == "unmentioned" and costs.quotes == (), question
+        assert costs.notice == texts.reply("unmentioned_costs_and_brands", subject=costs.subject)
 
 
 @pytest.mark.parametrize(
