@@ -359,6 +359,16 @@ def test_a_caution_leads_what_the_quotes_must_not_seem_to_settle(real_pipeline):
     cure = real_pipeline.answer("So if I heal my gut my RA will go away?")
     assert cure.cautions == (cautions["cure"],) and cure.quotes
     assert real_pipeline.answer("can my lupus actually wreck my joints for good").cautions == ()
+    # A rubbish week is no doubt of the articles; "who's right?" between a physio and the gut is
+    # (trial 15).
+    week = real_pipeline.answer(
+        "bit of a rubbish week, feeling pretty down. is there anything that calms the immune system?"
+    )
+    assert week.cautions == () and week.quotes
+    physio = real_pipeline.answer(
+        "My physio reckons joint pain is mostly mechanical, my friend says it's the gut. Who's right?"
+    )
+    assert physio.cautions == (cautions["doubt"],)
 
 
 def test_a_dose_question_is_told_the_articles_give_none_and_gets_no_quote(real_pipeline):
