@@ -761,6 +761,15 @@ def test_a_story_told_first_does_not_drown_the_question(real_pipeline):
     assert detail.status == "unmentioned" and detail.subject == "ibuprofen"
     assert detail.intro == texts.reply("rest_intro")
     assert any("immune system mistakenly attacks" in quote.text for quote in detail.quotes)
+    # ... and what follows it is not told of ibuprofen again, turn after turn.
+    story = (
+        "I take ibuprofen most days for my wrists. What do your articles say about autoimmunity "
+        "and the joints?"
+    )
+    again = real_pipeline.answer_batch(
+        [Request("Could my gut be what's triggering it?", context=story)]
+    )[0]
+    assert again.status == "answered" and again.notice is None and again.quotes
     # ... but "how long before I feel better?" after a medicine asks about the medicine.
     steroid = real_pipeline.answer(
         "I've been prescribed prednisone for my RA. How long before I feel better?"
@@ -871,6 +880,14 @@ def test_the_escalation_line_fits_the_warning_sign_and_what_a_follow_up_continue
         "She also has a temperature today, 38.5",
     )
     assert fever.escalation == topics["joints"]
+    # A hot, swollen joint beats the pharmacist, though a medicine is named (trial 15); and
+    # ibuprofen taken most days is no overdose.
+    wrist = real_pipeline.answer(
+        "My hands have been stiff every morning for months, and last week my right wrist was quite "
+        "swollen and warm for two days. I've also been taking ibuprofen most days. What do your "
+        "articles say about autoimmunity and the joints?"
+    )
+    assert wrist.escalation == topics["joints"] and not wrist.urgent
 
 
 def test_under_an_emergency_thanks_is_still_told_to_call_and_a_mishap_is_no_emergency(

@@ -451,7 +451,11 @@ def _quotable(
     # The message's own subjects; a follow-up that names none is about the last one it borrows.
     # Whom it borrowed is not a subject: "she has tummy trouble too" after a question about a
     # daughter is about the tummy trouble.
-    borrowed = [m for m in subjects.mentions(context) if not m.in_general] if context else []
+    # A story told before it lends only what its asking sentence names: "I take ibuprofen most
+    # days. What do the articles say about autoimmunity?", then "could my gut be triggering it?"
+    # is not about ibuprofen (bot.answering.question_parts).
+    told = (asking_sentence(context) or context) if context else ""
+    borrowed = [m for m in subjects.mentions(told) if not m.in_general] if told else []
     mentions = own or borrowed[-1:]
     unmentioned = unmentioned_mention(mentions)
     names = required(own)
