@@ -269,6 +269,8 @@ def test_a_question_about_someone_the_articles_do_not_single_out_is_answered_in_
     for idiom in (
         "my mum keeps running a temperature and her knuckles ache, could her gut be involved?",
         "Is the gut really behind joint pain for some people, or is that a stretch?",
+        "I always had a stomach like a cast-iron pot, but now I get wind and stiff knees. Could "
+        "the two be connected?",
     ):
         assert real_pipeline.answer(idiom).status == "answered", idiom
     assert real_pipeline.answer("I go running every day, is it bad for my knees?").status == (
@@ -724,6 +726,10 @@ def test_a_question_is_split_only_where_its_parts_ask_on_their_own(real_pipeline
         ("how would my stomach talk to my ankles?", None),
         ("My knees are bad and I eat a lot of bread. Could it?", None),
         ("I live on ready meals and crisps. Could that be hurting my gut and joints?", None),
+        # What follows a condition is what is asked, unless it points back into it.
+        ("Right. And if I cut out the bread, how long before I'd notice anything?",
+         "how long before I'd notice anything?"),
+        ("if leaky gut is real, why do doctors ignore it?", None),
         # ... but "is it normal" asks in general.
         ("I cut out gluten three weeks ago. Is it normal for this to take longer?",
          "Is it normal for this to take longer?"),
@@ -770,6 +776,16 @@ def test_a_story_told_first_does_not_drown_the_question(real_pipeline):
         [Request("Could my gut be what's triggering it?", context=story)]
     )[0]
     assert again.status == "answered" and again.notice is None and again.quotes
+    # A follow-up asking after a condition is answered for what it asks (trial 15).
+    bread = real_pipeline.answer_batch(
+        [
+            Request(
+                "Right. And if I cut out the bread, how long before I'd notice anything?",
+                context="Is there really a link between the gut and joint pain?",
+            )
+        ]
+    )[0]
+    assert "changes within weeks" in bread.quotes[0].text
     # ... but "how long before I feel better?" after a medicine asks about the medicine.
     steroid = real_pipeline.answer(
         "I've been prescribed prednisone for my RA. How long before I feel better?"

@@ -205,7 +205,7 @@ class AnswerPipeline:
         asking = {
             i: sentence
             for i in valid
-            if not context[i] and i not in parts
+            if i not in parts
             if (sentence := asking_sentence(spelled[i]))
         }
         asking_rows = list(asking)

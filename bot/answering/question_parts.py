@@ -69,17 +69,33 @@ _DUMMY_IT_RE = re.compile(
 )
 
 
+# ... and one whose question follows a condition ("if I cut out the bread, how long before I'd
+# notice anything?"): what it asks is after the comma.
+_CONDITION_RE = re.compile(
+    rf"^(?:(?:and|but|so|right|ok|okay|well)\W+)*(?:if|once|when|after)\s[^,?]{{3,80}},\s*(?={_ASKING}\b)",
+    re.IGNORECASE,
+)
+
+_POINTS_AT_CONDITION_RE = re.compile(r"\b(?:it|that|this|they|them|those|these)\b", re.IGNORECASE)
+
+
 def asking_sentence(text: str) -> str | None:
     """The last sentence of a message of several that asks something (ends with "?" or starts
     with an asking word), as written, when it says enough to be read on its own and does not
-    ask about what the story told ("Could that be hurting my gut?"); else None."""
+    ask about what the story told ("Could that be hurting my gut?"); else None. What follows a
+    condition counts as such a sentence."""
     sentences = [s.strip() for s in _SENTENCE_END_RE.split(text) if s.strip(" .!?…")]
-    if len(sentences) < 2:
-        return None
     asking = [s for s in sentences if s.endswith("?") or _ASKS_RE.match(s)]
     if not asking:
         return None
     last = asking[-1]
+    condition = _CONDITION_RE.match(last)
+    if condition:
+        last = last[condition.end() :]
+        if _POINTS_AT_CONDITION_RE.search(last):  # "if leaky gut is real, why ignore it?"
+            return None
+    elif len(sentences) < 2:
+        return None
     if _POINTS_BACK_RE.match(last) and not _DUMMY_IT_RE.match(last):
         return None
     if len(last.split()) < MIN_PART_WORDS:
