@@ -791,6 +791,12 @@ def test_a_story_told_first_does_not_drown_the_question(real_pipeline):
         "I've been prescribed prednisone for my RA. How long before I feel better?"
     )
     assert steroid.status == "unmentioned" and steroid.intro != texts.reply("rest_intro")
+    # ... and "will fixing my gut help it?" after a bunion asks about the bunion.
+    bunion = real_pipeline.answer(
+        "I've got a bunion on my left foot. Will fixing my gut help it?"
+    )
+    assert bunion.status == "unmentioned" and bunion.intro != texts.reply("rest_intro")
+    assert len(bunion.quotes) <= 1
     # ... and, so read, only its best passage joins: nothing on autoimmunity under zinc.
     zinc = real_pipeline.answer(
         "I started taking zinc 3 weeks ago for my knees. How long before it works?"

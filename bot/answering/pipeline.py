@@ -21,7 +21,7 @@ from bot.answering.escalation import choose_escalation
 from bot.answering.fixed_texts import FixedTexts
 from bot.answering.follow_up import borrowed_reading, swaps_subject
 from bot.answering.inputs import MAX_QUESTION_CHARS, clean_message, input_problem
-from bot.answering.question_parts import asking_sentence, other_part
+from bot.answering.question_parts import asking_sentence, other_part, points_back
 from bot.answering.small_talk import SmallTalk
 from bot.answering.subjects import (
     Mention,
@@ -307,7 +307,12 @@ class AnswerPipeline:
                 # they never mention, is answered as such whatever the story names ("I take
                 # ibuprofen most days. What do the articles say about autoimmunity and the
                 # joints?"): below the notice, as the rest of the question.
-                if also and also[0].asked >= ASKED_ALONE and not unmentioned_mention(asked):
+                if (
+                    also
+                    and also[0].asked >= ASKED_ALONE
+                    and not unmentioned_mention(asked)
+                    and not points_back(asking[i])
+                ):
                     alone = also
                 if required(asked) != required(own):
                     also = also[:1]

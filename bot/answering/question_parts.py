@@ -76,7 +76,13 @@ _CONDITION_RE = re.compile(
     re.IGNORECASE,
 )
 
-_POINTS_AT_CONDITION_RE = re.compile(r"\b(?:it|that|this|they|them|those|these)\b", re.IGNORECASE)
+_POINTS_ANYWHERE_RE = re.compile(r"\b(?:it|that|this|they|them|those|these)\b", re.IGNORECASE)
+
+
+def points_back(sentence: str) -> bool:
+    """Whether ``sentence`` has a word that may point at what was told before it ("Will fixing
+    my gut help it?" after a bunion)."""
+    return bool(_POINTS_ANYWHERE_RE.search(sentence))
 
 
 def asking_sentence(text: str) -> str | None:
@@ -92,7 +98,7 @@ def asking_sentence(text: str) -> str | None:
     condition = _CONDITION_RE.match(last)
     if condition:
         last = last[condition.end() :]
-        if _POINTS_AT_CONDITION_RE.search(last):  # "if leaky gut is real, why ignore it?"
+        if points_back(last):  # "if leaky gut is real, why do doctors ignore it?"
             return None
     elif len(sentences) < 2:
         return None
