@@ -371,6 +371,8 @@ def test_a_caution_leads_what_the_quotes_must_not_seem_to_settle(real_pipeline):
         "My physio reckons joint pain is mostly mechanical, my friend says it's the gut. Who's right?"
     )
     assert physio.cautions == (cautions["doubt"],)
+    see = real_pipeline.answer("who is right for me to see about my joints, a GP or a rheumatologist?")
+    assert see.cautions == ()
 
 
 def test_a_dose_question_is_told_the_articles_give_none_and_gets_no_quote(real_pipeline):
@@ -592,6 +594,15 @@ def test_a_pet_is_for_a_vet_and_a_pregnancy_for_a_midwife(real_pipeline):
         costs = real_pipeline.answer(question)
         assert costs.status == "unmentioned" and costs.quotes == (), question
         assert costs.notice == texts.reply("unmentioned_costs_and_brands", subject=costs.subject)
+    # ... but a brand new diagnosis, missing work one cannot afford, or "the cost of" are no
+    # prices (review 11).
+    for question in (
+        "I've got a brand new diagnosis of RA, can gut health help?",
+        "I can't afford to keep missing work with these joints, can improving gut health reduce "
+        "joint pain?",
+        "Is leaky gut the cost of eating too much sugar?",
+    ):
+        assert real_pipeline.answer(question).status == "answered", question
 
 
 @pytest.mark.parametrize(
@@ -776,6 +787,17 @@ def test_a_story_told_first_does_not_drown_the_question(real_pipeline):
         [Request("Could my gut be what's triggering it?", context=story)]
     )[0]
     assert again.status == "answered" and again.notice is None and again.quotes
+    # ... but a remembered follow-up that points back keeps the subject it points at, turns later
+    # (review 11: "is it safe to take it long term?" lost ashwagandha).
+    later = real_pipeline.answer_batch(
+        [
+            Request(
+                "is it safe to take it long term?",
+                context="Is ashwagandha good for joint pain? and how long does it take to work?",
+            )
+        ]
+    )[0]
+    assert later.status == "unmentioned" and later.subject == "ashwagandha"
     # A follow-up asking after a condition is answered for what it asks (trial 15).
     bread = real_pipeline.answer_batch(
         [
@@ -791,6 +813,13 @@ def test_a_story_told_first_does_not_drown_the_question(real_pipeline):
         "I've been prescribed prednisone for my RA. How long before I feel better?"
     )
     assert steroid.status == "unmentioned" and steroid.intro != texts.reply("rest_intro")
+    assert len(steroid.quotes) <= 1  # at most one general passage, introduced as general
+    # ... nor what to take beside a medicine the story names (review 11).
+    warfarin = real_pipeline.answer(
+        "I'm on warfarin for my heart. Which supplements are good for healing the gut?"
+    )
+    assert warfarin.status == "unmentioned" and warfarin.subject == "warfarin"
+    assert warfarin.intro == texts.reply("general_intro") and len(warfarin.quotes) == 1
     # ... and "will fixing my gut help it?" after a bunion asks about the bunion.
     bunion = real_pipeline.answer(
         "I've got a bunion on my left foot. Will fixing my gut help it?"
@@ -802,7 +831,9 @@ def test_a_story_told_first_does_not_drown_the_question(real_pipeline):
         "I started taking zinc 3 weeks ago for my knees. How long before it works?"
     )
     assert any("changes within weeks" in quote.text for quote in zinc.quotes)
-    assert all("zinc" in q.text or "changes within weeks" in q.text for q in zinc.quotes)
+    assert zinc.quotes and all(
+        "zinc" in q.text or "changes within weeks" in q.text for q in zinc.quotes
+    )
 
 
 @pytest.mark.parametrize(
@@ -987,3 +1018,15 @@ def test_a_passage_known_to_answer_the_question_is_not_dropped_for_a_lower_cosin
     "stress" found nothing but "metabolic stress" (trial 14)."""
     answer = real_pipeline.answer("can stress make my joints worse?")
     assert "Managing stress and improving sleep" in answer.quotes[0].text
+
+
+def test_a_story_is_answered_without_a_subjects_file(fake_pipeline):
+    """A pipeline made without the subject check (its default) reads a story's asking sentence
+    too, without naming subjects (review 11: it raised AttributeError)."""
+    from bot.answering.corpus_view import CorpusView
+
+    fake_pipeline.swap(CorpusView(fake_pipeline.retriever, fake_pipeline.sources, None))
+    answer = fake_pipeline.answer(
+        "I cut out gluten three weeks ago. Is it normal for this to take longer?"
+    )
+    assert answer.status in ("answered", "no_answer")

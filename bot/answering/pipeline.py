@@ -17,11 +17,17 @@ from bot.answering.answer import Answer
 from bot.answering.cautions import Cautions
 from bot.answering.compose import compose_answer
 from bot.answering.corpus_view import CorpusView
-from bot.answering.escalation import choose_escalation
+from bot.answering.escalation import MEDICINE_CATEGORIES, choose_escalation
 from bot.answering.fixed_texts import FixedTexts
 from bot.answering.follow_up import borrowed_reading, swaps_subject
 from bot.answering.inputs import MAX_QUESTION_CHARS, clean_message, input_problem
-from bot.answering.question_parts import asking_sentence, other_part, points_back
+from bot.answering.question_parts import (
+    asking_sentence,
+    asks_what_to_take,
+    other_part,
+    points_back,
+    standing_question,
+)
 from bot.answering.small_talk import SmallTalk
 from bot.answering.subjects import (
     Mention,
@@ -301,7 +307,11 @@ class AnswerPipeline:
                 # ... its subjects those the asking sentence names: "I cut out gluten three
                 # weeks ago. Is it normal for this to take longer?" asks how long, not about gluten.
                 # Read so, without the story's subjects, only its best passage joins.
-                asked = corpus.subjects.mentions(corpus.retriever.lexical.respelled(asking[i]))
+                asked = (
+                    corpus.subjects.mentions(corpus.retriever.lexical.respelled(asking[i]))
+                    if corpus.subjects
+                    else []
+                )
                 _, also = _quotable(corpus, asked, about, asking_hits[i])
                 # One that is, alone, a question the articles are known to answer, naming nothing
                 # they never mention, is answered as such whatever the story names ("I take
@@ -312,6 +322,12 @@ class AnswerPipeline:
                     and also[0].asked >= ASKED_ALONE
                     and not unmentioned_mention(asked)
                     and not points_back(asking[i])
+                    # ... nor what to take or eat beside a medicine the story names
+                    and not (
+                        unmentioned
+                        and unmentioned.category in MEDICINE_CATEGORIES
+                        and asks_what_to_take(asking[i])
+                    )
                 ):
                     alone = also
                 if required(asked) != required(own):
@@ -456,10 +472,12 @@ def _quotable(
     # The message's own subjects; a follow-up that names none is about the last one it borrows.
     # Whom it borrowed is not a subject: "she has tummy trouble too" after a question about a
     # daughter is about the tummy trouble.
-    # A story told before it lends only what its asking sentence names: "I take ibuprofen most
-    # days. What do the articles say about autoimmunity?", then "could my gut be triggering it?"
-    # is not about ibuprofen (bot.answering.question_parts).
-    told = (asking_sentence(context) or context) if context else ""
+    # What it borrows is what the last question it continues names, not the story around it: "I
+    # take ibuprofen most days. What do the articles say about autoimmunity?", then "could my gut
+    # be triggering it?" is not about ibuprofen; "Is ashwagandha good for joint pain? and how
+    # long does it take to work?", then "is it safe long term?" is about ashwagandha (the last
+    # question that does not point back; bot.answering.question_parts).
+    told = (standing_question(context) or context) if context else ""
     borrowed = [m for m in subjects.mentions(told) if not m.in_general] if told else []
     mentions = own or borrowed[-1:]
     unmentioned = unmentioned_mention(mentions)

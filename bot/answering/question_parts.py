@@ -79,6 +79,29 @@ _CONDITION_RE = re.compile(
 _POINTS_ANYWHERE_RE = re.compile(r"\b(?:it|that|this|they|them|those|these)\b", re.IGNORECASE)
 
 
+# What a medicine taken conditions: what else to take or eat with it ("I'm on warfarin. Which
+# supplements are good for healing the gut?" asks for someone on warfarin).
+_ASKS_WHAT_TO_TAKE_RE = re.compile(
+    r"\b(?:supplements?|vitamins?|take|taking|eat|eating|diet|foods?|medicines?|medications?|"
+    r"pills?|tablets?|safe|mix|combine)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_what_to_take(sentence: str) -> bool:
+    """Whether ``sentence`` asks what to take or eat, or whether it is safe."""
+    return bool(_ASKS_WHAT_TO_TAKE_RE.search(sentence))
+
+
+def standing_question(text: str) -> str | None:
+    """The last sentence of ``text`` that asks something without pointing back at what came
+    before it ("is there a way to treat the root cause?" in "my painkillers only help. is there a
+    way to treat the root cause? what would that look like"); None if there is none."""
+    sentences = [s.strip() for s in _SENTENCE_END_RE.split(text) if s.strip(" .!?…")]
+    asking = [s for s in sentences if s.endswith("?") or _ASKS_RE.match(s)]
+    return next((s for s in reversed(asking) if not points_back(s)), None)
+
+
 def points_back(sentence: str) -> bool:
     """Whether ``sentence`` has a word that may point at what was told before it ("Will fixing
     my gut help it?" after a bunion)."""
