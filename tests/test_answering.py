@@ -371,7 +371,9 @@ def test_a_caution_leads_what_the_quotes_must_not_seem_to_settle(real_pipeline):
         "My physio reckons joint pain is mostly mechanical, my friend says it's the gut. Who's right?"
     )
     assert physio.cautions == (cautions["doubt"],)
-    see = real_pipeline.answer("who is right for me to see about my joints, a GP or a rheumatologist?")
+    see = real_pipeline.answer(
+        "who is right for me to see about my joints, a GP or a rheumatologist?"
+    )
     assert see.cautions == ()
 
 
@@ -747,7 +749,7 @@ def test_a_question_is_split_only_where_its_parts_ask_on_their_own(real_pipeline
     ],
 )  # fmt: skip
 def test_a_story_told_first_has_its_asking_sentence_read_alone(message, asking):
-    from bot.answering.question_parts import asking_sentence
+    from bot.answering.stories import asking_sentence
 
     assert asking_sentence(message) == asking
 
@@ -821,9 +823,7 @@ def test_a_story_told_first_does_not_drown_the_question(real_pipeline):
     assert warfarin.status == "unmentioned" and warfarin.subject == "warfarin"
     assert warfarin.intro == texts.reply("general_intro") and len(warfarin.quotes) == 1
     # ... and "will fixing my gut help it?" after a bunion asks about the bunion.
-    bunion = real_pipeline.answer(
-        "I've got a bunion on my left foot. Will fixing my gut help it?"
-    )
+    bunion = real_pipeline.answer("I've got a bunion on my left foot. Will fixing my gut help it?")
     assert bunion.status == "unmentioned" and bunion.intro != texts.reply("rest_intro")
     assert len(bunion.quotes) <= 1
     # ... and, so read, only its best passage joins: nothing on autoimmunity under zinc.
@@ -947,7 +947,9 @@ def test_under_an_emergency_thanks_is_still_told_to_call_and_a_mishap_is_no_emer
     real_pipeline,
 ):
     texts = real_pipeline.texts
-    chest, thanks = _chat(real_pipeline, "I have crushing chest pain spreading to my left arm", "thanks")
+    chest, thanks = _chat(
+        real_pipeline, "I have crushing chest pain spreading to my left arm", "thanks"
+    )
     assert chest.urgent and thanks.status == "small_talk"
     assert thanks.escalation == texts.escalation_urgent["emergency"]
     # The emergency a message tells is the answer: no "the articles do not mention blood

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from bot.answering.answer import Answer
 from bot.answering.pipeline import Request
+from bot.answering.stories import split_sentences
 from bot.safety.triage import EARLIER_FLAG
 
 # A message of this many words or fewer cannot stand on its own ("why?", "for how long?").
@@ -84,9 +85,9 @@ _DEFINITE_RE = re.compile(
 )
 DEFINITE_WORDS = 5
 # A first sentence of this many words or more, pointing at nothing, tells what the message's
-# later "it" or "she" is.
+# later "it" or "she" is ("I started taking zinc 3 weeks ago." is 7; "Thanks." and "That makes
+# sense." are too short to tell anything, and the development conversations are unchanged by it).
 TOLD_WORDS = 5
-_SENTENCE_END_RE = re.compile(r"(?<=[.!?…])\s+|\n+")
 # Words that point back at what was said before.
 _POINTS_BACK_RE = re.compile(
     r"\b(?:it|its|it's|itself|that|this|these|those|they|them|their|theirs|such|same|else|ones|"
@@ -158,7 +159,7 @@ def _pointing_part(message: str) -> str:
     """What of ``message`` may point back at the previous question: all of it, unless it opens
     with a sentence of its own that tells something without pointing back ("I started taking
     zinc 3 weeks ago for my knees. How long before it works?": "it" is the zinc)."""
-    first, *rest = _SENTENCE_END_RE.split(message, maxsplit=1)
+    first, *rest = split_sentences(message) or [""]
     if rest and len(first.split()) >= TOLD_WORDS and not _POINTS_BACK_RE.search(first):
         return ""
     return message

@@ -21,14 +21,9 @@ from bot.answering.escalation import MEDICINE_CATEGORIES, choose_escalation
 from bot.answering.fixed_texts import FixedTexts
 from bot.answering.follow_up import borrowed_reading, swaps_subject
 from bot.answering.inputs import MAX_QUESTION_CHARS, clean_message, input_problem
-from bot.answering.question_parts import (
-    asking_sentence,
-    asks_what_to_take,
-    other_part,
-    points_back,
-    standing_question,
-)
+from bot.answering.question_parts import other_part
 from bot.answering.small_talk import SmallTalk
+from bot.answering.stories import asking_sentence, asks_what_to_take, points_back, standing_question
 from bot.answering.subjects import (
     Mention,
     SubjectCheck,
@@ -58,7 +53,11 @@ SCREENED_WORDS = 3
 # Passages quoted at most where only the articles' advice to see a professional is quoted.
 CARE_QUOTES = 2
 # How near a known question a story's asking sentence must be, alone, for it to be answered as a
-# question of its own beside a subject the story names and the articles never mention.
+# question of its own beside a subject the story names and the articles never mention. Chosen on
+# trial 15's stories (2026-11-23): "What do your articles say about autoimmunity and the joints?"
+# reads 0.84, "Does an imbalanced microbiome affect the joints?" 0.93; "How long before I feel
+# better?" after prednisone reads 0.80 and "Will my joints get better?" after methotrexate 0.77,
+# which ask about the medicine.
 ASKED_ALONE = 0.84
 
 
@@ -217,15 +216,11 @@ class AnswerPipeline:
         asking_rows = list(asking)
         told = set(sentences)
         unread = list(dict.fromkeys(asking[i] for i in asking_rows if asking[i] not in told))
-        encoded = (
-            self.encoder.encode(texts + sentences + part_texts + unread) if checked else None
-        )
+        encoded = self.encoder.encode(texts + sentences + part_texts + unread) if checked else None
         vectors = encoded[: len(texts)] if encoded is not None else None
         read = len(texts) + len(sentences)
         sentence_vectors = encoded[len(texts) : read] if encoded is not None else None
-        part_vectors = (
-            encoded[read : read + len(part_texts)] if encoded is not None else None
-        )
+        part_vectors = encoded[read : read + len(part_texts)] if encoded is not None else None
         if asking_rows:
             by_sentence = dict(zip(sentences, sentence_vectors))
             by_sentence |= dict(zip(unread, encoded[read + len(part_texts) :]))
