@@ -977,6 +977,11 @@ def test_under_an_emergency_thanks_is_still_told_to_call_and_a_mishap_is_no_emer
         "asking for my husband. he has psoriasis and now his fingers and one toe have gone "
         "sausage-y and sore. he won't go to the doctor lol. is this a gut thing?"
     ).urgent
+    # "in my life" said in wonder is no crisis (trial 16), while a life one wants to end is one.
+    assert not real_pipeline.answer(
+        "I've never heard of it in my life. What actually is it?"
+    ).urgent
+    assert real_pipeline.answer("I have never been so tired of my life. I want it to end.").urgent
     # Calm examples copied from its other false alarms hid these, and were taken out (review 11):
     # every one is urgent.
     for message in (

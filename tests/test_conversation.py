@@ -209,6 +209,7 @@ def test_the_previous_question_is_borrowed_only_for_a_few_minutes():
      ("by the way, is sugar bad?", None), ("a bit of joint pain, is that leaky gut?", None),
      ("Thank you dear, that is most helpful.", "thanks"), ("you've been a help x", "thanks"),
      ("ta-ra", "goodbye"), ("that's a lot to take in, thanks", "thanks"), ("is zinc useful for the gut?", None),
+     ("thx m8", "thanks"), ("thank you, you've been very kind", "thanks"), ("what kind of foods help?", None),
      ("So basically it's just opinion.", "doubt"), ("is it just opinion that leaky gut causes joint pain?", None)],
 )  # fmt: skip
 def test_small_talk_is_only_what_says_nothing_more(message, kind):
