@@ -810,6 +810,16 @@ def test_a_story_told_first_does_not_drown_the_question(real_pipeline):
         ]
     )[0]
     assert "changes within weeks" in bread.quotes[0].text
+    # A food told in the story is seldom the question's subject: the asking sentence standing
+    # alone is enough (trial 16); a condition keeps the general wording.
+    crisps = real_pipeline.answer(
+        "I eat a lot of bread and pasta, and crisps at night watching telly. What foods are "
+        "inflammatory?"
+    )
+    assert crisps.subject == "crisps" and crisps.intro == texts.reply("rest_intro")
+    assert any("refined sugar" in quote.text for quote in crisps.quotes)
+    crohns = real_pipeline.answer("I have Crohn's disease. How long does healing take?")
+    assert crohns.status == "unmentioned" and crohns.intro != texts.reply("rest_intro")
     # ... but "how long before I feel better?" after a medicine asks about the medicine.
     steroid = real_pipeline.answer(
         "I've been prescribed prednisone for my RA. How long before I feel better?"

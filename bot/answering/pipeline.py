@@ -59,6 +59,13 @@ CARE_QUOTES = 2
 # better?" after prednisone reads 0.80 and "Will my joints get better?" after methotrexate 0.77,
 # which ask about the medicine.
 ASKED_ALONE = 0.84
+# ... or, for these kinds of subject, any asking sentence that stands alone: a food, a symptom, a
+# test or an aid told in a story is seldom what the question is about ("I eat crisps at night.
+# What foods are inflammatory?", trial 16), where a medicine or a condition usually is ("I have
+# Crohn's. How long does healing take?").
+INCIDENTAL_CATEGORIES = frozenset(
+    {"foods_and_diets", "symptoms", "tests_and_procedures", "aids_and_devices"}
+)
 
 
 @dataclass(frozen=True)
@@ -314,7 +321,10 @@ class AnswerPipeline:
                 # joints?"): below the notice, as the rest of the question.
                 if (
                     also
-                    and also[0].asked >= ASKED_ALONE
+                    and (
+                        also[0].asked >= ASKED_ALONE
+                        or bool(unmentioned and unmentioned.category in INCIDENTAL_CATEGORIES)
+                    )
                     and not unmentioned_mention(asked)
                     and not points_back(asking[i])
                     # ... nor what to take or eat beside a medicine the story names
