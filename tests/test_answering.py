@@ -818,8 +818,12 @@ def test_a_story_told_first_does_not_drown_the_question(real_pipeline):
     )
     assert crisps.subject == "crisps" and crisps.intro == texts.reply("rest_intro")
     assert any("refined sugar" in quote.text for quote in crisps.quotes)
-    crohns = real_pipeline.answer("I have Crohn's disease. How long does healing take?")
-    assert crohns.status == "unmentioned" and crohns.intro != texts.reply("rest_intro")
+    for question in (
+        "I have Crohn's disease. How long does healing take?",
+        "I had a cortisone shot last week. How long before my joints improve?",
+    ):
+        other = real_pipeline.answer(question)
+        assert other.status == "unmentioned" and other.intro != texts.reply("rest_intro"), question
     # ... but "how long before I feel better?" after a medicine asks about the medicine.
     steroid = real_pipeline.answer(
         "I've been prescribed prednisone for my RA. How long before I feel better?"

@@ -17,13 +17,18 @@ from bot.answering.answer import Answer
 from bot.answering.cautions import Cautions
 from bot.answering.compose import compose_answer
 from bot.answering.corpus_view import CorpusView
-from bot.answering.escalation import MEDICINE_CATEGORIES, choose_escalation
+from bot.answering.escalation import choose_escalation
 from bot.answering.fixed_texts import FixedTexts
 from bot.answering.follow_up import borrowed_reading, swaps_subject
 from bot.answering.inputs import MAX_QUESTION_CHARS, clean_message, input_problem
 from bot.answering.question_parts import other_part
 from bot.answering.small_talk import SmallTalk
-from bot.answering.stories import asking_sentence, asks_what_to_take, points_back, standing_question
+from bot.answering.stories import (
+    asking_sentence,
+    leans_on_treatment,
+    points_back,
+    standing_question,
+)
 from bot.answering.subjects import (
     Mention,
     SubjectCheck,
@@ -59,13 +64,12 @@ CARE_QUOTES = 2
 # better?" after prednisone reads 0.80 and "Will my joints get better?" after methotrexate 0.77,
 # which ask about the medicine.
 ASKED_ALONE = 0.84
-# ... or, for these kinds of subject, any asking sentence that stands alone: a food, a symptom, a
-# test or an aid told in a story is seldom what the question is about ("I eat crisps at night.
-# What foods are inflammatory?", trial 16), where a medicine or a condition usually is ("I have
-# Crohn's. How long does healing take?").
-INCIDENTAL_CATEGORIES = frozenset(
-    {"foods_and_diets", "symptoms", "tests_and_procedures", "aids_and_devices"}
-)
+# ... or, for these kinds of subject, any asking sentence that stands alone: a food or a symptom
+# told in a story is seldom what the question is about ("I eat crisps at night. What foods are
+# inflammatory?", trial 16), where a medicine, a condition, a procedure or a device usually is ("I
+# have Crohn's. How long does healing take?", "I had a cortisone shot. How long before my joints
+# improve?").
+INCIDENTAL_CATEGORIES = frozenset({"foods_and_diets", "symptoms"})
 
 
 @dataclass(frozen=True)
@@ -327,11 +331,12 @@ class AnswerPipeline:
                     )
                     and not unmentioned_mention(asked)
                     and not points_back(asking[i])
-                    # ... nor what to take or eat beside a medicine the story names
+                    # ... nor what to take beside, or how soon things improve after, a medicine,
+                    # a condition or a procedure the story names (a food or a symptom is incidental)
                     and not (
                         unmentioned
-                        and unmentioned.category in MEDICINE_CATEGORIES
-                        and asks_what_to_take(asking[i])
+                        and unmentioned.category not in INCIDENTAL_CATEGORIES
+                        and leans_on_treatment(asking[i])
                     )
                 ):
                     alone = also

@@ -32,18 +32,22 @@ _CONDITION_RE = re.compile(
 _POINTS_ANYWHERE_RE = re.compile(r"\b(?:it|that|this|they|them|those|these)\b", re.IGNORECASE)
 
 
-# What a medicine taken conditions: what else to take or eat with it ("I'm on warfarin. Which
-# supplements are good for healing the gut?" asks for someone on warfarin).
-_ASKS_WHAT_TO_TAKE_RE = re.compile(
+# What a medicine, a condition or a procedure told in the story conditions: what else to take or
+# eat with it, whether it is safe, how long until it works or things improve ("I'm on warfarin.
+# Which supplements are good for the gut?", "I had a cortisone shot. How long before my joints
+# improve?").
+_LEANS_ON_TREATMENT_RE = re.compile(
     r"\b(?:supplements?|vitamins?|take|taking|eat|eating|diet|foods?|medicines?|medications?|"
-    r"pills?|tablets?|safe|mix|combine)\b",
+    r"pills?|tablets?|safe|mix|combine|how long|how soon|how quickly|when will|improve|improves|"
+    r"better|work|works|working|help|helps|heal|heals|healing)\b",
     re.IGNORECASE,
 )
 
 
-def asks_what_to_take(sentence: str) -> bool:
-    """Whether ``sentence`` asks what to take or eat, or whether it is safe."""
-    return bool(_ASKS_WHAT_TO_TAKE_RE.search(sentence))
+def leans_on_treatment(sentence: str) -> bool:
+    """Whether ``sentence`` asks what to take or eat, whether it is safe, or how soon or whether
+    things improve: questions a treatment or a condition told before them conditions."""
+    return bool(_LEANS_ON_TREATMENT_RE.search(sentence))
 
 
 def standing_question(text: str) -> str | None:
