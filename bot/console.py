@@ -11,6 +11,11 @@ from bot.render.json_contract import answer_to_json
 from bot.render.plain import render_footer_in_full, render_plain, render_sources
 
 QUIT = {"quit", "exit", "/quit", "/exit", ":q"}
+# What asks for the next passages of the last answer, as typed ("can you say more?", trial 16).
+MORE = {
+    "more", "/more", "more please", "say more", "can you say more", "could you say more",
+    "show more", "show me more", "any more", "more passages", "next",
+}  # fmt: skip
 CHAT = "console"  # the one chat of a console session, as the conversation remembers it
 
 
@@ -31,7 +36,7 @@ def run_chat(
         if not line:
             return 0
         message = line.strip()
-        command = message.casefold()
+        command = message.casefold().strip(" ?!.")
         if command in QUIT:
             return 0
         if command in {"help", "/help", "?"}:
@@ -43,10 +48,10 @@ def run_chat(
         if command in {"sources", "/sources"}:  # as in Telegram: the articles quoted
             print(render_sources(texts, pipeline.sources) + "\n", file=stdout)
             continue
-        if command in {"more", "/more"} and last_question is None:
+        if command in MORE and last_question is None:
             print(texts.reply("console_more_first") + "\n", file=stdout)
             continue
-        if command in {"more", "/more"}:  # the same reading again, its next page
+        if command in MORE:  # the same reading again, its next page
             offset += pipeline.max_quotes
             asked, read_with = last_question
             answer = pipeline.answer_batch([Request(asked, offset, read_with)])[0]

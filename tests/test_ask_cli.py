@@ -54,12 +54,15 @@ def test_ask_reads_one_question_per_line_from_stdin(capsys, configured, monkeypa
 
 
 def test_chat_answers_and_shows_more(real_pipeline):
-    stdin = io.StringIO("how does the gut affect joint pain\nmore\nhelp\nquit\nnot reached\n")
+    stdin = io.StringIO(
+        "how does the gut affect joint pain\nmore\ncan you say more?\nhelp\nquit\nnot reached\n"
+    )
     stdout = io.StringIO()
     assert run_chat(real_pipeline, Conversation(), stdin, stdout) == 0
     out = stdout.getvalue()
     assert out.startswith(real_pipeline.texts.reply("greeting")[:40])
-    assert out.count("Here is what the articles say:") == 2
+    # "more", typed or asked ("can you say more?"), shows the next passages each time.
+    assert out.count("Here is what the articles say:") == 3
     assert "Type “more”" in out
     assert "not reached" not in out
 
