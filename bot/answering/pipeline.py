@@ -217,7 +217,7 @@ class AnswerPipeline:
         )
         part_texts = [parts[i] for i in part_rows]
         # A story told before the question: the asking sentence is read on its own too, with the
-        # vector triage's sentences already have (bot.answering.question_parts).
+        # vector triage's sentences already have (bot.answering.stories).
         asking = {
             i: sentence
             for i in valid
@@ -308,38 +308,29 @@ class AnswerPipeline:
             if i in ranked:
                 unmentioned, selected = _quotable(corpus, own, about, ranked[i])
             if i in asking_hits:
-                # A story first: what answers its asking sentence read alone counts as well,
-                # each passage with its better reading.
-                # ... its subjects those the asking sentence names: "I cut out gluten three
-                # weeks ago. Is it normal for this to take longer?" asks how long, not about gluten.
-                # Read so, without the story's subjects, only its best passage joins.
+                # A story first: what answers its asking sentence, read alone with the subjects it
+                # names itself, counts as well ("I cut out gluten three weeks ago. Is it normal for
+                # this to take longer?" asks how long, not about gluten). Read without the story's
+                # subjects, only its best passage joins.
                 asked = (
                     corpus.subjects.mentions(corpus.retriever.lexical.respelled(asking[i]))
                     if corpus.subjects
                     else []
                 )
                 _, also = _quotable(corpus, asked, about, asking_hits[i])
-                # One that is, alone, a question the articles are known to answer, naming nothing
-                # they never mention, is answered as such whatever the story names ("I take
-                # ibuprofen most days. What do the articles say about autoimmunity and the
-                # joints?"): below the notice, as the rest of the question.
-                if (
-                    also
-                    and (
-                        also[0].asked >= ASKED_ALONE
-                        or bool(unmentioned and unmentioned.category in INCIDENTAL_CATEGORIES)
-                    )
-                    and not unmentioned_mention(asked)
-                    and not points_back(asking[i])
-                    # ... nor what to take beside, or how soon things improve after, a medicine,
-                    # a condition or a procedure the story names (a food or a symptom is incidental)
-                    and not (
-                        unmentioned
-                        and unmentioned.category not in INCIDENTAL_CATEGORIES
-                        and leans_on_treatment(asking[i])
-                    )
-                ):
-                    alone = also
+                # Beside a subject the story names and the articles never mention, one that stands
+                # alone is answered below the notice, as the rest of the question: after a food or
+                # a symptom, any; after a medicine, a condition or a procedure, one the articles
+                # are known to answer that asks nothing the treatment conditions ("I take
+                # ibuprofen most days. What do the articles say about autoimmunity?", not "How
+                # long before I feel better?" after prednisone).
+                if unmentioned and also and not unmentioned_mention(asked):
+                    incidental = unmentioned.category in INCIDENTAL_CATEGORIES
+                    if not points_back(asking[i]) and (
+                        incidental
+                        or (also[0].asked >= ASKED_ALONE and not leans_on_treatment(asking[i]))
+                    ):
+                        alone = also
                 if required(asked) != required(own):
                     also = also[:1]
                 selected = _better_of(selected, also)[:MAX_SELECTED]
@@ -486,7 +477,7 @@ def _quotable(
     # take ibuprofen most days. What do the articles say about autoimmunity?", then "could my gut
     # be triggering it?" is not about ibuprofen; "Is ashwagandha good for joint pain? and how
     # long does it take to work?", then "is it safe long term?" is about ashwagandha (the last
-    # question that does not point back; bot.answering.question_parts).
+    # question that does not point back; bot.answering.stories).
     told = (standing_question(context) or context) if context else ""
     borrowed = [m for m in subjects.mentions(told) if not m.in_general] if told else []
     mentions = own or borrowed[-1:]

@@ -54,8 +54,7 @@ def standing_question(text: str) -> str | None:
     """The last sentence of ``text`` that asks something without pointing back at what came
     before it ("is there a way to treat the root cause?" in "my painkillers only help. is there a
     way to treat the root cause? what would that look like"); None if there is none."""
-    asking = [s for s in split_sentences(text) if s.endswith("?") or ASKS_RE.match(s)]
-    return next((s for s in reversed(asking) if not points_back(s)), None)
+    return next((s for s in reversed(_asking(split_sentences(text))) if not points_back(s)), None)
 
 
 def points_back(sentence: str) -> bool:
@@ -70,7 +69,7 @@ def asking_sentence(text: str) -> str | None:
     ask about what the story told ("Could that be hurting my gut?"); else None. What follows a
     condition counts as such a sentence."""
     sentences = split_sentences(text)
-    asking = [s for s in sentences if s.endswith("?") or ASKS_RE.match(s)]
+    asking = _asking(sentences)
     if not asking:
         return None
     last = asking[-1]
@@ -86,6 +85,11 @@ def asking_sentence(text: str) -> str | None:
     if len(last.split()) < MIN_PART_WORDS:
         return None
     return last
+
+
+def _asking(sentences: list[str]) -> list[str]:
+    """Those of ``sentences`` that ask something: a question mark, or an asking word first."""
+    return [s for s in sentences if s.endswith("?") or ASKS_RE.match(s)]
 
 
 def split_sentences(text: str) -> list[str]:
