@@ -592,6 +592,7 @@ def test_a_pet_is_for_a_vet_and_a_pregnancy_for_a_midwife(real_pipeline):
         "Which brand of probiotic is best for leaky gut?",
         "How much does a leaky gut test cost?",
         "Does health insurance cover a gut microbiome test?",
+        "Which probiotic brand is better, Culturelle or Align?",
     ):
         costs = real_pipeline.answer(question)
         assert costs.status == "unmentioned" and costs.quotes == (), question
@@ -752,6 +753,68 @@ def test_a_story_told_first_has_its_asking_sentence_read_alone(message, asking):
     from bot.answering.stories import asking_sentence
 
     assert asking_sentence(message) == asking
+
+
+@pytest.mark.parametrize(
+    ("message", "name", "asked"),
+    [
+        ("Is turmeric good for joint inflammation?", "turmeric", True),
+        ("Should I be taking glucosamine and chondroitin for my knees?", "glucosamine", True),
+        ("What are the early warning signs of Crohn's disease?", "Crohn's disease", True),
+        # The last clause that asks, after a story told in the same sentence.
+        ("been constipated 4 days now, is senna ok or does it make your bowels lazy??", "senna",
+         True),
+        ("I'm doing 16:8 intermittent fasting and my friend says it fixes inflammation. Does "
+         "fasting actually lower inflammation?", "fasting", True),
+        # Told as the story's, not asked about.
+        ("I took a lot of antibiotics last year. Could that be why my elbows ache?",
+         "antibiotics", False),
+        ("after antibiotics my gut bugs are messed up and my joints ache, connected?",
+         "antibiotics", False),
+        ("i have hashimotos and my gut is a mess too, is that common in autoimmune people?",
+         "hashimotos", False),
+        # Weighed against what the articles answer in general.
+        ("is just popping painkillers for my sore joints enough", "painkillers", False),
+        ("whats the point of looking after my gut instead of just popping painkillers",
+         "painkillers", False),
+    ],
+)  # fmt: skip
+def test_what_a_question_asks_about_is_told_from_its_story(message, name, asked):
+    from bot.answering.stories import asks_about
+
+    assert asks_about(message, name) is asked
+
+
+def test_a_question_about_what_the_articles_never_mention_gets_no_general_passage(
+    real_pipeline,
+):
+    """Blind sets dev30 and dev32: "Is turmeric good for joint inflammation?" was told the
+    articles do not mention turmeric, then quoted the summary on relief from joint pain (8 of 20
+    out-of-scope questions were so "answered"). Nothing the articles say answers it."""
+    for question in (
+        "Is turmeric good for joint inflammation?",
+        "Does glucosamine rebuild cartilage?",
+        "should i try the keto diet for my arthritis",
+        "Can Crohn's disease cause arthritis?",
+        "Is there a blood or urine test that shows whether I have leaky gut?",
+        "does cracking my knuckles give you arthritis",
+    ):
+        answer = real_pipeline.answer(question)
+        assert answer.status == "unmentioned" and answer.quotes == (), question
+        # ... named, as the person would say it back ("cracking your knuckles").
+        assert answer.notice and answer.subject.split()[0] in answer.notice
+    # ... but where the thing is a part of the story, is weighed against what the articles
+    # answer, or stands beside a subject they mention, what they say in general still answers
+    # the rest, introduced as general.
+    for question in (
+        "after antibiotics my gut bugs are messed up and my joints ache, connected?",
+        "is just popping painkillers for my sore joints enough",
+        "i have hashimotos and my gut is a mess too, is that common in autoimmune people?",
+        "Are probiotic yoghurts or supplements worth taking for a leaky gut?",
+        "is kefir or those good bacteria capsules worth it for joint stuff",
+    ):
+        answer = real_pipeline.answer(question)
+        assert answer.status == "unmentioned" and answer.quotes, question
 
 
 def test_a_story_told_first_does_not_drown_the_question(real_pipeline):

@@ -47,7 +47,9 @@ def answer(question: str, *, quoted: bool = True, urgent: bool = False, status=N
      # leaves out ("besides getting old?", "only in the joints?"), or the conclusion asked for
      "when should i take her to the doctor", "besides getting old and injuries?", "only in the joints?",
      "what else should i cut out", "what should i do then", "and why should i care", "ok so why?",
-     "And how would one address the root?", "in simpler words pls"],
+     "And how would one address the root?", "in simpler words pls",
+     # "instead" of what was just said (dev32)
+     "And is there anything I should add instead?"],
 )  # fmt: skip
 def test_messages_that_cannot_stand_alone_are_follow_ups(message):
     assert is_follow_up(message)
@@ -66,7 +68,9 @@ def test_messages_that_cannot_stand_alone_are_follow_ups(message):
      "new question - is that normal", "anyway, unrelated, what does it do to the joints",
      # A story told first is what its later "it" and "she" point at.
      "I started taking zinc 3 weeks ago for my knees. How long before it works?",
-     "My mum has had sore hands for years. Could her gut be involved?"],
+     "My mum has had sore hands for years. Could her gut be involved?",
+     # ... and "instead of" says what of.
+     "should I eat rice instead of bread?"],
 )  # fmt: skip
 def test_self_contained_questions_are_not(message):
     assert not is_follow_up(message)

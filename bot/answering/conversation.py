@@ -91,7 +91,9 @@ TOLD_WORDS = 5
 # Words that point back at what was said before.
 _POINTS_BACK_RE = re.compile(
     r"\b(?:it|its|it's|itself|that|this|these|those|they|them|their|theirs|such|same|else|ones|"
-    r"he|she|him|her|his|hers)\b",
+    r"he|she|him|her|his|hers)\b"
+    # "is there anything I should add instead?" (of what was just said; "instead of …" says it)
+    r"|\binstead\b(?!\s+of\b)",
     re.IGNORECASE,
 )
 

@@ -25,6 +25,7 @@ from bot.answering.question_parts import other_part
 from bot.answering.small_talk import SmallTalk
 from bot.answering.stories import (
     asking_sentence,
+    asks_about,
     leans_on_treatment,
     points_back,
     standing_question,
@@ -347,6 +348,12 @@ class AnswerPipeline:
                 selected = (lead + rest)[:MAX_SELECTED]
             if unmentioned and not unmentioned.general_quotes:
                 selected = []
+            elif unmentioned and _asked_about_unmentioned(cleaned[i], own):
+                # "Is turmeric good for joint inflammation?": nothing the articles say answers
+                # it, and a passage about the gut under it would read as if it did. Told as part
+                # of a story ("after antibiotics my gut bugs are messed up …"), or beside a
+                # subject the articles do mention, the general passages answer the rest.
+                selected = []
             # ... and one of two parts: what answers the other part follows the notice.
             rest_answered = False
             if unmentioned and unmentioned.general_quotes and i in part_hits:
@@ -494,6 +501,16 @@ def _quotable(
     # general passages keep the usual bar).
     named = bool(names) and unmentioned is None
     return unmentioned, corpus.retriever.select(hits, named=named)
+
+
+def _asked_about_unmentioned(message: str, own: Sequence[Mention]) -> bool:
+    """Whether ``message`` asks about a thing the articles never mention and names nothing they
+    do mention (bot.answering.stories.asks_about)."""
+    if any(m.in_corpus and not m.in_general for m in own):
+        return False
+    return any(
+        asks_about(message, m.name) for m in own if not m.in_corpus and not m.in_general
+    )
 
 
 def _better_of(first: list[Hit], second: list[Hit]) -> list[Hit]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from bot.answering.question_parts import ASKING, ASKS_RE, MIN_PART_WORDS, POINTS_BACK_RE
+from bot.answering.subjects import normalise
 
 # Where a sentence ends, as the message is written (what conversation.py splits on too).
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?…])\s+|\n+")
@@ -42,6 +43,65 @@ _LEANS_ON_TREATMENT_RE = re.compile(
     r"better|work|works|working|help|helps|heal|heals|healing)\b",
     re.IGNORECASE,
 )
+
+
+# A thing named within this many words of the start of what a message asks is what it asks about
+# ("Does glucosamine rebuild cartilage?", "should i try the keto diet for my arthritis", "What
+# are the early warning signs of Crohn's disease?").
+ASKED_ABOUT_WORDS = 8
+# ... unless the words just before it tell it as part of the story ("after antibiotics my gut
+# bugs are messed up", "like after antibiotics", "I have IBS and"), over normalised text.
+_TOLD_BEFORE_RE = re.compile(
+    r"(?:^| )(?:after|since|like|following|post|besides|beyond|apart from|except|without|"
+    r"instead of|other than|rather than|than|have|has|had|got|with|on)"
+    r"(?: (?:a|an|the|my|his|her|our|their|some|taking|using|eating|drinking|being on))* $"
+)
+# ... and a question that weighs it against something else asks what the articles answer in
+# general ("is just popping painkillers for my sore joints enough?", "painkillers vs fixing the
+# root cause", "what does treating joint pain involve, beyond painkillers?").
+_WEIGHS_RE = re.compile(
+    r"\b(?:enough|instead|vs|versus|rather|beyond|just|only|alternatives?|besides|apart|"
+    r"other than|more than)\b",
+    re.IGNORECASE,
+)
+# Where a clause may start within a sentence ("been constipated 4 days now, is senna ok?").
+_CLAUSE_RE = re.compile(r",\s*|\s+-\s+|;\s*")
+
+
+def asks_about(text: str, name: str) -> bool:
+    """Whether the thing ``name`` (as the message writes it) is what ``text`` asks about, not a
+    part of the story around the question: "Is turmeric good for joint inflammation?" asks about
+    turmeric; "I took antibiotics last year. Could that be why my elbows ache?" and "whats the
+    point of looking after my gut instead of just popping painkillers" do not ask about what
+    they name. What the articles say in general answers only the second kind."""
+    clause = _asking_clause(text)
+    if not clause or _WEIGHS_RE.search(clause):
+        return False
+    words, key = f" {normalise(clause)} ", normalise(name)
+    if not key:
+        return False
+    found = re.search(rf" {re.escape(key)}(?:e?s)? ", words)
+    if found is None:
+        return False
+    before = words[: found.start() + 1].strip()
+    return len(before.split()) <= ASKED_ABOUT_WORDS and not _TOLD_BEFORE_RE.search(f"{before} ")
+
+
+def _asking_clause(text: str) -> str:
+    """What ``text`` asks: its last asking sentence (its last sentence when none asks), after a
+    condition ("if I cut out the bread, how long …"), from the last clause that starts with an
+    asking word ("been constipated 4 days now, is senna ok?")."""
+    sentences = split_sentences(text)
+    if not sentences:
+        return ""
+    asking = _asking(sentences)
+    last = asking[-1] if asking else sentences[-1]
+    condition = _CONDITION_RE.match(last)
+    if condition:
+        last = last[condition.end() :]
+    clauses = [c for c in _CLAUSE_RE.split(last) if c.strip()]
+    starts = [i for i, clause in enumerate(clauses) if ASKS_RE.match(clause.strip())]
+    return " ".join(clauses[starts[-1] :]) if starts else last
 
 
 def leans_on_treatment(sentence: str) -> bool:
