@@ -766,6 +766,13 @@ def test_a_story_told_first_has_its_asking_sentence_read_alone(message, asking):
          True),
         ("I'm doing 16:8 intermittent fasting and my friend says it fixes inflammation. Does "
          "fasting actually lower inflammation?", "fasting", True),
+        # "just" after it says something else; a choice between what the story named; what
+        # follows "whether" (dev33).
+        ("is turmeric actually good for joint pain or is it just hype", "turmeric", True),
+        ("My rheumatologist wants to start me on methotrexate but I read hydroxychloroquine is "
+         "gentler. Which one is better for rheumatoid arthritis?", "methotrexate", True),
+        ("Hello, I would like to ask whether the keto diet is a good idea for autoimmune joint "
+         "pain. Thank you.", "keto", True),
         # Told as the story's, not asked about.
         ("I took a lot of antibiotics last year. Could that be why my elbows ache?",
          "antibiotics", False),
@@ -777,6 +784,7 @@ def test_a_story_told_first_has_its_asking_sentence_read_alone(message, asking):
         ("is just popping painkillers for my sore joints enough", "painkillers", False),
         ("whats the point of looking after my gut instead of just popping painkillers",
          "painkillers", False),
+        ("why not just take painkillers for joint pain", "painkillers", False),
     ],
 )  # fmt: skip
 def test_what_a_question_asks_about_is_told_from_its_story(message, name, asked):
@@ -798,6 +806,8 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
         "Can Crohn's disease cause arthritis?",
         "Is there a blood or urine test that shows whether I have leaky gut?",
         "does cracking my knuckles give you arthritis",
+        "My rheumatologist wants to start me on methotrexate but I read hydroxychloroquine is "
+        "gentler. Which one is better for rheumatoid arthritis?",
     ):
         answer = real_pipeline.answer(question)
         assert answer.status == "unmentioned" and answer.quotes == (), question

@@ -50,6 +50,11 @@ def test_lexicon_catches_red_flags_through_case_accents_and_misspellings(detecto
         "I had a fever last year",
         "chest",
         "I have a dull ache in my lower right side after running",
+        # A meal eaten to excess (dev33: "ate a whole pizza" got the poisoning advice).
+        "ate a whole pizza by myself last night lol. anyway what do gut bacteria actually do",
+        "I ate a whole tub of ice cream last night, is that bad for my gut?",
+        "I ate too much at christmas and my joints ache",
+        "i've eaten too much bread and my stomach hurts",
     ],
 )
 def test_everyday_complaints_are_not_flagged_by_the_lexicon(detector, message):
@@ -308,6 +313,16 @@ def test_the_semantic_layer_reads_each_sentence_and_its_guards_veto_it(real_pipe
         "My mum had a stroke years ago and my dad has crushing chest pain",
         "I had a stroke in 2019 and have been well since, but today my face is drooping",
         "I'm not sure if it's a clot or just cramp but my calf is swollen and hot after the flight",
+        # A meal eaten to excess is no poisoning, but what a child or a dog ate, tablets or
+        # beans eaten "whole", and pills beside the meal still are (dev33).
+        "my son ate a whole bottle of gummy vitamins",
+        "my dog ate a whole bar of chocolate",
+        "my toddler ate a whole pack of my paracetamol",
+        "I ate a whole bag of castor beans",
+        "I ate a whole pizza and then took all my sleeping pills",
+        "ate too much pizza then took the whole packet of paracetamol",
+        "I had a whole packet of paracetamol with my dinner",
+        "I took too many of my tablets after dinner",
     ],
 )
 def test_a_guard_never_hides_an_emergency_beside_it(detector, message):
@@ -558,3 +573,49 @@ def test_what_the_eleventh_trial_found_raises_no_alarm(real_pipeline, message):
 )
 def test_what_stands_an_emergency_down(detector, message, stands_down):
     assert detector.stands_down(message) is stands_down
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # A medicine, an inhaler or a heating pad told in passing before a question (dev33:
+        # the suicide line, the breathing and the hot-joint banners; eval/dev33/dev/triage.toml).
+        "I've taken levothyroxine for my thyroid for years. Can you explain what leaky gut "
+        "actually is?",
+        "I have asthma and use a steroid inhaler, so I'm wary of more pills. Is there actual "
+        "research linking gut health and rheumatoid arthritis?",
+        "been using a heating pad on my wrists every night. when the immune system goes after "
+        "the joints, what damage does it do?",
+        # ... and a meal eaten to excess (the lexicon's food_excess guard).
+        "ate a whole pizza by myself last night lol. anyway what do gut bacteria actually do "
+        "for us",
+    ],
+)
+def test_what_the_thirty_third_set_found_raises_no_alarm(real_pipeline, message):
+    assert not real_pipeline.answer(message).urgent
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        # The same words, with an emergency told in them: still caught.
+        ("I've taken all my levothyroxine at once, I feel awful", "poisoning"),
+        ("I've taken levothyroxine for years and today I swallowed the whole month's supply.",
+         "poisoning"),
+        ("I've taken levothyroxine for my thyroid for years. I don't want to be here anymore.",
+         "crisis"),
+        ("I have asthma and my steroid inhaler isn't helping, I can barely breathe", "emergency"),
+        ("I have asthma and use a steroid inhaler. Tonight my chest is tight and I can only say "
+         "a few words.", "emergency"),
+        ("been using a heating pad on my wrist. now it's red hot, really swollen and I've got a "
+         "fever.", "emergency"),
+        ("been using a heating pad on my knee every night. Today it's suddenly hot and swollen "
+         "and I'm shivery.", "emergency"),
+        ("ate a whole pizza by myself last night. now my throat feels like it's closing and my "
+         "lips are huge", "emergency"),
+    ],
+)  # fmt: skip
+def test_an_emergency_told_in_the_words_of_a_calm_example_is_still_caught(
+    real_pipeline, message, kind
+):
+    assert kind in real_pipeline.answer(message).urgent_kinds

@@ -505,8 +505,9 @@ def _quotable(
 
 def _asked_about_unmentioned(message: str, own: Sequence[Mention]) -> bool:
     """Whether ``message`` asks about a thing the articles never mention and names nothing they
-    do mention (bot.answering.stories.asks_about)."""
-    if any(m.in_corpus and not m.in_general for m in own):
+    mention that their quotes must name (a supplement, a food: "are probiotic yoghurts worth
+    it?" is answered by what probiotics do; bot.answering.stories.asks_about)."""
+    if required(own):
         return False
     return any(
         asks_about(message, m.name) for m in own if not m.in_corpus and not m.in_general

@@ -48,7 +48,7 @@ _LEANS_ON_TREATMENT_RE = re.compile(
 # A thing named within this many words of the start of what a message asks is what it asks about
 # ("Does glucosamine rebuild cartilage?", "should i try the keto diet for my arthritis", "What
 # are the early warning signs of Crohn's disease?").
-ASKED_ABOUT_WORDS = 8
+ASKED_ABOUT_WORDS = 10
 # ... unless the words just before it tell it as part of the story ("after antibiotics my gut
 # bugs are messed up", "like after antibiotics", "I have IBS and"), over normalised text.
 _TOLD_BEFORE_RE = re.compile(
@@ -60,8 +60,25 @@ _TOLD_BEFORE_RE = re.compile(
 # general ("is just popping painkillers for my sore joints enough?", "painkillers vs fixing the
 # root cause", "what does treating joint pain involve, beyond painkillers?").
 _WEIGHS_RE = re.compile(
-    r"\b(?:enough|instead|vs|versus|rather|beyond|just|only|alternatives?|besides|apart|"
-    r"other than|more than)\b",
+    r"\b(?:enough|instead|vs|versus|rather|beyond|alternatives?|besides|apart|other than|"
+    r"more than)\b",
+    re.IGNORECASE,
+)
+# ... or takes it for a mere stopgap, before naming it ("why not just take painkillers", "is
+# only taking ibuprofen ok?"); after it, "just" says something else ("or is it just hype").
+_ONLY_BEFORE_RE = re.compile(r"\b(?:just|only|simply|merely)\b")
+# A question that chooses between the things the story named ("My rheumatologist wants to
+# start me on methotrexate but I read hydroxychloroquine is gentler. Which one is better?").
+_CHOOSES_RE = re.compile(
+    r"^(?:(?:and|but|so)\s+)?(?:which|what)\s+(?:one|of (?:them|the two|these|those)|is "
+    r"(?:better|best|safer|gentler|stronger)|would you)\b",
+    re.IGNORECASE,
+)
+# Asking in a sentence that does not open with an asking word: what follows "whether" or "if"
+# ("I would like to ask whether the keto diet is a good idea").
+_WHETHER_RE = re.compile(
+    r"\b(?:ask|know|wondering|wonder|wondered|curious|tell me|find out|check)\s+(?:you\s+)?"
+    r"(?:whether|if)\s+",
     re.IGNORECASE,
 )
 # Where a clause may start within a sentence ("been constipated 4 days now, is senna ok?").
@@ -77,14 +94,21 @@ def asks_about(text: str, name: str) -> bool:
     clause = _asking_clause(text)
     if not clause or _WEIGHS_RE.search(clause):
         return False
-    words, key = f" {normalise(clause)} ", normalise(name)
+    key = normalise(name)
     if not key:
         return False
+    if _CHOOSES_RE.match(clause):  # "which one is better?" asks about all the story named
+        return re.search(rf"(?:^| ){re.escape(key)}(?:e?s)?(?: |$)", normalise(text)) is not None
+    words = f" {normalise(clause)} "
     found = re.search(rf" {re.escape(key)}(?:e?s)? ", words)
     if found is None:
         return False
     before = words[: found.start() + 1].strip()
-    return len(before.split()) <= ASKED_ABOUT_WORDS and not _TOLD_BEFORE_RE.search(f"{before} ")
+    return (
+        len(before.split()) <= ASKED_ABOUT_WORDS
+        and not _TOLD_BEFORE_RE.search(f"{before} ")
+        and not _ONLY_BEFORE_RE.search(before)
+    )
 
 
 def _asking_clause(text: str) -> str:
@@ -95,7 +119,14 @@ def _asking_clause(text: str) -> str:
     if not sentences:
         return ""
     asking = _asking(sentences)
-    last = asking[-1] if asking else sentences[-1]
+    if asking:
+        last = asking[-1]
+    else:  # "I would like to ask whether the keto diet is a good idea … Thank you."
+        whether = [s for s in sentences if _WHETHER_RE.search(s)]
+        last = whether[-1] if whether else sentences[-1]
+    whether = _WHETHER_RE.search(last)
+    if whether:
+        last = last[whether.end() :]
     condition = _CONDITION_RE.match(last)
     if condition:
         last = last[condition.end() :]
