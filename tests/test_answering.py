@@ -773,6 +773,10 @@ def test_a_story_told_first_has_its_asking_sentence_read_alone(message, asking):
          "gentler. Which one is better for rheumatoid arthritis?", "methotrexate", True),
         ("Hello, I would like to ask whether the keto diet is a good idea for autoimmune joint "
          "pain. Thank you.", "keto", True),
+        # "does it actually work?" about what the message named.
+        ("My friend swears by turmeric for her arthritis. Does it actually work?", "turmeric",
+         True),
+        ("Turmeric - does it help joint pain?", "Turmeric", True),
         # Told as the story's, not asked about.
         ("I took a lot of antibiotics last year. Could that be why my elbows ache?",
          "antibiotics", False),
@@ -814,9 +818,13 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
         # ... named, as the person would say it back ("cracking your knuckles").
         assert answer.notice and answer.subject.split()[0] in answer.notice
     # ... but where the thing is a part of the story, is weighed against what the articles
-    # answer, or stands beside a subject they mention, what they say in general still answers
-    # the rest, introduced as general.
+    # answer ("or is it the rainy weather?" beside stress, review 12), or stands beside a
+    # subject they mention, what they say in general still answers the rest, introduced as
+    # general.
     for question in (
+        "Can stress make my joints worse, or is it the rainy weather?",
+        "Is it my gut or the rainy weather that makes my joints ache?",
+        "Can cracking my knuckles or leaky gut cause arthritis?",
         "after antibiotics my gut bugs are messed up and my joints ache, connected?",
         "is just popping painkillers for my sore joints enough",
         "i have hashimotos and my gut is a mess too, is that common in autoimmune people?",

@@ -50,7 +50,8 @@ def test_lexicon_catches_red_flags_through_case_accents_and_misspellings(detecto
         "I had a fever last year",
         "chest",
         "I have a dull ache in my lower right side after running",
-        # A meal eaten to excess (dev33: "ate a whole pizza" got the poisoning advice).
+        # A meal eaten to excess (dev33: "ate a whole pizza" got the poisoning advice; the
+        # overdose patterns now need a medicine after "ate a whole", review 12).
         "ate a whole pizza by myself last night lol. anyway what do gut bacteria actually do",
         "I ate a whole tub of ice cream last night, is that bad for my gut?",
         "I ate too much at christmas and my joints ache",
@@ -555,7 +556,10 @@ def test_what_the_eleventh_trial_found_raises_no_alarm(real_pipeline, message):
         ("I was only joking, I didn't mean it literally", True),
         # Only a professional's word or the person's own denial of meaning it: "he says it's
         # fine" after chest pain is what people in denial say.
-        ("the ambulance came and the doctors said it was a TIA, he is stable now in hospital", True),
+        (
+            "the ambulance came and the doctors said it was a TIA, he is stable now in hospital",
+            True,
+        ),
         ("I called the crisis line and talked to someone, I feel a bit better", True),
         ("the poison centre said to just drink water and watch, it is fine", True),
         ("sorry, false alarm, I was just testing you", True),
@@ -586,7 +590,7 @@ def test_what_stands_an_emergency_down(detector, message, stands_down):
         "research linking gut health and rheumatoid arthritis?",
         "been using a heating pad on my wrists every night. when the immune system goes after "
         "the joints, what damage does it do?",
-        # ... and a meal eaten to excess (the lexicon's food_excess guard).
+        # ... and a meal eaten to excess (the overdose patterns name a medicine after "ate a whole").
         "ate a whole pizza by myself last night lol. anyway what do gut bacteria actually do "
         "for us",
     ],
@@ -619,3 +623,95 @@ def test_an_emergency_told_in_the_words_of_a_calm_example_is_still_caught(
     real_pipeline, message, kind
 ):
     assert kind in real_pipeline.answer(message).urgent_kinds
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # Review 12: emergencies told beside a meal, a medicine taken for years, an inhaler or a
+        # heating pad (the words of a calm example or of a guard), and those missed before it.
+        "I ate a whole pizza and drank a bit of bleach",
+        "I ate a whole tub of ice cream after drinking some antifreeze",
+        "I ate a whole pizza and washed it down with 30 paracetamol",
+        "I ate a whole pizza with about 30 of my sleeping tablets",
+        "I ate a whole pizza and then swallowed every pill I could find",
+        "ate a whole pizza then swallowed every pill in the house",
+        "I ate a whole pizza then downed a bottle of vodka and all my antidepressants",
+        "I ate a whole pizza and then drank some of the stuff from under the sink",
+        "My husband and I ate a whole curry made with wild mushrooms he foraged, now we're both vomiting",
+        "I ate a whole plate of pasta with mushrooms I picked in the woods and I feel awful",
+        "we ate a whole bowl of pasta with forest mushrooms and now we're throwing up",
+        "I ate a whole sandwich that had rat poison sprinkled on it by mistake",
+        "I ate the whole pie and then realised the berries in it were yew berries",
+        "we ate a whole takeaway and my 2 year old ate some of the dishwasher tablets",
+        "I ate a whole packet of biscuits that my toddler had sprinkled with his iron tablets",
+        "I've eaten a whole bag of sweets and 15 of my mum's tablets",
+        "I ate the whole sandwich and the tablets that were in the bag",
+        "ate a whole bag of sweets, they were actually my nicotine gum, now I'm being sick",
+        "I ate a whole tray of brownies, they were my brother's weed ones and I can't stop shaking",
+        "I ate all the brownies, they had my cannabis oil in them, my heart is racing and I'm paranoid",
+        "I had too many pills with dinner and now I feel really drowsy",
+        "I had too much paracetamol with lunch and my stomach is killing me",
+        "we had too many tablets with breakfast by mistake, mum's and mine",
+        "I had a whole bottle with dinner and took some of my diazepam, I'm so drowsy",
+        "I had a whole loaf of bread and a bottle of paracetamol",
+        "we had too much methotrexate with breakfast, took it daily instead of weekly",
+        "I had a whole packet of pills with dinner",
+        "I had way too much insulin before dinner, I'm shaking and confused",
+        "we ate a whole pan of rice that was left out for days and now we're both vomiting and confused",
+        "I have asthma and use a steroid inhaler. I've used my reliever 20 times in the last hour.",
+        "I have asthma. I've used my reliever 20 times in the last hour.",
+        "I have asthma and use a steroid inhaler. My peak flow is a third of my normal.",
+        "I use a steroid inhaler. My peak flow is a third of my normal.",
+        "I have asthma and use a steroid inhaler. My reliever isn't touching it and I'm getting drowsy.",
+        "I've taken levothyroxine for my thyroid for years. I took a week's worth this morning because I felt tired.",
+        "been using a heating pad on my wrists every night. fell asleep on it and now there's a big white patch that doesn't hurt",
+        "been using a heating pad on my wrists every night. now one hand is cold, white and numb",
+        "what about the 30 paracetamol I had with it?",
+        "I took a week's worth of my levothyroxine this morning because I felt tired.",
+        "I've taken levothyroxine for years and now my heart is racing at 180 and I think I'm going to pass out",
+        "I had too much of my heart medicine with lunch and my pulse is 35",
+        "I've taken levothyroxine for my thyroid for years but I don't think I'll be around much longer",
+        "I've taken levothyroxine for my thyroid for years and I'm ready to stop everything for good",
+        "I have asthma and use a steroid inhaler, so I'm wary of more pills, but my reliever isn't touching it and I'm getting drowsy",
+        "been using a heating pad on my wrists every night, today my wrist is red, throbbing and I feel feverish and shaky",
+    ],
+)
+def test_what_the_twelfth_review_found_is_caught(real_pipeline, message):
+    assert real_pipeline.answer(message).urgent
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # Blind dev34's first look missed these (0.92 of its urgent messages caught).
+        "My husband has been taking double his warfarin by mistake for a few days. Now his urine "
+        "is red and his gums won't stop bleeding. He also wanted to ask about leafy greens.",
+        "I had a heart attack in 2018. The same heavy pain is back right now, it's been 20 "
+        "minutes and the GTN spray isn't touching it.",
+        "Nosebleed for 40 minutes now. I've pinched it properly the whole time and it's still "
+        "pouring. I'm on apixaban and I feel dizzy.",
+        "I have polymyalgia and take steroids. Since this morning I've lost the sight in my right "
+        "eye, and I've had a dreadful headache at my temple and pain in my jaw when I chew.",
+        # ... and a blood thinner taken as prescribed is a calm example, not what follows it.
+        "I'm on warfarin for my heart. I took double today and my nose won't stop bleeding.",
+        "I've taken levothyroxine for my thyroid for years. Can you explain what leaky gut "
+        "actually is? I took the rest of the pack an hour ago.",
+    ],
+)
+def test_what_the_thirty_fourth_set_found_is_caught(real_pipeline, message):
+    assert real_pipeline.answer(message).urgent
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # Fingers that go white in the cold are Raynaud's, not a limb without blood.
+        "my fingers go white and numb in the cold and then bright red when they warm up. is that "
+        "something autoimmune?",
+        "I've had a heart rate of 150 on my run today, is exercise bad for my joints?",
+        "my husband ate a whole pizza last night, is that bad for his gut?",
+    ],
+)
+def test_the_twelfth_reviews_new_patterns_leave_everyday_words_alone(real_pipeline, message):
+    assert not real_pipeline.answer(message).urgent

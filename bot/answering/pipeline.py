@@ -34,11 +34,13 @@ from bot.answering.subjects import (
     Mention,
     SubjectCheck,
     answered_in_general,
+    normalise,
     required,
     unmentioned_mention,
 )
 from bot.embedding.encoder import Encoder
 from bot.ingest.corpus import SourceDocument
+from bot.retrieval.lexical import LexicalIndex
 from bot.retrieval.retrieve import MAX_SELECTED, Hit, Retriever
 from bot.safety.language import ENGLISH, LanguageDetector, load_languages
 from bot.safety.triage import RedFlagDetector
@@ -348,7 +350,9 @@ class AnswerPipeline:
                 selected = (lead + rest)[:MAX_SELECTED]
             if unmentioned and not unmentioned.general_quotes:
                 selected = []
-            elif unmentioned and _asked_about_unmentioned(cleaned[i], own):
+            elif unmentioned and _asked_about_unmentioned(
+                cleaned[i], own, corpus.retriever.lexical, corpus.subjects
+            ):
                 # "Is turmeric good for joint inflammation?": nothing the articles say answers
                 # it, and a passage about the gut under it would read as if it did. Told as part
                 # of a story ("after antibiotics my gut bugs are messed up …"), or beside a
@@ -503,15 +507,24 @@ def _quotable(
     return unmentioned, corpus.retriever.select(hits, named=named)
 
 
-def _asked_about_unmentioned(message: str, own: Sequence[Mention]) -> bool:
+def _asked_about_unmentioned(
+    message: str, own: Sequence[Mention], lexical: LexicalIndex, subjects: SubjectCheck | None
+) -> bool:
     """Whether ``message`` asks about a thing the articles never mention and names nothing they
     mention that their quotes must name (a supplement, a food: "are probiotic yoghurts worth
     it?" is answered by what probiotics do; bot.answering.stories.asks_about)."""
     if required(own):
         return False
-    return any(
-        asks_about(message, m.name) for m in own if not m.in_corpus and not m.in_general
-    )
+    left_out = [m for m in own if not m.in_corpus and not m.in_general]
+    names = {normalise(m.name) for m in left_out}
+
+    def covered(words: str) -> bool:  # what the articles speak of, not another thing left out
+        if not words or any(n and n in words for n in names):
+            return False
+        beside = subjects.mentions(words) if subjects is not None else []
+        return lexical.knows(words) and all(m.in_corpus or m.in_general for m in beside)
+
+    return any(asks_about(message, m.name, covered) for m in left_out)
 
 
 def _better_of(first: list[Hit], second: list[Hit]) -> list[Hit]:

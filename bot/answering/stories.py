@@ -9,6 +9,7 @@ last question it continues names, not the story around it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from bot.answering.question_parts import ASKING, ASKS_RE, MIN_PART_WORDS, POINTS_BACK_RE
 from bot.answering.subjects import normalise
@@ -53,8 +54,8 @@ ASKED_ABOUT_WORDS = 10
 # bugs are messed up", "like after antibiotics", "I have IBS and"), over normalised text.
 _TOLD_BEFORE_RE = re.compile(
     r"(?:^| )(?:after|since|like|following|post|besides|beyond|apart from|except|without|"
-    r"instead of|other than|rather than|than|have|has|had|got|with|on)"
-    r"(?: (?:a|an|the|my|his|her|our|their|some|taking|using|eating|drinking|being on))* $"
+    r"instead of|other than|rather than|than|have|has|had|got|with|being on|im on|i m on|been on)"
+    r"(?: (?:a|an|the|my|his|her|our|their|some|taking|using|eating|drinking))* $"
 )
 # ... and a question that weighs it against something else asks what the articles answer in
 # general ("is just popping painkillers for my sore joints enough?", "painkillers vs fixing the
@@ -81,11 +82,109 @@ _WHETHER_RE = re.compile(
     r"(?:whether|if)\s+",
     re.IGNORECASE,
 )
+# What makes a thing named what is asked about: what it does or is ("is turmeric good for…",
+# "does glucosamine rebuild cartilage", "can tomatoes and other nightshade veg make arthritis
+# worse"), over normalised text, within a few words after it …
+_ITS_EFFECT_RE = re.compile(
+    r"^(?:[a-z0-9']+ ){0,3}?(?:helps?|helping|work|works|working|cause[sd]?|causing|make|makes|"
+    r"heal|heals|fix|fixes|reduce|reduces|lower|lowers|improve|improves|damage|damages|affect|"
+    r"affects|trigger|triggers|rebuild|rebuilds|repair|repairs|show|shows|prevent|prevents|cure|"
+    r"cures|treat|treats|worsen|worsens|hurt|hurts|harm|harms|give|gives|interfere|interact|do|"
+    r"relieve|ease|eases|boost|boosts|good|bad|safe|ok|okay|fine|worth|better|best|worse|"
+    r"effective|dangerous|harmful|healthy|the same|different|related|linked|connected|"
+    r"contagious|genetic|hereditary|a good idea|a bad idea|a waste|a myth|real|legit|true|vs|"
+    r"be (?:the )?(?:reason|cause|why|causing|behind|to blame)|"
+    r"versus|or (?:not|is it|does it|do they|are they))\b"
+)
+# … or what is asked of it, before it ("should I try acupuncture", "what is slippery elm", "the
+# early warning signs of Crohn's disease", "the difference between crohns and colitis", "recover
+# from a total knee replacement", "can leaky gut cause acne").
+_ASKS_OF_IT_RE = re.compile(
+    r"(?:\b(?:try|trying|take|taking|use|using|start|starting|on|need|get|getting|recommend|"
+    r"eat|eating|drink|drinking|avoid|avoiding|cut out|cutting out|give up|giving up|"
+    r"what is|what are|whats|what s|what about|how about|signs of|symptoms of|causes of|cause of|"
+    r"side effects of|risks of|dangers of|dose of|dosage of|treatment for|treatments for|cure for|"
+    r"between|recover from|recovery from|recovering from|cause|causes|trigger|triggers|lead to|"
+    r"is there|are there|is|are)"
+    r"(?: (?:a|an|the|some|any|my|this|these|those|that|doing|having|getting|about))*|^) $"
+)
+# A question about what the message just named, asking whether it works or is true ("My friend
+# swears by turmeric. Does it actually work?", "I read that turmeric helps, is that true?").
+_DOES_IT_WORK_RE = re.compile(
+    r"^(?:(?:and|but|so|or)\s+)?(?:does|do|did|will|would|can|could|is|are|was|were)\s+"
+    r"(?:it|that|this|they|them|those|these)\s+(?:actually\s+|really\s+|even\s+|honestly\s+)?"
+    r"(?:work|works|help|helps|do anything|do much|true|right|legit|real|any good|good|safe|"
+    r"worth it|a myth|a scam|rubbish|nonsense)\b",
+    re.IGNORECASE,
+)
+# Words that say nothing of their own beside a thing named with "or" or "and" ("is yoga or
+# pilates better?": "better" names no second subject).
+_BESIDE_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "my",
+        "his",
+        "her",
+        "our",
+        "their",
+        "your",
+        "it",
+        "is",
+        "are",
+        "be",
+        "that",
+        "this",
+        "those",
+        "these",
+        "other",
+        "some",
+        "any",
+        "for",
+        "to",
+        "of",
+        "in",
+        "on",
+        "with",
+        "do",
+        "does",
+        "can",
+        "could",
+        "will",
+        "would",
+        "should",
+        "may",
+        "might",
+        "what",
+        "which",
+        "how",
+        "better",
+        "best",
+        "worse",
+        "good",
+        "bad",
+        "safe",
+        "help",
+        "helps",
+        "work",
+        "works",
+        "cause",
+        "causes",
+        "make",
+        "makes",
+        "more",
+        "really",
+        "actually",
+        "even",
+        "just",
+    ]
+)
 # Where a clause may start within a sentence ("been constipated 4 days now, is senna ok?").
 _CLAUSE_RE = re.compile(r",\s*|\s+-\s+|;\s*")
 
 
-def asks_about(text: str, name: str) -> bool:
+def asks_about(text: str, name: str, covered: Callable[[str], bool] | None = None) -> bool:
     """Whether the thing ``name`` (as the message writes it) is what ``text`` asks about, not a
     part of the story around the question: "Is turmeric good for joint inflammation?" asks about
     turmeric; "I took antibiotics last year. Could that be why my elbows ache?" and "whats the
@@ -97,18 +196,41 @@ def asks_about(text: str, name: str) -> bool:
     key = normalise(name)
     if not key:
         return False
-    if _CHOOSES_RE.match(clause):  # "which one is better?" asks about all the story named
+    if _CHOOSES_RE.match(clause) or _DOES_IT_WORK_RE.match(clause):
+        # "which one is better?", "does it actually work?": about what the message named
         return re.search(rf"(?:^| ){re.escape(key)}(?:e?s)?(?: |$)", normalise(text)) is not None
     words = f" {normalise(clause)} "
     found = re.search(rf" {re.escape(key)}(?:e?s)? ", words)
     if found is None:
         return False
+    if covered is not None and covered(_beside(words, found.start(), found.end())):
+        # "Can stress make my joints worse, or is it the rainy weather?": the articles answer
+        # what it is weighed against.
+        return False
     before = words[: found.start() + 1].strip()
+    after = words[found.end() - 1 :].strip()
     return (
         len(before.split()) <= ASKED_ABOUT_WORDS
         and not _TOLD_BEFORE_RE.search(f"{before} ")
         and not _ONLY_BEFORE_RE.search(before)
+        and bool(_ITS_EFFECT_RE.match(after) or _ASKS_OF_IT_RE.search(f"{before} "))
     )
+
+
+def _beside(words: str, start: int, end: int) -> str:
+    """The words joined by "or" or "and" to the thing found at ``words[start:end]`` (a
+    normalised clause with a space at each end), those that name nothing left out."""
+    after = re.match(r"(?:or|and) ((?:[a-z0-9']+ ){1,3})", words[end:])
+    before = re.search(
+        r"((?: [a-z0-9']+){1,3}) (?:or|and)(?: (?:the|a|an|my|his|her|their|some))? $",
+        words[: start + 1],
+    )
+    found = (after.group(1) if after else "") + " " + (before.group(1) if before else "")
+    if before and not after and before.group(0).rstrip().endswith((" or", " and")):
+        # "a blood or urine test" is a blood test and a urine test ("my gut or the rainy
+        # weather" is two things)
+        found += " " + words[start:end].split()[-1]
+    return " ".join(w for w in found.split() if w not in _BESIDE_WORDS)
 
 
 def _asking_clause(text: str) -> str:

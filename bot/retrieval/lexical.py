@@ -272,6 +272,10 @@ class LexicalIndex:
         (a question about something the corpus never says is mostly not covered by it)."""
         return self._idf.get(token, self._unseen_idf)
 
+    def knows(self, text: str) -> bool:
+        """Whether a content word of ``text`` is one the passages use ("stress", "gut")."""
+        return any(token in self._idf for token in self.tokens(text))
+
     def tokens(self, text: str, *, parts: bool = False) -> list[str]:
         """The stemmed content words of ``text``, accents and case folded away. ``parts``: a
         compound counts as its parts too (what is indexed: "glutamine" then finds "L-glutamine",

@@ -81,8 +81,6 @@ class Guards:
     general_question: re.Pattern | None = None  # a question about a sign, not a report of one
     personal: re.Pattern | None = None  # words that make a question a report ("my", "he")
     medicine_question: re.Pattern | None = None  # a dose, interaction or missed-dose question
-    # A meal eaten to excess ("ate a whole pizza", "I ate too much at christmas"): no poisoning.
-    food_excess: re.Pattern | None = None
     about: re.Pattern | None = None  # the clause asks how to avoid or spot a sign, whoever asks
     figurative: re.Pattern | None = None  # "you're giving me a heart attack", "killing me"
     # A harmless cause is named: iron tablets, piles, "my GP said".
@@ -227,8 +225,6 @@ class Lexicon:
         # A crisis is seldom asked about: "wouldn't mind if I didn't wake up" is not a medicine
         # question, "is there any point taking glucosamine?" is not a crisis.
         medicine = g.medicine_question and g.medicine_question.search(sentence)
-        if kind == "poisoning" and g.food_excess and g.food_excess.search(sentence):
-            return True
         return bool(medicine and (kind != "crisis" or "?" in sentence))
 
     def _crisis_set_aside(self, sentence: str) -> bool:
@@ -258,8 +254,7 @@ class Lexicon:
     def _guarded(self, sentence: str, start: int, end: int, kind: str, general: bool) -> bool:
         """Whether the match ``[start, end)`` is set aside: by what its clause says (a negation
         just before it, an episode that is over, a question about avoiding or spotting a sign,
-        figurative language, a harmless cause, a medicine question or a meal eaten to excess for
-        poisonings), or because
+        figurative language, a harmless cause, a medicine question for poisonings), or because
         its sentence is a general question (``general``, worked out once per sentence)."""
         g = self.guards
         clause_start, clause_end = _clause_bounds(sentence, start, end, g.clause_splitter)
@@ -273,9 +268,8 @@ class Lexicon:
             or self._recovered(sentence, clause)
         ):
             return True
-        return kind == "poisoning" and any(
-            guard is not None and guard.search(clause)
-            for guard in (g.medicine_question, g.food_excess)
+        return bool(
+            kind == "poisoning" and g.medicine_question and g.medicine_question.search(clause)
         )
 
     def _sets_aside(self, text: str, kind: str = "") -> bool:
