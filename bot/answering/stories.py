@@ -203,7 +203,8 @@ def asks_about(text: str, name: str, covered: Callable[[str], bool] | None = Non
     found = re.search(rf" {re.escape(key)}(?:e?s)? ", words)
     if found is None:
         return False
-    if covered is not None and covered(_beside(words, found.start(), found.end())):
+    between = words[: found.start() + 1].rstrip().endswith((" between", " between the"))
+    if covered is not None and not between and covered(_beside(words, found.start(), found.end())):
         # "Can stress make my joints worse, or is it the rainy weather?": the articles answer
         # what it is weighed against.
         return False
