@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+# RE2's memory budget for one screen, in bytes.
+SCREEN_MEMORY = 64 << 20
 # What Python's Unicode classes match, as RE2 spells it (RE2's own \w and \d are ASCII only).
 _CLASSES_IN_SET = {"w": r"\p{L}\p{N}\p{M}_", "d": r"\p{Nd}"}
 _CLASSES = {
@@ -60,7 +62,11 @@ class Screen:
             import re2
         except ImportError:
             return None
-        screen = re2.Set.SearchSet()
+        # A lexicon's patterns together outgrow RE2's default 8 MB program budget (the
+        # Unicode-wide classes are large); 64 MB is built once per language.
+        options = re2.Options()
+        options.max_mem = SCREEN_MEMORY
+        screen = re2.Set.SearchSet(options)
         positions: list[int] = []
         always = set()
         for position, pattern in enumerate(self._patterns):
