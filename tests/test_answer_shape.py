@@ -184,3 +184,32 @@ def test_a_subjects_file_with_a_bad_child_age_is_a_one_line_error(tmp_path, valu
     message = str(caught.value)
     assert message.startswith("SUBJECTS_FILE:") and "child_age_below" in message
     assert "\n" not in message
+
+
+def test_a_subjects_file_with_an_aspect_missing_its_wording_is_a_one_line_error(tmp_path):
+    from bot.errors import ConfigError
+
+    path = tmp_path / "subjects.toml"
+    path.write_text(
+        '[medicines]\nnames = ["ibuprofen"]\n[aspects.contagion]\nnames = ["contagious"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_subjects(["some text"], path)
+    message = str(caught.value)
+    assert message.startswith("SUBJECTS_FILE:") and "[aspects.contagion]" in message
+    assert "said" in message and "\n" not in message
+
+
+def test_an_aspect_the_corpus_speaks_of_is_not_reported_unsaid():
+    """Whether the articles say it is read from the corpus: one on genetics answers "is it
+    genetic?" as any other question."""
+    from bot.answering.subjects import normalise
+
+    silent = load_subjects(["Leaky gut and joint pain."])
+    speaking = load_subjects(["Leaky gut may have a genetic component in some families."])
+    words = f" {normalise('is leaky gut genetic')} "
+    assert [said for *_, said in silent.unsaid_aspects(words)] == [
+        "whether it runs in families or is in the genes"
+    ]
+    assert speaking.unsaid_aspects(words) == []

@@ -283,7 +283,7 @@ def test_a_question_about_someone_the_articles_do_not_single_out_is_answered_in_
         "my son is 15 and has juvenile arthritis, he's on methotrexate. can diet fix it so he "
         "can stop?"
     )
-    assert son.status == "unmentioned" and son.subject == "methotrexate"
+    assert son.status == "unmentioned" and son.subject == "juvenile arthritis or methotrexate"
     # The articles speak of psoriatic arthritis: psoriasis is not a subject they never mention.
     skin = real_pipeline.answer(
         "my 14 yo daughter has psoriasis and now sore fingers. is it related to her gut?"
@@ -814,11 +814,29 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
         "does cracking my knuckles give you arthritis",
         "My rheumatologist wants to start me on methotrexate but I read hydroxychloroquine is "
         "gentler. Which one is better for rheumatoid arthritis?",
+        # A part of the body asked about; a treatment "it" stands for; a second part that asks
+        # what only the treatment has (blind dev36, dev37).
+        "does lupus damage the kidneys",
+        "I was diagnosed with RA last year and my rheumatologist put me on methotrexate. Does it "
+        "damage the gut lining?",
+        "My hip is completely worn out. What are the surgery options and how long is recovery?",
+        # Blind dev38: a condition, an exercise, a treatment "it" stands for, an aid, weight,
+        # permits.
+        "my 6yo has a swollen knee for 2 weeks, how do i know if its juvenile arthritis",
+        "can i keep running during an RA flare or should i rest",
+        "My orthopedist suggested a knee replacement. At 58, is it too early?",
+        "heat or ice for a swollen joint?",
+        "how long does it take to recover after a hip replacement",
+        "I'm 40 pounds overweight, would losing weight help my knee osteoarthritis?",
     ):
         answer = real_pipeline.answer(question)
         assert answer.status == "unmentioned" and answer.quotes == (), question
         # ... named, as the person would say it back ("cracking your knuckles").
         assert answer.notice and answer.subject.split()[0] in answer.notice
+    # ... a permit, in words of its own (texts.toml).
+    answer = real_pipeline.answer("can i get a disabled parking permit for arthritis")
+    assert answer.status == "unmentioned" and answer.quotes == ()
+    assert answer.notice == real_pipeline.texts.reply("unmentioned_work_and_benefits")
     # ... but where the thing is a part of the story, is weighed against what the articles
     # answer ("or is it the rainy weather?" beside stress, review 12), or stands beside a
     # subject they mention, what they say in general still answers the rest, introduced as
@@ -832,9 +850,89 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
         "i have hashimotos and my gut is a mess too, is that common in autoimmune people?",
         "Are probiotic yoghurts or supplements worth taking for a leaky gut?",
         "is kefir or those good bacteria capsules worth it for joint stuff",
+        "if my gut bacteria are out of whack, like after antibiotics, can that affect my joints",
     ):
         answer = real_pipeline.answer(question)
         assert answer.status == "unmentioned" and answer.quotes, question
+    # ... and a part of the body told in passing is no subject of the question.
+    answer = real_pipeline.answer("my skin is dry and my knees ache, could my gut be behind both?")
+    assert answer.status == "answered" and answer.quotes
+
+
+@pytest.mark.parametrize(
+    ("message", "said"),
+    [
+        # What is asked of a subject the articles speak of, in words they never use (dev35-37).
+        ("Is leaky gut contagious? My husband and I both have symptoms.", "caught"),
+        ("is leaky gut something you inherit from your parents", "runs in families"),
+        ("How do doctors officially diagnose leaky gut?", "diagnosed"),
+        ("is there a test to find out if i have leaky gut?", "diagnosed"),
+        ("Why do my joints hurt more when it rains?", "weather"),
+        ("Hi! What's the best time of day to take collagen, morning or night?", "when in the day"),
+        ("I healed my gut last year and the pain went away, but now it's back. Can it relapse "
+         "and why?", "comes back"),
+        ("Who first came up with the idea of a leaky gut, and when?", "first described"),
+        ("Does having an autoimmune joint disease shorten your life expectancy?", "fatal"),
+        ("Can a leaky gut heal on its own if I just leave it alone?", "without treatment"),
+        ("how do i get referred to a rheumatologist on the NHS", "referral"),
+        # Told as part of the story, not asked.
+        ("I was diagnosed with leaky gut last year. What should I eat?", None),
+        ("what should i eat now that i've been diagnosed with leaky gut?", None),
+        ("what can i do about the pain after my diagnosis?", None),
+        ("Since my diagnosis my knees ache. Could my gut be the reason?", None),
+        ("My joints always ache when it rains.", None),
+        ("my best mate keeps saying it'll go away on its own. should he be seeing someone", None),
+        # Weighed against what the articles answer.
+        ("Can stress make my joints worse, or is it the rainy weather?", None),
+        # ... but not against another aspect they never say (dev38).
+        ("why do my joints hurt more when it's cold and rainy", "weather"),
+        ("Is it my gut or the rainy weather that makes my joints ache?", None),
+        # Words that mean something else here: a fever, a long time.
+        ("is joint pain with a temperature serious", None),
+        ("does being slightly puffy for ages wear out my joints faster", None),
+    ],
+)  # fmt: skip
+def test_what_a_question_asks_that_the_articles_never_say_is_found(real_pipeline, message, said):
+    from bot.answering.stories import asked_aspect
+
+    corpus = real_pipeline.corpus
+    found = asked_aspect(message, corpus.subjects, corpus.retriever.lexical.knows)
+    assert (found is None) if said is None else (found is not None and said in found)
+
+
+def test_a_question_the_articles_never_answer_about_their_own_subject_quotes_nothing(
+    real_pipeline,
+):
+    """Blind dev35 and dev36: "is leaky gut contagious?" named nothing the articles never
+    mention, and was answered by the nearest passage about leaky gut."""
+    for question, said in (
+        ("Is leaky gut contagious?", "whether it can be caught or passed on"),
+        ("Why do my joints hurt more when it rains?", "anything about the weather"),
+    ):
+        answer = real_pipeline.answer(question)
+        assert answer.status == "unmentioned" and answer.quotes == (), question
+        assert f"do not say {said}" in answer.notice
+        assert answer.escalation and answer.disclaimer
+    # ... a thing it names in passing keeps its own notice, with nothing quoted under it.
+    answer = real_pipeline.answer(
+        "is there a test to find out if i have leaky gut? my naturopath mentioned a lactulose "
+        "mannitol test"
+    )
+    assert answer.status == "unmentioned" and answer.quotes == ()
+    assert "lactulose mannitol test" in answer.notice
+    # ... and told, it is no question: what the articles say answers the rest.
+    answer = real_pipeline.answer("I was diagnosed with leaky gut last year. What should I eat?")
+    assert answer.status == "answered" and answer.quotes
+
+
+def test_whether_a_group_of_people_gets_it_is_not_answered_in_general(real_pipeline):
+    """Blind dev35 and dev36: "can kids get leaky gut?" was answered from what the articles
+    say in general, which says nothing of children; one child's aching knees still are."""
+    answer = real_pipeline.answer("Can children get a leaky gut too, or is it only an adult thing?")
+    assert answer.status == "unmentioned" and answer.quotes == ()
+    assert "children" in answer.notice
+    answer = real_pipeline.answer("My daughter's knees ache all the time, what can cause that?")
+    assert answer.quotes and "your daughter" in answer.notice
 
 
 def test_a_story_told_first_does_not_drown_the_question(real_pipeline):

@@ -7,6 +7,7 @@ the semantic red-flag layer and dense retrieval; ``answer`` is a batch of one.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,8 +25,10 @@ from bot.answering.inputs import MAX_QUESTION_CHARS, clean_message, input_proble
 from bot.answering.question_parts import other_part
 from bot.answering.small_talk import SmallTalk
 from bot.answering.stories import (
+    asked_aspect,
     asking_sentence,
     asks_about,
+    asks_whether_they_get,
     leans_on_treatment,
     points_back,
     standing_question,
@@ -303,6 +306,13 @@ class AnswerPipeline:
                 if corpus.subjects and i in ranked
                 else []
             )
+            if corpus.subjects and i in ranked:
+                # ... and a part of the body it asks about ("does lupus damage the kidneys?").
+                own += [
+                    m
+                    for m in corpus.subjects.asked_only(cleaned[i])
+                    if not m.in_corpus and asks_about(cleaned[i], m.name)
+                ]
             unmentioned, selected, in_general = None, [], None
             alone: list[Hit] = []
             # Whose subject a follow-up is about: the previous question's, unless it names a
@@ -348,6 +358,18 @@ class AnswerPipeline:
                 led = {hit.row for hit in lead}
                 rest = [hit for hit in _better_of(selected[1:], also) if hit.row not in led]
                 selected = (lead + rest)[:MAX_SELECTED]
+            # "Is leaky gut contagious?": what it asks of a subject the articles do speak of,
+            # they never say; a passage about leaky gut under it would read as the answer.
+            # (A thing it names in passing, never mentioned, keeps its notice.)
+            aspect = (
+                asked_aspect(cleaned[i], corpus.subjects, corpus.retriever.lexical.knows)
+                if corpus.subjects and i in ranked
+                else None
+            )
+            if aspect and (not unmentioned or unmentioned.in_general):
+                unmentioned = Mention(aspect, False, category="aspects", general_quotes=False)
+            elif aspect:
+                unmentioned = dataclasses.replace(unmentioned, general_quotes=False)
             if unmentioned and not unmentioned.general_quotes:
                 selected = []
             elif unmentioned and _asked_about_unmentioned(
@@ -390,8 +412,12 @@ class AnswerPipeline:
             # from what they say in general; a follow-up that only adds them is told they are
             # not mentioned ("and in kids?").
             whom = answered_in_general(own) if not context[i] else None
+            if whom and not aspect and asks_whether_they_get(cleaned[i], whom):
+                # "Can children get a leaky gut too?": what they say in general is no answer.
+                aspect, selected = whom, []
+                unmentioned = Mention(whom, False, category="people", general_quotes=False)
             in_general = whom if selected else None
-            if whom:  # and when nothing answers it, it is a question nothing answers
+            if whom and not aspect:  # and when nothing answers it, nothing answers it
                 unmentioned = None
             categories = [mention.category for mention in own]
             wording = self.texts.in_language(languages[i])

@@ -32,6 +32,13 @@ POINTS_BACK_RE = re.compile(
 )
 # A part shorter than this says too little to be read on its own.
 MIN_PART_WORDS = 4
+# ... and a short one that asks what only a treatment or a procedure has leans on the other part
+# ("What are the surgery options and how long is recovery?").
+LEANS_ON_TREATMENT_WORDS = 6
+_LEANS_ON_TREATMENT_RE = re.compile(
+    r"\b(?:recovery|recover|recovering|side effects?|risks?|wear off|wears off|dosage|dose)\b",
+    re.IGNORECASE,
+)
 
 
 def split_questions(text: str) -> list[str]:
@@ -52,6 +59,11 @@ def other_part(text: str, subjects: SubjectCheck) -> str | None:
         return None
     rest = [part for part, named in zip(parts, unmentioned) if not named]
     if not all(ASKS_RE.match(part) and not POINTS_BACK_RE.match(part) for part in rest):
+        return None
+    if any(
+        len(part.split()) <= LEANS_ON_TREATMENT_WORDS and _LEANS_ON_TREATMENT_RE.search(part)
+        for part in rest
+    ):
         return None
     words = sum(len(part.split()) for part in rest)
     return " ".join(rest) if words >= MIN_PART_WORDS else None

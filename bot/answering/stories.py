@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 
 from bot.answering.question_parts import ASKING, ASKS_RE, MIN_PART_WORDS, POINTS_BACK_RE
-from bot.answering.subjects import normalise
+from bot.answering.subjects import SubjectCheck, normalise
 
 # Where a sentence ends, as the message is written (what conversation.py splits on too).
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?…])\s+|\n+")
@@ -50,6 +50,12 @@ _LEANS_ON_TREATMENT_RE = re.compile(
 # ("Does glucosamine rebuild cartilage?", "should i try the keto diet for my arthritis", "What
 # are the early warning signs of Crohn's disease?").
 ASKED_ABOUT_WORDS = 10
+# An asking clause this short asks with the rest of its sentence ("Who first described it, and
+# when?"): what it asks of its subject is read in the whole sentence.
+SHORT_CLAUSE_WORDS = 3
+# A group of people asked about stands this near the start of what a message asks ("can
+# children get …", "how often do older people develop …").
+GROUP_ASKED_WORDS = 4
 # ... unless the words just before it tell it as part of the story ("after antibiotics my gut
 # bugs are messed up", "like after antibiotics", "I have IBS and"), over normalised text.
 _TOLD_BEFORE_RE = re.compile(
@@ -57,6 +63,24 @@ _TOLD_BEFORE_RE = re.compile(
     r"instead of|other than|rather than|than|have|has|had|got|with|being on|im on|i m on|been on)"
     r"(?: (?:a|an|the|my|his|her|our|their|some|taking|using|eating|drinking))* $"
 )
+# What is asked of a group of people: whether they get it.
+_GETS_IT_RE = re.compile(
+    r"^(?:(?:also|too|ever|even|really|usually|often|more|less) )*(?:get|gets|getting|develop|"
+    r"develops|catch|be affected|suffer from|more prone|prone)\b"
+)
+_ONE_PERSON = frozenset(("my", "our", "his", "her", "their"))
+# ... and an aspect of it told, not asked ("I was diagnosed last year", "since my diagnosis").
+_TOLD_ASPECT_RE = re.compile(
+    r"(?:^| )(?:was|were|been|got|newly|recently|just|being|am|im|i m|my|our|his|"
+    r"her|their|after|since|following|besides|apart from|except|without|other than|"
+    r"rather than)(?: (?:a|an|the|my|his|her|our|their))* $"
+)
+# Another question offered as an alternative ("can stress make it worse, or is it the weather?").
+_ALTERNATIVE_RE = re.compile(
+    r" or (?:is|are|does|do|did|could|can|should|would|will|was|maybe|perhaps|just) "
+)
+# ... but recovering after it asks about it ("how long to recover after a hip replacement").
+_RECOVER_AFTER_RE = re.compile(r"\brecover(?:y|ing)? after(?: (?:a|an|the|my))? $")
 # ... and a question that weighs it against something else asks what the articles answer in
 # general ("is just popping painkillers for my sore joints enough?", "painkillers vs fixing the
 # root cause", "what does treating joint pain involve, beyond painkillers?").
@@ -91,6 +115,8 @@ _ITS_EFFECT_RE = re.compile(
     r"affects|trigger|triggers|rebuild|rebuilds|repair|repairs|show|shows|prevent|prevents|cure|"
     r"cures|treat|treats|worsen|worsens|hurt|hurts|harm|harms|give|gives|interfere|interact|do|"
     r"relieve|ease|eases|boost|boosts|good|bad|safe|ok|okay|fine|worth|better|best|worse|"
+    r"wreck|wrecks|ruin|ruins|destroy|destroys|mess up|messes up|upset|upsets|irritate|"
+    r"irritates|inflame|inflames|weaken|weakens|"
     r"effective|dangerous|harmful|healthy|the same|different|related|linked|connected|"
     r"contagious|genetic|hereditary|a good idea|a bad idea|a waste|a myth|real|legit|true|vs|"
     r"be (?:the )?(?:reason|cause|why|causing|behind|to blame)|"
@@ -105,16 +131,22 @@ _ASKS_OF_IT_RE = re.compile(
     r"what is|what are|whats|what s|what about|how about|signs of|symptoms of|causes of|cause of|"
     r"side effects of|risks of|dangers of|dose of|dosage of|treatment for|treatments for|cure for|"
     r"between|recover from|recovery from|recovering from|cause|causes|trigger|triggers|lead to|"
-    r"is there|are there|is|are)"
+    r"is there|are there|is|are|damage|damages|harm|harms|affect|affects|attack|attacks|"
+    r"spread to|spreads to|its|it's|it s|is it|thats|that's|can i|could i|should i|can you|"
+    r"should you|is it ok to|is it okay to|is it safe to|is it bad to|is it fine to|"
+    r"recover after|recovery after|recovering after)"
     r"(?: (?:a|an|the|some|any|my|this|these|those|that|doing|having|getting|about))*|^) $"
 )
 # A question about what the message just named, asking whether it works or is true ("My friend
 # swears by turmeric. Does it actually work?", "I read that turmeric helps, is that true?").
 _DOES_IT_WORK_RE = re.compile(
-    r"^(?:(?:and|but|so|or)\s+)?(?:does|do|did|will|would|can|could|is|are|was|were)\s+"
+    r"^(?:(?:and|but|so|or)\s+)?(?:(?:does|do|did|will|would|can|could|is|are|was|were)\s+"
     r"(?:it|that|this|they|them|those|these)\s+(?:actually\s+|really\s+|even\s+|honestly\s+)?"
+    r"|(?=(?:worth it|any good)\W*$))"
     r"(?:work|works|help|helps|do anything|do much|true|right|legit|real|any good|good|safe|"
-    r"worth it|a myth|a scam|rubbish|nonsense)\b",
+    r"worth it|a myth|a scam|rubbish|nonsense|damage|harm|hurt|wreck|ruin|irritate|upset|"
+    r"interact|interfere|mess with|mess up|affect|too early|too late|too soon|too young|"
+    r"too old|necessary|needed)\b",
     re.IGNORECASE,
 )
 # Words that say nothing of their own beside a thing named with "or" or "and" ("is yoga or
@@ -143,14 +175,22 @@ def asks_about(text: str, name: str, covered: Callable[[str], bool] | None = Non
     if not key:
         return False
     if _CHOOSES_RE.match(clause) or _DOES_IT_WORK_RE.match(clause):
-        # "which one is better?", "does it actually work?": about what the message named
-        return re.search(rf"(?:^| ){re.escape(key)}(?:e?s)?(?: |$)", normalise(text)) is not None
+        # "which one is better?", "does it actually work?": about what the message named, unless
+        # told as the story's ("like after antibiotics, can that affect my joints")
+        named = re.search(rf"(?:^| ){re.escape(key)}(?:e?s)?(?: |$)", normalise(text))
+        return named is not None and not _TOLD_BEFORE_RE.search(
+            f"{normalise(text)[: named.start()].strip()} "
+        )
     words = f" {normalise(clause)} "
     found = re.search(rf" {re.escape(key)}(?:e?s)? ", words)
     if found is None:
         return False
     between = words[: found.start() + 1].rstrip().endswith((" between", " between the"))
-    if covered is not None and not between and covered(_beside(words, found.start(), found.end())):
+    alternative = _alternative(words, found.start() + 1)
+    if covered is not None and not between and (
+        covered(_beside(words, found.start(), found.end()))
+        or (alternative >= 0 and covered(_content(words[:alternative])))
+    ):
         # "Can stress make my joints worse, or is it the rainy weather?": the articles answer
         # what it is weighed against.
         return False
@@ -158,10 +198,86 @@ def asks_about(text: str, name: str, covered: Callable[[str], bool] | None = Non
     after = words[found.end() - 1 :].strip()
     return (
         len(before.split()) <= ASKED_ABOUT_WORDS
-        and not _TOLD_BEFORE_RE.search(f"{before} ")
+        and (
+            not _TOLD_BEFORE_RE.search(f"{before} ")
+            or _RECOVER_AFTER_RE.search(f"{before} ") is not None
+        )
         and not _ONLY_BEFORE_RE.search(before)
         and bool(_ITS_EFFECT_RE.match(after) or _ASKS_OF_IT_RE.search(f"{before} "))
     )
+
+
+def asked_aspect(
+    text: str, subjects: SubjectCheck, covered: Callable[[str], bool] | None = None
+) -> str | None:
+    """What ``text`` asks of its subject that the articles never say, as the reply names it
+    ("Is leaky gut contagious?": "whether it can be caught or passed on"), or None. Only what
+    its asking clause asks counts: "I was diagnosed last year. What should I eat?" and a
+    story without a question ask none; nor does one weighed against what the articles answer
+    (``covered``): "Is it my gut or the rainy weather?", "Can stress make my joints worse, or
+    is it the weather?"."""
+    sentences = split_sentences(text)
+    if not _asking(sentences) and not any(_WHETHER_RE.search(s) for s in sentences):
+        return None
+    clause = _asking_clause(text)
+    whole = _asking_clause(text, narrow=False)
+    readings = [clause]
+    # "Who first described it, and when?", "is there a test to find out if i have it?": a
+    # sentence that opens asking is read whole as well.
+    if len(clause.split()) <= SHORT_CLAUSE_WORDS or ASKS_RE.match(whole):
+        readings.append(whole)
+    for reading in readings:
+        words = f" {normalise(reading)} "
+        for start, end, said in subjects.unsaid_aspects(words):
+            if _TOLD_ASPECT_RE.search(words[:start]):
+                continue
+            # Weighed against what they answer: "my gut or the rainy weather", "can stress make
+            # my joints worse, or is it the weather?".
+            alternative = _alternative(words, start)
+            if covered is not None and (
+                _weighed(_beside(words, start - 1, end + 1), subjects, covered)
+                or (
+                    alternative >= 0
+                    and _weighed(_content(words[:alternative]), subjects, covered)
+                )
+            ):
+                return None
+            return said
+    return None
+
+
+def asks_whether_they_get(text: str, name: str) -> bool:
+    """Whether ``text`` asks whether a group of people gets something ("Can children get a leaky
+    gut too?", "do older people develop it more?"): what the articles say in general does not
+    answer it. One person ("why does my daughter get knee pain?") is answered in general."""
+    key = normalise(name)
+    if not key or key.split()[0] in _ONE_PERSON:
+        return False
+    words = f" {normalise(_asking_clause(text))} "
+    found = re.search(rf" {re.escape(key)}(?:e?s)? ", words)
+    return (
+        found is not None
+        and len(words[: found.start()].split()) <= GROUP_ASKED_WORDS
+        and bool(_GETS_IT_RE.match(words[found.end() - 1 :].strip()))
+    )
+
+
+def _weighed(words: str, subjects: SubjectCheck, covered: Callable[[str], bool]) -> bool:
+    """Whether ``words`` name what the articles answer, and no other aspect they never say
+    ("cold and rainy" is the weather twice)."""
+    return covered(words) and not subjects.unsaid_aspects(f" {words} ")
+
+
+def _alternative(words: str, end: int) -> int:
+    """Where, before ``end``, ``words`` (normalised) offer another question as an alternative
+    ("… worse or is it the weather"; not "a blood or urine test"); -1 if they do not."""
+    found = [m.start() for m in _ALTERNATIVE_RE.finditer(words, 0, end)]
+    return found[-1] if found else -1
+
+
+def _content(words: str) -> str:
+    """``words`` without those that say nothing of their own."""
+    return " ".join(w for w in words.split() if w not in _BESIDE_WORDS)
 
 
 def _beside(words: str, start: int, end: int) -> str:
@@ -180,10 +296,10 @@ def _beside(words: str, start: int, end: int) -> str:
     return " ".join(w for w in found.split() if w not in _BESIDE_WORDS)
 
 
-def _asking_clause(text: str) -> str:
+def _asking_clause(text: str, *, narrow: bool = True) -> str:
     """What ``text`` asks: its last asking sentence (its last sentence when none asks), after a
     condition ("if I cut out the bread, how long …"), from the last clause that starts with an
-    asking word ("been constipated 4 days now, is senna ok?")."""
+    asking word ("been constipated 4 days now, is senna ok?"; ``narrow=False``: not so)."""
     sentences = split_sentences(text)
     if not sentences:
         return ""
@@ -194,11 +310,13 @@ def _asking_clause(text: str) -> str:
         whether = [s for s in sentences if _WHETHER_RE.search(s)]
         last = whether[-1] if whether else sentences[-1]
     whether = _WHETHER_RE.search(last)
-    if whether:
+    if whether and narrow:
         last = last[whether.end() :]
     condition = _CONDITION_RE.match(last)
     if condition:
         last = last[condition.end() :]
+    if not narrow:
+        return last
     clauses = [c for c in _CLAUSE_RE.split(last) if c.strip()]
     starts = [i for i, clause in enumerate(clauses) if ASKS_RE.match(clause.strip())]
     return " ".join(clauses[starts[-1] :]) if starts else last

@@ -13,7 +13,7 @@ import functools
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,6 +54,9 @@ class Mention:
     # Whether general passages may follow the notice that the articles do not mention it (not
     # for a pregnancy: a passage naming zinc would read as zinc being safe then).
     general_quotes: bool = True
+    # A subject only when the question asks about it (a part of the body: "does lupus damage
+    # the kidneys?"); told in a story, it is none (SubjectCheck.asked_only).
+    asked_only: bool = False
 
 
 class SubjectCheck:
@@ -74,6 +77,8 @@ class SubjectCheck:
         object_verbs: dict[str, Iterable[str]] | None = None,
         no_general_quotes: Iterable[str] = (),
         child_age_below: int | None = None,
+        aspects: Mapping[str, tuple[str, Iterable[str]]] | None = None,
+        only_when_asked: Iterable[str] = (),
     ) -> None:
         corpus = " " + " ".join(normalise(text) for text in corpus_texts) + " "
         self._corpus_words = frozenset(corpus.split())
@@ -88,6 +93,7 @@ class SubjectCheck:
         self._must_name = {normalise(name) for name in must_name}
         self._in_general = {normalise(name) for name in in_general}
         self._no_general_quotes = {normalise(name) for name in no_general_quotes}
+        self._only_when_asked = {normalise(name) for name in only_when_asked}
         self._category = {
             normalise(name): category for name, category in (categories or {}).items()
         }
@@ -129,8 +135,43 @@ class SubjectCheck:
             if verbs
         }
 
+        # What may be asked of a subject and the corpus never says (whether it is catching,
+        # inherited, …): each of its phrases, to how the reply names it. One the corpus uses a
+        # word of is answered as any question.
+        unsaid = {}
+        for said, phrases in (aspects or {}).values():
+            keys = {normalise(phrase) for phrase in phrases} - {""}
+            if not any(_occurs(key, corpus) for key in keys):
+                unsaid |= dict.fromkeys(keys, said)
+        self._unsaid = unsaid
+        self._aspects = (
+            re.compile(
+                r"(?<![a-z0-9])("
+                + "|".join(re.escape(k) for k in sorted(unsaid, key=len, reverse=True))
+                + r")(?:e?s)?(?![a-z0-9])"
+            )
+            if unsaid
+            else None
+        )
+
+    def unsaid_aspects(self, words: str) -> list[tuple[int, int, str]]:
+        """In ``words`` (normalised), each aspect the corpus never speaks of: where it starts
+        and ends, and how the reply names it ("whether it can be caught or passed on")."""
+        if self._aspects is None:
+            return []
+        return [(*m.span(), self._unsaid[m.group(1)]) for m in self._aspects.finditer(words)]
+
     def mentions(self, question: str) -> list[Mention]:
-        """The subjects ``question`` names, in the order it names them."""
+        """The subjects ``question`` names, in the order it names them (those that count only
+        when asked about left out: ``asked_only``)."""
+        return [m for m in self._found(question) if not m.asked_only]
+
+    def asked_only(self, question: str) -> list[Mention]:
+        """The subjects ``question`` names that count only when it asks about them (a part of
+        the body): the caller tells which it asks about (bot.answering.stories.asks_about)."""
+        return [m for m in self._found(question) if m.asked_only]
+
+    def _found(self, question: str) -> list[Mention]:
         text = normalise(question)
         found: list[tuple[int, Mention]] = []
         taken: list[tuple[int, int]] = []
@@ -152,6 +193,7 @@ class SubjectCheck:
                     ),
                     bool(self._same[key] & self._in_general),
                     not self._same[key] & self._no_general_quotes,
+                    bool(self._same[key] & self._only_when_asked),
                 )
                 found.append((match.start(), mention))
                 taken.append(match.span())
@@ -254,6 +296,7 @@ def load_subjects(corpus_texts: Iterable[str], path: Path | None = None) -> Subj
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"SUBJECTS_FILE: cannot read {path} ({exc}).") from exc
     patterns = data.pop("patterns", {})
+    aspects = _aspects(data.pop("aspects", {}), path)
     aliases = data.pop("aliases", {}).get("groups", [])
     sections = [section for section in data.values() if isinstance(section, dict)]
     categories = {
@@ -303,7 +346,28 @@ def load_subjects(corpus_texts: Iterable[str], path: Path | None = None) -> Subj
         },
         min_letters=int(patterns.get("min_letters", 8)),
         child_age_below=_child_age_below(data, path),
+        aspects=aspects,
+        only_when_asked=[
+            name
+            for section in sections
+            if section.get("only_when_asked")
+            for name in section.get("names", [])
+        ],
     )
+
+
+def _aspects(section: object, path: Path) -> dict[str, tuple[str, list[str]]]:
+    """``[aspects.NAME]`` tables: each a ``said`` text and its ``names``."""
+    found = {}
+    for name, table in (section.items() if isinstance(section, dict) else ()):
+        said = table.get("said") if isinstance(table, dict) else None
+        names = table.get("names") if isinstance(table, dict) else None
+        if not isinstance(said, str) or not said.strip() or not isinstance(names, list):
+            raise ConfigError(
+                f"SUBJECTS_FILE: {path} [aspects.{name}] needs said = \"…\" and names = [...]."
+            )
+        found[name] = (said.strip(), [str(n) for n in names])
+    return found
 
 
 def _child_age_below(data: dict, path: Path) -> int | None:
