@@ -933,6 +933,11 @@ def test_whether_a_group_of_people_gets_it_is_not_answered_in_general(real_pipel
     assert "children" in answer.notice
     answer = real_pipeline.answer("My daughter's knees ache all the time, what can cause that?")
     assert answer.quotes and "your daughter" in answer.notice
+    # ... asked as a follow-up too.
+    (answer,) = real_pipeline.answer_batch(
+        [Request("can kids get it?", context="can leaky gut cause joint pain?")]
+    )
+    assert answer.status == "unmentioned" and answer.quotes == () and "kids" in answer.notice
 
 
 def test_a_story_told_first_does_not_drown_the_question(real_pipeline):

@@ -412,10 +412,12 @@ class AnswerPipeline:
             # from what they say in general; a follow-up that only adds them is told they are
             # not mentioned ("and in kids?").
             whom = answered_in_general(own) if not context[i] else None
-            if whom and not aspect and asks_whether_they_get(cleaned[i], whom):
-                # "Can children get a leaky gut too?": what they say in general is no answer.
-                aspect, selected = whom, []
-                unmentioned = Mention(whom, False, category="people", general_quotes=False)
+            group = whom or (unmentioned.name if unmentioned and unmentioned.in_general else None)
+            if group and not aspect and asks_whether_they_get(cleaned[i], group):
+                # "Can children get a leaky gut too?", and "can kids get it?" after a question
+                # about it: what they say in general is no answer.
+                aspect, selected = group, []
+                unmentioned = Mention(group, False, category="people", general_quotes=False)
             in_general = whom if selected else None
             if whom and not aspect:  # and when nothing answers it, nothing answers it
                 unmentioned = None
