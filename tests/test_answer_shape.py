@@ -209,7 +209,7 @@ def test_an_aspect_the_corpus_speaks_of_is_not_reported_unsaid():
     silent = load_subjects(["Leaky gut and joint pain."])
     speaking = load_subjects(["Leaky gut may have a genetic component in some families."])
     words = f" {normalise('is leaky gut genetic')} "
-    assert [said for *_, said in silent.unsaid_aspects(words)] == [
+    assert [aspect.said for *_, aspect in silent.unsaid_aspects(words)] == [
         "whether it runs in families or is in the genes"
     ]
     assert speaking.unsaid_aspects(words) == []

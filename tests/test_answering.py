@@ -828,6 +828,8 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
         "heat or ice for a swollen joint?",
         "how long does it take to recover after a hip replacement",
         "I'm 40 pounds overweight, would losing weight help my knee osteoarthritis?",
+        # Review 13: a part of the body asked as people put it.
+        "does leaky gut mess with your liver?",
     ):
         answer = real_pipeline.answer(question)
         assert answer.status == "unmentioned" and answer.quotes == (), question
@@ -868,7 +870,7 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
         ("How do doctors officially diagnose leaky gut?", "diagnosed"),
         ("is there a test to find out if i have leaky gut?", "diagnosed"),
         ("Why do my joints hurt more when it rains?", "weather"),
-        ("Hi! What's the best time of day to take collagen, morning or night?", "when in the day"),
+        ("Hi! What's the best time of day to take collagen, morning or night?", "time of day"),
         ("I healed my gut last year and the pain went away, but now it's back. Can it relapse "
          "and why?", "comes back"),
         ("Who first came up with the idea of a leaky gut, and when?", "first described"),
@@ -882,14 +884,27 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
         ("Since my diagnosis my knees ache. Could my gut be the reason?", None),
         ("My joints always ache when it rains.", None),
         ("my best mate keeps saying it'll go away on its own. should he be seeing someone", None),
-        # Weighed against what the articles answer.
-        ("Can stress make my joints worse, or is it the rainy weather?", None),
-        # ... but not against another aspect they never say (dev38).
+        # Weighed, not against what the articles answer, but against another aspect they never
+        # say (dev38).
         ("why do my joints hurt more when it's cold and rainy", "weather"),
-        ("Is it my gut or the rainy weather that makes my joints ache?", None),
         # Words that mean something else here: a fever, a long time.
         ("is joint pain with a temperature serious", None),
         ("does being slightly puffy for ages wear out my joints faster", None),
+        # Review 13: the articles answer these (research findings, toxins reaching the blood,
+        # the pain recurring, a diagnosis told after the question, whether to see a doctor, a
+        # diet that treats it).
+        ("What have studies discovered about gut health and rheumatoid arthritis?", None),
+        ("How are toxins transmitted from the gut into the blood?", None),
+        ("Can a leaky gut cause recurring joint pain?", None),
+        ("What should I eat after my RA diagnosis?", None),
+        ("What happens if leaky gut is left alone?", None),
+        ("should i get referred to someone if my joint pain keeps getting worse?", None),
+        ("Can joint pain caused by leaky gut heal on its own once I remove inflammatory foods?",
+         None),
+        # ... and these they do not, worded as people write.
+        ("can leaky gut kill u?", "fatal"),
+        ("does RA skip a generation?", "runs in families"),
+        ("do joints hurt more when the barometer drops?", "weather"),
     ],
 )  # fmt: skip
 def test_what_a_question_asks_that_the_articles_never_say_is_found(real_pipeline, message, said):
@@ -897,7 +912,42 @@ def test_what_a_question_asks_that_the_articles_never_say_is_found(real_pipeline
 
     corpus = real_pipeline.corpus
     found = asked_aspect(message, corpus.subjects, corpus.retriever.lexical.knows)
-    assert (found is None) if said is None else (found is not None and said in found)
+    assert (found is None) if said is None else (found is not None and said in found.said)
+
+
+def test_an_aspect_asked_beside_what_the_articles_answer_gets_that_answered_after_the_notice(
+    real_pipeline,
+):
+    from bot.answering.stories import asked_aspect
+
+    """Review 13: "Is my joint pain genetic or could it be from my gut?" and "should I take
+    L-glutamine and zinc for leaky gut, and what time of day?" were refused whole."""
+    for question, said in (
+        ("Is my joint pain genetic or could it be from my gut?", "runs in families"),
+        ("Should I take L-glutamine and zinc for leaky gut, and what time of day?", "time of day"),
+        (
+            "Should probiotics be taken before or after meals, and do they help leaky gut?",
+            "time of day",
+        ),
+    ):
+        answer = real_pipeline.answer(question)
+        assert answer.status == "unmentioned" and answer.quotes, question
+        assert said in answer.notice and answer.intro == real_pipeline.texts.reply("rest_intro")
+    # ... weighed against what they answer, likewise.
+    for question in (
+        "Can stress make my joints worse, or is it the rainy weather?",
+        "Is it my gut or the rainy weather that makes my joints ache?",
+    ):
+        corpus = real_pipeline.corpus
+        found = asked_aspect(question, corpus.subjects, corpus.retriever.lexical.knows)
+        assert found is not None and found.rest, question
+    # ... a part of the body weighed against the joints, a group against the gut: answered.
+    for question in (
+        "Does leaky gut affect the skin too, or just the joints?",
+        "Do older people get joint pain just from aging, or can it be the gut?",
+        "What causes joint pain if my kidneys and liver are fine?",
+    ):
+        assert real_pipeline.answer(question).quotes, question
 
 
 def test_a_question_the_articles_never_answer_about_their_own_subject_quotes_nothing(
@@ -933,6 +983,9 @@ def test_whether_a_group_of_people_gets_it_is_not_answered_in_general(real_pipel
     assert "children" in answer.notice
     answer = real_pipeline.answer("My daughter's knees ache all the time, what can cause that?")
     assert answer.quotes and "your daughter" in answer.notice
+    # ... but one asked whether they can get it is not (review 13).
+    answer = real_pipeline.answer("can my 6 year old get leaky gut?")
+    assert answer.quotes == () and "your 6 year old" in answer.notice
     # ... asked as a follow-up too.
     (answer,) = real_pipeline.answer_batch(
         [Request("can kids get it?", context="can leaky gut cause joint pain?")]

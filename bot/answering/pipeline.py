@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -362,13 +362,17 @@ class AnswerPipeline:
             # they never say; a passage about leaky gut under it would read as the answer.
             # (A thing it names in passing, never mentioned, keeps its notice.)
             aspect = (
-                asked_aspect(cleaned[i], corpus.subjects, corpus.retriever.lexical.knows)
+                asked_aspect(
+                    cleaned[i], corpus.subjects, _covered(corpus.retriever.lexical, corpus.subjects)
+                )
                 if corpus.subjects and i in ranked
                 else None
             )
             if aspect and (not unmentioned or unmentioned.in_general):
-                unmentioned = Mention(aspect, False, category="aspects", general_quotes=False)
-            elif aspect:
+                unmentioned = Mention(
+                    aspect.said, False, category="aspects", general_quotes=aspect.rest
+                )
+            elif aspect and not aspect.rest:
                 unmentioned = dataclasses.replace(unmentioned, general_quotes=False)
             if unmentioned and not unmentioned.general_quotes:
                 selected = []
@@ -388,6 +392,8 @@ class AnswerPipeline:
                     selected, rest_answered = rest, True
             elif unmentioned and unmentioned.general_quotes and alone:
                 selected, rest_answered = alone, True
+            elif aspect and aspect.rest and unmentioned and unmentioned.category == "aspects":
+                rest_answered = bool(selected)  # "… and what time of day?": the rest
             candidates = [*ranked.get(i, ()), *borrowed.get(i, ()), *asking_hits.get(i, ())]
             if triage[i].raised and triage[i].by_pattern:
                 # Under urgent advice for an emergency the message plainly tells, only what the
@@ -413,7 +419,13 @@ class AnswerPipeline:
             # not mentioned ("and in kids?").
             whom = answered_in_general(own) if not context[i] else None
             group = whom or (unmentioned.name if unmentioned and unmentioned.in_general else None)
-            if group and not aspect and asks_whether_they_get(cleaned[i], group):
+            if (
+                group
+                and not aspect
+                and asks_whether_they_get(
+                    cleaned[i], group, _covered(corpus.retriever.lexical, corpus.subjects)
+                )
+            ):
                 # "Can children get a leaky gut too?", and "can kids get it?" after a question
                 # about it: what they say in general is no answer.
                 aspect, selected = group, []
@@ -545,14 +557,23 @@ def _asked_about_unmentioned(
         return False
     left_out = [m for m in own if not m.in_corpus and not m.in_general]
     names = {normalise(m.name) for m in left_out}
+    covered = _covered(lexical, subjects, names)
+    return any(asks_about(message, m.name, covered) for m in left_out)
 
-    def covered(words: str) -> bool:  # what the articles speak of, not another thing left out
-        if not words or any(n and n in words for n in names):
+
+def _covered(
+    lexical: LexicalIndex, subjects: SubjectCheck | None, left_out: set[str] = frozenset()
+) -> Callable[[str], bool]:
+    """Whether words speak of what the articles speak of, and of no thing they never mention
+    (``left_out``, or another: "is there a blood test?")."""
+
+    def covered(words: str) -> bool:
+        if not words or any(n and n in words for n in left_out):
             return False
         beside = subjects.mentions(words) if subjects is not None else []
         return lexical.knows(words) and all(m.in_corpus or m.in_general for m in beside)
 
-    return any(asks_about(message, m.name, covered) for m in left_out)
+    return covered
 
 
 def _better_of(first: list[Hit], second: list[Hit]) -> list[Hit]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from bot.answering.question_parts import ASKING, ASKS_RE, MIN_PART_WORDS, POINTS_BACK_RE
 from bot.answering.subjects import SubjectCheck, normalise
@@ -59,7 +60,8 @@ GROUP_ASKED_WORDS = 4
 # ... unless the words just before it tell it as part of the story ("after antibiotics my gut
 # bugs are messed up", "like after antibiotics", "I have IBS and"), over normalised text.
 _TOLD_BEFORE_RE = re.compile(
-    r"(?:^| )(?:after|since|like|following|post|besides|beyond|apart from|except|without|"
+    r"(?:^| )(?:after|since|like|following|post|besides|beyond|apart from|except|without|if|"
+    r"unless|because|though|although|"
     r"instead of|other than|rather than|than|have|has|had|got|with|being on|im on|i m on|been on)"
     r"(?: (?:a|an|the|my|his|her|our|their|some|taking|using|eating|drinking))* $"
 )
@@ -69,6 +71,7 @@ _GETS_IT_RE = re.compile(
     r"develops|catch|be affected|suffer from|more prone|prone)\b"
 )
 _ONE_PERSON = frozenset(("my", "our", "his", "her", "their"))
+_CAN_THEY_RE = re.compile(r" (?:can|could|will|would|might|may|is it possible for) ")
 # ... and an aspect of it told, not asked ("I was diagnosed last year", "since my diagnosis").
 _TOLD_ASPECT_RE = re.compile(
     r"(?:^| )(?:was|were|been|got|newly|recently|just|being|am|im|i m|my|our|his|"
@@ -79,6 +82,10 @@ _TOLD_ASPECT_RE = re.compile(
 _ALTERNATIVE_RE = re.compile(
     r" or (?:is|are|does|do|did|could|can|should|would|will|was|maybe|perhaps|just) "
 )
+# ... or told as a state the question sets ("what causes joint pain if my kidneys and liver are
+# fine?").
+_IF_STATE_RE = re.compile(r"\b(?:if|when|though|although) (?:my|your|the|his|her|their|our)\b")
+_POINTS_ON_RE = re.compile(r"(?:it|they|that|this|them|those|these) (?!be\b)")
 # ... but recovering after it asks about it ("how long to recover after a hip replacement").
 _RECOVER_AFTER_RE = re.compile(r"\brecover(?:y|ing)? after(?: (?:a|an|the|my))? $")
 # ... and a question that weighs it against something else asks what the articles answer in
@@ -134,8 +141,9 @@ _ASKS_OF_IT_RE = re.compile(
     r"is there|are there|is|are|damage|damages|harm|harms|affect|affects|attack|attacks|"
     r"spread to|spreads to|its|it's|it s|is it|thats|that's|can i|could i|should i|can you|"
     r"should you|is it ok to|is it okay to|is it safe to|is it bad to|is it fine to|"
-    r"recover after|recovery after|recovering after)"
-    r"(?: (?:a|an|the|some|any|my|this|these|those|that|doing|having|getting|about))*|^) $"
+    r"recover after|recovery after|recovering after|mess with|messes with|^and|^also|^plus|^or)"
+    r"(?: (?:a|an|the|some|any|my|your|his|her|our|their|this|these|those|that|doing|having|"
+    r"getting|about))*|^) $"
 )
 # A question about what the message just named, asking whether it works or is true ("My friend
 # swears by turmeric. Does it actually work?", "I read that turmeric helps, is that true?").
@@ -187,9 +195,15 @@ def asks_about(text: str, name: str, covered: Callable[[str], bool] | None = Non
         return False
     between = words[: found.start() + 1].rstrip().endswith((" between", " between the"))
     alternative = _alternative(words, found.start() + 1)
-    if covered is not None and not between and (
-        covered(_beside(words, found.start(), found.end()))
-        or (alternative >= 0 and covered(_content(words[:alternative])))
+    later = _later_alternative(words, found.end() - 1)
+    if (
+        covered is not None
+        and not between
+        and (
+            covered(_beside(words, found.start(), found.end()))
+            or (alternative >= 0 and covered(_content(words[:alternative])))
+            or (later is not None and covered(_content(words[later.end() :])))
+        )
     ):
         # "Can stress make my joints worse, or is it the rainy weather?": the articles answer
         # what it is weighed against.
@@ -202,20 +216,31 @@ def asks_about(text: str, name: str, covered: Callable[[str], bool] | None = Non
             not _TOLD_BEFORE_RE.search(f"{before} ")
             or _RECOVER_AFTER_RE.search(f"{before} ") is not None
         )
+        and not _IF_STATE_RE.search(before)
         and not _ONLY_BEFORE_RE.search(before)
         and bool(_ITS_EFFECT_RE.match(after) or _ASKS_OF_IT_RE.search(f"{before} "))
     )
 
 
+@dataclass(frozen=True)
+class AskedAspect:
+    """What a message asks of its subject that the articles never say."""
+
+    said: str  # completes "The articles I quote do not say …"
+    # The message asks something else too that the articles answer ("should I take zinc for
+    # leaky gut, and what time of day?", "is it genetic or could it be my gut?").
+    rest: bool = False
+
+
 def asked_aspect(
     text: str, subjects: SubjectCheck, covered: Callable[[str], bool] | None = None
-) -> str | None:
-    """What ``text`` asks of its subject that the articles never say, as the reply names it
-    ("Is leaky gut contagious?": "whether it can be caught or passed on"), or None. Only what
-    its asking clause asks counts: "I was diagnosed last year. What should I eat?" and a
-    story without a question ask none; nor does one weighed against what the articles answer
-    (``covered``): "Is it my gut or the rainy weather?", "Can stress make my joints worse, or
-    is it the weather?"."""
+) -> AskedAspect | None:
+    """What ``text`` asks of its subject that the articles never say ("Is leaky gut
+    contagious?": "whether it can be caught or passed on"), or None. Only what its asking
+    clause asks counts: "I was diagnosed last year. What should I eat?" and a story without a
+    question ask none. Weighed against, or asked beside, what the articles answer
+    (``covered``: "Is it my gut or the rainy weather?", "can stress make my joints worse, or
+    is it the weather?"), the rest is answered too."""
     sentences = split_sentences(text)
     if not _asking(sentences) and not any(_WHETHER_RE.search(s) for s in sentences):
         return None
@@ -228,38 +253,81 @@ def asked_aspect(
         readings.append(whole)
     for reading in readings:
         words = f" {normalise(reading)} "
-        for start, end, said in subjects.unsaid_aspects(words):
+        for start, end, aspect in subjects.unsaid_aspects(words):
             if _TOLD_ASPECT_RE.search(words[:start]):
                 continue
-            # Weighed against what they answer: "my gut or the rainy weather", "can stress make
-            # my joints worse, or is it the weather?".
-            alternative = _alternative(words, start)
-            if covered is not None and (
-                _weighed(_beside(words, start - 1, end + 1), subjects, covered)
-                or (
-                    alternative >= 0
-                    and _weighed(_content(words[:alternative]), subjects, covered)
+            if any(f" {normalise(phrase)} " in words for phrase in aspect.unless):
+                continue  # "will it get better on its own once I remove gluten?"
+            rest = _also_answered(words, start, end, whole, subjects, covered)
+            if reading is not clause and covered is not None and ASKS_RE.match(clause):
+                # "Should probiotics be taken before or after meals, and do they help leaky
+                # gut?": the last clause asks what the articles answer.
+                last = normalise(clause)
+                rest = rest or (
+                    not subjects.unsaid_aspects(f" {last} ")
+                    and _weighed(_content(last), subjects, covered)
                 )
-            ):
-                return None
-            return said
+            return AskedAspect(aspect.said, rest)
     return None
 
 
-def asks_whether_they_get(text: str, name: str) -> bool:
+def _also_answered(
+    words: str,
+    start: int,
+    end: int,
+    whole: str,
+    subjects: SubjectCheck,
+    covered: Callable[[str], bool] | None,
+) -> bool:
+    """Whether the clause ``words``, asking an aspect at ``words[start:end]``, asks beside it
+    something the articles answer: weighed against it ("my gut or the rainy weather"), as an
+    alternative before or after it ("… worse, or is it the weather?", "is it genetic or could it
+    be my gut?"), or in an asking clause before it in the same sentence ("should I take zinc
+    for leaky gut, and what time of day?")."""
+    if covered is None:
+        return False
+    before = _alternative(words, start)
+    after = _later_alternative(words, end)
+    told = normalise(whole)
+    clause = words.strip()
+    earlier = told[: len(told) - len(clause)] if told.endswith(clause) else ""
+    return (
+        _weighed(_beside(words, start - 1, end + 1), subjects, covered)
+        or (before >= 0 and _weighed(_content(words[:before]), subjects, covered))
+        or (after is not None and _weighed(_content(words[after.end() :]), subjects, covered))
+        or (
+            bool(earlier.strip())
+            and bool(ASKS_RE.match(whole))
+            and _weighed(_content(earlier), subjects, covered)
+        )
+    )
+
+
+def asks_whether_they_get(
+    text: str, name: str, covered: Callable[[str], bool] | None = None
+) -> bool:
     """Whether ``text`` asks whether a group of people gets something ("Can children get a leaky
     gut too?", "do older people develop it more?"): what the articles say in general does not
     answer it. One person ("why does my daughter get knee pain?") is answered in general."""
     key = normalise(name)
-    if not key or key.split()[0] in _ONE_PERSON:
-        return False
     words = f" {normalise(_asking_clause(text))} "
+    if not key or (key.split()[0] in _ONE_PERSON and not _CAN_THEY_RE.match(words)):
+        # ... one person, when it asks whether they can ("can my 6 year old get leaky gut?")
+        return False
     found = re.search(rf" {re.escape(key)}(?:e?s)? ", words)
     return (
         found is not None
         and len(words[: found.start()].split()) <= GROUP_ASKED_WORDS
         and bool(_GETS_IT_RE.match(words[found.end() - 1 :].strip()))
+        # "Do older people get joint pain just from aging, or can it be the gut?"
+        and not _offers_answered(words, covered)
     )
+
+
+def _offers_answered(words: str, covered: Callable[[str], bool] | None) -> bool:
+    """Whether ``words`` offer as an alternative a question the articles answer."""
+    found = _ALTERNATIVE_RE.search(words)
+    return found is not None and covered is not None and covered(_content(words[found.end() :]))
 
 
 def _weighed(words: str, subjects: SubjectCheck, covered: Callable[[str], bool]) -> bool:
@@ -273,6 +341,15 @@ def _alternative(words: str, end: int) -> int:
     ("… worse or is it the weather"; not "a blood or urine test"); -1 if they do not."""
     found = [m.start() for m in _ALTERNATIVE_RE.finditer(words, 0, end)]
     return found[-1] if found else -1
+
+
+def _later_alternative(words: str, start: int) -> re.Match[str] | None:
+    """The alternative ``words`` offer after ``start``, unless it goes on about the thing asked
+    ("is senna ok or does it make your bowels lazy?"; "or could it be my gut?" is another)."""
+    found = _ALTERNATIVE_RE.search(words, start)
+    if found and _POINTS_ON_RE.match(words, found.end()):
+        return None
+    return found
 
 
 def _content(words: str) -> str:

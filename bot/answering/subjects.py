@@ -59,6 +59,16 @@ class Mention:
     asked_only: bool = False
 
 
+@dataclass(frozen=True)
+class AspectWords:
+    """What may be asked of a subject (subjects.toml, ``[aspects.NAME]``)."""
+
+    said: str  # completes "The articles I quote do not say …"
+    names: tuple[str, ...]  # as people ask it
+    corpus_words: tuple[str, ...] = ()  # a corpus that uses one speaks of it
+    unless: tuple[str, ...] = ()  # in the clause, another question ("once I remove gluten")
+
+
 class SubjectCheck:
     """Finds named subjects in questions and knows which of them the corpus mentions."""
 
@@ -77,7 +87,7 @@ class SubjectCheck:
         object_verbs: dict[str, Iterable[str]] | None = None,
         no_general_quotes: Iterable[str] = (),
         child_age_below: int | None = None,
-        aspects: Mapping[str, tuple[str, Iterable[str]]] | None = None,
+        aspects: Mapping[str, AspectWords] | None = None,
         only_when_asked: Iterable[str] = (),
     ) -> None:
         corpus = " " + " ".join(normalise(text) for text in corpus_texts) + " "
@@ -138,11 +148,12 @@ class SubjectCheck:
         # What may be asked of a subject and the corpus never says (whether it is catching,
         # inherited, …): each of its phrases, to how the reply names it. One the corpus uses a
         # word of is answered as any question.
-        unsaid = {}
-        for said, phrases in (aspects or {}).values():
-            keys = {normalise(phrase) for phrase in phrases} - {""}
-            if not any(_occurs(key, corpus) for key in keys):
-                unsaid |= dict.fromkeys(keys, said)
+        unsaid: dict[str, AspectWords] = {}
+        for aspect in (aspects or {}).values():
+            keys = {normalise(phrase) for phrase in aspect.names} - {""}
+            shown = keys | {normalise(word) for word in aspect.corpus_words}
+            if not any(_occurs(key, corpus) for key in shown - {""}):
+                unsaid |= dict.fromkeys(keys, aspect)
         self._unsaid = unsaid
         self._aspects = (
             re.compile(
@@ -154,9 +165,9 @@ class SubjectCheck:
             else None
         )
 
-    def unsaid_aspects(self, words: str) -> list[tuple[int, int, str]]:
+    def unsaid_aspects(self, words: str) -> list[tuple[int, int, AspectWords]]:
         """In ``words`` (normalised), each aspect the corpus never speaks of: where it starts
-        and ends, and how the reply names it ("whether it can be caught or passed on")."""
+        and ends, and the aspect (its ``said``: "whether it can be caught or passed on")."""
         if self._aspects is None:
             return []
         return [(*m.span(), self._unsaid[m.group(1)]) for m in self._aspects.finditer(words)]
@@ -356,17 +367,28 @@ def load_subjects(corpus_texts: Iterable[str], path: Path | None = None) -> Subj
     )
 
 
-def _aspects(section: object, path: Path) -> dict[str, tuple[str, list[str]]]:
-    """``[aspects.NAME]`` tables: each a ``said`` text and its ``names``."""
+def _aspects(section: object, path: Path) -> dict[str, AspectWords]:
+    """``[aspects.NAME]`` tables: each a ``said`` text, its ``names``, and optionally its
+    ``corpus_words`` and ``unless`` phrases."""
     found = {}
     for name, table in (section.items() if isinstance(section, dict) else ()):
-        said = table.get("said") if isinstance(table, dict) else None
-        names = table.get("names") if isinstance(table, dict) else None
-        if not isinstance(said, str) or not said.strip() or not isinstance(names, list):
+        table = table if isinstance(table, dict) else {}
+        said, names = table.get("said"), table.get("names")
+        lists = [table.get(key, []) for key in ("corpus_words", "unless")]
+        if (
+            not isinstance(said, str)
+            or not said.strip()
+            or not isinstance(names, list)
+            or not all(isinstance(words, list) for words in lists)
+        ):
             raise ConfigError(
-                f"SUBJECTS_FILE: {path} [aspects.{name}] needs said = \"…\" and names = [...]."
+                f"SUBJECTS_FILE: {path} [aspects.{name}] needs said = \"…\" and names = [...] "
+                "(corpus_words and unless, if given, are lists too)."
             )
-        found[name] = (said.strip(), [str(n) for n in names])
+        corpus_words, unless = ([str(w) for w in words] for words in lists)
+        found[name] = AspectWords(
+            said.strip(), tuple(str(n) for n in names), tuple(corpus_words), tuple(unless)
+        )
     return found
 
 
