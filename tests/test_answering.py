@@ -830,15 +830,25 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
         "I'm 40 pounds overweight, would losing weight help my knee osteoarthritis?",
         # Review 13: a part of the body asked as people put it.
         "does leaky gut mess with your liver?",
+        # Blind dev39: a second sentence naming the tests, after one asking how to be tested; an
+        # exercise weighed only against stopping it.
+        "how do i get tested for leaky gut? is there a blood or urine test?",
+        "Is it okay to work out during a rheumatoid arthritis flare, or should I rest completely?",
+        "can i keep running marathons with psoriatic arthritis or should i stop",
     ):
         answer = real_pipeline.answer(question)
         assert answer.status == "unmentioned" and answer.quotes == (), question
         # ... named, as the person would say it back ("cracking your knuckles").
         assert answer.notice and answer.subject.split()[0] in answer.notice
-    # ... a permit, in words of its own (texts.toml).
+    # ... a permit, and a strain (read as "probiotics strain", dev39), in words of their own.
     answer = real_pipeline.answer("can i get a disabled parking permit for arthritis")
     assert answer.status == "unmentioned" and answer.quotes == ()
     assert answer.notice == real_pipeline.texts.reply("unmentioned_work_and_benefits")
+    answer = real_pipeline.answer(
+        "Which specific probiotic strain works best for rheumatoid arthritis?"
+    )
+    assert answer.status == "unmentioned" and answer.quotes == ()
+    assert answer.notice == real_pipeline.texts.reply("unmentioned_costs_and_brands")
     # ... but where the thing is a part of the story, is weighed against what the articles
     # answer ("or is it the rainy weather?" beside stress, review 12), or stands beside a
     # subject they mention, what they say in general still answers the rest, introduced as

@@ -386,7 +386,13 @@ class AnswerPipeline:
                 selected = []
             # ... and one of two parts: what answers the other part follows the notice.
             rest_answered = False
-            if unmentioned and unmentioned.general_quotes and i in part_hits:
+            if (
+                unmentioned
+                and unmentioned.general_quotes
+                and i in part_hits
+                # ... unless it asks what the articles never say ("how do i get tested?")
+                and asked_aspect(parts[i], corpus.subjects) is None
+            ):
                 _, rest = _quotable(corpus, corpus.subjects.mentions(parts[i]), "", part_hits[i])
                 if rest:
                     selected, rest_answered = rest, True

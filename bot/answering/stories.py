@@ -85,6 +85,8 @@ _ALTERNATIVE_RE = re.compile(
 # ... or told as a state the question sets ("what causes joint pain if my kidneys and liver are
 # fine?").
 _IF_STATE_RE = re.compile(r"\b(?:if|when|though|although) (?:my|your|the|his|her|their|our)\b")
+# A word or two joined to what is named ("a blood or urine test", "yoga and pilates").
+_JOINED_RE = re.compile(r"(?: [a-z0-9']+){1,2} (?:or|and)$")
 _POINTS_ON_RE = re.compile(r"(?:it|they|that|this|them|those|these) (?!be\b)")
 # ... but recovering after it asks about it ("how long to recover after a hip replacement").
 _RECOVER_AFTER_RE = re.compile(r"\brecover(?:y|ing)? after(?: (?:a|an|the|my))? $")
@@ -164,6 +166,7 @@ _BESIDE_WORDS = frozenset((
     "this", "those", "these", "other", "some", "any", "for", "to", "of", "in", "on", "with", "do",
     "does", "can", "could", "will", "would", "should", "may", "might", "what", "which", "how",
     "better", "best", "worse", "good", "bad", "safe", "help", "helps", "work", "works", "cause",
+    "stop", "rest", "continue", "quit", "wait", "keep", "going", "completely", "altogether",
     "causes", "make", "makes", "more", "really", "actually", "even", "just",
 ))  # fmt: skip
 # Where a clause may start within a sentence ("been constipated 4 days now, is senna ok?").
@@ -218,7 +221,12 @@ def asks_about(text: str, name: str, covered: Callable[[str], bool] | None = Non
         )
         and not _IF_STATE_RE.search(before)
         and not _ONLY_BEFORE_RE.search(before)
-        and bool(_ITS_EFFECT_RE.match(after) or _ASKS_OF_IT_RE.search(f"{before} "))
+        and bool(
+            _ITS_EFFECT_RE.match(after)
+            or _ASKS_OF_IT_RE.search(f"{before} ")
+            # "is there a blood or urine test?": asked with what it is joined to
+            or _ASKS_OF_IT_RE.search(_JOINED_RE.sub("", before) + " ")
+        )
     )
 
 
