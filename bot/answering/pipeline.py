@@ -301,16 +301,14 @@ class AnswerPipeline:
         for i, request in enumerate(requests):
             question = queries.get(i, cleaned[i])
             # The subjects it names, a slipped letter mended ("probiotcs" is the articles' word).
-            own = (
-                corpus.subjects.mentions(corpus.retriever.lexical.respelled(cleaned[i]))
-                if corpus.subjects and i in ranked
-                else []
-            )
+            own = []
             if corpus.subjects and i in ranked:
+                respelled = corpus.retriever.lexical.respelled(cleaned[i])
+                own = corpus.subjects.mentions(respelled)
                 # ... and a part of the body it asks about ("does lupus damage the kidneys?").
                 own += [
                     m
-                    for m in corpus.subjects.asked_only(cleaned[i])
+                    for m in corpus.subjects.asked_only(respelled)
                     if not m.in_corpus and asks_about(cleaned[i], m.name)
                 ]
             unmentioned, selected, in_general = None, [], None

@@ -249,6 +249,8 @@ def asked_aspect(
     question ask none. Weighed against, or asked beside, what the articles answer
     (``covered``: "Is it my gut or the rainy weather?", "can stress make my joints worse, or
     is it the weather?"), the rest is answered too."""
+    if not subjects.unsaid_aspects(f" {normalise(text)} "):
+        return None  # most questions: no aspect the articles never say, anywhere
     sentences = split_sentences(text)
     if not _asking(sentences) and not any(_WHETHER_RE.search(s) for s in sentences):
         return None

@@ -155,6 +155,7 @@ class SubjectCheck:
             if not any(_occurs(key, corpus) for key in shown - {""}):
                 unsaid |= dict.fromkeys(keys, aspect)
         self._unsaid = unsaid
+        self._last: tuple[str, list[Mention]] | None = None
         self._aspects = (
             re.compile(
                 r"(?<![a-z0-9])("
@@ -183,6 +184,15 @@ class SubjectCheck:
         return [m for m in self._found(question) if m.asked_only]
 
     def _found(self, question: str) -> list[Mention]:
+        # mentions() and asked_only() read the same text one after the other: found once.
+        last = self._last
+        if last is not None and last[0] == question:
+            return last[1]
+        found = self._find(question)
+        self._last = (question, found)
+        return found
+
+    def _find(self, question: str) -> list[Mention]:
         text = normalise(question)
         found: list[tuple[int, Mention]] = []
         taken: list[tuple[int, int]] = []
