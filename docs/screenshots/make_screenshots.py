@@ -27,7 +27,7 @@ sys.path.insert(0, str(REPO))
 # name: (messages, the picture's height in pixels)
 CONVERSATIONS = {
     "answer": (["Can leaky gut cause joint pain?"], 1070),
-    "unmentioned": (["is turmeric good for my achy knees?"], 640),
+    "unmentioned": (["is turmeric good for my achy knees?"], 370),
     "conversation": (
         ["hi", "can leaky gut make my knees hurt?", "and how long till it gets better?", "thanks!"],
         2200,
@@ -40,6 +40,7 @@ CONVERSATIONS = {
         ],
         880,
     ),
+    "never-say": (["Is my joint pain genetic or could it be from my gut?"], 870),
     "urgent-story": (
         [
             "I have been taking turmeric for my knees. This morning I threw up and there was "
