@@ -715,3 +715,35 @@ def test_what_the_thirty_fourth_set_found_is_caught(real_pipeline, message):
 )
 def test_the_twelfth_reviews_new_patterns_leave_everyday_words_alone(real_pipeline, message):
     assert not real_pipeline.answer(message).urgent
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # Review 13: a deformity that arthritis made, or that came slowly, is no injury.
+        "my mum's hands are misshapen from arthritis, would probiotics help her?",
+        "I left my knee pain untreated for a year and now it looks deformed. When should I see a "
+        "doctor?",
+        "my toes have slowly gone crooked and misshapen, is that the arthritis?",
+        "my fingers are deformed from rheumatoid arthritis, can fixing my gut help?",
+    ],
+)
+def test_a_deformity_that_came_slowly_raises_no_alarm(real_pipeline, message):
+    answer = real_pipeline.answer(message)
+    assert not answer.urgent and "injury_deformity" not in answer.flags
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # ... but beside a fall, an accident, today, or a leg that cannot bear weight, it is one.
+        "I have RA and I fell today, now my wrist looks deformed",
+        "my knee looks deformed after the accident",
+        "my ankle looks deformed and I can't walk on it",
+        "my fingers slowly got misshapen from RA and today I fell and my wrist is bent the wrong way",
+        "I have arthritis and tripped on the stairs, my finger looks deformed",
+        "my wrist suddenly looks misshapen, I've had arthritis for years",
+    ],
+)
+def test_a_deformity_beside_an_injury_is_still_an_emergency(detector, message):
+    assert "injury_deformity" in detector.check(message).flags

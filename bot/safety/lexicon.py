@@ -50,6 +50,10 @@ class RedFlag:
     # Patterns match from the start of a word (a third faster: the engine skips the middle of
     # words); languages that glue words on in front (German compounds, Arabic "wa-", "al-") say no.
     word_start: bool = True
+    # Over the whole message, what makes its matches another thing ("fingers deformed by
+    # rheumatoid arthritis over the years" is no injury); each pattern says itself what keeps
+    # the flag standing ("… I fell today").
+    unless: tuple[re.Pattern, ...] = ()
 
     @functools.cached_property
     def compiled(self) -> tuple[re.Pattern | None, tuple[re.Pattern, ...]]:
@@ -175,6 +179,8 @@ class Lexicon:
                     for i, window in enumerate(windows)
                 )
             ):
+                if flag.unless and any(p.search(" . ".join(sentences)) for p in flag.unless):
+                    continue
                 found.append(flag)
         return found
 
@@ -447,6 +453,7 @@ def load_lexicon(path: Path, language: str = "en", kinds: dict[str, str] | None 
                 ),
                 examples=tuple(entry.get("examples", [])),
                 word_start=bool(data.get("word_start", True)),
+                unless=tuple(_compile(p, where) for p in entry.get("unless", [])),
             )
         )
     if not flags:
