@@ -915,6 +915,8 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
         ("can leaky gut kill u?", "fatal"),
         ("does RA skip a generation?", "runs in families"),
         ("do joints hurt more when the barometer drops?", "weather"),
+        ("should I take it in the morning?", "time of day"),
+        ("my joints are stiff in the morning, is that my gut?", None),
     ],
 )  # fmt: skip
 def test_what_a_question_asks_that_the_articles_never_say_is_found(real_pipeline, message, said):

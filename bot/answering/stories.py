@@ -143,7 +143,8 @@ _ASKS_OF_IT_RE = re.compile(
     r"is there|are there|is|are|damage|damages|harm|harms|affect|affects|attack|attacks|"
     r"spread to|spreads to|its|it's|it s|is it|thats|that's|can i|could i|should i|can you|"
     r"should you|is it ok to|is it okay to|is it safe to|is it bad to|is it fine to|"
-    r"recover after|recovery after|recovering after|mess with|messes with|^and|^also|^plus|^or)"
+    r"recover after|recovery after|recovering after|mess with|messes with|put|putting|apply|"
+    r"applying|^and|^also|^plus|^or)"
     r"(?: (?:a|an|the|some|any|my|your|his|her|our|their|this|these|those|that|doing|having|"
     r"getting|about))*|^) $"
 )
