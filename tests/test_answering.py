@@ -835,6 +835,10 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
         "how do i get tested for leaky gut? is there a blood or urine test?",
         "Is it okay to work out during a rheumatoid arthritis flare, or should I rest completely?",
         "can i keep running marathons with psoriatic arthritis or should i stop",
+        # Blind dev40: a water fast, what a test result means, gaining weight.
+        "Would a 3 day water fast help reset my gut?",
+        "I tested positive for HLA-B27, what does that mean?",
+        "Can a leaky gut make you gain weight?",
     ):
         answer = real_pipeline.answer(question)
         assert answer.status == "unmentioned" and answer.quotes == (), question

@@ -144,6 +144,7 @@ _ASKS_OF_IT_RE = re.compile(
     r"spread to|spreads to|its|it's|it s|is it|thats|that's|can i|could i|should i|can you|"
     r"should you|is it ok to|is it okay to|is it safe to|is it bad to|is it fine to|"
     r"recover after|recovery after|recovering after|mess with|messes with|put|putting|apply|"
+    r"make you|make me|makes you|makes me|give you|give me|gives you|gives me|"
     r"applying|^and|^also|^plus|^or)"
     r"(?: (?:a|an|the|some|any|my|your|his|her|our|their|this|these|those|that|doing|having|"
     r"getting|about))*|^) $"
@@ -158,6 +159,12 @@ _DOES_IT_WORK_RE = re.compile(
     r"worth it|a myth|a scam|rubbish|nonsense|damage|harm|hurt|wreck|ruin|irritate|upset|"
     r"interact|interfere|mess with|mess up|affect|too early|too late|too soon|too young|"
     r"too old|necessary|needed)\b",
+    re.IGNORECASE,
+)
+# ... or what it means ("I tested positive for HLA-B27, what does that mean?").
+_MEANS_RE = re.compile(
+    r"^(?:(?:and|but|so|ok|okay)\s+)?what\s+(?:does|do|did|would|could)\s+(?:it|that|this|they|"
+    r"those|these)\s+(?:actually\s+|really\s+)?mean\b",
     re.IGNORECASE,
 )
 # Words that say nothing of their own beside a thing named with "or" or "and" ("is yoga or
@@ -186,7 +193,7 @@ def asks_about(text: str, name: str, covered: Callable[[str], bool] | None = Non
     key = normalise(name)
     if not key:
         return False
-    if _CHOOSES_RE.match(clause) or _DOES_IT_WORK_RE.match(clause):
+    if _CHOOSES_RE.match(clause) or _DOES_IT_WORK_RE.match(clause) or _MEANS_RE.match(clause):
         # "which one is better?", "does it actually work?": about what the message named, unless
         # told as the story's ("like after antibiotics, can that affect my joints")
         named = re.search(rf"(?:^| ){re.escape(key)}(?:e?s)?(?: |$)", normalise(text))
