@@ -298,6 +298,8 @@ class AnswerPipeline:
             asking_hits = dict(zip(asking_rows, hits[parted:]))
 
         answers = []
+        # What the articles speak of (an alternative or a second part they answer).
+        covered = _covered(corpus.retriever.lexical, corpus.subjects)
         for i, request in enumerate(requests):
             question = queries.get(i, cleaned[i])
             # The subjects it names, a slipped letter mended ("probiotcs" is the articles' word).
@@ -360,9 +362,7 @@ class AnswerPipeline:
             # they never say; a passage about leaky gut under it would read as the answer.
             # (A thing it names in passing, never mentioned, keeps its notice.)
             aspect = (
-                asked_aspect(
-                    cleaned[i], corpus.subjects, _covered(corpus.retriever.lexical, corpus.subjects)
-                )
+                asked_aspect(cleaned[i], corpus.subjects, covered)
                 if corpus.subjects and i in ranked
                 else None
             )
@@ -423,19 +423,16 @@ class AnswerPipeline:
             # not mentioned ("and in kids?").
             whom = answered_in_general(own) if not context[i] else None
             group = whom or (unmentioned.name if unmentioned and unmentioned.in_general else None)
-            if (
-                group
-                and not aspect
-                and asks_whether_they_get(
-                    cleaned[i], group, _covered(corpus.retriever.lexical, corpus.subjects)
-                )
-            ):
+            asks_of_group = bool(
+                group and not aspect and asks_whether_they_get(cleaned[i], group, covered)
+            )
+            if asks_of_group:
                 # "Can children get a leaky gut too?", and "can kids get it?" after a question
                 # about it: what they say in general is no answer.
-                aspect, selected = group, []
+                selected = []
                 unmentioned = Mention(group, False, category="people", general_quotes=False)
             in_general = whom if selected else None
-            if whom and not aspect:  # and when nothing answers it, nothing answers it
+            if whom and not aspect and not asks_of_group:  # nothing answers it
                 unmentioned = None
             categories = [mention.category for mention in own]
             wording = self.texts.in_language(languages[i])

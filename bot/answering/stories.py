@@ -388,7 +388,7 @@ def _beside(words: str, start: int, end: int) -> str:
         # "a blood or urine test" is a blood test and a urine test ("my gut or the rainy
         # weather" is two things)
         found += " " + words[start:end].split()[-1]
-    return " ".join(w for w in found.split() if w not in _BESIDE_WORDS)
+    return _content(found)
 
 
 def _asking_clause(text: str, *, narrow: bool = True) -> str:

@@ -157,6 +157,7 @@ class Lexicon:
         screen, entries = self._screen
         may = [screen.candidates(window) for window in windows]
         anywhere = set().union(*may)
+        whole = " . ".join(sentences)  # what a flag's ``unless`` reads
         found = []
         for flag, (any_entry, group_entries) in zip(self.flags, entries):
             any_of, all_of = flag.compiled
@@ -179,7 +180,7 @@ class Lexicon:
                     for i, window in enumerate(windows)
                 )
             ):
-                if flag.unless and any(p.search(" . ".join(sentences)) for p in flag.unless):
+                if flag.unless and any(p.search(whole) for p in flag.unless):
                     continue
                 found.append(flag)
         return found
