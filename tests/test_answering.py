@@ -777,6 +777,10 @@ def test_a_story_told_first_has_its_asking_sentence_read_alone(message, asking):
         ("My friend swears by turmeric for her arthritis. Does it actually work?", "turmeric",
          True),
         ("Turmeric - does it help joint pain?", "Turmeric", True),
+        # What is asked of it after examples of it, or how it is treated (blind dev41).
+        ("Do nightshades like tomatoes and peppers make arthritis flare?", "nightshades", True),
+        ("I have Crohn's and my ankles swell during flares. How is joint pain from Crohn's "
+         "treated?", "Crohn's", True),
         # "the difference between X and Y" weighs nothing against the articles (dev35).
         ("What's the difference between SIBO and leaky gut?", "SIBO", True),
         # Told as the story's, not asked about.
@@ -921,6 +925,14 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
         ("do joints hurt more when the barometer drops?", "weather"),
         ("should I take it in the morning?", "time of day"),
         ("my joints are stiff in the morning, is that my gut?", None),
+        # Blind dev41: a possessive inside the asking clause asks ("shorten my life expectancy"),
+        # and whom it affects, and which specialist.
+        ("I was diagnosed with lupus at 30. Will it shorten my life expectancy?", "fatal"),
+        ("is it in my genes?", "runs in families"),
+        ("How common is rheumatoid arthritis in the general population?", "how common"),
+        ("why do women get autoimmune diseases more often than men", "whom it affects"),
+        ("should i see a rheumatologist or a gastroenterologist first", "specialist"),
+        ("Should I see a doctor if my joint pain gets worse?", None),
     ],
 )  # fmt: skip
 def test_what_a_question_asks_that_the_articles_never_say_is_found(real_pipeline, message, said):
@@ -1002,6 +1014,11 @@ def test_whether_a_group_of_people_gets_it_is_not_answered_in_general(real_pipel
     # ... but one asked whether they can get it is not (review 13).
     answer = real_pipeline.answer("can my 6 year old get leaky gut?")
     assert answer.quotes == () and "your 6 year old" in answer.notice
+    # ... nor a group asked of after a story about one of them (blind dev41).
+    answer = real_pipeline.answer(
+        "My 8 year old keeps complaining of tummy aches and sore knees. Can kids get leaky gut too?"
+    )
+    assert answer.quotes == () and "kids" in answer.notice
     # ... asked as a follow-up too.
     (answer,) = real_pipeline.answer_batch(
         [Request("can kids get it?", context="can leaky gut cause joint pain?")]
@@ -1306,3 +1323,13 @@ def test_a_story_is_answered_without_a_subjects_file(fake_pipeline):
         "I cut out gluten three weeks ago. Is it normal for this to take longer?"
     )
     assert answer.status in ("answered", "no_answer")
+
+
+def test_one_subject_named_in_several_words_is_named_once(real_pipeline):
+    """Blind dev41: "flying long haul … on planes" was told "do not mention flying, long haul or
+    on planes", as if three things were asked about."""
+    answer = real_pipeline.answer(
+        "flying long haul next month and my joints always swell on planes, any tips?"
+    )
+    assert answer.status == "unmentioned"
+    assert "flying" in answer.notice and "long haul" not in answer.notice

@@ -747,3 +747,21 @@ def test_a_deformity_that_came_slowly_raises_no_alarm(real_pipeline, message):
 )
 def test_a_deformity_beside_an_injury_is_still_an_emergency(detector, message):
     assert "injury_deformity" in detector.check(message).flags
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        # Blind dev41: painkillers that only treat the symptom read as self-harm.
+        ("Painkillers only mask it. Is there a way to go after the actual cause of my joint "
+         "discomfort instead?", None),
+        # ... the same words with a crisis or an overdose told in them: still caught.
+        ("Painkillers only mask it. I just want it all to end.", "crisis"),
+        ("painkillers only mask it so i took the whole box", "poisoning"),
+        ("Painkillers only mask it. I've been thinking about taking all of them at once.",
+         "crisis"),
+    ],
+)  # fmt: skip
+def test_painkillers_that_only_mask_the_pain_are_no_crisis(real_pipeline, message, kind):
+    kinds = real_pipeline.answer(message).urgent_kinds
+    assert (kind in kinds) if kind else not kinds

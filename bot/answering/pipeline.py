@@ -422,15 +422,20 @@ class AnswerPipeline:
             # from what they say in general; a follow-up that only adds them is told they are
             # not mentioned ("and in kids?").
             whom = answered_in_general(own) if not context[i] else None
-            group = whom or (unmentioned.name if unmentioned and unmentioned.in_general else None)
-            asks_of_group = bool(
-                group and not aspect and asks_whether_they_get(cleaned[i], group, covered)
+            # ... any group it names: "My 8 year old has sore knees. Can kids get leaky gut?"
+            groups = [m.name for m in own if not m.in_corpus and m.in_general] if whom else []
+            if not whom and unmentioned and unmentioned.in_general:
+                groups = [unmentioned.name]
+            asked_group = next(
+                (g for g in groups if not aspect and asks_whether_they_get(cleaned[i], g, covered)),
+                None,
             )
+            asks_of_group = asked_group is not None
             if asks_of_group:
                 # "Can children get a leaky gut too?", and "can kids get it?" after a question
                 # about it: what they say in general is no answer.
                 selected = []
-                unmentioned = Mention(group, False, category="people", general_quotes=False)
+                unmentioned = Mention(asked_group, False, category="people", general_quotes=False)
             in_general = whom if selected else None
             if whom and not aspect and not asks_of_group:  # nothing answers it
                 unmentioned = None

@@ -73,10 +73,12 @@ _GETS_IT_RE = re.compile(
 _ONE_PERSON = frozenset(("my", "our", "his", "her", "their"))
 _CAN_THEY_RE = re.compile(r" (?:can|could|will|would|might|may|is it possible for) ")
 # ... and an aspect of it told, not asked ("I was diagnosed last year", "since my diagnosis").
+# A possessive tells only where the clause opens with it or a telling word leads to it: "is it in
+# my genes?" and "will it shorten my life expectancy?" ask.
 _TOLD_ASPECT_RE = re.compile(
-    r"(?:^| )(?:was|were|been|got|newly|recently|just|being|am|im|i m|my|our|his|"
-    r"her|their|after|since|following|besides|apart from|except|without|other than|"
-    r"rather than)(?: (?:a|an|the|my|his|her|our|their))* $"
+    r"(?:(?:^| )(?:was|were|been|got|newly|recently|just|being|am|im|i m|after|since|following|"
+    r"besides|apart from|except|without|other than|rather than|with|given)|^(?= (?:my|our|his|"
+    r"her|their) ))(?: (?:a|an|the|my|his|her|our|their))* $"
 )
 # Another question offered as an alternative ("can stress make it worse, or is it the weather?").
 _ALTERNATIVE_RE = re.compile(
@@ -118,11 +120,13 @@ _WHETHER_RE = re.compile(
 # What makes a thing named what is asked about: what it does or is ("is turmeric good for…",
 # "does glucosamine rebuild cartilage", "can tomatoes and other nightshade veg make arthritis
 # worse"), over normalised text, within a few words after it …
+# Examples given of what is named ("nightshades like tomatoes and peppers"), read past.
+_EXAMPLES_RE = re.compile(r"^(?:like|such as|including|especially|eg|e g) (?:[a-z0-9']+ ){1,3}")
 _ITS_EFFECT_RE = re.compile(
     r"^(?:[a-z0-9']+ ){0,3}?(?:helps?|helping|work|works|working|cause[sd]?|causing|make|makes|"
     r"heal|heals|fix|fixes|reduce|reduces|lower|lowers|improve|improves|damage|damages|affect|"
     r"affects|trigger|triggers|rebuild|rebuilds|repair|repairs|show|shows|prevent|prevents|cure|"
-    r"cures|treat|treats|worsen|worsens|hurt|hurts|harm|harms|give|gives|interfere|interact|do|"
+    r"cures|treat|treats|treated|managed|worsen|worsens|hurt|hurts|harm|harms|give|gives|interfere|interact|do|"
     r"relieve|ease|eases|boost|boosts|good|bad|safe|ok|okay|fine|worth|better|best|worse|"
     r"wreck|wrecks|ruin|ruins|destroy|destroys|mess up|messes up|upset|upsets|irritate|"
     r"irritates|inflame|inflames|weaken|weakens|"
@@ -231,6 +235,8 @@ def asks_about(text: str, name: str, covered: Callable[[str], bool] | None = Non
         and not _ONLY_BEFORE_RE.search(before)
         and bool(
             _ITS_EFFECT_RE.match(after)
+            # "Do nightshades like tomatoes and peppers make arthritis flare?"
+            or _ITS_EFFECT_RE.match(_EXAMPLES_RE.sub("", after))
             or _ASKS_OF_IT_RE.search(f"{before} ")
             # "is there a blood or urine test?": asked with what it is joined to
             or _ASKS_OF_IT_RE.search(_JOINED_RE.sub("", before) + " ")

@@ -197,10 +197,13 @@ class SubjectCheck:
         found: list[tuple[int, Mention]] = []
         taken: list[tuple[int, int]] = []
         if self._names is not None:
+            named: set[frozenset] = set()
             for match in self._names.finditer(text):
                 key = match.group(1)
                 if self._acts_only(key, text, match.end()):
                     continue
+                if self._same[key] in named:
+                    continue  # one subject named twice ("flying long haul … on planes")
                 after = self._object_verbs.get(key)
                 if after is not None and after.search(text, 0, match.start()):
                     continue
@@ -218,6 +221,7 @@ class SubjectCheck:
                 )
                 found.append((match.start(), mention))
                 taken.append(match.span())
+                named.add(self._same[key])
         if self._child_age_below is not None:
             for match in _AGED_RE.finditer(text):
                 age, unit = int(match.group(2)), match.group(3)
