@@ -722,6 +722,16 @@ def test_the_other_part_of_a_two_part_question_is_answered_after_the_notice(real
         ("is soy bad for men? my mate says it messes with your hormones", None),
         ("is turmeric good for leaky gut? does it take long to work", None),
         ("is turmeric good for leaky gut", None),
+        # Blind dev43: a part that chooses between what the other names, asks what it means,
+        # how to do it or what it affects leans on it.
+        ("kefir or kombucha, which one is better for gut bacteria", None),
+        ("My CRP came back at 12 on my last blood test. Is that high, and what does it mean for "
+         "my joints?", None),
+        ("what works better for stress with autoimmune disease, yoga or meditation? and how "
+         "often should i do it", None),
+        ("does crohns disease cause joint pain and which joints does it usually affect", None),
+        ("My doctor offered a cortisone injection in my knee. Does it work and how often can you "
+         "have them?", None),
     ],
 )  # fmt: skip
 def test_a_question_is_split_only_where_its_parts_ask_on_their_own(real_pipeline, message, rest):
@@ -843,6 +853,20 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
         "Would a 3 day water fast help reset my gut?",
         "I tested positive for HLA-B27, what does that mean?",
         "Can a leaky gut make you gain weight?",
+        # Blind dev43 and dev44: what a medicine changes, what a test costs, one weighed against
+        # another, a choice between two, a part that leans on the other.
+        "does hydroxychloroquine change your gut bacteria",
+        "does humira mess with the gut microbiome",
+        "how much does a microbiome stool test cost and does insurance cover it",
+        "kefir or kombucha, which one is better for gut bacteria",
+        "swimming or cycling, which is better for sore knees",
+        "what works better for stress with autoimmune disease, yoga or meditation? and how often "
+        "should i do it",
+        "Is a low FODMAP diet better than a gluten free one for gut inflammation?",
+        "My CRP came back at 12 on my last blood test. Is that high, and what does it mean for my "
+        "joints?",
+        "does crohns disease cause joint pain and which joints does it usually affect",
+        "i have ankylosing spondylitis, is it true klebsiella bacteria in the gut is behind it",
     ):
         answer = real_pipeline.answer(question)
         assert answer.status == "unmentioned" and answer.quotes == (), question
@@ -932,6 +956,20 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
         ("How common is rheumatoid arthritis in the general population?", "how common"),
         ("why do women get autoimmune diseases more often than men", "whom it affects"),
         ("should i see a rheumatologist or a gastroenterologist first", "specialist"),
+        # Blind dev43 and dev44: what doctors think, which bacteria, how much sleep, which test,
+        # a sign of it, a cure, coming back again.
+        ("Do gastroenterologists actually accept leaky gut as a real diagnosis?", "doctors think"),
+        ("which gut bacteria actually mimic joint tissue in molecular mimicry", "which bacteria"),
+        ("how many hours of sleep do i need a night for my gut to heal", "sleep"),
+        ("What test can tell me for sure if I have leaky gut?", "diagnosed"),
+        ("Is constant bloating a sign of leaky gut?", "signs of it"),
+        ("Is there a cure for rheumatoid arthritis?", "cured"),
+        ("Once the gut is healed, can leaky gut come back again?", "comes back"),
+        # ... and what the articles do answer in those words.
+        ("leaky gut isn't even a real diagnosis is it", None),
+        ("Does it matter what kind of bacteria live in my intestines for my sore knees?", None),
+        ("does healing leaky gut cure joint pain", None),
+        ("is there a cure for leaky gut?", None),
         ("Should I see a doctor if my joint pain gets worse?", None),
     ],
 )  # fmt: skip

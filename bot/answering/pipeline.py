@@ -27,6 +27,8 @@ from bot.answering.small_talk import SmallTalk
 from bot.answering.stories import (
     asked_aspect,
     asking_sentence,
+    asking_sentences,
+    compares,
     asks_about,
     asks_whether_they_get,
     leans_on_treatment,
@@ -559,12 +561,15 @@ def _asked_about_unmentioned(
     """Whether ``message`` asks about a thing the articles never mention and names nothing they
     mention that their quotes must name (a supplement, a food: "are probiotic yoghurts worth
     it?" is answered by what probiotics do; bot.answering.stories.asks_about)."""
-    if required(own):
-        return False
+    if required(own) and not compares(message):
+        return False  # ... unless it weighs the two ("is low FODMAP better than gluten free?")
     left_out = [m for m in own if not m.in_corpus and not m.in_general]
     names = {normalise(m.name) for m in left_out}
     covered = _covered(lexical, subjects, names)
-    return any(asks_about(message, m.name, covered) for m in left_out)
+    # ... in its last asking sentence, or in one before it ("what works better for stress, yoga
+    # or meditation? and how often should i do it").
+    readings = [message, *asking_sentences(message)[:-1]]
+    return any(asks_about(reading, m.name, covered) for reading in readings for m in left_out)
 
 
 def _covered(

@@ -30,6 +30,20 @@ POINTS_BACK_RE = re.compile(
     rf"^(?:(?:and|but|so|also|plus|then)\s+)*{ASKING}\s+(?:that|this|it|they|them|those|these)\b",
     re.IGNORECASE,
 )
+# ... nor choose between them ("kefir or kombucha, which one is better for gut bacteria"), nor
+# ask what it means or how to do it ("My CRP came back at 12. Is that high, and what does it mean
+# for my joints?", "yoga or meditation? and how often should i do it").
+_LEANS_BACK_RE = re.compile(
+    r"^(?:(?:and|but|so|also|plus|then)\s+)*(?:which(?:\s+one)?\s+(?:is|are|works?|would|should|"
+    r"do|does)\b|which\s+one\b|which\s+of\b|what\s+works?\s+better\b)|"
+    r"\bwhat\s+(?:does|do|did)\s+(?:it|that|this|they|those|these)\s+mean\b|"
+    # "… and which joints does it usually affect"
+    r"\b(?:does|do|did|can|could|will|would)\s+(?:it|they)\s+(?:\w+\s+)?(?:affect|attack|hit|"
+    r"target|involve|cause|damage|spread|show up|come back|go away|start)\b|"
+    r"\b(?:do|doing|take|taking|try|trying|use|using|eat|eating|drink|drinking|start|starting|"
+    r"stop|stopping|get|getting|have|having)\s+(?:it|them|that|this|those|these)\W*$",
+    re.IGNORECASE,
+)
 # A part shorter than this says too little to be read on its own.
 MIN_PART_WORDS = 4
 # ... and a short one that asks what only a treatment or a procedure has leans on the other part
@@ -58,7 +72,10 @@ def other_part(text: str, subjects: SubjectCheck) -> str | None:
     if not any(unmentioned) or all(unmentioned):
         return None
     rest = [part for part, named in zip(parts, unmentioned) if not named]
-    if not all(ASKS_RE.match(part) and not POINTS_BACK_RE.match(part) for part in rest):
+    if not all(
+        ASKS_RE.match(part) and not POINTS_BACK_RE.match(part) and not _LEANS_BACK_RE.search(part)
+        for part in rest
+    ):
         return None
     if any(
         len(part.split()) <= LEANS_ON_TREATMENT_WORDS and _LEANS_ON_TREATMENT_RE.search(part)

@@ -107,7 +107,8 @@ _ONLY_BEFORE_RE = re.compile(r"\b(?:just|only|simply|merely)\b")
 # start me on methotrexate but I read hydroxychloroquine is gentler. Which one is better?").
 _CHOOSES_RE = re.compile(
     r"^(?:(?:and|but|so)\s+)?(?:which|what)\s+(?:one|of (?:them|the two|these|those)|is "
-    r"(?:better|best|safer|gentler|stronger)|would you)\b",
+    r"(?:better|best|safer|gentler|stronger)|would you|works? (?:better|best)|helps? (?:more|most)|"
+    r"s better)\b",
     re.IGNORECASE,
 )
 # Asking in a sentence that does not open with an asking word: what follows "whether" or "if"
@@ -120,13 +121,20 @@ _WHETHER_RE = re.compile(
 # What makes a thing named what is asked about: what it does or is ("is turmeric good for…",
 # "does glucosamine rebuild cartilage", "can tomatoes and other nightshade veg make arthritis
 # worse"), over normalised text, within a few words after it …
+# Weighing one thing against another.
+_COMPARES_RE = re.compile(
+    r"\b(?:better|worse|healthier|safer|more effective|less effective|stronger|gentler) than\b|"
+    r"\bvs\b|\bversus\b|\bcompared (?:to|with)\b",
+    re.IGNORECASE,
+)
 # Examples given of what is named ("nightshades like tomatoes and peppers"), read past.
 _EXAMPLES_RE = re.compile(r"^(?:like|such as|including|especially|eg|e g) (?:[a-z0-9']+ ){1,3}")
 _ITS_EFFECT_RE = re.compile(
     r"^(?:[a-z0-9']+ ){0,3}?(?:helps?|helping|work|works|working|cause[sd]?|causing|make|makes|"
     r"heal|heals|fix|fixes|reduce|reduces|lower|lowers|improve|improves|damage|damages|affect|"
     r"affects|trigger|triggers|rebuild|rebuilds|repair|repairs|show|shows|prevent|prevents|cure|"
-    r"cures|treat|treats|treated|managed|worsen|worsens|hurt|hurts|harm|harms|give|gives|interfere|interact|do|"
+    r"cures|treat|treats|treated|managed|change|changes|alter|alters|disrupt|disrupts|kill|"
+    r"kills|wipe out|wipes out|mess with|messes with|cost|costs|cover|covers|worsen|worsens|hurt|hurts|harm|harms|give|gives|interfere|interact|do|"
     r"relieve|ease|eases|boost|boosts|good|bad|safe|ok|okay|fine|worth|better|best|worse|"
     r"wreck|wrecks|ruin|ruins|destroy|destroys|mess up|messes up|upset|upsets|irritate|"
     r"irritates|inflame|inflames|weaken|weakens|"
@@ -427,6 +435,17 @@ def leans_on_treatment(sentence: str) -> bool:
     """Whether ``sentence`` asks what to take or eat, whether it is safe, or how soon or whether
     things improve: questions a treatment or a condition told before them conditions."""
     return bool(_LEANS_ON_TREATMENT_RE.search(sentence))
+
+
+def compares(text: str) -> bool:
+    """Whether what ``text`` asks weighs one thing against another ("Is a low FODMAP diet
+    better than a gluten free one?"): what the articles say of one of them is no answer."""
+    return bool(_COMPARES_RE.search(_asking_clause(text)))
+
+
+def asking_sentences(text: str) -> list[str]:
+    """The sentences of ``text`` that ask something, in order."""
+    return _asking(split_sentences(text))
 
 
 def standing_question(text: str) -> str | None:
