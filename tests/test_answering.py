@@ -867,6 +867,9 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
         "joints?",
         "does crohns disease cause joint pain and which joints does it usually affect",
         "i have ankylosing spondylitis, is it true klebsiella bacteria in the gut is behind it",
+        # Whatever is asked of it, in the asking clause and not told as the story's.
+        "How long does it take to recover from a total knee replacement?",
+        "Could you give me a simple 10 minute morning stretching routine for stiff joints?",
     ):
         answer = real_pipeline.answer(question)
         assert answer.status == "unmentioned" and answer.quotes == (), question
@@ -970,6 +973,9 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
         ("Does it matter what kind of bacteria live in my intestines for my sore knees?", None),
         ("does healing leaky gut cure joint pain", None),
         ("is there a cure for leaky gut?", None),
+        # Blind dev46: how the studies were done.
+        ("were those randomized controlled trials?", "how they were done"),
+        ("What have studies found about gut health and rheumatoid arthritis?", None),
         ("Should I see a doctor if my joint pain gets worse?", None),
     ],
 )  # fmt: skip
@@ -1057,6 +1063,16 @@ def test_whether_a_group_of_people_gets_it_is_not_answered_in_general(real_pipel
         "My 8 year old keeps complaining of tummy aches and sore knees. Can kids get leaky gut too?"
     )
     assert answer.quotes == () and "kids" in answer.notice
+    # ... nor one told by an age after "a" (blind dev46), as a follow-up.
+    (answer,) = real_pipeline.answer_batch(
+        [
+            Request(
+                "is that normal for a 16 yr old",
+                context="why do my joints hurt when my stomach is messed up",
+            )
+        ]
+    )
+    assert answer.status == "unmentioned" and "16 yr old" in answer.notice
     # ... asked as a follow-up too.
     (answer,) = real_pipeline.answer_batch(
         [Request("can kids get it?", context="can leaky gut cause joint pain?")]
@@ -1371,3 +1387,36 @@ def test_one_subject_named_in_several_words_is_named_once(real_pipeline):
     )
     assert answer.status == "unmentioned"
     assert "flying" in answer.notice and "long haul" not in answer.notice
+
+
+@pytest.mark.parametrize(
+    ("message", "small_talk"),
+    [
+        # Blind dev46: thanks beside words that speak of nothing the articles or the subjects do.
+        ("neat, thanks", True),
+        ("Thank you, young man.", True),
+        ("thanks for being honest", True),
+        ("thanks, very clear", True),
+        ("ugh this bot is useless", True),
+        # ... but not beside a question, a subject, a word of the articles, or with only "ok".
+        ("thanks, is it safe for kids", False),
+        ("thanks, what about turmeric", False),
+        ("ok, turmeric", False),
+        ("thanks, my knees still hurt", False),
+        ("ok, dying", False),
+    ],
+)  # fmt: skip
+def test_small_talk_beside_words_that_say_nothing_is_small_talk(
+    real_pipeline, message, small_talk
+):
+    answer = real_pipeline.answer(message)
+    assert (answer.status == "small_talk") is small_talk
+    assert answer.quotes == () or not small_talk
+
+
+def test_small_talk_told_only_by_the_words_beside_it_is_read_for_red_flags(real_pipeline):
+    """ "thanks, bleeding again" holds nothing the articles speak of: it is read by the semantic
+    layers as any question is, and gets the urgent advice."""
+    for message in ("thanks, bleeding again", "hi, bleeding heavily"):
+        answer = real_pipeline.answer(message)
+        assert answer.urgent and answer.quotes == (), message

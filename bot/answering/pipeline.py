@@ -23,7 +23,7 @@ from bot.answering.fixed_texts import FixedTexts
 from bot.answering.follow_up import borrowed_reading, swaps_subject
 from bot.answering.inputs import MAX_QUESTION_CHARS, clean_message, input_problem
 from bot.answering.question_parts import other_part
-from bot.answering.small_talk import SmallTalk
+from bot.answering.small_talk import UNKNOWN_COMMAND, SmallTalk
 from bot.answering.stories import (
     asked_aspect,
     asking_sentence,
@@ -160,8 +160,9 @@ class AnswerPipeline:
         corpus = self.corpus  # the whole batch is answered from one index
         cleaned = [clean_message(r.text) for r in requests]
         context = [clean_message(r.context) if r.context else "" for r in requests]
+        says_something = _says_something(corpus.retriever.lexical, corpus.subjects)
         talk = [
-            self.small_talk.kind(text) if self.small_talk and not r.offset else None
+            self.small_talk.kind(text, says_something) if self.small_talk and not r.offset else None
             for r, text in zip(requests, cleaned)
         ]
         problems = [
@@ -182,10 +183,16 @@ class AnswerPipeline:
         valid = [i for i in range(len(requests)) if problems[i] is None and talk[i] is None]
         # Small talk that says more than a few words ("thanks, I will not be here tomorrow") is
         # read by both triage layers too, though nothing is retrieved for it.
+        # ... and so is small talk told only by the words beside it ("great, bleeding again").
         screened = [
             i
             for i in range(len(requests))
-            if talk[i] and languages[i] == ENGLISH and len(cleaned[i].split()) > SCREENED_WORDS
+            if talk[i]
+            and languages[i] == ENGLISH
+            and (
+                len(cleaned[i].split()) > SCREENED_WORDS
+                or (talk[i] != UNKNOWN_COMMAND and self.small_talk.kind(cleaned[i]) is None)
+            )
         ]
         # What is read for retrieval: the message, and with the previous question's subject when it
         # borrows it.
@@ -569,7 +576,23 @@ def _asked_about_unmentioned(
     # ... in its last asking sentence, or in one before it ("what works better for stress, yoga
     # or meditation? and how often should i do it").
     readings = [message, *asking_sentences(message)[:-1]]
-    return any(asks_about(reading, m.name, covered) for reading in readings for m in left_out)
+    return any(
+        asks_about(reading, m.name, covered, any_shape=True)
+        for reading in readings
+        for m in left_out
+    )
+
+
+def _says_something(
+    lexical: LexicalIndex, subjects: SubjectCheck | None
+) -> Callable[[str], bool]:
+    """Whether words speak of what the articles or the subjects file do ("knees", "turmeric"):
+    beside small talk, they make a message a question ("ok, turmeric")."""
+
+    def says(words: str) -> bool:
+        return lexical.knows(words) or bool(subjects is not None and subjects.mentions(words))
+
+    return says
 
 
 def _covered(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,18 @@ _COMMAND_RE = re.compile(r"^/[A-Za-z0-9_]+(?:@\w+)?(?:\s|$)")
 MAX_SMALL_TALK_CHARS = 80
 # Words that ask: a statement after small talk holding one asks something ("i will, what about zinc").
 _ASKING = frozenset({"what", "how", "why", "when", "where", "which", "who", "whom", "whose"})
+# ... and beside small talk in a short message, these ask too ("thanks, is it safe for kids").
+_ASKS_TOO = _ASKING | frozenset(
+    {
+        "is", "are", "can", "could", "should", "do", "does", "did", "will", "would", "may",
+        "might", "must", "any", "whats", "what's", "hows", "how's", "why's",
+    }
+)  # fmt: skip
+# A message this short, holding small talk, with words of neither the articles nor a subject
+# beside it ("neat, thanks", "Thank you, young man.", "thanks for being honest"), is small talk.
+LOOSE_WORDS = 6
+# ... of these kinds only: "ok, dying" is not acknowledged "Okay".
+LOOSE_KINDS = frozenset({"thanks", "greeting", "goodbye"})
 _WORD_IN_TEXT_RE = re.compile(r"(?<![\w'])[\w']+(?![\w'])")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 
@@ -66,8 +79,13 @@ class SmallTalk:
         spelled = _WORD_IN_TEXT_RE.sub(spell, question) if table else question
         return " ".join(spelled.split()) if spelled != question else question
 
-    def kind(self, message: str) -> str | None:
-        """The kind of small talk ``message`` is, or None when it says or asks something more."""
+    def kind(
+        self, message: str, says_something: Callable[[str], bool] | None = None
+    ) -> str | None:
+        """The kind of small talk ``message`` is, or None when it says or asks something more.
+        ``says_something``: whether words speak of what the articles or the subjects do; with
+        it, a short message of small talk and other words that do not ("neat, thanks") is small
+        talk too."""
         if _COMMAND_RE.match(message):
             return UNKNOWN_COMMAND
         if len(message) > MAX_SMALL_TALK_CHARS:
@@ -75,9 +93,37 @@ class SmallTalk:
         if "?" in message and tuple(_words(message)) in self.asking:
             return None  # "right?" asks the question before it again
         found = self._kinds(message, [])
+        if not found and says_something is not None and "?" not in message:
+            found = self._loose_kinds(message, says_something)
         if not found:
             return None
         return next(kind for kind in self.order if kind in found)
+
+    def _loose_kinds(self, message: str, says_something: Callable[[str], bool]) -> set[str]:
+        """The kinds of small talk in a short ``message`` whose other words ask nothing and
+        speak of nothing the articles or the subjects do."""
+        text = unicodedata.normalize("NFKC", message.translate(_QUOTES)).casefold()
+        written = re.findall(r"[\w']+", text)
+        words = _words(message)
+        if not words or len(words) > LOOSE_WORDS or len(written) != len(words):
+            return set()
+        found: set[str] = set()
+        rest: list[str] = []
+        position = 0
+        while position < len(words):
+            match = self._longest_phrase(words, position)
+            if match:
+                if match[0] not in LOOSE_KINDS:
+                    return set()
+                found.add(match[0])
+                position += match[1]
+                continue
+            if words[position] not in self.filler:
+                rest.append(written[position])
+            position += 1
+        if not found or _ASKS_TOO.intersection(rest) or (rest and says_something(" ".join(rest))):
+            return set()
+        return found
 
     def language(self, message: str) -> str | None:
         """The language of the small talk ``message`` is when its phrases are of one other than

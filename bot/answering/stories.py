@@ -91,7 +91,18 @@ _IF_STATE_RE = re.compile(r"\b(?:if|when|though|although) (?:my|your|the|his|her
 _JOINED_RE = re.compile(r"(?: [a-z0-9']+){1,2} (?:or|and)$")
 _POINTS_ON_RE = re.compile(r"(?:it|they|that|this|them|those|these) (?!be\b)")
 # ... but recovering after it asks about it ("how long to recover after a hip replacement").
-_RECOVER_AFTER_RE = re.compile(r"\brecover(?:y|ing)? after(?: (?:a|an|the|my))? $")
+_RECOVER_AFTER_RE = re.compile(
+    r"\b(?:recover(?:y|ing)? after|(?:help|helps|helping|deal|dealing|cope|coping) with)"
+    r"(?: (?:a|an|the|my))? $"
+)
+# ... and before "does it work?", "is that bad for my gut?" and the like, only what sets it as
+# the story's context ("like after antibiotics, can that affect my joints"): one taken or had is
+# what is asked about ("been on omeprazole for years, is that bad for my gut long term").
+_CONTEXT_BEFORE_RE = re.compile(
+    r"(?:^| )(?:after|since|like|following|post|besides|beyond|apart from|except|without|"
+    r"instead of|other than|rather than|because)(?: (?:a|an|the|my|his|her|our|their|some|"
+    r"taking|using|eating|drinking))* $"
+)
 # ... and a question that weighs it against something else asks what the articles answer in
 # general ("is just popping painkillers for my sore joints enough?", "painkillers vs fixing the
 # root cause", "what does treating joint pain involve, beyond painkillers?").
@@ -166,8 +177,10 @@ _ASKS_OF_IT_RE = re.compile(
 _DOES_IT_WORK_RE = re.compile(
     r"^(?:(?:and|but|so|or)\s+)?(?:(?:does|do|did|will|would|can|could|is|are|was|were)\s+"
     r"(?:it|that|this|they|them|those|these)\s+(?:actually\s+|really\s+|even\s+|honestly\s+)?"
-    r"|(?=(?:worth it|any good)\W*$))"
+    r"|(?=(?:worth it|any good|any truth(?: (?:to|in) (?:that|this|it))?|true or (?:not|false))"
+    r"\W*$))"
     r"(?:work|works|help|helps|do anything|do much|true|right|legit|real|any good|good|safe|"
+    r"any truth|make|makes|cause|causes|be bad|bad|harmful|dangerous|be harmful|be dangerous|"
     r"worth it|a myth|a scam|rubbish|nonsense|damage|harm|hurt|wreck|ruin|irritate|upset|"
     r"interact|interfere|mess with|mess up|affect|too early|too late|too soon|too young|"
     r"too old|necessary|needed)\b",
@@ -193,12 +206,23 @@ _BESIDE_WORDS = frozenset((
 _CLAUSE_RE = re.compile(r",\s*|\s+-\s+|;\s*")
 
 
-def asks_about(text: str, name: str, covered: Callable[[str], bool] | None = None) -> bool:
+def asks_about(
+    text: str,
+    name: str,
+    covered: Callable[[str], bool] | None = None,
+    *,
+    any_shape: bool = False,
+) -> bool:
     """Whether the thing ``name`` (as the message writes it) is what ``text`` asks about, not a
     part of the story around the question: "Is turmeric good for joint inflammation?" asks about
     turmeric; "I took antibiotics last year. Could that be why my elbows ache?" and "whats the
     point of looking after my gut instead of just popping painkillers" do not ask about what
-    they name. What the articles say in general answers only the second kind."""
+    they name. What the articles say in general answers only the second kind.
+
+    ``any_shape``: a thing named in the asking clause, and not told there as the story's, is
+    asked about whatever is asked of it ("How long does it take to recover from a total knee
+    replacement?"); without it, only what is asked of a part of the body in so many words counts
+    ("does lupus damage the kidneys?", not "what is the inside skin of the bowel for?")."""
     clause = _asking_clause(text)
     if not clause or _WEIGHS_RE.search(clause):
         return False
@@ -209,7 +233,7 @@ def asks_about(text: str, name: str, covered: Callable[[str], bool] | None = Non
         # "which one is better?", "does it actually work?": about what the message named, unless
         # told as the story's ("like after antibiotics, can that affect my joints")
         named = re.search(rf"(?:^| ){re.escape(key)}(?:e?s)?(?: |$)", normalise(text))
-        return named is not None and not _TOLD_BEFORE_RE.search(
+        return named is not None and not _CONTEXT_BEFORE_RE.search(
             f"{normalise(text)[: named.start()].strip()} "
         )
     words = f" {normalise(clause)} "
@@ -242,7 +266,8 @@ def asks_about(text: str, name: str, covered: Callable[[str], bool] | None = Non
         and not _IF_STATE_RE.search(before)
         and not _ONLY_BEFORE_RE.search(before)
         and bool(
-            _ITS_EFFECT_RE.match(after)
+            any_shape
+            or _ITS_EFFECT_RE.match(after)
             # "Do nightshades like tomatoes and peppers make arthritis flare?"
             or _ITS_EFFECT_RE.match(_EXAMPLES_RE.sub("", after))
             or _ASKS_OF_IT_RE.search(f"{before} ")

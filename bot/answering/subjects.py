@@ -25,7 +25,7 @@ _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 _WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # Someone told by their age, over normalised text ("my 7 year old", "our 18 month old").
 _AGED_RE = re.compile(
-    r"\b((?:my|our|his|her|their) (\d{1,2}) ?(year|yr|month|week)s? ?old)\b(?! (?:man|woman|men|"
+    r"\b((?:my|our|his|her|their|a|an) (\d{1,2}) ?(year|yr|month|week)s? ?old)\b(?! (?:man|woman|men|"
     r"women|husband|wife|partner|mum|mom|dad|father|mother|self|me)\b)"
 )
 # Words that speak of a person again ("my son says his tummy hurts").
