@@ -732,6 +732,12 @@ def test_the_other_part_of_a_two_part_question_is_answered_after_the_notice(real
         ("does crohns disease cause joint pain and which joints does it usually affect", None),
         ("My doctor offered a cortisone injection in my knee. Does it work and how often can you "
          "have them?", None),
+        # Review 14: a pronoun inside a condition leans on nothing; a part that leans back is left
+        # out, and one that stands alone is still read.
+        ("can i drink coffee with leaky gut and what foods should i avoid if i have it",
+         "what foods should i avoid if i have it"),
+        ("my CRP is high, what does it mean and can leaky gut cause inflammation?",
+         "can leaky gut cause inflammation?"),
     ],
 )  # fmt: skip
 def test_a_question_is_split_only_where_its_parts_ask_on_their_own(real_pipeline, message, rest):
@@ -976,6 +982,24 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
         # Blind dev46: how the studies were done.
         ("were those randomized controlled trials?", "how they were done"),
         ("What have studies found about gut health and rheumatoid arthritis?", None),
+        # Review 14: what the articles answer in an aspect's words (signs many people have, the
+        # sleep one gets, what bacteria do, one's own relapse or genetic RA, a diagnosis that
+        # opens the clause) ...
+        ("do a lot of people with autoimmune conditions have signs of leaky gut?", None),
+        ("does getting only 5 hours of sleep a night hurt my gut and joints?", None),
+        ("what bacteria do in our gut?? whats their job", None),
+        ("what should i cut out during my relapse to calm my joints down", None),
+        ("does healing the gut help my genetic RA?", None),
+        ("with my diagnosis, what should i eat?", None),
+        # ... and what they do not, worded as review 14 found people write it.
+        ("is joint pain worse with humidity?", "weather"),
+        ("do people with a family history of RA get leaky gut more?", "runs in families"),
+        ("can RA be cured by fixing my gut?", "cured"),
+        ("what kind of doctor should i see for leaky gut", "specialist"),
+        ("how common is leaky gut", "how common"),
+        ("will my leaky gut come back", "comes back"),
+        ("does sugar kill the good bacteria in my gut?", "kills"),
+        ("pls is leaky gut contagious", "caught"),
         ("Should I see a doctor if my joint pain gets worse?", None),
     ],
 )  # fmt: skip

@@ -25,7 +25,11 @@ _SPLIT_RE = re.compile(
 )
 # A part read on its own must ask something itself, and not about what the other part names
 # ("Could that be why my elbows ache?" after "I took a lot of antibiotics").
-ASKS_RE = re.compile(rf"^(?:(?:and|but|so|also|plus|then)\s+)*{ASKING}\b", re.IGNORECASE)
+ASKS_RE = re.compile(
+    rf"^(?:(?:and|but|so|also|plus|then|pls|please|ok|okay|hey|hi|um|hmm|just wondering|"
+    rf"wondering|quick question|quick q)[,:\s]+)*{ASKING}\b",
+    re.IGNORECASE,
+)
 POINTS_BACK_RE = re.compile(
     rf"^(?:(?:and|but|so|also|plus|then)\s+)*{ASKING}\s+(?:that|this|it|they|them|those|these)\b",
     re.IGNORECASE,
@@ -35,11 +39,14 @@ POINTS_BACK_RE = re.compile(
 # for my joints?", "yoga or meditation? and how often should i do it").
 _LEANS_BACK_RE = re.compile(
     r"^(?:(?:and|but|so|also|plus|then)\s+)*(?:which(?:\s+one)?\s+(?:is|are|works?|would|should|"
-    r"do|does)\b|which\s+one\b|which\s+of\b|what\s+works?\s+better\b)|"
+    r"do|does)\b|which\s+one\b|which\s+of\s+(?:them|these|those|the\s+two|both)\b|"
+    r"what\s+works?\s+better\b)|"
     r"\bwhat\s+(?:does|do|did)\s+(?:it|that|this|they|those|these)\s+mean\b|"
     # "… and which joints does it usually affect"
     r"\b(?:does|do|did|can|could|will|would)\s+(?:it|they)\s+(?:\w+\s+)?(?:affect|attack|hit|"
     r"target|involve|cause|damage|spread|show up|come back|go away|start)\b|"
+    # ... not inside a condition ("what foods should i avoid if i have it")
+    r"(?<!\bif i )(?<!\bif you )(?<!\bwhen i )(?<!\bonce i )"
     r"\b(?:do|doing|take|taking|try|trying|use|using|eat|eating|drink|drinking|start|starting|"
     r"stop|stopping|get|getting|have|having)\s+(?:it|them|that|this|those|these)\W*$",
     re.IGNORECASE,
@@ -72,10 +79,12 @@ def other_part(text: str, subjects: SubjectCheck) -> str | None:
     if not any(unmentioned) or all(unmentioned):
         return None
     rest = [part for part, named in zip(parts, unmentioned) if not named]
-    if not all(
-        ASKS_RE.match(part) and not POINTS_BACK_RE.match(part) and not _LEANS_BACK_RE.search(part)
-        for part in rest
-    ):
+    if not all(ASKS_RE.match(part) and not POINTS_BACK_RE.match(part) for part in rest):
+        return None
+    # A part that leans on the other is left out; those that stand alone are read ("my CRP is
+    # high, what does it mean and can leaky gut cause inflammation?").
+    rest = [part for part in rest if not _LEANS_BACK_RE.search(part)]
+    if not rest:
         return None
     if any(
         len(part.split()) <= LEANS_ON_TREATMENT_WORDS and _LEANS_ON_TREATMENT_RE.search(part)

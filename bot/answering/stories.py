@@ -62,7 +62,9 @@ GROUP_ASKED_WORDS = 4
 _TOLD_BEFORE_RE = re.compile(
     r"(?:^| )(?:after|since|like|following|post|besides|beyond|apart from|except|without|if|"
     r"unless|because|though|although|"
-    r"instead of|other than|rather than|than|have|has|had|got|with|being on|im on|i m on|been on)"
+    r"instead of|other than|rather than|(?<!better )(?<!worse )(?<!safer )(?<!healthier )"
+    r"(?<!stronger )(?<!gentler )(?<!effective )than|have|has|had|got|with|being on|im on|i m on|"
+    r"been on)"
     r"(?: (?:a|an|the|my|his|her|our|their|some|taking|using|eating|drinking))* $"
 )
 # What is asked of a group of people: whether they get it.
@@ -75,10 +77,21 @@ _CAN_THEY_RE = re.compile(r" (?:can|could|will|would|might|may|is it possible fo
 # ... and an aspect of it told, not asked ("I was diagnosed last year", "since my diagnosis").
 # A possessive tells only where the clause opens with it or a telling word leads to it: "is it in
 # my genes?" and "will it shorten my life expectancy?" ask.
+# "with" and "given" tell only where the clause opens with them ("with my diagnosis, what should
+# I eat?", not "is joint pain worse with the cold?"); "since" and "because" a few words back tell
+# ("what can i do since my mums RA is genetic").
 _TOLD_ASPECT_RE = re.compile(
     r"(?:(?:^| )(?:was|were|been|got|newly|recently|just|being|am|im|i m|after|since|following|"
-    r"besides|apart from|except|without|other than|rather than|with|given)|^(?= (?:my|our|his|"
-    r"her|their) ))(?: (?:a|an|the|my|his|her|our|their))* $"
+    r"besides|apart from|except|without|other than|rather than)|^ (?:with|given)|^(?= (?:my|our|"
+    r"his|her|their) ))(?: (?:a|an|the|my|his|her|our|their))* $"
+    r"|(?:^| )(?:since|because) (?:[a-z0-9']+ ){0,4}$"
+)
+# ... and after a possessive in mid-clause, one that is not the clause's last word is the
+# person's own ("does healing the gut help my genetic RA?", "what should I cut out during my
+# relapse to calm my joints?"); last, it is asked ("is it in my genes?").
+_POSSESSIVE_BEFORE_RE = re.compile(r" (?:my|our|his|her|their) $")
+_CLAUSE_END_WORDS = frozenset(
+    {"too", "at", "all", "or", "not", "either", "now", "then", "anymore", "later", "as", "well"}
 )
 # Another question offered as an alternative ("can stress make it worse, or is it the weather?").
 _ALTERNATIVE_RE = re.compile(
@@ -312,6 +325,11 @@ def asked_aspect(
         words = f" {normalise(reading)} "
         for start, end, aspect in subjects.unsaid_aspects(words):
             if _TOLD_ASPECT_RE.search(words[:start]):
+                continue
+            after = words[end:].split()
+            if _POSSESSIVE_BEFORE_RE.search(words[:start]) and (
+                len(after) > 2 or not _CLAUSE_END_WORDS.issuperset(after)
+            ):
                 continue
             if any(f" {normalise(phrase)} " in words for phrase in aspect.unless):
                 continue  # "will it get better on its own once I remove gluten?"
