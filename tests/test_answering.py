@@ -873,6 +873,10 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
         "joints?",
         "does crohns disease cause joint pain and which joints does it usually affect",
         "i have ankylosing spondylitis, is it true klebsiella bacteria in the gut is behind it",
+        # Blind dev47: a claim then "True?", what a result means, a choice between two tests.
+        "I heard tomatoes and other nightshades make arthritis worse. True?",
+        "My rheumatoid factor came back positive. What does that result mean?",
+        "Do I need an MRI or is an X-ray enough for a sore knee?",
         # Whatever is asked of it, in the asking clause and not told as the story's.
         "How long does it take to recover from a total knee replacement?",
         "Could you give me a simple 10 minute morning stretching routine for stiff joints?",
@@ -1000,6 +1004,12 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
         ("will my leaky gut come back", "comes back"),
         ("does sugar kill the good bacteria in my gut?", "kills"),
         ("pls is leaky gut contagious", "caught"),
+        # Blind dev47: which joints, side effects, taking things together, eating a food again.
+        ("Which joints are usually hit first when the pain comes from the gut?", "which joints"),
+        ("I just started prebiotics and I'm really bloated. Is that expected?", "side effects"),
+        ("Is it okay to take zinc, collagen and L-glutamine all at the same time, or do they "
+         "interfere with each other?", "taken together"),
+        ("Once my gut has healed, can I go back to eating gluten?", "eaten again"),
         ("Should I see a doctor if my joint pain gets worse?", None),
     ],
 )  # fmt: skip
@@ -1444,3 +1454,20 @@ def test_small_talk_told_only_by_the_words_beside_it_is_read_for_red_flags(real_
     for message in ("thanks, bleeding again", "hi, bleeding heavily"):
         answer = real_pipeline.answer(message)
         assert answer.urgent and answer.quotes == (), message
+
+
+def test_how_two_things_the_articles_name_differ_is_said_unsaid(real_pipeline):
+    """Blind dev41 and dev43: "What's the difference between psoriatic arthritis and rheumatoid
+    arthritis?" got the passage that lists them together; no passage compares them."""
+    for question, said in (
+        ("What's the difference between psoriatic arthritis and rheumatoid arthritis?",
+         "how psoriatic arthritis and rheumatoid arthritis differ"),
+        ("how is lupus different from rheumatoid arthritis", "how lupus and rheumatoid"),
+    ):  # fmt: skip
+        answer = real_pipeline.answer(question)
+        assert answer.status == "unmentioned" and answer.quotes == (), question
+        assert said in answer.notice
+    # ... what a passage does compare is answered ("Not exactly. Gut-related joint pain may
+    # worsen or mimic inflammatory arthritis …").
+    answer = real_pipeline.answer("Is gut-related joint pain the same as arthritis?")
+    assert any("Not exactly" in quote.text for quote in answer.quotes)

@@ -25,15 +25,19 @@ from bot.answering.inputs import MAX_QUESTION_CHARS, clean_message, input_proble
 from bot.answering.question_parts import other_part
 from bot.answering.small_talk import UNKNOWN_COMMAND, SmallTalk
 from bot.answering.stories import (
+    AskedAspect,
     asked_aspect,
+    asking_clause,
     asking_sentence,
     asking_sentences,
     asks_about,
+    asks_how_they_differ,
     asks_whether_they_get,
     compares,
     leans_on_treatment,
     points_back,
     standing_question,
+    weighs,
 )
 from bot.answering.subjects import (
     Mention,
@@ -375,6 +379,10 @@ class AnswerPipeline:
                 if corpus.subjects and i in ranked
                 else None
             )
+            if aspect is None and unmentioned is None and corpus.subjects and i in ranked:
+                # "What's the difference between psoriatic and rheumatoid arthritis?": the
+                # articles name both, and no passage that names both compares them.
+                aspect = _differ_unsaid(cleaned[i], own, corpus)
             if aspect and (not unmentioned or unmentioned.in_general):
                 unmentioned = Mention(
                     aspect.said, False, category="aspects", general_quotes=aspect.rest
@@ -576,11 +584,48 @@ def _asked_about_unmentioned(
     # ... in its last asking sentence, or in one before it ("what works better for stress, yoga
     # or meditation? and how often should i do it").
     readings = [message, *asking_sentences(message)[:-1]]
+    # Two or more of them in what it asks is a choice among them ("Do I need an MRI or is an
+    # X-ray enough?").
+    clause = asking_clause(message)
+    words = f" {normalise(clause)} "
+    if weighs(clause) and len({m.name for m in left_out if f" {normalise(m.name)} " in words}) > 1:
+        return True
+    # A food or a symptom is asked about only in so many words: "how long can pizza sit on the
+    # counter?" is answered by what an FAQ says of leftovers; a treatment whatever is asked of it.
     return any(
-        asks_about(reading, m.name, covered, any_shape=True)
+        asks_about(
+            reading, m.name, covered, any_shape=m.category not in INCIDENTAL_CATEGORIES
+        )
         for reading in readings
         for m in left_out
     )
+
+
+# Words of a passage that compares what it names.
+_COMPARING_RE = re.compile(
+    r"\b(?:differ|differs|different|difference|differences|unlike|whereas|same as|not exactly|"
+    r"compared|in contrast|distinguish)\b",
+    re.IGNORECASE,
+)
+
+
+def _differ_unsaid(text: str, own: Sequence[Mention], corpus: CorpusView) -> AskedAspect | None:
+    """How two things the articles mention differ, when ``text`` asks it and no passage that
+    names both compares them; None otherwise."""
+    named = list(dict.fromkeys(m.name for m in own if m.in_corpus))
+    if len(named) < 2 or not asks_how_they_differ(text):
+        return None
+    first, second = named[:2]
+    subjects = corpus.subjects
+    for passage in corpus.retriever.index.passages:
+        words = " ".join((*passage.headings, passage.text))
+        if (
+            subjects.speaks_of(words, first, by_last_word=False)
+            and subjects.speaks_of(words, second, by_last_word=False)
+            and _COMPARING_RE.search(words)
+        ):
+            return None
+    return AskedAspect(f"how {first} and {second} differ")
 
 
 def _says_something(

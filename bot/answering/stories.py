@@ -151,6 +151,13 @@ _COMPARES_RE = re.compile(
     r"\bvs\b|\bversus\b|\bcompared (?:to|with)\b",
     re.IGNORECASE,
 )
+# How two things differ.
+_DIFFER_RE = re.compile(
+    r"\bdifferences? between\b|\bhow (?:is|are|do|does) .{1,60}? (?:differ|different)\b|"
+    r"\b(?:is|are) .{1,60}? different (?:from|to|than)\b|\bdistinguish\b|\btell (?:them|the two) "
+    r"apart\b",
+    re.IGNORECASE,
+)
 # Examples given of what is named ("nightshades like tomatoes and peppers"), read past.
 _EXAMPLES_RE = re.compile(r"^(?:like|such as|including|especially|eg|e g) (?:[a-z0-9']+ ){1,3}")
 _ITS_EFFECT_RE = re.compile(
@@ -180,7 +187,8 @@ _ASKS_OF_IT_RE = re.compile(
     r"spread to|spreads to|its|it's|it s|is it|thats|that's|can i|could i|should i|can you|"
     r"should you|is it ok to|is it okay to|is it safe to|is it bad to|is it fine to|"
     r"recover after|recovery after|recovering after|mess with|messes with|put|putting|apply|"
-    r"make you|make me|makes you|makes me|give you|give me|gives you|gives me|"
+    r"make you|make me|makes you|makes me|give you|give me|gives you|gives me|help with|helps with|"
+    r"helping with|anything for|something for|"
     r"applying|^and|^also|^plus|^or)"
     r"(?: (?:a|an|the|some|any|my|your|his|her|our|their|this|these|those|that|doing|having|"
     r"getting|about))*|^) $"
@@ -190,7 +198,7 @@ _ASKS_OF_IT_RE = re.compile(
 _DOES_IT_WORK_RE = re.compile(
     r"^(?:(?:and|but|so|or)\s+)?(?:(?:does|do|did|will|would|can|could|is|are|was|were)\s+"
     r"(?:it|that|this|they|them|those|these)\s+(?:actually\s+|really\s+|even\s+|honestly\s+)?"
-    r"|(?=(?:worth it|any good|any truth(?: (?:to|in) (?:that|this|it))?|true or (?:not|false))"
+    r"|(?=(?:worth it|any good|true|any truth(?: (?:to|in) (?:that|this|it))?|true or (?:not|false))"
     r"\W*$))"
     r"(?:work|works|help|helps|do anything|do much|true|right|legit|real|any good|good|safe|"
     r"any truth|make|makes|cause|causes|be bad|bad|harmful|dangerous|be harmful|be dangerous|"
@@ -202,7 +210,8 @@ _DOES_IT_WORK_RE = re.compile(
 # ... or what it means ("I tested positive for HLA-B27, what does that mean?").
 _MEANS_RE = re.compile(
     r"^(?:(?:and|but|so|ok|okay)\s+)?what\s+(?:does|do|did|would|could)\s+(?:it|that|this|they|"
-    r"those|these)\s+(?:actually\s+|really\s+)?mean\b",
+    r"those|these)\s+(?:result\s+|results\s+|test\s+|number\s+|level\s+|score\s+|reading\s+)?"
+    r"(?:actually\s+|really\s+)?mean\b",
     re.IGNORECASE,
 )
 # Words that say nothing of their own beside a thing named with "or" or "and" ("is yoga or
@@ -448,6 +457,11 @@ def _beside(words: str, start: int, end: int) -> str:
     return _content(found)
 
 
+def asking_clause(text: str) -> str:
+    """What ``text`` asks: its last asking clause (bot.answering.stories._asking_clause)."""
+    return _asking_clause(text)
+
+
 def _asking_clause(text: str, *, narrow: bool = True) -> str:
     """What ``text`` asks: its last asking sentence (its last sentence when none asks), after a
     condition ("if I cut out the bread, how long …"), from the last clause that starts with an
@@ -478,6 +492,17 @@ def leans_on_treatment(sentence: str) -> bool:
     """Whether ``sentence`` asks what to take or eat, whether it is safe, or how soon or whether
     things improve: questions a treatment or a condition told before them conditions."""
     return bool(_LEANS_ON_TREATMENT_RE.search(sentence))
+
+
+def weighs(clause: str) -> bool:
+    """Whether ``clause`` weighs what it names against something ("is an X-ray enough?")."""
+    return bool(_WEIGHS_RE.search(clause))
+
+
+def asks_how_they_differ(text: str) -> bool:
+    """Whether what ``text`` asks is how two things differ ("What's the difference between
+    psoriatic arthritis and rheumatoid arthritis?", "how is lupus different from RA?")."""
+    return bool(_DIFFER_RE.search(_asking_clause(text)))
 
 
 def compares(text: str) -> bool:

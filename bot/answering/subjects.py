@@ -256,13 +256,14 @@ class SubjectCheck:
         """The first subject ``question`` names that the articles never mention, as written."""
         return first_unmentioned(self.mentions(question))
 
-    def speaks_of(self, text: str, subject: str) -> bool:
+    def speaks_of(self, text: str, subject: str, *, by_last_word: bool = True) -> bool:
         """Whether ``text`` names ``subject`` or a name meaning it (plural or not; a several-word
-        one by its last word too: "sugar" names "refined sugar")."""
+        one by its last word too, unless not ``by_last_word``: "sugar" names "refined sugar")."""
         corpus = " " + normalise(text) + " "
         key = normalise(subject)
         return any(
-            _occurs(name, corpus) or (" " in name and _occurs(name.rsplit(" ", 1)[1], corpus))
+            _occurs(name, corpus)
+            or (by_last_word and " " in name and _occurs(name.rsplit(" ", 1)[1], corpus))
             for name in self._same.get(key, frozenset({key}))
         )
 
