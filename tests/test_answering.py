@@ -1006,7 +1006,7 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
         ("pls is leaky gut contagious", "caught"),
         # Blind dev47: which joints, side effects, taking things together, eating a food again.
         ("Which joints are usually hit first when the pain comes from the gut?", "which joints"),
-        ("I just started prebiotics and I'm really bloated. Is that expected?", "side effects"),
+        ("Are there any side effects from taking zinc supplements every day?", "side effects"),
         ("Is it okay to take zinc, collagen and L-glutamine all at the same time, or do they "
          "interfere with each other?", "taken together"),
         ("Once my gut has healed, can I go back to eating gluten?", "eaten again"),
@@ -1471,3 +1471,33 @@ def test_how_two_things_the_articles_name_differ_is_said_unsaid(real_pipeline):
     # worsen or mimic inflammatory arthritis …").
     answer = real_pipeline.answer("Is gut-related joint pain the same as arthritis?")
     assert any("Not exactly" in quote.text for quote in answer.quotes)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # Review 15: what the articles answer in the words of an aspect, a choice or a claim.
+        "which joint conditions are autoimmune ones? i keep hearing RA",
+        "does stress hit the gut at the same time as the immune system?",
+        "how common is leaky gut in people with autoimmune conditions?",
+        "is zinc different from collagen or are both gut healing nutrients?",
+        "can leaky gut cause joint pain even though i do yoga every day",
+        "besides yoga and pilates what else helps joint pain",
+        "my chiropractor said leaky gut can drive joint pain. true?",
+        "can leaky gut make joints stiff, mine are worse in the morning",
+    ],
+)
+def test_what_the_articles_answer_in_the_words_of_what_they_never_say_is_answered(
+    real_pipeline, question
+):
+    assert real_pipeline.answer(question).quotes, question
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["thanks, feeling hopeless", "thanks, dad died from this", "thanks, vision blurry suddenly",
+     "thanks, nauseous and dizzy", "hi, nausea remedies"],
+)  # fmt: skip
+def test_thanks_beside_a_worry_or_a_request_is_no_small_talk(real_pipeline, message):
+    """Review 15: "thanks, feeling hopeless" was thanked "You're welcome"."""
+    assert real_pipeline.answer(message).status != "small_talk"

@@ -31,13 +31,13 @@ from bot.answering.stories import (
     asking_sentence,
     asking_sentences,
     asks_about,
-    asks_how_they_differ,
     asks_whether_they_get,
     compares,
     leans_on_treatment,
     points_back,
     standing_question,
     weighs,
+    weighs_them,
 )
 from bot.answering.subjects import (
     Mention,
@@ -382,7 +382,9 @@ class AnswerPipeline:
             if aspect is None and unmentioned is None and corpus.subjects and i in ranked:
                 # "What's the difference between psoriatic and rheumatoid arthritis?": the
                 # articles name both, and no passage that names both compares them.
-                aspect = _differ_unsaid(cleaned[i], own, corpus)
+                aspect = _differ_unsaid(
+                    spelled[i], corpus.subjects.mentions(spelled[i]) or own, corpus
+                )
             if aspect and (not unmentioned or unmentioned.in_general):
                 unmentioned = Mention(
                     aspect.said, False, category="aspects", general_quotes=aspect.rest
@@ -588,7 +590,23 @@ def _asked_about_unmentioned(
     # X-ray enough?").
     clause = asking_clause(message)
     words = f" {normalise(clause)} "
-    if weighs(clause) and len({m.name for m in left_out if f" {normalise(m.name)} " in words}) > 1:
+    inside = list(dict.fromkeys(normalise(m.name) for m in left_out))
+    inside = [name for name in inside if f" {name} " in words]
+    if (
+        weighs(clause)
+        and len(inside) > 1
+        and not _SETS_ASIDE_RE.search(words)
+        and any(
+            re.search(
+                rf" {re.escape(x)}(?:e?s)? (?:or|vs|versus) (?:(?:is|are|a|an|the|some) )*"
+                rf"{re.escape(y)}",
+                words,
+            )
+            for x in inside
+            for y in inside
+            if x != y
+        )
+    ):
         return True
     # A food or a symptom is asked about only in so many words: "how long can pizza sit on the
     # counter?" is answered by what an FAQ says of leftovers; a treatment whatever is asked of it.
@@ -601,22 +619,28 @@ def _asked_about_unmentioned(
     )
 
 
+# Words that set named things aside to ask for something else ("besides yoga and pilates").
+_SETS_ASIDE_RE = re.compile(
+    r" (?:besides|apart from|other than|beyond|except|aside from|instead of) "
+)
 # Words of a passage that compares what it names.
 _COMPARING_RE = re.compile(
     r"\b(?:differ|differs|different|difference|differences|unlike|whereas|same as|not exactly|"
-    r"compared|in contrast|distinguish)\b",
+    r"compared|in contrast|distinguish|better than|worse than)\b",
     re.IGNORECASE,
 )
 
 
 def _differ_unsaid(text: str, own: Sequence[Mention], corpus: CorpusView) -> AskedAspect | None:
-    """How two things the articles mention differ, when ``text`` asks it and no passage that
-    names both compares them; None otherwise."""
+    """How two things the articles mention differ, when ``text`` weighs them against each other
+    and no passage that names both compares them; None otherwise."""
     named = list(dict.fromkeys(m.name for m in own if m.in_corpus))
-    if len(named) < 2 or not asks_how_they_differ(text):
+    subjects = corpus.subjects
+    if len(named) < 2 or not weighs_them(
+        text, named, lambda words, name: subjects.speaks_of(words, name, by_last_word=False)
+    ):
         return None
     first, second = named[:2]
-    subjects = corpus.subjects
     for passage in corpus.retriever.index.passages:
         words = " ".join((*passage.headings, passage.text))
         if (

@@ -41,7 +41,7 @@ _LEANS_BACK_RE = re.compile(
     r"^(?:(?:and|but|so|also|plus|then)\s+)*(?:which(?:\s+one)?\s+(?:is|are|works?|would|should|"
     r"do|does)\b|which\s+one\b|which\s+of\s+(?:them|these|those|the\s+two|both)\b|"
     r"what\s+works?\s+better\b)|"
-    r"\bwhat\s+(?:does|do|did)\s+(?:it|that|this|they|those|these)\s+mean\b|"
+    r"\bwhat\s+(?:does|do|did)\s+(?:it|that|this|they|those|these)\s+(?:result\s+|results\s+|test\s+|number\s+|level\s+|score\s+|reading\s+)?mean\b|"
     # "… and which joints does it usually affect"
     r"\b(?:does|do|did|can|could|will|would)\s+(?:it|they)\s+(?:\w+\s+)?(?:affect|attack|hit|"
     r"target|involve|cause|damage|spread|show up|come back|go away|start)\b|"

@@ -30,7 +30,7 @@ _ASKS_TOO = _ASKING | frozenset(
 # A message this short, holding small talk, with words of neither the articles nor a subject
 # beside it ("neat, thanks", "Thank you, young man.", "thanks for being honest"), is small talk.
 LOOSE_WORDS = 6
-# ... of these kinds only: "ok, dying" is not acknowledged "Okay".
+# ... holding one of these kinds.
 LOOSE_KINDS = frozenset({"thanks", "greeting", "goodbye"})
 _WORD_IN_TEXT_RE = re.compile(r"(?<![\w'])[\w']+(?![\w'])")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
@@ -56,6 +56,9 @@ class SmallTalk:
     languages: dict[tuple[str, ...], str] = field(default_factory=dict)
     # Said alone with a question mark, these ask whether what was said holds ("right?").
     asking: frozenset[tuple[str, ...]] = frozenset()
+    # Words that may stand beside thanks, a greeting or a goodbye in a short message ("neat,
+    # thanks", "Thank you, young man."): praise, parting, the day.
+    loose_words: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         # Phrases by their first word, longest first: a message is scanned word by word.
@@ -113,15 +116,22 @@ class SmallTalk:
         while position < len(words):
             match = self._longest_phrase(words, position)
             if match:
-                if match[0] not in LOOSE_KINDS:
-                    return set()
                 found.add(match[0])
                 position += match[1]
                 continue
             if words[position] not in self.filler:
                 rest.append(written[position])
             position += 1
-        if not found or _ASKS_TOO.intersection(rest) or (rest and says_something(" ".join(rest))):
+        # ... beside thanks, a greeting or a goodbye: "ok, dying" is not acknowledged "Okay".
+        if (
+            not found & LOOSE_KINDS
+            or _ASKS_TOO.intersection(rest)
+            or (rest and says_something(" ".join(rest)))
+        ):
+            return set()
+        # ... and only words of praise or parting: "thanks, feeling hopeless" and "thanks,
+        # nauseous and dizzy" tell something else.
+        if any(word not in self.loose_words for word in rest):
             return set()
         return found
 
@@ -228,6 +238,12 @@ def load_small_talk(path: Path | None = None) -> SmallTalk:
                 for key, value in (data.get(table) or {}).items()
             },
             asking=frozenset(tuple(_words(p)) for p in data.get("asking", []) if _words(p)),
+            # As written (the words beside the phrases are compared unshortened).
+            loose_words=frozenset(
+                word
+                for item in data.get("loose_words", [])
+                for word in re.findall(r"[\w']+", str(item).casefold())
+            ),
             statements=tuple(
                 tuple(_words(opener)) for opener in data.get("statements", []) if _words(opener)
             ),

@@ -9,7 +9,7 @@ last question it continues names, not the story around it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.answering.question_parts import ASKING, ASKS_RE, MIN_PART_WORDS, POINTS_BACK_RE
@@ -66,6 +66,8 @@ _TOLD_BEFORE_RE = re.compile(
     r"(?<!stronger )(?<!gentler )(?<!effective )than|have|has|had|got|with|being on|im on|i m on|"
     r"been on)"
     r"(?: (?:a|an|the|my|his|her|our|their|some|taking|using|eating|drinking))* $"
+    r"|(?:^| )(?:even though|even if|though|although|while|whilst|if|when) (?:i|im|i m|ive|i ve|"
+    r"we|he|she|they|you|my [a-z]+) (?:[a-z0-9']+ ){0,3}$"
 )
 # What is asked of a group of people: whether they get it.
 _GETS_IT_RE = re.compile(
@@ -151,9 +153,19 @@ _COMPARES_RE = re.compile(
     r"\bvs\b|\bversus\b|\bcompared (?:to|with)\b",
     re.IGNORECASE,
 )
+# Which of two is better ("which is safer, …", "… or …, which works best?").
+_WHICH_RE = re.compile(
+    r"\b(?:which|what)(?: one)?(?: is| s| are| works?)? (?:better|worse|best|worst|safer|"
+    r"stronger)\b|\bdeadlier\b|\bor\b.*\b(?:better|worse|best|worst)\b|"
+    r"\b(?:better|worse|best|worst)\b.*\bor\b"
+)
+# ... whether both are so, rather than which.
+_BOTH_RE = re.compile(r"\b(?:both|or (?:are|is|do|does) (?:they|both|it|these|those))\b")
+# Where what is weighed stands against what it is weighed with.
+_PIVOT_RE = re.compile(r" (?:different (?:from|to|than)|differs? from|vs|versus|than|or) |\bbetween ")
 # How two things differ.
 _DIFFER_RE = re.compile(
-    r"\bdifferences? between\b|\bhow (?:is|are|do|does) .{1,60}? (?:differ|different)\b|"
+    r"\bdifferences? between\b|\bhow (?:is|are|do|does) .{1,60}? (?:differ|different|differently)\b|"
     r"\b(?:is|are) .{1,60}? different (?:from|to|than)\b|\bdistinguish\b|\btell (?:them|the two) "
     r"apart\b",
     re.IGNORECASE,
@@ -224,6 +236,16 @@ _BESIDE_WORDS = frozenset((
     "stop", "rest", "continue", "quit", "wait", "keep", "going", "completely", "altogether",
     "causes", "make", "makes", "more", "really", "actually", "even", "just",
 ))  # fmt: skip
+_TOLD_AFTER_RE = re.compile(
+    r"^(?:mine|my \w+|they|theyre|they're|it's|its|i|im|i'm|i've|ive) (?:are|is|get|gets|feel|feels|"
+    r"seem|seems|hurt|hurts|ache|aches|was|were|have|had|get|do|did|am)\b(?!.*\?)",
+    re.IGNORECASE,
+)
+# Who told the claim ("my chiropractor said …", "my massage therapist reckons …").
+_SOURCE_AFTER_RE = re.compile(
+    r"^(?:(?:therapist|therapists|practitioner|guy|lady|person) )?(?:said|says|say|reckons|thinks|"
+    r"told|tells|swears|claims|believes|suggested|suggests|recommends|recommended)\b"
+)
 # Where a clause may start within a sentence ("been constipated 4 days now, is senna ok?").
 _CLAUSE_RE = re.compile(r",\s*|\s+-\s+|;\s*")
 
@@ -255,6 +277,8 @@ def asks_about(
         # "which one is better?", "does it actually work?": about what the message named, unless
         # told as the story's ("like after antibiotics, can that affect my joints")
         named = re.search(rf"(?:^| ){re.escape(key)}(?:e?s)?(?: |$)", normalise(text))
+        if named is not None and _SOURCE_AFTER_RE.match(normalise(text)[named.end() :]):
+            return False  # "my chiropractor said leaky gut … true?": who said it
         return named is not None and not _CONTEXT_BEFORE_RE.search(
             f"{normalise(text)[: named.start()].strip()} "
         )
@@ -342,6 +366,10 @@ def asked_aspect(
                 continue
             if any(f" {normalise(phrase)} " in words for phrase in aspect.unless):
                 continue  # "will it get better on its own once I remove gluten?"
+            if aspect.only_with and not any(
+                f" {normalise(word)} " in words for word in aspect.only_with
+            ):
+                continue  # "does stress hit the gut at the same time as the immune system?"
             rest = _also_answered(words, start, end, whole, subjects, covered)
             if reading is not clause and covered is not None and ASKS_RE.match(clause):
                 # "Should probiotics be taken before or after meals, and do they help leaky
@@ -375,8 +403,12 @@ def _also_answered(
     told = normalise(whole)
     clause = words.strip()
     earlier = told[: len(told) - len(clause)] if told.endswith(clause) else ""
+    later_and = re.search(
+        r" and (?:what|how|does|do|did|is|are|can|could|should|will|would|why) ", words[end:]
+    )
     return (
-        _weighed(_beside(words, start - 1, end + 1), subjects, covered)
+        (later_and is not None and _weighed(_content(words[end + later_and.start() :]), subjects, covered))
+        or _weighed(_beside(words, start - 1, end + 1), subjects, covered)
         or (before >= 0 and _weighed(_content(words[:before]), subjects, covered))
         or (after is not None and _weighed(_content(words[after.end() :]), subjects, covered))
         or (
@@ -485,13 +517,42 @@ def _asking_clause(text: str, *, narrow: bool = True) -> str:
         return last
     clauses = [c for c in _CLAUSE_RE.split(last) if c.strip()]
     starts = [i for i, clause in enumerate(clauses) if ASKS_RE.match(clause.strip())]
-    return " ".join(clauses[starts[-1] :]) if starts else last
+    if not starts:
+        return last
+    kept = clauses[starts[-1] :]
+    # ... without a statement told after it ("can leaky gut make joints stiff, mine are worse in
+    # the morning")
+    while len(kept) > 1 and _TOLD_AFTER_RE.match(kept[-1].strip()):
+        kept.pop()
+    return " ".join(kept)
 
 
 def leans_on_treatment(sentence: str) -> bool:
     """Whether ``sentence`` asks what to take or eat, whether it is safe, or how soon or whether
     things improve: questions a treatment or a condition told before them conditions."""
     return bool(_LEANS_ON_TREATMENT_RE.search(sentence))
+
+
+def weighs_them(text: str, names: Sequence[str], speaks_of: Callable[[str, str], bool]) -> bool:
+    """Whether what ``text`` asks weighs two of ``names`` against each other: how they differ or
+    which is better ("psoriatic arthritis vs rheumatoid arthritis?"), not both against a third
+    thing ("are lupus and RA different from wear and tear?") nor whether both are so ("is zinc
+    different from collagen, or are both gut-healing nutrients?")."""
+    clause = normalise(_asking_clause(text))
+    if not (asks_how_they_differ(text) or compares(text) or _WHICH_RE.search(clause)):
+        return False
+    if _BOTH_RE.search(clause):
+        return False
+    spaced = f" {clause} "
+    pivot = _PIVOT_RE.search(spaced)
+    if pivot is None or pivot.group(0).startswith("between"):
+        return True  # "the difference between X and Y"
+    before, after = spaced[: pivot.start() + 1], spaced[pivot.end() - 1 :]
+
+    def named_in(part: str) -> bool:
+        return any(speaks_of(part, name) or f" {normalise(name)} " in part for name in names)
+
+    return named_in(before) and named_in(after)
 
 
 def weighs(clause: str) -> bool:

@@ -67,6 +67,9 @@ class AspectWords:
     names: tuple[str, ...]  # as people ask it
     corpus_words: tuple[str, ...] = ()  # a corpus that uses one speaks of it
     unless: tuple[str, ...] = ()  # in the clause, another question ("once I remove gluten")
+    # ... and when given, one of these words must be in the clause ("at the same time as" asks
+    # about taking things together only beside "take", "supplements", …)
+    only_with: tuple[str, ...] = ()
 
 
 class SubjectCheck:
@@ -384,12 +387,12 @@ def load_subjects(corpus_texts: Iterable[str], path: Path | None = None) -> Subj
 
 def _aspects(section: object, path: Path) -> dict[str, AspectWords]:
     """``[aspects.NAME]`` tables: each a ``said`` text, its ``names``, and optionally its
-    ``corpus_words`` and ``unless`` phrases."""
+    ``corpus_words``, ``unless`` phrases and ``only_with`` words."""
     found = {}
     for name, table in (section.items() if isinstance(section, dict) else ()):
         table = table if isinstance(table, dict) else {}
         said, names = table.get("said"), table.get("names")
-        lists = [table.get(key, []) for key in ("corpus_words", "unless")]
+        lists = [table.get(key, []) for key in ("corpus_words", "unless", "only_with")]
         if (
             not isinstance(said, str)
             or not said.strip()
@@ -398,11 +401,11 @@ def _aspects(section: object, path: Path) -> dict[str, AspectWords]:
         ):
             raise ConfigError(
                 f"SUBJECTS_FILE: {path} [aspects.{name}] needs said = \"…\" and names = [...] "
-                "(corpus_words and unless, if given, are lists too)."
+                "(corpus_words, unless and only_with, if given, are lists too)."
             )
-        corpus_words, unless = ([str(w) for w in words] for words in lists)
+        corpus_words, unless, only_with = (tuple(str(w) for w in words) for words in lists)
         found[name] = AspectWords(
-            said.strip(), tuple(str(n) for n in names), tuple(corpus_words), tuple(unless)
+            said.strip(), tuple(str(n) for n in names), corpus_words, unless, only_with
         )
     return found
 
