@@ -877,6 +877,10 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
         "I heard tomatoes and other nightshades make arthritis worse. True?",
         "My rheumatoid factor came back positive. What does that result mean?",
         "Do I need an MRI or is an X-ray enough for a sore knee?",
+        # Blind dev42: what a habit raises, what a test checks for.
+        "does smoking raise your chances of getting RA",
+        "which blood test checks for coeliac disease, and do I have to keep eating gluten before "
+        "it?",
         # Whatever is asked of it, in the asking clause and not told as the story's.
         "How long does it take to recover from a total knee replacement?",
         "Could you give me a simple 10 minute morning stretching routine for stiff joints?",
