@@ -48,7 +48,8 @@ _LEANS_BACK_RE = re.compile(
     # ... not inside a condition ("what foods should i avoid if i have it")
     r"(?<!\bif i )(?<!\bif you )(?<!\bwhen i )(?<!\bonce i )"
     r"\b(?:do|doing|take|taking|try|trying|use|using|eat|eating|drink|drinking|start|starting|"
-    r"stop|stopping|get|getting|have|having)\s+(?:it|them|that|this|those|these)\W*$",
+    r"stop|stopping|get|getting|have|having|before|after|during)\s+(?:it|them|that|this|those|"
+    r"these)\W*$",
     re.IGNORECASE,
 )
 # A part shorter than this says too little to be read on its own.
