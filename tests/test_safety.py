@@ -765,3 +765,20 @@ def test_a_deformity_beside_an_injury_is_still_an_emergency(detector, message):
 def test_painkillers_that_only_mask_the_pain_are_no_crisis(real_pipeline, message, kind):
     kinds = real_pipeline.answer(message).urgent_kinds
     assert (kind in kinds) if kind else not kinds
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        # Review 15: asking for sleep tips read as wanting to sleep for ever.
+        ("hi, sleep tips", None),
+        ("any tips for better sleep", None),
+        # ... the wish itself, told beside the same words, is still caught.
+        ("sleep tips, i just want to sleep forever and not wake up", "crisis"),
+        ("hi, i want to sleep forever", "crisis"),
+        ("I just want to go to sleep and never wake up", "crisis"),
+    ],
+)
+def test_asking_for_sleep_tips_is_no_crisis(real_pipeline, message, kind):
+    kinds = real_pipeline.answer(message).urgent_kinds
+    assert (kind in kinds) if kind else not kinds
