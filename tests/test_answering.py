@@ -1018,7 +1018,7 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
     ],
 )  # fmt: skip
 def test_what_a_question_asks_that_the_articles_never_say_is_found(real_pipeline, message, said):
-    from bot.answering.stories import asked_aspect
+    from bot.answering.unsaid import asked_aspect
 
     corpus = real_pipeline.corpus
     found = asked_aspect(message, corpus.subjects, corpus.retriever.lexical.knows)
@@ -1028,7 +1028,7 @@ def test_what_a_question_asks_that_the_articles_never_say_is_found(real_pipeline
 def test_an_aspect_asked_beside_what_the_articles_answer_gets_that_answered_after_the_notice(
     real_pipeline,
 ):
-    from bot.answering.stories import asked_aspect
+    from bot.answering.unsaid import asked_aspect
 
     """Review 13: "Is my joint pain genetic or could it be from my gut?" and "should I take
     L-glutamine and zinc for leaky gut, and what time of day?" were refused whole."""

@@ -25,19 +25,15 @@ from bot.answering.inputs import MAX_QUESTION_CHARS, clean_message, input_proble
 from bot.answering.question_parts import other_part
 from bot.answering.small_talk import UNKNOWN_COMMAND, SmallTalk
 from bot.answering.stories import (
-    AskedAspect,
-    asked_aspect,
     asking_clause,
     asking_sentence,
     asking_sentences,
     asks_about,
-    asks_whether_they_get,
     compares,
     leans_on_treatment,
     points_back,
     standing_question,
     weighs,
-    weighs_them,
 )
 from bot.answering.subjects import (
     Mention,
@@ -47,6 +43,7 @@ from bot.answering.subjects import (
     required,
     unmentioned_mention,
 )
+from bot.answering.unsaid import AskedAspect, asked_aspect, asks_whether_they_get, weighs_them
 from bot.embedding.encoder import Encoder
 from bot.ingest.corpus import SourceDocument
 from bot.retrieval.lexical import LexicalIndex
