@@ -877,6 +877,9 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
         "I heard tomatoes and other nightshades make arthritis worse. True?",
         "My rheumatoid factor came back positive. What does that result mean?",
         "Do I need an MRI or is an X-ray enough for a sore knee?",
+        # Blind dev48: what a medicine taken is doing, a claim then "true or myth?".
+        "i take ibuprofen pretty much every day for my knees. is that wrecking my stomach lining?",
+        "read that tomatoes potatoes and peppers (nightshades) make arthritis worse. true or myth?",
         # Blind dev42: what a habit raises, what a test checks for.
         "does smoking raise your chances of getting RA",
         "which blood test checks for coeliac disease, and do I have to keep eating gluten before "
@@ -1014,6 +1017,13 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
         ("Is it okay to take zinc, collagen and L-glutamine all at the same time, or do they "
          "interfere with each other?", "taken together"),
         ("Once my gut has healed, can I go back to eating gluten?", "eaten again"),
+        # Blind dev48: "whats" asks; taking it at another time; how long to stay off a food.
+        ("i have lupus. whats the chance my daughter gets it too, is it genetic",
+         "runs in families"),
+        ("zinc makes me feel sick when i take it in the morning. can i take it with food or at "
+         "night instead?", "time of day"),
+        ("went gluten free 2 months ago. how long do i have to stay off it before i can try "
+         "eating bread again", "eaten again"),
         ("Should I see a doctor if my joint pain gets worse?", None),
     ],
 )  # fmt: skip

@@ -17,7 +17,7 @@ from bot.answering.subjects import SubjectCheck
 # question, and what follows it leans on it.
 ASKING = (
     r"(?:can|could|should|shall|is|are|was|were|do|does|did|will|would|what|how|when|why|which|"
-    r"where|who|may|might|must|any|has|have)"
+    r"where|who|may|might|must|any|has|have|whats|what's|hows|how's)"
 )
 _SPLIT_RE = re.compile(
     rf"(?<=\?)\s+|,?\s+(?:and|but|also|plus)\s+(?:also\s+)?(?={ASKING}\b)|,\s+(?={ASKING}\b)",

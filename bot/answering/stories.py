@@ -161,10 +161,12 @@ _ASKS_OF_IT_RE = re.compile(
 _DOES_IT_WORK_RE = re.compile(
     r"^(?:(?:and|but|so|or)\s+)?(?:(?:does|do|did|will|would|can|could|is|are|was|were)\s+"
     r"(?:it|that|this|they|them|those|these)\s+(?:actually\s+|really\s+|even\s+|honestly\s+)?"
-    r"|(?=(?:worth it|any good|true|any truth(?: (?:to|in) (?:that|this|it))?|true or (?:not|false))"
+    r"|(?=(?:worth it|any good|true|any truth(?: (?:to|in) (?:that|this|it))?|true or "
+    r"(?:not|false|myth)|fact or (?:fiction|myth)|myth or (?:fact|true))"
     r"\W*$))"
     r"(?:work|works|help|helps|do anything|do much|true|right|legit|real|any good|good|safe|"
     r"any truth|make|makes|cause|causes|be bad|bad|harmful|dangerous|be harmful|be dangerous|"
+    r"wrecking|ruining|damaging|harming|hurting|messing up|messing with|fact|myth|"
     r"worth it|a myth|a scam|rubbish|nonsense|damage|harm|hurt|wreck|ruin|irritate|upset|"
     r"interact|interfere|mess with|mess up|affect|too early|too late|too soon|too young|"
     r"too old|necessary|needed)\b",
