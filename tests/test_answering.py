@@ -880,6 +880,10 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
         # Blind dev48: what a medicine taken is doing, a claim then "true or myth?".
         "i take ibuprofen pretty much every day for my knees. is that wrecking my stomach lining?",
         "read that tomatoes potatoes and peppers (nightshades) make arthritis worse. true or myth?",
+        # Blind dev49: "could that be what's damaging …" after a medicine taken; TMJ.
+        "been taking ibuprofen/naproxen most days for my knees for years. could that be what's "
+        "damaging my gut lining?",
+        "My jaw clicks and aches when I chew, is TMJ linked to autoimmune stuff?",
         # Blind dev42: what a habit raises, what a test checks for.
         "does smoking raise your chances of getting RA",
         "which blood test checks for coeliac disease, and do I have to keep eating gluten before "
@@ -1024,6 +1028,11 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
          "night instead?", "time of day"),
         ("went gluten free 2 months ago. how long do i have to stay off it before i can try "
          "eating bread again", "eaten again"),
+        # Blind dev49: the chances for someone in particular; a last question that points back
+        # asks with the one before it.
+        ("I have RA — what are the chances my kids will get it too?", "how likely"),
+        ("why do my joints always ache more when it's about to rain? is that real or in my head",
+         "weather"),
         ("Should I see a doctor if my joint pain gets worse?", None),
     ],
 )  # fmt: skip

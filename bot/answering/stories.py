@@ -161,6 +161,7 @@ _ASKS_OF_IT_RE = re.compile(
 _DOES_IT_WORK_RE = re.compile(
     r"^(?:(?:and|but|so|or)\s+)?(?:(?:does|do|did|will|would|can|could|is|are|was|were)\s+"
     r"(?:it|that|this|they|them|those|these)\s+(?:actually\s+|really\s+|even\s+|honestly\s+)?"
+    r"(?:be\s+what\W*s\s+|be\s+what\s+is\s+)?"
     r"|(?=(?:worth it|any good|true|any truth(?: (?:to|in) (?:that|this|it))?|true or "
     r"(?:not|false|myth)|fact or (?:fiction|myth)|myth or (?:fact|true))"
     r"\W*$))"

@@ -19,9 +19,11 @@ from bot.answering.stories import (
     alternative_after,
     alternative_before,
     asking_clause,
+    asking_sentences,
     asks_anything,
     compares,
     content_words,
+    points_back,
     weighed,
     words_beside,
 )
@@ -110,6 +112,11 @@ def asked_aspect(
     # sentence that opens asking is read whole as well.
     if len(clause.split()) <= SHORT_CLAUSE_WORDS or ASKS_RE.match(whole):
         readings.append(whole)
+    # "why do my joints ache more when it's about to rain? is that real or in my head": a last
+    # question that points back asks with the one before it.
+    asked = asking_sentences(text)
+    if len(asked) > 1 and points_back(asked[-1]):
+        readings.append(asked[-2])
     for reading in readings:
         words = f" {normalise(reading)} "
         for start, end, aspect in subjects.unsaid_aspects(words):
