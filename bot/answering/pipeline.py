@@ -43,7 +43,13 @@ from bot.answering.subjects import (
     required,
     unmentioned_mention,
 )
-from bot.answering.unsaid import AskedAspect, asked_aspect, asks_whether_they_get, weighs_them
+from bot.answering.unsaid import (
+    AskedAspect,
+    asked_aspect,
+    asks_to_weigh,
+    asks_whether_they_get,
+    weighs_them,
+)
 from bot.embedding.encoder import Encoder
 from bot.ingest.corpus import SourceDocument
 from bot.retrieval.lexical import LexicalIndex
@@ -376,7 +382,13 @@ class AnswerPipeline:
                 if corpus.subjects and i in ranked
                 else None
             )
-            if aspect is None and unmentioned is None and corpus.subjects and i in ranked:
+            if (
+                aspect is None
+                and unmentioned is None
+                and corpus.subjects
+                and i in ranked
+                and asks_to_weigh(spelled[i])
+            ):
                 # "What's the difference between psoriatic and rheumatoid arthritis?": the
                 # articles name both, and no passage that names both compares them.
                 aspect = _differ_unsaid(

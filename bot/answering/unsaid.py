@@ -219,12 +219,9 @@ def weighs_them(text: str, names: Sequence[str], speaks_of: Callable[[str, str],
     which is better ("psoriatic arthritis vs rheumatoid arthritis?"), not both against a third
     thing ("are lupus and RA different from wear and tear?") nor whether both are so ("is zinc
     different from collagen, or are both gut-healing nutrients?")."""
-    clause = normalise(asking_clause(text))
-    if not (asks_how_they_differ(text) or compares(text) or _WHICH_RE.search(clause)):
+    if not asks_to_weigh(text):
         return False
-    if _BOTH_RE.search(clause):
-        return False
-    spaced = f" {clause} "
+    spaced = f" {normalise(asking_clause(text))} "
     pivot = _PIVOT_RE.search(spaced)
     if pivot is None or pivot.group(0).startswith("between"):
         return True  # "the difference between X and Y"
@@ -234,6 +231,16 @@ def weighs_them(text: str, names: Sequence[str], speaks_of: Callable[[str, str],
         return any(speaks_of(part, name) or f" {normalise(name)} " in part for name in names)
 
     return named_in(before) and named_in(after)
+
+
+def asks_to_weigh(text: str) -> bool:
+    """Whether what ``text`` asks weighs things against each other (how they differ, which is
+    better), rather than whether both are so: a few regular expressions, before anything named
+    in it is looked up."""
+    clause = normalise(asking_clause(text))
+    return bool(
+        asks_how_they_differ(text) or compares(text) or _WHICH_RE.search(clause)
+    ) and not _BOTH_RE.search(clause)
 
 
 def asks_how_they_differ(text: str) -> bool:
