@@ -888,6 +888,17 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
         "does smoking raise your chances of getting RA",
         "which blood test checks for coeliac disease, and do I have to keep eating gluten before "
         "it?",
+        # Blind dev50 and dev51: a few words that only name things, "has it helped anyone?",
+        # the thing left out where it asks beside supplements told before, after "but which".
+        "hashimotos and leaky gut",
+        "IBS and knee pain connected?",
+        "celiac vs leaky gut whats the difference",
+        "AS patient here, has acupuncture helped anyone with the lower back pain",
+        "psoriasis + psoriatic arthritis here. trying the gut healing route with collagen and "
+        "zinc. anyone know if it's ok to do this alongside phototherapy sessions?",
+        "my gut bacteria test says low bifidobacteria. i get that imbalance is bad for joints but "
+        "which foods raise bifido specifically?",
+        "does lupus make ur hair fall out",
         # Whatever is asked of it, in the asking clause and not told as the story's.
         "How long does it take to recover from a total knee replacement?",
         "Could you give me a simple 10 minute morning stretching routine for stiff joints?",
@@ -925,6 +936,14 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
     # ... and a part of the body told in passing is no subject of the question.
     answer = real_pipeline.answer("my skin is dry and my knees ache, could my gut be behind both?")
     assert answer.status == "answered" and answer.quotes
+    # ... nor is a few words naming only what the articles speak of, nor a question whose thing
+    # left out is told in the story beside the supplements it asks about.
+    for question in (
+        "leaky gut and joint pain connected?",
+        "My wife drinks collagen in her coffee for her joints. Does it do anything for the gut?",
+    ):
+        answer = real_pipeline.answer(question)
+        assert answer.quotes, question
 
 
 @pytest.mark.parametrize(
@@ -1033,6 +1052,11 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
         ("I have RA — what are the chances my kids will get it too?", "how likely"),
         ("why do my joints always ache more when it's about to rain? is that real or in my head",
          "weather"),
+        # Blind dev50 and dev51: damage undone; hours of sleep in a phone's words.
+        ("can damaged cartilage grow back", "undone"),
+        ("can joint damage from RA be reversed once it's happened?", "undone"),
+        ("how many hrs of sleep to heal ur gut", "sleep"),
+        ("can leaky gut be reversed?", None),
         ("Should I see a doctor if my joint pain gets worse?", None),
     ],
 )  # fmt: skip

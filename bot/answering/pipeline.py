@@ -587,8 +587,23 @@ def _asked_about_unmentioned(
     """Whether ``message`` asks about a thing the articles never mention and names nothing they
     mention that their quotes must name (a supplement, a food: "are probiotic yoghurts worth
     it?" is answered by what probiotics do; bot.answering.stories.asks_about)."""
-    if required(own) and not compares(message):
-        return False  # ... unless it weighs the two ("is low FODMAP better than gluten free?")
+    # ... unless it weighs the two ("is low FODMAP better than gluten free?"), or names only the
+    # thing left out where it asks ("trying collagen and zinc. is it ok to do this alongside
+    # phototherapy?").
+    asked = f" {normalise(asking_clause(message))} "
+    if (
+        required(own)
+        and not compares(message)
+        and (
+            required([m for m in own if f" {normalise(m.name)} " in asked])
+            or not any(
+                f" {normalise(m.name)} " in asked
+                for m in own
+                if not m.in_corpus and not m.in_general
+            )
+        )
+    ):
+        return False
     left_out = [m for m in own if not m.in_corpus and not m.in_general]
     names = {normalise(m.name) for m in left_out}
     covered = _covered(lexical, subjects, names)

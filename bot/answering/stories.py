@@ -151,11 +151,34 @@ _ASKS_OF_IT_RE = re.compile(
     r"spread to|spreads to|its|it's|it s|is it|thats|that's|can i|could i|should i|can you|"
     r"should you|is it ok to|is it okay to|is it safe to|is it bad to|is it fine to|"
     r"recover after|recovery after|recovering after|mess with|messes with|put|putting|apply|"
-    r"make you|make me|makes you|makes me|give you|give me|gives you|gives me|help with|helps with|"
+    r"make|makes|making|make you|make me|makes you|makes me|give you|give me|gives you|gives me|help with|helps with|"
     r"helping with|anything for|something for|"
     r"applying|^and|^also|^plus|^or)"
     r"(?: (?:a|an|the|some|any|my|your|his|her|our|their|this|these|those|that|doing|having|"
-    r"getting|about))*|^) $"
+    r"getting|about|ur|u))*|^) $"
+)
+# A message of a few words that only names things, no asking word and no verb ("hashimotos and
+# leaky gut", "IBS and knee pain connected?", "celiac vs leaky gut whats the difference"): it asks
+# about each thing it names. Over normalised text.
+_TERSE_RE = re.compile(
+    r"^(?:(?:link|connection|relation) between )?"
+    r"(?:[a-z0-9']+ ){0,3}[a-z0-9']+ (?:and|n|vs|versus|or|with|w|for|after) "
+    r"(?:[a-z0-9']+ ){0,3}?[a-z0-9']+"
+    r"(?P<tail> (?:connected|related|linked|link|connection|together|the same|same thing|"
+    r"any link|any connection|whats the difference|what s the difference|difference))?$"
+)
+# ... words that tell a sentence, not a list of names.
+_NOT_TERSE_RE = re.compile(
+    rf"\b(?:{ASKING[3:-1]}|i|im|ive|me|my|mine|we|our|you|your|u|ur|he|she|they|it|its|this|that|"
+    r"these|those|there|here|be|been|being|am|get|gets|got|take|takes|took|taking|eat|eats|ate|"
+    r"eating|help|helps|helped|cause|causes|caused|make|makes|made|feel|feels|felt|need|needs|"
+    r"want|try|tried|use|used|work|works|worked|start|started|stop|stopped|go|went|keep|"
+    r"not|no|dont|don't|never|please|pls|thanks|thank)\b"
+)
+# "has acupuncture helped anyone …?": the asking word before the thing, not a thing had.
+_PERFECT_RE = re.compile(r"^(?:has|have|had)$")
+_PARTICIPLE_RE = re.compile(
+    r"^(?:[a-z]+ed|done|been|made|given|taken|shown|proven|gone|brought)\b"
 )
 # A question about what the message just named, asking whether it works or is true ("My friend
 # swears by turmeric. Does it actually work?", "I read that turmeric helps, is that true?").
@@ -202,7 +225,8 @@ _SOURCE_AFTER_RE = re.compile(
     r"told|tells|swears|claims|believes|suggested|suggests|recommends|recommended)\b"
 )
 # Where a clause may start within a sentence ("been constipated 4 days now, is senna ok?").
-_CLAUSE_RE = re.compile(r",\s*|\s+-\s+|;\s*")
+# ... "i get that imbalance is bad for joints but which foods raise bifido?" asks after "but".
+_CLAUSE_RE = re.compile(rf",\s*|\s+-\s+|;\s*|\s+but\s+(?={ASKING}\b)")
 
 
 def asks_about(
@@ -222,11 +246,13 @@ def asks_about(
     asked about whatever is asked of it ("How long does it take to recover from a total knee
     replacement?"); without it, only what is asked of a part of the body in so many words counts
     ("does lupus damage the kidneys?", not "what is the inside skin of the bowel for?")."""
-    clause = asking_clause(text)
-    if not clause or _WEIGHS_RE.search(clause):
-        return False
     key = normalise(name)
     if not key:
+        return False
+    if terse(text):
+        return re.search(rf"(?:^| ){re.escape(key)}(?:e?s)?(?: |$)", normalise(text)) is not None
+    clause = asking_clause(text)
+    if not clause or _WEIGHS_RE.search(clause):
         return False
     if _CHOOSES_RE.match(clause) or _DOES_IT_WORK_RE.match(clause) or _MEANS_RE.match(clause):
         # "which one is better?", "does it actually work?": about what the message named, unless
@@ -263,6 +289,7 @@ def asks_about(
         and (
             not _TOLD_BEFORE_RE.search(f"{before} ")
             or _RECOVER_AFTER_RE.search(f"{before} ") is not None
+            or (_PERFECT_RE.match(before) is not None and _PARTICIPLE_RE.match(after) is not None)
         )
         and not _IF_STATE_RE.search(before)
         and not _ONLY_BEFORE_RE.search(before)
@@ -276,6 +303,17 @@ def asks_about(
             or _ASKS_OF_IT_RE.search(_JOINED_RE.sub("", before) + " ")
         )
     )
+
+
+def terse(text: str) -> bool:
+    """Whether ``text`` only names things, a few words joined, without asking or telling anything
+    in so many words ("hashimotos and leaky gut", "turmeric for knees?")."""
+    words = normalise(text)
+    found = _TERSE_RE.match(words)
+    if found is None:
+        return False
+    named = words[: found.start("tail")] if found.group("tail") else words
+    return not _NOT_TERSE_RE.search(named)
 
 
 def weighed(words: str, subjects: SubjectCheck, covered: Callable[[str], bool]) -> bool:
