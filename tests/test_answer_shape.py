@@ -213,3 +213,19 @@ def test_an_aspect_the_corpus_speaks_of_is_not_reported_unsaid():
         "whether it runs in families or is in the genes"
     ]
     assert speaking.unsaid_aspects(words) == []
+
+
+def test_an_aspect_whose_told_with_is_not_a_list_is_a_one_line_error(tmp_path):
+    from bot.errors import ConfigError
+
+    path = tmp_path / "subjects.toml"
+    path.write_text(
+        '[medicines]\nnames = ["ibuprofen"]\n[aspects.result]\nsaid = "what it means"\n'
+        'names = ["do i have ra"]\ntold_with = "crp"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_subjects(["some text"], path)
+    message = str(caught.value)
+    assert message.startswith("SUBJECTS_FILE:") and "[aspects.result]" in message
+    assert "told_with" in message and "\n" not in message

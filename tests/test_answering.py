@@ -1057,6 +1057,12 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
         ("can joint damage from RA be reversed once it's happened?", "undone"),
         ("how many hrs of sleep to heal ur gut", "sleep"),
         ("can leaky gut be reversed?", None),
+        # Dev38 to dev49: what a result told before means, asked with or without a question mark.
+        ("rheumatoid factor negative but anti-CCP positive, does that mean i have RA or not",
+         "result means"),
+        ("CRP 18 and ESR 40 on my last bloods, what counts as normal for someone with psoriatic "
+         "arthritis?", "result means"),
+        ("I have bloating and sore knees. Does that mean I have leaky gut?", None),
         ("Should I see a doctor if my joint pain gets worse?", None),
     ],
 )  # fmt: skip

@@ -316,6 +316,15 @@ def terse(text: str) -> bool:
     return not _NOT_TERSE_RE.search(named)
 
 
+# A clause after a comma that opens with an asking word (not "can't", nor "have had it for
+# years").
+_ASKS_LAST_RE = re.compile(
+    r",\s*(?:and\s+|but\s+|so\s+)?(?:does|do|did|is|are|was|were|should|could|would|will|what|how|"
+    r"why|when|which|where|who|can(?!'t| ?not))\b[^,;]*$",
+    re.IGNORECASE,
+)
+
+
 def weighed(words: str, subjects: SubjectCheck, covered: Callable[[str], bool]) -> bool:
     """Whether ``words`` name what the articles answer, and no other aspect they never say
     ("cold and rainy" is the weather twice)."""
@@ -413,7 +422,13 @@ def asks_anything(text: str) -> bool:
     """Whether a sentence of ``text`` asks something: a question mark, an asking word first, or
     "whether" ("I would like to ask whether the keto diet is a good idea.")."""
     sentences = split_sentences(text)
-    return bool(_asking(sentences)) or any(_WHETHER_RE.search(s) for s in sentences)
+    return (
+        bool(_asking(sentences))
+        or any(_WHETHER_RE.search(s) for s in sentences)
+        # ... or a last clause that asks, unmarked ("RF negative but anti-CCP positive, does that
+        # mean i have RA or not")
+        or any(_ASKS_LAST_RE.search(s) for s in sentences)
+    )
 
 
 def asking_sentences(text: str) -> list[str]:

@@ -70,6 +70,9 @@ class AspectWords:
     # ... and when given, one of these words must be in the clause ("at the same time as" asks
     # about taking things together only beside "take", "supplements", …)
     only_with: tuple[str, ...] = ()
+    # ... and when given, one of these must be in the message, wherever ("My RF test is negative
+    # but anti-CCP is positive. Do I have RA?" asks what a result means)
+    told_with: tuple[str, ...] = ()
 
 
 class SubjectCheck:
@@ -387,12 +390,14 @@ def load_subjects(corpus_texts: Iterable[str], path: Path | None = None) -> Subj
 
 def _aspects(section: object, path: Path) -> dict[str, AspectWords]:
     """``[aspects.NAME]`` tables: each a ``said`` text, its ``names``, and optionally its
-    ``corpus_words``, ``unless`` phrases and ``only_with`` words."""
+    ``corpus_words``, ``unless`` phrases, ``only_with`` and ``told_with`` words."""
     found = {}
     for name, table in (section.items() if isinstance(section, dict) else ()):
         table = table if isinstance(table, dict) else {}
         said, names = table.get("said"), table.get("names")
-        lists = [table.get(key, []) for key in ("corpus_words", "unless", "only_with")]
+        lists = [
+            table.get(key, []) for key in ("corpus_words", "unless", "only_with", "told_with")
+        ]
         if (
             not isinstance(said, str)
             or not said.strip()
@@ -401,11 +406,13 @@ def _aspects(section: object, path: Path) -> dict[str, AspectWords]:
         ):
             raise ConfigError(
                 f"SUBJECTS_FILE: {path} [aspects.{name}] needs said = \"…\" and names = [...] "
-                "(corpus_words, unless and only_with, if given, are lists too)."
+                "(corpus_words, unless, only_with and told_with, if given, are lists too)."
             )
-        corpus_words, unless, only_with = (tuple(str(w) for w in words) for words in lists)
+        corpus_words, unless, only_with, told_with = (
+            tuple(str(w) for w in words) for words in lists
+        )
         found[name] = AspectWords(
-            said.strip(), tuple(str(n) for n in names), corpus_words, unless, only_with
+            said.strip(), tuple(str(n) for n in names), corpus_words, unless, only_with, told_with
         )
     return found
 

@@ -133,6 +133,10 @@ def asked_aspect(
                 f" {normalise(word)} " in words for word in aspect.only_with
             ):
                 continue  # "does stress hit the gut at the same time as the immune system?"
+            if aspect.told_with and not any(
+                f" {normalise(word)} " in f" {normalise(text)} " for word in aspect.told_with
+            ):
+                continue  # "I have bloating and sore knees. Does that mean I have leaky gut?"
             rest = _also_answered(words, start, end, whole, subjects, covered)
             if reading is not clause and covered is not None and ASKS_RE.match(clause):
                 # "Should probiotics be taken before or after meals, and do they help leaky
