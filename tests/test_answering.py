@@ -347,6 +347,9 @@ def test_a_caution_leads_what_the_quotes_must_not_seem_to_settle(real_pipeline):
     # ... and after "do not stop it" only the articles' own advice to see someone: the healing
     # steps would read as the swap endorsed.
     assert doctor.quotes and "does not replace medical advice" in doctor.quotes[0].text
+    # ... and after "do not stop your medicine", nothing: the articles never say whether it can
+    # go, and their disclaimer under the question would read as the answer.
+    assert stop.quotes == ()
     for answer in (stop, doctor):
         assert all(real_pipeline.detector.advises_care(q.text) for q in answer.quotes)
         assert "Steps may include" not in render_plain(answer)
