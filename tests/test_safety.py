@@ -760,6 +760,12 @@ def test_a_deformity_beside_an_injury_is_still_an_emergency(detector, message):
         ("painkillers only mask it so i took the whole box", "poisoning"),
         ("Painkillers only mask it. I've been thinking about taking all of them at once.",
          "crisis"),
+        # Blind dev53: sore joints put down to rugby read as a crisis; a crisis told beside
+        # rugby is still one.
+        ("I'm 24 and play rugby, so I've always blamed my sore joints on knocks and tackles. "
+         "What else apart from injury can make joints hurt?", None),
+        ("I play rugby and my sore joints are so bad I've started cutting myself again",
+         "crisis"),
     ],
 )  # fmt: skip
 def test_painkillers_that_only_mask_the_pain_are_no_crisis(real_pipeline, message, kind):

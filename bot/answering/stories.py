@@ -157,6 +157,8 @@ _ASKS_OF_IT_RE = re.compile(
     r"(?: (?:a|an|the|some|any|my|your|his|her|our|their|this|these|those|that|doing|having|"
     r"getting|about|ur|u))*|^) $"
 )
+# The word for the kind of thing at the end of a name, which a question may leave off.
+_KIND_WORD_RE = re.compile(r" (?:disease|syndrome|disorder)$")
 # A message of a few words that only names things, no asking word and no verb ("hashimotos and
 # leaky gut", "IBS and knee pain connected?", "celiac vs leaky gut whats the difference"): it asks
 # about each thing it names. Over normalised text.
@@ -184,7 +186,8 @@ _PARTICIPLE_RE = re.compile(
 # swears by turmeric. Does it actually work?", "I read that turmeric helps, is that true?").
 _DOES_IT_WORK_RE = re.compile(
     r"^(?:(?:and|but|so|or)\s+)?(?:(?:does|do|did|will|would|can|could|is|are|was|were)\s+"
-    r"(?:it|that|this|they|them|those|these)\s+(?:actually\s+|really\s+|even\s+|honestly\s+)?"
+    r"(?:it|that|this|they|them|those|these)\s+(?:one\s+|test\s+|tests\s+|injections?\s+|diet\s+)?"
+    r"(?:actually\s+|really\s+|even\s+|honestly\s+)?"
     r"(?:be\s+what\W*s\s+|be\s+what\s+is\s+)?"
     r"|(?=(?:worth it|any good|true|any truth(?: (?:to|in) (?:that|this|it))?|true or "
     r"(?:not|false|myth)|fact or (?:fiction|myth)|myth or (?:fact|true))"
@@ -194,10 +197,20 @@ _DOES_IT_WORK_RE = re.compile(
     r"wrecking|ruining|damaging|harming|hurting|messing up|messing with|fact|myth|"
     r"worth it|a myth|a scam|rubbish|nonsense|damage|harm|hurt|wreck|ruin|irritate|upset|"
     r"interact|interfere|mess with|mess up|affect|too early|too late|too soon|too young|"
-    r"too old|necessary|needed)\b",
+    r"too old|necessary|needed|worth doing|worth trying|worth a try|worth getting|"
+    r"worth the money|reliable|accurate|linked|connected|related|the same|an autoimmune|"
+    r"autoimmune)\b",
     re.IGNORECASE,
 )
 # ... or what it means ("I tested positive for HLA-B27, what does that mean?").
+# ... or whether to try it ("A friend swears the carnivore diet fixed her joints. Should I try
+# it?").
+_TRY_IT_RE = re.compile(
+    r"^(?:(?:and|but|so|ok|okay)\s+)?(?:should|shall|can|could|would|do)\s+(?:i|we|you)\s+"
+    r"(?:try|take|do|use|start|give)\s+(?:it|that|this|them)(?:\s+a\s+(?:go|try|shot))?"
+    r"(?:\s+(?:too|then|as well))?\W*$",
+    re.IGNORECASE,
+)
 _MEANS_RE = re.compile(
     r"^(?:(?:and|but|so|ok|okay)\s+)?what\s+(?:does|do|did|would|could)\s+(?:it|that|this|they|"
     r"those|these)\s+(?:result\s+|results\s+|test\s+|number\s+|level\s+|score\s+|reading\s+)?"
@@ -254,7 +267,12 @@ def asks_about(
     clause = asking_clause(text)
     if not clause or _WEIGHS_RE.search(clause):
         return False
-    if _CHOOSES_RE.match(clause) or _DOES_IT_WORK_RE.match(clause) or _MEANS_RE.match(clause):
+    if (
+        _CHOOSES_RE.match(clause)
+        or _DOES_IT_WORK_RE.match(clause)
+        or _MEANS_RE.match(clause)
+        or _TRY_IT_RE.match(clause)
+    ):
         # "which one is better?", "does it actually work?": about what the message named, unless
         # told as the story's ("like after antibiotics, can that affect my joints")
         named = re.search(rf"(?:^| ){re.escape(key)}(?:e?s)?(?: |$)", normalise(text))
@@ -265,6 +283,9 @@ def asks_about(
         )
     words = f" {normalise(clause)} "
     found = re.search(rf" {re.escape(key)}(?:e?s)? ", words)
+    if found is None and (short := _KIND_WORD_RE.sub("", key)) != key:
+        # "My cousin has Crohn's disease. Is Crohn's an autoimmune disease?"
+        found = re.search(rf" {re.escape(short)}(?:e?s)? ", words)
     if found is None:
         return False
     between = words[: found.start() + 1].rstrip().endswith((" between", " between the"))
