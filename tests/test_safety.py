@@ -766,11 +766,24 @@ def test_a_deformity_beside_an_injury_is_still_an_emergency(detector, message):
          "What else apart from injury can make joints hurt?", None),
         ("I play rugby and my sore joints are so bad I've started cutting myself again",
          "crisis"),
+        # Blind dev51 and dev53: a carer, a gut trouble that comes back, what the gut is for.
+        ("my stomach issues keep coming back who should check them", None),
+        ("I look after my dad, he's 82. His knee has gone puffy, he ran a temperature last night "
+         "and the ache gets worse every week. When does joint pain need a doctor to look at it?",
+         "emergency"),
+        ("Why would the gut matter for inflammation at all? I thought it was only for digesting "
+         "food.", None),
+        ("I look after my dad, he's 82. Since mum passed he keeps saying he'll be joining her "
+         "soon and he gave away his things", "crisis"),
+        ("my stomach issues keep coming back and tonight the pain is so bad I'm doubled over",
+         "emergency"),
     ],
 )  # fmt: skip
-def test_painkillers_that_only_mask_the_pain_are_no_crisis(real_pipeline, message, kind):
+def test_everyday_words_beside_pain_are_no_crisis(real_pipeline, message, kind):
     kinds = real_pipeline.answer(message).urgent_kinds
     assert (kind in kinds) if kind else not kinds
+    if kind == "emergency":  # a swollen hot knee with a fever is no crisis line's business
+        assert "crisis" not in kinds
 
 
 @pytest.mark.parametrize(
