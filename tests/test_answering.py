@@ -911,9 +911,13 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
         # ... named, as the person would say it back ("cracking your knuckles").
         assert answer.notice and answer.subject.split()[0] in answer.notice
     # ... a permit, and a strain (read as "probiotics strain", dev39), in words of their own.
-    answer = real_pipeline.answer("can i get a disabled parking permit for arthritis")
-    assert answer.status == "unmentioned" and answer.quotes == ()
-    assert answer.notice == real_pipeline.texts.reply("unmentioned_work_and_benefits")
+    for question in (
+        "can i get a disabled parking permit for arthritis",
+        "I do a physical job. Will rheumatoid arthritis eventually stop me from working?",
+    ):
+        answer = real_pipeline.answer(question)
+        assert answer.status == "unmentioned" and answer.quotes == ()
+        assert answer.notice == real_pipeline.texts.reply("unmentioned_work_and_benefits")
     answer = real_pipeline.answer(
         "Which specific probiotic strain works best for rheumatoid arthritis?"
     )
@@ -1066,6 +1070,13 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
         ("CRP 18 and ESR 40 on my last bloods, what counts as normal for someone with psoriatic "
          "arthritis?", "result means"),
         ("I have bloating and sore knees. Does that mean I have leaky gut?", None),
+        # Blind dev52: a protocol beside a medicine taken ("I'm" is one word, normalised); age.
+        ("My doctor has me on prednisone for a flare. Is it okay to start a gut-healing protocol "
+         "while I'm on it?", "beside a treatment"),
+        ("My mother is 83 and was just diagnosed with RA. Is a gut-healing diet safe for someone "
+         "her age?", "age"),
+        ("I'm 62 and spend all day in the garden. Isn't achy joints just normal wear and tear at "
+         "my age?", None),
         ("Should I see a doctor if my joint pain gets worse?", None),
     ],
 )  # fmt: skip

@@ -56,10 +56,10 @@ _TOLD_BEFORE_RE = re.compile(
     r"(?:^| )(?:after|since|like|following|post|besides|beyond|apart from|except|without|if|"
     r"unless|because|though|although|"
     r"instead of|other than|rather than|(?<!better )(?<!worse )(?<!safer )(?<!healthier )"
-    r"(?<!stronger )(?<!gentler )(?<!effective )than|have|has|had|got|with|being on|im on|i m on|"
+    r"(?<!stronger )(?<!gentler )(?<!effective )than|have|has|had|got|with|being on|im on|i'm on|"
     r"been on)"
     r"(?: (?:a|an|the|my|his|her|our|their|some|taking|using|eating|drinking))* $"
-    r"|(?:^| )(?:even though|even if|though|although|while|whilst|if|when) (?:i|im|i m|ive|i ve|"
+    r"|(?:^| )(?:even though|even if|though|although|while|whilst|if|when) (?:i|im|i'm|ive|i've|"
     r"we|he|she|they|you|my [a-z]+) (?:[a-z0-9']+ ){0,3}$"
 )
 # Another question offered as an alternative ("can stress make it worse, or is it the weather?").
@@ -144,7 +144,7 @@ _ITS_EFFECT_RE = re.compile(
 _ASKS_OF_IT_RE = re.compile(
     r"(?:\b(?:try|trying|take|taking|use|using|start|starting|on|need|get|getting|recommend|"
     r"eat|eating|drink|drinking|avoid|avoiding|cut out|cutting out|give up|giving up|"
-    r"what is|what are|whats|what s|what about|how about|signs of|symptoms of|causes of|cause of|"
+    r"what is|what are|whats|what's|what about|how about|signs of|symptoms of|causes of|cause of|"
     r"side effects of|risks of|dangers of|dose of|dosage of|treatment for|treatments for|cure for|"
     r"between|recover from|recovery from|recovering from|cause|causes|trigger|triggers|lead to|"
     r"is there|are there|is|are|damage|damages|harm|harms|affect|affects|attack|attacks|"
@@ -152,7 +152,7 @@ _ASKS_OF_IT_RE = re.compile(
     r"should you|is it ok to|is it okay to|is it safe to|is it bad to|is it fine to|"
     r"recover after|recovery after|recovering after|mess with|messes with|put|putting|apply|"
     r"make|makes|making|make you|make me|makes you|makes me|give you|give me|gives you|gives me|help with|helps with|"
-    r"helping with|anything for|something for|"
+    r"helping with|anything for|something for|tips for|tips on|advice for|advice on|"
     r"applying|^and|^also|^plus|^or)"
     r"(?: (?:a|an|the|some|any|my|your|his|her|our|their|this|these|those|that|doing|having|"
     r"getting|about|ur|u))*|^) $"
@@ -167,7 +167,7 @@ _TERSE_RE = re.compile(
     r"(?:[a-z0-9']+ ){0,3}[a-z0-9']+ (?:and|n|vs|versus|or|with|w|for|after) "
     r"(?:[a-z0-9']+ ){0,3}?[a-z0-9']+"
     r"(?P<tail> (?:connected|related|linked|link|connection|together|the same|same thing|"
-    r"any link|any connection|whats the difference|what s the difference|difference))?$"
+    r"any link|any connection|whats the difference|what's the difference|difference))?$"
 )
 # ... words that tell a sentence, not a list of names.
 _NOT_TERSE_RE = re.compile(

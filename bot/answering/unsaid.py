@@ -49,7 +49,7 @@ _CAN_THEY_RE = re.compile(r" (?:can|could|will|would|might|may|is it possible fo
 # I eat?", not "is joint pain worse with the cold?"); "since" and "because" a few words back tell
 # ("what can i do since my mums RA is genetic").
 _TOLD_ASPECT_RE = re.compile(
-    r"(?:(?:^| )(?:was|were|been|got|newly|recently|just|being|am|im|i m|after|since|following|"
+    r"(?:(?:^| )(?:was|were|been|got|newly|recently|just|being|am|im|i'm|after|since|following|"
     r"besides|apart from|except|without|other than|rather than)|^ (?:with|given)|^(?= (?:my|our|"
     r"his|her|their) ))(?: (?:a|an|the|my|his|her|our|their))* $"
     r"|(?:^| )(?:since|because) (?:[a-z0-9']+ ){0,4}$"
