@@ -38,7 +38,7 @@ GROUP_ASKED_WORDS = 4
 # What is asked of a group of people: whether they get it.
 _GETS_IT_RE = re.compile(
     r"^(?:(?:also|too|ever|even|really|usually|often|more|less) )*(?:get|gets|getting|develop|"
-    r"develops|catch|be affected|suffer from|more prone|prone)\b"
+    r"develops|catch|be affected|suffer from|more prone|prone|have(?! to)|has(?! to)|end up with)\b"
 )
 _ONE_PERSON = frozenset(("my", "our", "his", "her", "their"))
 _CAN_THEY_RE = re.compile(r" (?:can|could|will|would|might|may|is it possible for) ")
