@@ -1499,12 +1499,17 @@ def test_one_subject_named_in_several_words_is_named_once(real_pipeline):
         ("thanks for being honest", True),
         ("thanks, very clear", True),
         ("ugh this bot is useless", True),
+        # Blind dev55: thanks that says it helped (a word of the articles), "brb", praise.
+        ("thank you so much, this helps", True),
+        ("brb", True),
+        ("Well, thank you, you're very clever.", True),
         # ... but not beside a question, a subject, a word of the articles, or with only "ok".
         ("thanks, is it safe for kids", False),
         ("thanks, what about turmeric", False),
         ("ok, turmeric", False),
         ("thanks, my knees still hurt", False),
         ("ok, dying", False),
+        ("thank you, so very tired and dizzy", False),
     ],
 )  # fmt: skip
 def test_small_talk_beside_words_that_say_nothing_is_small_talk(
