@@ -1077,6 +1077,11 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
          "her age?", "age"),
         ("I'm 62 and spend all day in the garden. Isn't achy joints just normal wear and tear at "
          "my age?", None),
+        # Blind dev54: a new trouble after starting something, "is that normal?"; not joints
+        # that still ache (how long it takes, which the articles answer).
+        ("Started probiotics three days ago and I'm really bloated. Is that normal?",
+         "reaction"),
+        ("started probiotics 2 weeks ago and my knees still hurt, is that normal??", None),
         ("Should I see a doctor if my joint pain gets worse?", None),
     ],
 )  # fmt: skip
