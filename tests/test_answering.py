@@ -911,8 +911,14 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
         # ... named, as the person would say it back ("cracking your knuckles").
         assert answer.notice and answer.subject.split()[0] in answer.notice
     # ... a permit, and a strain (read as "probiotics strain", dev39), in words of their own.
+    # Blind dev56: whether a group gets it, whatever else the message tells.
+    answer = real_pipeline.answer(
+        "Can teenagers get lupus? My daughter is 15 and has a rash on her face"
+    )
+    assert answer.status == "unmentioned" and answer.quotes == () and "teenagers" in answer.notice
     for question in (
         "can i get a disabled parking permit for arthritis",
+        "My job means standing all day. Should I stop working because of my rheumatoid arthritis?",
         "I do a physical job. Will rheumatoid arthritis eventually stop me from working?",
     ):
         answer = real_pipeline.answer(question)
@@ -1082,6 +1088,7 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
         ("Started probiotics three days ago and I'm really bloated. Is that normal?",
          "reaction"),
         ("started probiotics 2 weeks ago and my knees still hurt, is that normal??", None),
+        ("I'm 78. Is leaky gut more common in older people?", "how common"),
         ("Should I see a doctor if my joint pain gets worse?", None),
     ],
 )  # fmt: skip

@@ -451,9 +451,11 @@ class AnswerPipeline:
             # not mentioned ("and in kids?").
             whom = answered_in_general(own) if not context[i] else None
             # ... any group it names: "My 8 year old has sore knees. Can kids get leaky gut?"
-            groups = [m.name for m in own if not m.in_corpus and m.in_general] if whom else []
-            if not whom and unmentioned and unmentioned.in_general:
-                groups = [unmentioned.name]
+            # ... whatever else it tells ("Can teenagers get lupus? My daughter is 15 and has a
+            # rash on her face")
+            groups = [m.name for m in own if not m.in_corpus and m.in_general] if not context[i] else []
+            if unmentioned and unmentioned.in_general and unmentioned.name not in groups:
+                groups.append(unmentioned.name)
             asked_group = next(
                 (g for g in groups if not aspect and asks_whether_they_get(cleaned[i], g, covered)),
                 None,
