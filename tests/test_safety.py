@@ -768,6 +768,11 @@ def test_a_deformity_beside_an_injury_is_still_an_emergency(detector, message):
          "crisis"),
         # Blind dev51 and dev53: a carer, a gut trouble that comes back, what the gut is for.
         ("my stomach issues keep coming back who should check them", None),
+        # Blind dev56: a teenager's facial rash; with a fever and a rash that will not fade,
+        # still an emergency.
+        ("Can teenagers get lupus? My daughter is 15 and has a rash on her face", None),
+        ("My daughter is 15, she has a high fever and a rash that doesn't fade when I press a "
+         "glass on it", "emergency"),
         ("I look after my dad, he's 82. His knee has gone puffy, he ran a temperature last night "
          "and the ache gets worse every week. When does joint pain need a doctor to look at it?",
          "emergency"),
