@@ -1585,3 +1585,21 @@ def test_what_the_articles_answer_in_the_words_of_what_they_never_say_is_answere
 def test_thanks_beside_a_worry_or_a_request_is_no_small_talk(real_pipeline, message):
     """Review 15: "thanks, feeling hopeless" was thanked "You're welcome"."""
     assert real_pipeline.answer(message).status != "small_talk"
+
+
+@pytest.mark.parametrize(
+    ("message", "group", "asked"),
+    [
+        ("Can children get a leaky gut too?", "children", True),
+        # Blind dev54: "have" asks it too, of a condition ...
+        ("can an 8 year old have leaky gut? my son keeps complaining of tummy aches",
+         "an 8 year old", True),
+        # ... not of a food (the FAQ corpus answers honey for babies).
+        ("can my 6 month old have a little honey on his food", "my 6 month old", False),
+        ("do kids have to avoid gluten?", "kids", False),
+    ],
+)  # fmt: skip
+def test_whether_a_group_gets_it_is_told_from_what_else_they_have(message, group, asked):
+    from bot.answering.unsaid import asks_whether_they_get
+
+    assert asks_whether_they_get(message, group) is asked

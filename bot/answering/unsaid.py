@@ -37,8 +37,11 @@ SHORT_CLAUSE_WORDS = 3
 GROUP_ASKED_WORDS = 4
 # What is asked of a group of people: whether they get it.
 _GETS_IT_RE = re.compile(
-    r"^(?:(?:also|too|ever|even|really|usually|often|more|less) )*(?:get|gets|getting|develop|"
-    r"develops|catch|be affected|suffer from|more prone|prone|have(?! to)|has(?! to)|end up with)\b"
+    r"^(?:(?:also|too|ever|even|really|usually|often|more|less) )*(?:(?:get|gets|getting|develop|"
+    r"develops|catch|be affected|suffer from|more prone|prone|end up with)\b|"
+    # "can an 8 year old have leaky gut?", not "can my 6 month old have a little honey?"
+    r"(?:have|has) (?=(?:it|this|that|leaky|a leaky|autoimmune|an autoimmune|arthritis|joint pain|"
+    r"gut|ra|lupus|psoriasis|crohn|crohns|ibs|inflammation|the same)\b))"
 )
 _ONE_PERSON = frozenset(("my", "our", "his", "her", "their"))
 _CAN_THEY_RE = re.compile(r" (?:can|could|will|would|might|may|is it possible for) ")
