@@ -1603,3 +1603,27 @@ def test_whether_a_group_gets_it_is_told_from_what_else_they_have(message, group
     from bot.answering.unsaid import asks_whether_they_get
 
     assert asks_whether_they_get(message, group) is asked
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # Review 16: what this session's rules first refused, and the articles answer.
+        "My mum has rheumatoid arthritis and takes methotrexate. Is it an autoimmune disease?",
+        "My osteopath explained that leaky gut lets undigested food particles into the "
+        "bloodstream. Is that accurate?",
+        "I do pilates twice a week but my joints still ache. I read that managing stress and "
+        "improving sleep help the gut. Should I try that?",
+        "My gut microbiome test showed an imbalance. Can that affect my joints?",
+        "My stress levels are through the roof and I sleep badly, is that bad for my gut?",
+        "Which foods have the most impact on leaky gut?",
+        "Are foods high in sugar bad for my joints?",
+        "Are probiotics a good source of healthy gut bacteria?",
+        "Can leaky gut syndrome be reversed?",
+        "Will I have joint pain for the rest of my life?",
+        "I get flare-ups twice per month, could leaky gut be why?",
+        "I have joint pain and bloating, which runs in my family",
+    ],
+)
+def test_what_the_articles_answer_is_not_refused_for_words_beside_it(real_pipeline, question):
+    assert real_pipeline.answer(question).quotes, question

@@ -235,7 +235,22 @@ _TOLD_AFTER_RE = re.compile(
 # Who told the claim ("my chiropractor said …", "my massage therapist reckons …").
 _SOURCE_AFTER_RE = re.compile(
     r"^(?:(?:therapist|therapists|practitioner|guy|lady|person) )?(?:said|says|say|reckons|thinks|"
-    r"told|tells|swears|claims|believes|suggested|suggests|recommends|recommended)\b"
+    r"told|tells|swears|claims|believes|suggested|suggests|recommends|recommended|explained|"
+    r"explains|mentioned|mentions)\b"
+)
+# ... a test told as what it found ("My gut microbiome test showed an imbalance. Can that affect
+# my joints?"): the finding is asked about, unless the test itself is ("Is that test reliable?").
+_FOUND_AFTER_RE = re.compile(r"^(?:showed|shows|found|finds|revealed)\b")
+_ASKS_OF_TEST_RE = re.compile(
+    r"\b(?:test|tests|testing|reliable|accurate|worth|result|results|mean|means)\b"
+)
+# A relation asked of "it"/"they" ("Are they linked?", "Is it autoimmune?") is not asked of what
+# the person does, takes or gave up ("I do yoga every day …", "takes methotrexate", "after years
+# of migraines").
+_RELATES_RE = re.compile(r"\b(?:linked|connected|related|the same|autoimmune)\b")
+_DOING_BEFORE_RE = re.compile(
+    r"(?:^| )(?:do|does|doing|did|take|takes|taking|took|gave up|give up|given up|drink|drinks|"
+    r"eat|eats|years of|months of)(?: (?:a|an|the|my|his|her|some|lots of|a lot of))* $"
 )
 # Where a clause may start within a sentence ("been constipated 4 days now, is senna ok?").
 # ... "i get that imbalance is bad for joints but which foods raise bifido?" asks after "but".
@@ -275,11 +290,28 @@ def asks_about(
     ):
         # "which one is better?", "does it actually work?": about what the message named, unless
         # told as the story's ("like after antibiotics, can that affect my joints")
-        named = re.search(rf"(?:^| ){re.escape(key)}(?:e?s)?(?: |$)", normalise(text))
-        if named is not None and _SOURCE_AFTER_RE.match(normalise(text)[named.end() :]):
+        told = normalise(text)
+        if _TRY_IT_RE.match(clause) and len(sentences := split_sentences(text)) > 1:
+            # "Should I try it?" asks of what the sentence just before names
+            told = normalise(sentences[-2])
+        named = re.search(rf"(?:^| ){re.escape(key)}(?:e?s)?(?: |$)", told)
+        if named is not None and _SOURCE_AFTER_RE.match(told[named.end() :].strip()):
             return False  # "my chiropractor said leaky gut … true?": who said it
+        if (
+            named is not None
+            and _DOES_IT_WORK_RE.match(clause)
+            and _FOUND_AFTER_RE.match(told[named.end() :].strip())
+            and not _ASKS_OF_TEST_RE.search(normalise(clause))
+        ):
+            return False
+        if (
+            named is not None
+            and _RELATES_RE.search(normalise(clause))
+            and _DOING_BEFORE_RE.search(f"{told[: named.start()].strip()} ")
+        ):
+            return False
         return named is not None and not _CONTEXT_BEFORE_RE.search(
-            f"{normalise(text)[: named.start()].strip()} "
+            f"{told[: named.start()].strip()} "
         )
     words = f" {normalise(clause)} "
     found = re.search(rf" {re.escape(key)}(?:e?s)? ", words)
@@ -341,7 +373,7 @@ def terse(text: str) -> bool:
 # years").
 _ASKS_LAST_RE = re.compile(
     r",\s*(?:and\s+|but\s+|so\s+)?(?:does|do|did|is|are|was|were|should|could|would|will|what|how|"
-    r"why|when|which|where|who|can(?!'t| ?not))\b[^,;]*$",
+    r"why|can(?!'t| ?not))\b[^,;]*$",
     re.IGNORECASE,
 )
 
