@@ -113,6 +113,9 @@ class Lexicon:
     def __post_init__(self) -> None:
         # The same words come back message after message; the fuzzy search is worth remembering.
         self._correct = functools.lru_cache(maxsize=8192)(self._correct_word)
+        # Only passages are asked whether they advise care, and the same ones come back question
+        # after question: each is normalised and searched once.
+        self._advises_care = functools.lru_cache(maxsize=8192)(self._advises_care_uncached)
         # An episode that is over, recent ones included (what every kind but crisis reads).
         parts = [g.pattern for g in (self.guards.past, self.guards.recent_past) if g is not None]
         self._any_past = re.compile("|".join(f"(?:{p})" for p in parts)) if parts else None
@@ -139,6 +142,9 @@ class Lexicon:
 
     def advises_care(self, text: str) -> bool:
         """Whether ``text`` (a passage) advises seeing a professional."""
+        return self._advises_care(text)
+
+    def _advises_care_uncached(self, text: str) -> bool:
         normalised = self.normalise(text)
         return any(pattern.search(normalised) for pattern in self.care)
 
