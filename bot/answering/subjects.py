@@ -19,6 +19,7 @@ from pathlib import Path
 
 from bot.errors import ConfigError
 from bot.ingest.folding import strip_accents
+from bot.safety.screen import Screen
 
 DEFAULT_SUBJECTS_FILE = Path(__file__).resolve().parent.parent / "data" / "subjects.toml"
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
@@ -119,6 +120,9 @@ class SubjectCheck:
         self._names = (
             re.compile(rf"(?<![a-z0-9])({alternatives})(?:e?s)?(?![a-z0-9])") if keys else None
         )
+        # Most messages name none of the hundreds of names: RE2 says so in one linear pass
+        # (bot.safety.screen), where Python's search tries every name at every position.
+        self._names_screen = Screen([self._names.pattern]) if self._names else None
         stems = "|".join(re.escape(stem) for stem in medicine_stems)
         self._stem = (
             re.compile(rf"^[a-z]{{{max(1, min_letters - 3)},}}(?:{stems})$") if stems else None
@@ -168,11 +172,12 @@ class SubjectCheck:
             if unsaid
             else None
         )
+        self._aspects_screen = Screen([self._aspects.pattern]) if self._aspects else None
 
     def unsaid_aspects(self, words: str) -> list[tuple[int, int, AspectWords]]:
         """In ``words`` (normalised), each aspect the corpus never speaks of: where it starts
         and ends, and the aspect (its ``said``: "whether it can be caught or passed on")."""
-        if self._aspects is None:
+        if self._aspects is None or not self._aspects_screen.candidates(words):
             return []
         return [(*m.span(), self._unsaid[m.group(1)]) for m in self._aspects.finditer(words)]
 
@@ -199,7 +204,7 @@ class SubjectCheck:
         text = normalise(question)
         found: list[tuple[int, Mention]] = []
         taken: list[tuple[int, int]] = []
-        if self._names is not None:
+        if self._names is not None and self._names_screen.candidates(text):
             named: set[frozenset] = set()
             for match in self._names.finditer(text):
                 key = match.group(1)
