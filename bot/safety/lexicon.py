@@ -36,6 +36,7 @@ _QUOTES = str.maketrans(
 _SENTENCE_END = re.compile(r"\s[.!?…؟。]+(?:\s[.!?…؟。]+)*\s")
 _ORIGINAL_SENTENCE_END = re.compile(r"(?<=[.!?…؟。])\s+|\n+")
 _WORDS = re.compile(r"[\w'-]+|[^\w\s'-]")
+_REPEATED = re.compile(r"(\w)\1{2,}")  # a letter three times or more
 
 
 @dataclass(frozen=True)
@@ -123,8 +124,8 @@ class Lexicon:
     def normalise(self, text: str) -> str:
         """Lower case, no accents, straight quotes, words and marks spaced, misspellings corrected."""
         text = strip_accents(text.translate(_QUOTES)).casefold()
-        text = re.sub(r"(\w)\1{2,}", r"\1\1", text)  # "feeeever" -> "feever"
-        return " ".join(self._correct(word) for word in _WORDS.findall(text))
+        text = _REPEATED.sub(r"\1\1", text)  # "feeeever" -> "feever"
+        return " ".join(map(self._correct, _WORDS.findall(text)))
 
     def sentences(self, text: str) -> list[str]:
         """The message's sentences, normalised."""
@@ -163,6 +164,8 @@ class Lexicon:
         screen, entries = self._screen
         may = [screen.candidates(window) for window in windows]
         anywhere = set().union(*may)
+        if not anywhere:
+            return []  # most messages: none of the patterns anywhere, so no flag to look at
         whole = " . ".join(sentences)  # what a flag's ``unless`` reads
         found = []
         for flag, (any_entry, group_entries) in zip(self.flags, entries):
