@@ -163,6 +163,7 @@ class SubjectCheck:
                 unsaid |= dict.fromkeys(keys, aspect)
         self._unsaid = unsaid
         self._last: tuple[str, list[Mention]] | None = None
+        self._spoken: dict[tuple[str, bool], re.Pattern] = {}  # speaks_of's, by subject
         self._aspects = (
             re.compile(
                 r"(?<![a-z0-9])("
@@ -269,11 +270,17 @@ class SubjectCheck:
         one by its last word too, unless not ``by_last_word``: "sugar" names "refined sugar")."""
         corpus = " " + normalise(text) + " "
         key = normalise(subject)
-        return any(
-            _occurs(name, corpus)
-            or (by_last_word and " " in name and _occurs(name.rsplit(" ", 1)[1], corpus))
-            for name in self._same.get(key, frozenset({key}))
-        )
+        names = self._same.get(key)
+        if names is None:  # not a name of the subjects file ("methotrexate" by its ending)
+            return _occurs(key, corpus) or (
+                by_last_word and " " in key and _occurs(key.rsplit(" ", 1)[1], corpus)
+            )
+        # A subject's names (and their last words) as one pattern, made the first time it is
+        # asked for: one search of a passage where there was one per name and ending.
+        pattern = self._spoken.get((key, by_last_word))
+        if pattern is None:
+            pattern = self._spoken[key, by_last_word] = _names_pattern(names, by_last_word)
+        return pattern.search(corpus) is not None
 
 
 def first_unmentioned(mentions: Sequence[Mention]) -> str | None:
@@ -312,6 +319,15 @@ def required(mentions: Sequence[Mention]) -> list[str]:
 
 def _occurs(key: str, corpus: str) -> bool:
     return any(f" {key}{ending} " in corpus for ending in ("", "s", "es"))
+
+
+def _names_pattern(names: Iterable[str], by_last_word: bool) -> re.Pattern:
+    """Where any of ``names`` occurs as ``_occurs`` finds it (a several-word one by its last word
+    too, when ``by_last_word``), in one search."""
+    terms = set(names)
+    if by_last_word:
+        terms |= {name.rsplit(" ", 1)[1] for name in names if " " in name}
+    return re.compile(" (?:" + "|".join(re.escape(term) for term in sorted(terms)) + ")(?:s|es)? ")
 
 
 def _as_written(question: str, normalised_name: str) -> str:
