@@ -128,6 +128,7 @@ class SubjectCheck:
             re.compile(rf"^[a-z]{{{max(1, min_letters - 3)},}}(?:{stems})$") if stems else None
         )
         self.min_letters = min_letters
+        self._long_words = re.compile(rf"[a-z]{{{max(1, min_letters)},}}")
         # A child told by their age ("my 7 year old", "our 18 month old"): someone the articles
         # do not single out, as "my daughter" is.
         self._child_age_below = child_age_below
@@ -239,10 +240,10 @@ class SubjectCheck:
                     mention = Mention(name, False, category="people", in_general=True)
                     found.append((match.start(), mention))
         if self._stem is not None:
-            for match in re.finditer(r"[a-z]+", text):
+            for match in self._long_words.finditer(text):  # words of min_letters or more
                 word = match.group(0)
                 inside = any(start <= match.start() < end for start, end in taken)
-                if not inside and len(word) >= self.min_letters and self._stem.match(word):
+                if not inside and self._stem.match(word):
                     mention = Mention(
                         _as_written(question, word), word in self._corpus_words, True, "medicines"
                     )
