@@ -4,6 +4,7 @@ a joint that needs a doctor, not the other way round."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -21,8 +22,9 @@ def choose_escalation(
     found = re.findall(r"[a-z]+", message.casefold())
     words, text = set(found), " " + " ".join(found) + " "
 
-    def uses(terms: Sequence[str]) -> bool:
-        return any((f" {term} " in text) if " " in term else term in words for term in terms)
+    def uses(terms: tuple[str, ...]) -> bool:
+        single, phrases = _split(terms)
+        return not words.isdisjoint(single) or any(phrase in text for phrase in phrases)
 
     for topic in topics[:-1]:
         if uses(topic.signs):
@@ -33,3 +35,13 @@ def choose_escalation(
         if uses(topic.words):
             return topic
     return topics[-1]
+
+
+@functools.cache  # a topic's terms (texts.toml), split once
+def _split(terms: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """A topic's single words, looked up among the message's, and its phrases, spaced to be
+    found in the message's words laid end to end."""
+    return (
+        frozenset(term for term in terms if " " not in term),
+        tuple(f" {term} " for term in terms if " " in term),
+    )

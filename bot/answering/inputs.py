@@ -25,15 +25,15 @@ def clean_message(text: str) -> str:
 
 
 def _has_surrogates(text: str) -> bool:
-    return any("\ud800" <= ch <= "\udfff" for ch in text)
+    # Most messages are ASCII, which holds none: no need to look at each character.
+    return not text.isascii() and any("\ud800" <= ch <= "\udfff" for ch in text)
 
 
 def input_problem(text: str, max_chars: int = MAX_QUESTION_CHARS) -> InputProblem | None:
     """The name of the fixed reply a cleaned message needs instead of an answer, or None."""
     if not text:
         return "empty"
-    letters = [ch for ch in text if ch.isalpha()]
-    if not letters:
+    if not any(ch.isalpha() for ch in text):  # stops at the first letter
         return "no_words"
     if len(text) > max_chars:
         return "too_long"

@@ -14,6 +14,7 @@ marking inside the passage keeps the passage's recall and still points at the an
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Mapping, Sequence
@@ -113,6 +114,7 @@ def quote_hit(hit: Hit, document: SourceDocument | None = None) -> Quote:
     )
 
 
+@functools.lru_cache(maxsize=8192)  # an article's sentences come back question after question
 def text_fragment_url(url: str, sentence: str, edge_words: int = 4) -> str:
     """``url`` opened at ``sentence`` in browsers that follow text fragments (``#:~:text=``);
     a long sentence is named by its first and last words."""

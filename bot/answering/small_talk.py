@@ -33,6 +33,9 @@ LOOSE_WORDS = 6
 # ... holding one of these kinds.
 LOOSE_KINDS = frozenset({"thanks", "greeting", "goodbye"})
 _WORD_IN_TEXT_RE = re.compile(r"(?<![\w'])[\w']+(?![\w'])")
+# A message's words as small talk is read (_words), and a letter said twice or more.
+_WORD_RE = re.compile(r"[\w']+")
+_REPEATED_RE = re.compile(r"(\w)\1+")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 
 
@@ -93,21 +96,24 @@ class SmallTalk:
             return UNKNOWN_COMMAND
         if len(message) > MAX_SMALL_TALK_CHARS:
             return None
-        if "?" in message and tuple(_words(message)) in self.asking:
+        said = _words(message)  # read once for the three looks below
+        if "?" in message and tuple(said) in self.asking:
             return None  # "right?" asks the question before it again
-        found = self._kinds(message, [])
+        found = self._kinds(message, [], said)
         if not found and says_something is not None and "?" not in message:
-            found = self._loose_kinds(message, says_something)
+            found = self._loose_kinds(message, says_something, said)
         if not found:
             return None
         return next(kind for kind in self.order if kind in found)
 
-    def _loose_kinds(self, message: str, says_something: Callable[[str], bool]) -> set[str]:
-        """The kinds of small talk in a short ``message`` whose other words ask nothing and
-        speak of nothing the articles or the subjects do."""
+    def _loose_kinds(
+        self, message: str, says_something: Callable[[str], bool], words: list[str]
+    ) -> set[str]:
+        """The kinds of small talk in a short ``message`` (its ``words``, as ``_words`` reads
+        them) whose other words ask nothing and speak of nothing the articles or the subjects
+        do."""
         text = unicodedata.normalize("NFKC", message.translate(_QUOTES)).casefold()
         written = re.findall(r"[\w']+", text)
-        words = _words(message)
         if not words or len(words) > LOOSE_WORDS or len(written) != len(words):
             return set()
         found: set[str] = set()
@@ -143,16 +149,20 @@ class SmallTalk:
         spoken = {self.languages[p] for p in phrases if p in self.languages}
         return spoken.pop() if len(spoken) == 1 else None
 
-    def _kinds(self, message: str, phrases: list[tuple[str, ...]]) -> set[str]:
+    def _kinds(
+        self, message: str, phrases: list[tuple[str, ...]], said: list[str] | None = None
+    ) -> set[str]:
         """The kinds of small talk in ``message`` (none when it says or asks something more);
-        the phrases found are added to ``phrases``."""
+        the phrases found are added to ``phrases``. ``said``: the message's ``_words``, if
+        already read."""
         found: set[str] = set()
         rest = message
         for emoji, kind in self.emoji.items():
             if emoji in rest:
                 found.add(kind)
                 rest = rest.replace(emoji, " ")
-        words = [spelled for word in _words(rest) for spelled in self.spelling.get(word, (word,))]
+        written = said if said is not None and rest is message else _words(rest)
+        words = [spelled for word in written for spelled in self.spelling.get(word, (word,))]
         position = 0
         while position < len(words):
             match = self._longest_phrase(words, position)
@@ -185,7 +195,7 @@ class SmallTalk:
 def _words(text: str) -> list[str]:
     text = unicodedata.normalize("NFKC", text.translate(_QUOTES)).casefold()
     # Letters said twice or more count once, in messages and phrases alike ("thaaanks", "okk").
-    return re.findall(r"[\w']+", re.sub(r"(\w)\1+", r"\1", text))
+    return _WORD_RE.findall(_REPEATED_RE.sub(r"\1", text))
 
 
 def load_small_talk(path: Path | None = None) -> SmallTalk:

@@ -468,7 +468,12 @@ def weighs(clause: str) -> bool:
 def compares(text: str) -> bool:
     """Whether what ``text`` asks weighs one thing against another ("Is a low FODMAP diet
     better than a gluten free one?"): what the articles say of one of them is no answer."""
-    return bool(_COMPARES_RE.search(asking_clause(text)))
+    return clause_compares(asking_clause(text))
+
+
+def clause_compares(clause: str) -> bool:
+    """``compares`` for a message's asking clause already found (``asking_clause``)."""
+    return bool(_COMPARES_RE.search(clause))
 
 
 def asks_anything(text: str) -> bool:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from bot.errors import ConfigError
 from bot.ingest.folding import strip_accents
+from bot.safety.screen import Screen
 
 DEFAULT_SUBJECTS_FILE = Path(__file__).resolve().parent.parent / "data" / "subjects.toml"
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
@@ -122,11 +123,15 @@ class SubjectCheck:
         self._names = (
             re.compile(rf"(?<![a-z0-9])({alternatives})(?:e?s)?(?![a-z0-9])") if keys else None
         )
+        # Most messages name none of the hundreds of names: RE2 says so in one linear pass
+        # (bot.safety.screen), where Python's search tries every name at every position.
+        self._names_screen = Screen([self._names.pattern]) if self._names else None
         stems = "|".join(re.escape(stem) for stem in medicine_stems)
         self._stem = (
             re.compile(rf"^[a-z]{{{max(1, min_letters - 3)},}}(?:{stems})$") if stems else None
         )
         self.min_letters = min_letters
+        self._long_words = re.compile(rf"[a-z]{{{max(1, min_letters)},}}")
         # A child told by their age ("my 7 year old", "our 18 month old"): someone the articles
         # do not single out, as "my daughter" is.
         self._child_age_below = child_age_below
@@ -162,6 +167,7 @@ class SubjectCheck:
                 unsaid |= dict.fromkeys(keys, aspect)
         self._unsaid = unsaid
         self._last: tuple[str, list[Mention]] | None = None
+        self._spoken: dict[tuple[str, bool], re.Pattern] = {}  # speaks_of's, by subject
         self._aspects = (
             re.compile(
                 r"(?<![a-z0-9])("
@@ -171,11 +177,12 @@ class SubjectCheck:
             if unsaid
             else None
         )
+        self._aspects_screen = Screen([self._aspects.pattern]) if self._aspects else None
 
     def unsaid_aspects(self, words: str) -> list[tuple[int, int, AspectWords]]:
         """In ``words`` (normalised), each aspect the corpus never speaks of: where it starts
         and ends, and the aspect (its ``said``: "whether it can be caught or passed on")."""
-        if self._aspects is None:
+        if self._aspects is None or not self._aspects_screen.candidates(words):
             return []
         return [(*m.span(), self._unsaid[m.group(1)]) for m in self._aspects.finditer(words)]
 
@@ -202,7 +209,7 @@ class SubjectCheck:
         text = normalise(question)
         found: list[tuple[int, Mention]] = []
         taken: list[tuple[int, int]] = []
-        if self._names is not None:
+        if self._names is not None and self._names_screen.candidates(text):
             named: set[frozenset] = set()
             for match in self._names.finditer(text):
                 key = match.group(1)
@@ -236,10 +243,10 @@ class SubjectCheck:
                     mention = Mention(name, False, category="people", in_general=True)
                     found.append((match.start(), mention))
         if self._stem is not None:
-            for match in re.finditer(r"[a-z]+", text):
+            for match in self._long_words.finditer(text):  # words of min_letters or more
                 word = match.group(0)
                 inside = any(start <= match.start() < end for start, end in taken)
-                if not inside and len(word) >= self.min_letters and self._stem.match(word):
+                if not inside and self._stem.match(word):
                     mention = Mention(
                         _as_written(question, word), word in self._corpus_words, True, "medicines"
                     )
@@ -267,11 +274,17 @@ class SubjectCheck:
         one by its last word too, unless not ``by_last_word``: "sugar" names "refined sugar")."""
         corpus = " " + normalise(text) + " "
         key = normalise(subject)
-        return any(
-            _occurs(name, corpus)
-            or (by_last_word and " " in name and _occurs(name.rsplit(" ", 1)[1], corpus))
-            for name in self._same.get(key, frozenset({key}))
-        )
+        names = self._same.get(key)
+        if names is None:  # not a name of the subjects file ("methotrexate" by its ending)
+            return _occurs(key, corpus) or (
+                by_last_word and " " in key and _occurs(key.rsplit(" ", 1)[1], corpus)
+            )
+        # A subject's names (and their last words) as one pattern, made the first time it is
+        # asked for: one search of a passage where there was one per name and ending.
+        pattern = self._spoken.get((key, by_last_word))
+        if pattern is None:
+            pattern = self._spoken[key, by_last_word] = _names_pattern(names, by_last_word)
+        return pattern.search(corpus) is not None
 
 
 def first_unmentioned(mentions: Sequence[Mention]) -> str | None:
@@ -310,6 +323,15 @@ def required(mentions: Sequence[Mention]) -> list[str]:
 
 def _occurs(key: str, corpus: str) -> bool:
     return any(f" {key}{ending} " in corpus for ending in ("", "s", "es"))
+
+
+def _names_pattern(names: Iterable[str], by_last_word: bool) -> re.Pattern:
+    """Where any of ``names`` occurs as ``_occurs`` finds it (a several-word one by its last word
+    too, when ``by_last_word``), in one search."""
+    terms = set(names)
+    if by_last_word:
+        terms |= {name.rsplit(" ", 1)[1] for name in names if " " in name}
+    return re.compile(" (?:" + "|".join(re.escape(term) for term in sorted(terms)) + ")(?:s|es)? ")
 
 
 def _as_written(question: str, normalised_name: str) -> str:

@@ -21,7 +21,7 @@ from bot.answering.stories import (
     asking_clause,
     asking_sentences,
     asks_anything,
-    compares,
+    clause_compares,
     content_words,
     points_back,
     weighed,
@@ -244,9 +244,10 @@ def asks_to_weigh(text: str) -> bool:
     """Whether what ``text`` asks weighs things against each other (how they differ, which is
     better), rather than whether both are so: a few regular expressions, before anything named
     in it is looked up."""
-    clause = normalise(asking_clause(text))
+    asked = asking_clause(text)  # found once for the three questions asked of it
+    clause = normalise(asked)
     return bool(
-        asks_how_they_differ(text) or compares(text) or _WHICH_RE.search(clause)
+        _DIFFER_RE.search(asked) or clause_compares(asked) or _WHICH_RE.search(clause)
     ) and not _BOTH_RE.search(clause)
 
 

@@ -74,6 +74,7 @@ class KnownQuestions:
         self._pair_question = np.array(pair_question, dtype=np.int64)[order]
         self._starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]) if len(rows) else rows
         self._answering = rows[self._starts]
+        self._every_passage = np.array_equal(self._answering, np.arange(len(passages)))
         self._matrix = None
         if pair_row:
             # Every question's vector, whatever the corpus: the kept file does not change with it.
@@ -83,12 +84,15 @@ class KnownQuestions:
     def nearest(self, vectors: np.ndarray) -> np.ndarray:
         """Per question vector and passage: the highest cosine to a question the passage is known
         to answer (-1 where it answers none)."""
-        best = np.full((len(vectors), self.passages), -1.0, dtype=np.float32)
         if self._matrix is None:
-            return best
+            return np.full((len(vectors), self.passages), -1.0, dtype=np.float32)
         similarities = np.asarray(vectors, dtype=np.float32) @ self._matrix
         paired = similarities[:, self._pair_question]
-        best[:, self._answering] = np.maximum.reduceat(paired, self._starts, axis=1)
+        nearest = np.maximum.reduceat(paired, self._starts, axis=1)
+        if self._every_passage:  # each passage answers some known question: nothing to fill in
+            return nearest
+        best = np.full((len(vectors), self.passages), -1.0, dtype=np.float32)
+        best[:, self._answering] = nearest
         return best
 
 

@@ -260,6 +260,9 @@ class LexicalIndex:
                 self._one_out.setdefault(shorter, set()).add(word)
         self._corrected = functools.lru_cache(maxsize=65_536)(self._correct)
         self._bm25.index(corpus, show_progress=False)
+        # Each term's BM25 score in every passage, as bm25s keeps them: a question's scores are
+        # then a few row additions, where bm25s's own lookup costs several times that per call.
+        self._term_scores = _dense_scores(self._bm25)
         frequency = Counter(token for tokens in corpus for token in set(tokens))
         self._idf = {
             token: math.log(1 + (self._size - count + 0.5) / (count + 0.5))
@@ -328,14 +331,42 @@ class LexicalIndex:
         }
         return fits.pop() if len(fits) == 1 else word
 
+    def _scores(self, tokens: list[str]) -> np.ndarray:
+        """Each passage's BM25 score for ``tokens``: bm25s's ``get_scores``, the same float32 sums
+        added term by term in the same order (a term no passage has adds nothing)."""
+        if self._term_scores is None:
+            return self._bm25.get_scores(tokens)
+        scores = np.zeros(self._size, dtype=np.float32)
+        for token in tokens:
+            row = self._term_scores.get(token)
+            if row is not None:
+                scores += row
+        return scores
+
     def top(self, query: str | list[str], k: int) -> list[tuple[int, float]]:
         """The ``k`` best-scoring passage rows for ``query`` (text, or its tokens), best first;
         only passages sharing a term with it."""
         tokens = self.tokens(query) if isinstance(query, str) else query
         if not tokens or self._size == 0:
             return []
-        scores = self._bm25.get_scores(tokens)
+        scores = self._scores(tokens)
         k = min(k, self._size)
         rows = np.argpartition(-scores, k - 1)[:k]
         rows = rows[np.argsort(-scores[rows], kind="stable")]
         return [(int(row), float(scores[row])) for row in rows if scores[row] > 0]
+
+
+def _dense_scores(bm25) -> dict[str, np.ndarray] | None:
+    """Per term, its score in every document (zero where absent), from a bm25s index's sparse
+    columns; None for a variant that scores the terms a document lacks (not laid out here)."""
+    if getattr(bm25, "nonoccurrence_array", None) is not None:
+        return None
+    data, indices, indptr = (bm25.scores[key] for key in ("data", "indices", "indptr"))
+    dense = {}
+    for token, column in bm25.vocab_dict.items():
+        row = np.zeros(bm25.scores["num_docs"], dtype=np.dtype(bm25.dtype))
+        if column + 1 < len(indptr):
+            start, end = indptr[column], indptr[column + 1]
+            row[indices[start:end]] = data[start:end]
+            dense[token] = row
+    return dense

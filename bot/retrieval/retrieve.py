@@ -142,6 +142,14 @@ class Retriever:
             np.cumsum(self._sentence_term_counts) - self._sentence_term_counts
         )
         self._term_weights = np.zeros(len(self._term_ids) + 1, dtype=np.float64)
+        # An index no larger than the candidates asked for: every passage is one, and searching
+        # for them would only say so (a corpus of a few articles). Where their sentences lie is
+        # then the same for every question: worked out once.
+        self._every = (
+            self._layout(np.arange(len(index), dtype=np.int64))
+            if 0 < len(index) <= candidates
+            else None
+        )
 
     def rank_batch(self, questions: Sequence[str], vectors: np.ndarray) -> list[list[Hit]]:
         """The best ``kept`` candidates of each question, best first by fused score."""
@@ -149,9 +157,7 @@ class Retriever:
             return [[] for _ in questions]
         index = self.index
         known = self.known.nearest(vectors) if self.known is not None else None
-        # An index no larger than the candidates asked for: every passage is one, and searching
-        # for them would only say so (a corpus of a few articles).
-        every = np.arange(len(index), dtype=np.int64) if len(index) <= self.candidates else None
+        every = self._every
         if every is None:
             _, passage_rows = index.search_rows(vectors, self.candidates)
             _, sentence_rows = index.search_sentence_rows(vectors, 2 * self.candidates)
@@ -160,12 +166,12 @@ class Retriever:
             terms = self.lexical.tokens(question)
             lexical = dict(self.lexical.top(terms, self.candidates))
             asked = known[i] if known is not None else None
-            rows = (
+            layout = (
                 every
                 if every is not None
-                else self._candidates(i, passage_rows, sentence_rows, lexical, asked)
+                else self._layout(self._candidates(i, passage_rows, sentence_rows, lexical, asked))
             )
-            ranked.append(self._score(rows, vectors[i], lexical, set(terms), asked))
+            ranked.append(self._score(layout, vectors[i], lexical, set(terms), asked))
         return ranked
 
     def _candidates(
@@ -185,53 +191,78 @@ class Retriever:
             rows.update(np.flatnonzero(asked >= self.known_floor).tolist())
         return np.fromiter(sorted(rows), dtype=np.int64)
 
-    def _coverage(self, terms: set[str], sentence_rows: np.ndarray) -> tuple[np.ndarray, float]:
+    def _layout(self, rows: np.ndarray) -> _Layout:
+        """Where the sentences of the candidate passages ``rows`` lie, and their terms."""
+        firsts, lasts = self.index.first_sentence[rows], self.index.first_sentence[rows + 1]
+        counts = lasts - firsts
+        sentence_rows = np.repeat(firsts - np.cumsum(counts) + counts, counts) + np.arange(
+            counts.sum()
+        )
+        offsets = np.cumsum(counts) - counts
+        term_counts = self._sentence_term_counts[sentence_rows]
+        starts = self._sentence_term_starts[sentence_rows]
+        term_positions = np.repeat(
+            starts - np.cumsum(term_counts) + term_counts, term_counts
+        ) + np.arange(term_counts.sum())
+        # Every passage and every sentence in order: _score multiplies the matrices uncopied.
+        whole = np.array_equal(rows, np.arange(len(self.index))) and np.array_equal(
+            sentence_rows, np.arange(len(self.index.sentence_vectors))
+        )
+        return _Layout(
+            rows,
+            rows.tolist(),
+            sentence_rows,
+            offsets,
+            offsets.tolist(),
+            counts.tolist(),
+            self._sentence_term_ids[term_positions],
+            np.repeat(np.arange(len(sentence_rows)), term_counts),
+            bool(whole),
+        )
+
+    def _coverage(self, terms: set[str], layout: _Layout) -> tuple[np.ndarray, float]:
         """For each sentence, the share of the question's terms (weighted by rarity) it holds,
         among the terms the corpus has (what orders passages); and the part of the question's
         weight those terms carry (words the corpus never uses count against answering at all)."""
+        sentences = len(layout.sentence_rows)
         weights = {term: self.lexical.idf(term) for term in terms}
         known = [(self._term_ids[t], w) for t, w in weights.items() if t in self._term_ids and w]
         total = sum(w for _, w in known)
         if not total:
-            return np.zeros(len(sentence_rows)), 0.0
-        counts = self._sentence_term_counts[sentence_rows]
-        starts = self._sentence_term_starts[sentence_rows]
-        positions = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+            return np.zeros(sentences), 0.0
         columns = [column for column, _ in known]
         self._term_weights[columns] = [weight for _, weight in known]
         try:
-            found = self._term_weights[self._sentence_term_ids[positions]]
+            found = self._term_weights[layout.sentence_terms]
         finally:
             self._term_weights[columns] = 0.0
-        owners = np.repeat(np.arange(len(sentence_rows)), counts)
-        shares = np.bincount(owners, weights=found, minlength=len(sentence_rows)) / total
+        shares = np.bincount(layout.term_owners, weights=found, minlength=sentences) / total
         return shares, total / sum(weights.values())
 
     def _score(
         self,
-        rows: np.ndarray,
+        layout: _Layout,
         vector: np.ndarray,
         lexical: dict[int, float],
         terms: set[str],
         asked: np.ndarray | None = None,
     ) -> list[Hit]:
-        """The candidates ``rows`` scored and ordered; ``asked``: per passage, the cosine to the
-        nearest question it is known to answer."""
+        """The candidates ``layout.rows`` scored and ordered; ``asked``: per passage, the cosine
+        to the nearest question it is known to answer."""
         index = self.index
-        passage_cosines = index.passage_vectors[rows] @ vector
-        firsts, lasts = index.first_sentence[rows], index.first_sentence[rows + 1]
-        counts = lasts - firsts
-        sentence_rows = np.repeat(firsts - np.cumsum(counts) + counts, counts) + np.arange(
-            counts.sum()
-        )
-        sentence_cosines = index.sentence_vectors[sentence_rows] @ vector
-        offsets = np.cumsum(counts) - counts
+        rows, offsets = layout.rows, layout.offsets
+        if layout.whole:  # the same products as of the copies below (checked bit for bit)
+            passage_cosines = index.passage_vectors @ vector
+            sentence_cosines = index.sentence_vectors @ vector
+        else:
+            passage_cosines = index.passage_vectors[rows] @ vector
+            sentence_cosines = index.sentence_vectors[layout.sentence_rows] @ vector
         best_sentence = np.maximum.reduceat(sentence_cosines, offsets)
         cosines = np.maximum(passage_cosines, best_sentence)
-        coverage, known = self._coverage(terms, sentence_rows)
+        coverage, known = self._coverage(terms, layout)
         sentence_scores = sentence_cosines + self.coverage_weight * coverage
         best_share = np.maximum.reduceat(coverage, offsets)
-        bm25 = np.array([lexical.get(int(row), 0.0) for row in rows])
+        bm25 = np.array([lexical.get(row, 0.0) for row in layout.row_list])
         fused = (
             cosines
             + self.lexical_weight * bm25 / (bm25 + self.lexical_saturation)
@@ -241,10 +272,10 @@ class Retriever:
             # Ordering only: whether a passage is relevant enough stays its own cosine's call.
             fused = fused + self.known_weight * np.maximum(asked[rows] - self.known_floor, 0.0)
         order = np.lexsort((-cosines, -fused))[: self.kept].tolist()
-        rows, cosines, fused = rows.tolist(), cosines.tolist(), fused.tolist()
+        rows, cosines, fused = layout.row_list, cosines.tolist(), fused.tolist()
         evidence = (best_share * known).tolist()
         near = asked[rows].tolist() if asked is not None else [-1.0] * len(rows)
-        scores, offsets, counts = sentence_scores.tolist(), offsets.tolist(), counts.tolist()
+        scores, offsets, counts = sentence_scores.tolist(), layout.offset_list, layout.count_list
         return [
             Hit(
                 index.passages[rows[j]],
@@ -291,6 +322,23 @@ class Retriever:
             ):
                 chosen.append(hit)
         return chosen
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Candidate passages and where their sentences and the sentences' terms lie: what scoring
+    them needs besides the question."""
+
+    rows: np.ndarray  # the passages
+    row_list: list[int]
+    sentence_rows: np.ndarray  # their sentences, passage after passage
+    offsets: np.ndarray  # where each passage's sentences start among them
+    offset_list: list[int]
+    count_list: list[int]  # how many sentences each passage has
+    sentence_terms: np.ndarray  # the sentences' term ids, laid end to end
+    term_owners: np.ndarray  # ... and which sentence (among ``sentence_rows``) each belongs to
+    # Every passage and every sentence of the index, in order (a corpus of a few articles).
+    whole: bool = False
 
 
 def _same_content(a: Passage, b: Passage) -> bool:

@@ -43,10 +43,20 @@ class LanguageDetector:
 
     languages: tuple[Language, ...]
     _by_code: dict[str, Language] = field(init=False, repr=False, compare=False)
+    # Each known word with the languages that have it: a message's words are looked up once,
+    # not once per language.
+    _languages_of: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(
             self, "_by_code", {language.code: language for language in self.languages}
+        )
+        languages_of: dict[str, list[str]] = {}
+        for language in self.languages:
+            for word in language.words:
+                languages_of.setdefault(word, []).append(language.code)
+        object.__setattr__(
+            self, "_languages_of", {word: tuple(codes) for word, codes in languages_of.items()}
         )
 
     @property
@@ -85,11 +95,15 @@ class LanguageDetector:
             return UNKNOWN
         folded = text.casefold()
         words = _WORD.findall(folded.replace("’", "'"))
+        # A word of a language counts 1 for it, one of its own letters 2.
         scores = {
-            language.code: sum(word in language.words for word in words)
-            + 2 * sum(letter in folded for letter in language.letters)
+            language.code: 2 * sum(letter in folded for letter in language.letters)
             for language in candidates
         }
+        for word in words:
+            for code in self._languages_of.get(word, ()):
+                if code in scores:
+                    scores[code] += 1
         if script != "latin":
             # Nothing to weigh against English: the script decides, the words pick among its languages.
             best = max(scores.values())

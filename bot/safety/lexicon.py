@@ -36,6 +36,7 @@ _QUOTES = str.maketrans(
 _SENTENCE_END = re.compile(r"\s[.!?…؟。]+(?:\s[.!?…؟。]+)*\s")
 _ORIGINAL_SENTENCE_END = re.compile(r"(?<=[.!?…؟。])\s+|\n+")
 _WORDS = re.compile(r"[\w'-]+|[^\w\s'-]")
+_REPEATED = re.compile(r"(\w)\1{2,}")  # a letter three times or more
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,9 @@ class Lexicon:
     def __post_init__(self) -> None:
         # The same words come back message after message; the fuzzy search is worth remembering.
         self._correct = functools.lru_cache(maxsize=8192)(self._correct_word)
+        # Only passages are asked whether they advise care, and the same ones come back question
+        # after question: each is normalised and searched once.
+        self._advises_care = functools.lru_cache(maxsize=8192)(self._advises_care_uncached)
         # An episode that is over, recent ones included (what every kind but crisis reads).
         parts = [g.pattern for g in (self.guards.past, self.guards.recent_past) if g is not None]
         self._any_past = re.compile("|".join(f"(?:{p})" for p in parts)) if parts else None
@@ -120,8 +124,8 @@ class Lexicon:
     def normalise(self, text: str) -> str:
         """Lower case, no accents, straight quotes, words and marks spaced, misspellings corrected."""
         text = strip_accents(text.translate(_QUOTES)).casefold()
-        text = re.sub(r"(\w)\1{2,}", r"\1\1", text)  # "feeeever" -> "feever"
-        return " ".join(self._correct(word) for word in _WORDS.findall(text))
+        text = _REPEATED.sub(r"\1\1", text)  # "feeeever" -> "feever"
+        return " ".join(map(self._correct, _WORDS.findall(text)))
 
     def sentences(self, text: str) -> list[str]:
         """The message's sentences, normalised."""
@@ -139,6 +143,9 @@ class Lexicon:
 
     def advises_care(self, text: str) -> bool:
         """Whether ``text`` (a passage) advises seeing a professional."""
+        return self._advises_care(text)
+
+    def _advises_care_uncached(self, text: str) -> bool:
         normalised = self.normalise(text)
         return any(pattern.search(normalised) for pattern in self.care)
 
@@ -157,6 +164,8 @@ class Lexicon:
         screen, entries = self._screen
         may = [screen.candidates(window) for window in windows]
         anywhere = set().union(*may)
+        if not anywhere:
+            return []  # most messages: none of the patterns anywhere, so no flag to look at
         whole = " . ".join(sentences)  # what a flag's ``unless`` reads
         found = []
         for flag, (any_entry, group_entries) in zip(self.flags, entries):
