@@ -1089,6 +1089,10 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
          "reaction"),
         ("started probiotics 2 weeks ago and my knees still hurt, is that normal??", None),
         ("I'm 78. Is leaky gut more common in older people?", "how common"),
+        # Blind dev57: a lab test to confirm it; a food tried again.
+        ("Is there a lab test that can confirm I have leaky gut?", "diagnosed"),
+        ("After cutting out gluten, how long should I wait before trying it again?",
+         "eaten again"),
         ("Should I see a doctor if my joint pain gets worse?", None),
     ],
 )  # fmt: skip

@@ -100,7 +100,8 @@ _ONLY_BEFORE_RE = re.compile(r"\b(?:just|only|simply|merely)\b")
 # start me on methotrexate but I read hydroxychloroquine is gentler. Which one is better?").
 _CHOOSES_RE = re.compile(
     r"^(?:(?:and|but|so)\s+)?(?:which|what)\s+(?:one|of (?:them|the two|these|those)|is "
-    r"(?:better|best|safer|gentler|stronger)|would you|works? (?:better|best)|helps? (?:more|most)|"
+    r"(?:better|best|safer|gentler|stronger|more effective|most effective)|would you|"
+    r"works? (?:better|best)|helps? (?:more|most)|"
     r"s better)\b",
     re.IGNORECASE,
 )
