@@ -768,6 +768,11 @@ def test_a_deformity_beside_an_injury_is_still_an_emergency(detector, message):
          "crisis"),
         # Blind dev51 and dev53: a carer, a gut trouble that comes back, what the gut is for.
         ("my stomach issues keep coming back who should check them", None),
+        # Mushrooms eaten, then vomiting and seeing things: a poisoning, however told; seeing
+        # things differently is an idiom.
+        ("I ate some mushrooms and now I'm vomiting and seeing things", "poisoning"),
+        ("ate mushrooms from the garden, now throwing up and hallucinating", "poisoning"),
+        ("I had a flare and now I'm seeing things differently about my diet", None),
         # Blind dev56: a teenager's facial rash; with a fever and a rash that will not fade,
         # still an emergency.
         ("Can teenagers get lupus? My daughter is 15 and has a rash on her face", None),
