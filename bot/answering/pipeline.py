@@ -453,7 +453,9 @@ class AnswerPipeline:
             # ... any group it names: "My 8 year old has sore knees. Can kids get leaky gut?"
             # ... whatever else it tells ("Can teenagers get lupus? My daughter is 15 and has a
             # rash on her face")
-            groups = [m.name for m in own if not m.in_corpus and m.in_general] if not context[i] else []
+            groups = (
+                [m.name for m in own if not m.in_corpus and m.in_general] if not context[i] else []
+            )
             if unmentioned and unmentioned.in_general and unmentioned.name not in groups:
                 groups.append(unmentioned.name)
             asked_group = next(
@@ -589,24 +591,21 @@ def _asked_about_unmentioned(
     """Whether ``message`` asks about a thing the articles never mention and names nothing they
     mention that their quotes must name (a supplement, a food: "are probiotic yoghurts worth
     it?" is answered by what probiotics do; bot.answering.stories.asks_about)."""
+    left_out = [m for m in own if not m.in_corpus and not m.in_general]
+    clause = asking_clause(message)
+    words = f" {normalise(clause)} "
     # ... unless it weighs the two ("is low FODMAP better than gluten free?"), or names only the
     # thing left out where it asks ("trying collagen and zinc. is it ok to do this alongside
     # phototherapy?").
-    asked = f" {normalise(asking_clause(message))} "
     if (
         required(own)
         and not compares(message)
         and (
-            required([m for m in own if f" {normalise(m.name)} " in asked])
-            or not any(
-                f" {normalise(m.name)} " in asked
-                for m in own
-                if not m.in_corpus and not m.in_general
-            )
+            required([m for m in own if f" {normalise(m.name)} " in words])
+            or not any(f" {normalise(m.name)} " in words for m in left_out)
         )
     ):
         return False
-    left_out = [m for m in own if not m.in_corpus and not m.in_general]
     names = {normalise(m.name) for m in left_out}
     covered = _covered(lexical, subjects, names)
     # ... in its last asking sentence, or in one before it ("what works better for stress, yoga
@@ -614,8 +613,6 @@ def _asked_about_unmentioned(
     readings = [message, *asking_sentences(message)[:-1]]
     # Two or more of them in what it asks is a choice among them ("Do I need an MRI or is an
     # X-ray enough?").
-    clause = asking_clause(message)
-    words = f" {normalise(clause)} "
     inside = list(dict.fromkeys(normalise(m.name) for m in left_out))
     inside = [name for name in inside if f" {name} " in words]
     if (

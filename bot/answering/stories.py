@@ -152,8 +152,9 @@ _ASKS_OF_IT_RE = re.compile(
     r"spread to|spreads to|its|it's|it s|is it|thats|that's|can i|could i|should i|can you|"
     r"should you|is it ok to|is it okay to|is it safe to|is it bad to|is it fine to|"
     r"recover after|recovery after|recovering after|mess with|messes with|put|putting|apply|"
-    r"make|makes|making|make you|make me|makes you|makes me|give you|give me|gives you|gives me|help with|helps with|"
-    r"helping with|anything for|something for|tips for|tips on|advice for|advice on|"
+    r"make|makes|making|make you|make me|makes you|makes me|give you|give me|gives you|gives me|"
+    r"help with|helps with|helping with|anything for|something for|tips for|tips on|advice for|"
+    r"advice on|"
     r"applying|^and|^also|^plus|^or)"
     r"(?: (?:a|an|the|some|any|my|your|his|her|our|their|this|these|those|that|doing|having|"
     r"getting|about|ur|u))*|^) $"
@@ -180,9 +181,7 @@ _NOT_TERSE_RE = re.compile(
 )
 # "has acupuncture helped anyone …?": the asking word before the thing, not a thing had.
 _PERFECT_RE = re.compile(r"^(?:has|have|had)$")
-_PARTICIPLE_RE = re.compile(
-    r"^(?:[a-z]+ed|done|been|made|given|taken|shown|proven|gone|brought)\b"
-)
+_PARTICIPLE_RE = re.compile(r"^(?:[a-z]+ed|done|been|made|given|taken|shown|proven|gone|brought)\b")
 # A question about what the message just named, asking whether it works or is true ("My friend
 # swears by turmeric. Does it actually work?", "I read that turmeric helps, is that true?").
 _DOES_IT_WORK_RE = re.compile(
@@ -279,7 +278,7 @@ def asks_about(
     if not key:
         return False
     if terse(text):
-        return re.search(rf"(?:^| ){re.escape(key)}(?:e?s)?(?: |$)", normalise(text)) is not None
+        return _named_at(key, normalise(text)) is not None
     clause = asking_clause(text)
     if not clause or _WEIGHS_RE.search(clause):
         return False
@@ -295,25 +294,23 @@ def asks_about(
         if _TRY_IT_RE.match(clause) and len(sentences := split_sentences(text)) > 1:
             # "Should I try it?" asks of what the sentence just before names
             told = normalise(sentences[-2])
-        named = re.search(rf"(?:^| ){re.escape(key)}(?:e?s)?(?: |$)", told)
-        if named is not None and _SOURCE_AFTER_RE.match(told[named.end() :].strip()):
+        named = _named_at(key, told)
+        if named is None:
+            return False
+        before = f"{told[: named.start()].strip()} "
+        after = told[named.end() :].strip()
+        asked = normalise(clause)
+        if _SOURCE_AFTER_RE.match(after):
             return False  # "my chiropractor said leaky gut … true?": who said it
         if (
-            named is not None
-            and _DOES_IT_WORK_RE.match(clause)
-            and _FOUND_AFTER_RE.match(told[named.end() :].strip())
-            and not _ASKS_OF_TEST_RE.search(normalise(clause))
+            _DOES_IT_WORK_RE.match(clause)
+            and _FOUND_AFTER_RE.match(after)
+            and not _ASKS_OF_TEST_RE.search(asked)
         ):
-            return False
-        if (
-            named is not None
-            and _RELATES_RE.search(normalise(clause))
-            and _DOING_BEFORE_RE.search(f"{told[: named.start()].strip()} ")
-        ):
-            return False
-        return named is not None and not _CONTEXT_BEFORE_RE.search(
-            f"{told[: named.start()].strip()} "
-        )
+            return False  # "My gut test showed an imbalance. Can that affect my joints?"
+        if _RELATES_RE.search(asked) and _DOING_BEFORE_RE.search(before):
+            return False  # "I do yoga every day … Are they linked?"
+        return not _CONTEXT_BEFORE_RE.search(before)
     words = f" {normalise(clause)} "
     found = re.search(rf" {re.escape(key)}(?:e?s)? ", words)
     if found is None and (short := _KIND_WORD_RE.sub("", key)) != key:
@@ -357,6 +354,11 @@ def asks_about(
             or _ASKS_OF_IT_RE.search(_JOINED_RE.sub("", before) + " ")
         )
     )
+
+
+def _named_at(key: str, words: str) -> re.Match[str] | None:
+    """Where the normalised name ``key`` (or its plural) stands in normalised ``words``."""
+    return re.search(rf"(?:^| ){re.escape(key)}(?:e?s)?(?: |$)", words)
 
 
 def terse(text: str) -> bool:

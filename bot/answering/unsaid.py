@@ -120,6 +120,7 @@ def asked_aspect(
     asked = asking_sentences(text)
     if len(asked) > 1 and points_back(asked[-1]):
         readings.append(asked[-2])
+    told = f" {normalise(text)} "  # the whole message, for an aspect's told_with words
     for reading in readings:
         words = f" {normalise(reading)} "
         for start, end, aspect in subjects.unsaid_aspects(words):
@@ -137,7 +138,7 @@ def asked_aspect(
             ):
                 continue  # "does stress hit the gut at the same time as the immune system?"
             if aspect.told_with and not any(
-                f" {normalise(word)} " in f" {normalise(text)} " for word in aspect.told_with
+                f" {normalise(word)} " in told for word in aspect.told_with
             ):
                 continue  # "I have bloating and sore knees. Does that mean I have leaky gut?"
             rest = _also_answered(words, start, end, whole, subjects, covered)
