@@ -1586,9 +1586,60 @@ def test_what_the_articles_answer_in_the_words_of_what_they_never_say_is_answere
     ["thanks, feeling hopeless", "thanks, dad died from this", "thanks, vision blurry suddenly",
      "thanks, nauseous and dizzy", "hi, nausea remedies"],
 )  # fmt: skip
-def test_thanks_beside_a_worry_or_a_request_is_no_small_talk(real_pipeline, message):
+def test_thanks_beside_a_worry_or_a_request_is_not_thanked(real_pipeline, message):
     """Review 15: "thanks, feeling hopeless" was thanked "You're welcome"."""
+    answer = real_pipeline.answer(message)
+    assert answer.notice != real_pipeline.texts.reply("small_talk_thanks")
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["thanks, feeling very hopeless", "I feel hopeless", "honestly I feel like giving up",
+     "i'm so depressed about my pain", "I can't cope anymore with this pain", "im scared",
+     "i'm sick of all this"],
+)  # fmt: skip
+def test_distress_that_asks_nothing_gets_a_kind_word_and_someone_to_talk_to(
+    real_pipeline, message
+):
+    """Dev55: "thanks, feeling very hopeless" got "I could not find a passage" and nothing else."""
+    answer = real_pipeline.answer(message)
+    assert answer.notice == real_pipeline.texts.reply("small_talk_distress")
+    assert "116 123" in answer.notice
+    assert not answer.quotes and not answer.urgent_advice
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [("Lovely chatting with you dear, bye now", "goodbye"),
+     ("Ok. Thank you for being patient with me", "thanks"),
+     ("haha ok my tofu habit lives on", "ack"),
+     ("Hello, I have question please.", "greeting"),
+     ("ok thanks, i feel a bit calmer", "thanks")],
+)  # fmt: skip
+def test_small_talk_among_other_words_gets_its_reply_not_no_passage(real_pipeline, message, kind):
+    """Blind dev60: chat the articles cannot answer got "I could not find a passage"."""
+    answer = real_pipeline.answer(message)
+    assert answer.notice == real_pipeline.texts.reply(f"small_talk_{kind}")
+    assert answer.status == "small_talk" and not answer.quotes
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["thanks, dad died from this", "ok thanks, nauseous and dizzy", "ok, what about zinc",
+     "thanks, is it safe for kids?"],
+)  # fmt: skip
+def test_small_talk_beside_health_or_a_question_is_not_chatter(real_pipeline, message):
     assert real_pipeline.answer(message).status != "small_talk"
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["I'm scared my knee is infected", "I'm worried about leaky gut, can it cause joint pain?",
+     "I feel hopeless, I want to end it all"],
+)  # fmt: skip
+def test_distress_beside_a_question_or_a_danger_is_not_only_comforted(real_pipeline, message):
+    answer = real_pipeline.answer(message)
+    assert answer.notice != real_pipeline.texts.reply("small_talk_distress")
 
 
 @pytest.mark.parametrize(

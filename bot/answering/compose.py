@@ -31,6 +31,7 @@ def compose_answer(
     hits: Sequence[Hit] = (),
     problem: InputProblem | None = None,
     small_talk: str | None = None,
+    chatter: str | None = None,
     unmentioned: str | None = None,
     unmentioned_kind: str = "",
     rest_answered: bool = False,
@@ -100,6 +101,8 @@ def compose_answer(
         notice, status = None, "no_answer"
     elif stood_down:  # "I went to A&E, they said it's fine": acknowledged, not "no passage"
         notice, status = texts.reply(stood_down), "no_answer"
+    elif chatter:  # "Lovely chatting with you dear, bye now": small talk among other words
+        notice, status = texts.reply(f"small_talk_{chatter}"), "small_talk"
     else:
         notice, status = (
             texts.reply("no_answer", topics="; ".join(f"“{t}”" for t in topics)),

@@ -518,6 +518,11 @@ class AnswerPipeline:
                     hits=window,
                     problem=problems[i],
                     small_talk=talk[i],
+                    chatter=(
+                        self.small_talk.within(cleaned[i])
+                        if self.small_talk and i in ranked and not triage[i].flags
+                        else None
+                    ),
                     unmentioned=unmentioned.name if unmentioned else None,
                     unmentioned_kind=unmentioned.category if unmentioned else "",
                     rest_answered=rest_answered,

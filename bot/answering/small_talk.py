@@ -32,6 +32,8 @@ _ASKS_TOO = _ASKING | frozenset(
 LOOSE_WORDS = 6
 # ... holding one of these kinds.
 LOOSE_KINDS = frozenset({"thanks", "greeting", "goodbye"})
+# Small talk among other words is read in messages no longer than this (``SmallTalk.within``).
+MAX_WITHIN_CHARS = 160
 _WORD_IN_TEXT_RE = re.compile(r"(?<![\w'])[\w']+(?![\w'])")
 # A message's words as small talk is read (_words), and a letter said twice or more.
 _WORD_RE = re.compile(r"[\w']+")
@@ -62,12 +64,17 @@ class SmallTalk:
     # Words that may stand beside thanks, a greeting or a goodbye in a short message ("neat,
     # thanks", "Thank you, young man."): praise, parting, the day.
     loose_words: frozenset[str] = frozenset()
+    # Words that tell something of health ("died", "dizzy"): beside small talk among other words,
+    # the message is not small talk (``within``).
+    tells: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
-        # Phrases by their first word, longest first: a message is scanned word by word.
+        # Phrases by their first word, longest first: a message is scanned word by word, its
+        # chat spellings read as words ("i'm" as "i am"), and so are the phrases.
         starting: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for kind, phrases in self.phrases.items():
-            for phrase in phrases:
+            for written in phrases:
+                phrase = tuple(w for word in written for w in self.spelling.get(word, (word,)))
                 starting.setdefault(phrase[0], []).append((phrase, kind))
         for candidates in starting.values():
             candidates.sort(key=lambda item: -len(item[0]))
@@ -105,6 +112,34 @@ class SmallTalk:
         if not found:
             return None
         return next(kind for kind in self.order if kind in found)
+
+    def within(self, message: str) -> str | None:
+        """The kind of small talk ``message`` holds among words that are no small talk ("Lovely
+        chatting with you dear, bye now"), when it asks nothing and tells nothing of health
+        (``tells``: "thanks, dad died from this"); else None. What a message that the articles
+        do not answer is answered with, instead of "I could not find a passage"."""
+        if "?" in message or len(message) > MAX_WITHIN_CHARS:
+            return None
+        written = _words(message)
+        words = [spelled for word in written for spelled in self.spelling.get(word, (word,))]
+        if _ASKING.intersection(words) or self.tells.intersection(words):
+            return None
+        found = {kind for kind, _ in self._phrases_in(words)}
+        for emoji, kind in self.emoji.items():
+            if emoji in message:
+                found.add(kind)
+        return next((kind for kind in self.order if kind in found), None)
+
+    def _phrases_in(self, words: list[str]) -> list[tuple[str, int]]:
+        """Each phrase among ``words``, wherever it stands: its kind and length."""
+        found = []
+        position = 0
+        while position < len(words):
+            match = self._longest_phrase(words, position)
+            if match:
+                found.append(match)
+            position += match[1] if match else 1
+        return found
 
     def _loose_kinds(
         self, message: str, says_something: Callable[[str], bool], words: list[str]
@@ -198,6 +233,12 @@ def _words(text: str) -> list[str]:
     return _WORD_RE.findall(_REPEATED_RE.sub(r"\1", text))
 
 
+def _with_tails(phrases: list[str], tails: list[str]) -> list[str]:
+    """A kind's phrases, each also followed by each of its ``tails`` ("i can't cope" and "i can't
+    cope with this pain")."""
+    return [*phrases, *(f"{phrase} {tail}" for phrase in phrases for tail in tails)]
+
+
 def load_small_talk(path: Path | None = None) -> SmallTalk:
     """Read the small-talk file; a malformed one is a one-line ConfigError naming the entry."""
     path = path or DEFAULT_SMALL_TALK_FILE
@@ -218,7 +259,7 @@ def load_small_talk(path: Path | None = None) -> SmallTalk:
                 kind: tuple(
                     tuple(_words(phrase))
                     for phrase in (
-                        *entry.get("phrases", []),
+                        *_with_tails(entry.get("phrases", []), entry.get("tails", [])),
                         *(p for ps in (entry.get("languages") or {}).values() for p in ps),
                     )
                     if _words(phrase)
@@ -257,6 +298,7 @@ def load_small_talk(path: Path | None = None) -> SmallTalk:
             statements=tuple(
                 tuple(_words(opener)) for opener in data.get("statements", []) if _words(opener)
             ),
+            tells=frozenset(word for item in data.get("tells", []) for word in _words(item)),
         )
     except (AttributeError, TypeError) as exc:  # a number where words belong, a list for a table
         raise ConfigError(
