@@ -902,6 +902,16 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
         "my gut bacteria test says low bifidobacteria. i get that imbalance is bad for joints but "
         "which foods raise bifido specifically?",
         "does lupus make ur hair fall out",
+        # Blind dev58 and dev59: "could it be damaging …" after a medicine taken; "does that
+        # mean …?" and "can leaky gut cause those too?" after a condition or symptoms told.
+        "I take ibuprofen almost every day for my knees. Could it be damaging my gut lining?",
+        "I have IBS with a lot of bloating. Does that mean my gut is leaky?",
+        "Besides the joints, I have constant brain fog and fatigue. Can leaky gut cause those "
+        "too?",
+        "Can taking zinc long term lower your copper levels?",
+        "I chew sugar-free gum all day. Does the sorbitol in it hurt the gut?",
+        "Does turmeric actually help joint inflammation, and do you really need to take black "
+        "pepper with it for it to absorb?",
         # Whatever is asked of it, in the asking clause and not told as the story's.
         "How long does it take to recover from a total knee replacement?",
         "Could you give me a simple 10 minute morning stretching routine for stiff joints?",
@@ -1094,6 +1104,16 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
         ("After cutting out gluten, how long should I wait before trying it again?",
          "eaten again"),
         ("Should I see a doctor if my joint pain gets worse?", None),
+        # Blind dev58 and dev59: the time of day, keeping them, around an operation, pain back.
+        ("Why are my joints so stiff in the morning and better by lunch?", "time of day"),
+        ("does the holey tummy thing cause my fingers to stiffen in the morning", None),
+        ("Do probiotics need to be kept in the fridge?", "store"),
+        ("I'm having a hip replacement in March. Should I stop my probiotics and collagen before "
+         "the surgery, and when can I restart them?", "operation"),
+        ("If I stop taking the supplements after my joints get better, will the pain come back?",
+         "comes back"),
+        ("my grandma is 84 with bad knees, is it too late for her to fix her gut at that age",
+         "age"),
     ],
 )  # fmt: skip
 def test_what_a_question_asks_that_the_articles_never_say_is_found(real_pipeline, message, said):
@@ -1195,6 +1215,9 @@ def test_whether_a_group_of_people_gets_it_is_not_answered_in_general(real_pipel
         [Request("can kids get it?", context="can leaky gut cause joint pain?")]
     )
     assert answer.status == "unmentioned" and answer.quotes == () and "kids" in answer.notice
+    # ... nor men or women (blind dev59).
+    answer = real_pipeline.answer("Can men get lupus? I thought it was only women.")
+    assert answer.status == "unmentioned" and answer.quotes == () and "men" in answer.notice
 
 
 def test_a_story_told_first_does_not_drown_the_question(real_pipeline):

@@ -194,12 +194,24 @@ _DOES_IT_WORK_RE = re.compile(
     r"\W*$))"
     r"(?:work|works|help|helps|do anything|do much|true|right|legit|real|any good|good|safe|"
     r"any truth|make|makes|cause|causes|be bad|bad|harmful|dangerous|be harmful|be dangerous|"
-    r"wrecking|ruining|damaging|harming|hurting|messing up|messing with|fact|myth|"
+    r"wrecking|ruining|damaging|harming|hurting|messing up|messing with|fact|myth|mean|"
+    r"be damaging|be harming|be hurting|be wrecking|be ruining|be irritating|be upsetting|"
+    r"be messing up|be messing with|"
     r"worth it|a myth|a scam|rubbish|nonsense|damage|harm|hurt|wreck|ruin|irritate|upset|"
     r"interact|interfere|mess with|mess up|affect|too early|too late|too soon|too young|"
     r"too old|necessary|needed|worth doing|worth trying|worth a try|worth getting|"
     r"worth the money|reliable|accurate|linked|connected|related|the same|an autoimmune|"
     r"autoimmune)\b",
+    re.IGNORECASE,
+)
+# ... or whether something causes it ("I have constant brain fog and fatigue. Can leaky gut
+# cause those too?"): the last thing the sentence before names.
+_CAUSES_IT_RE = re.compile(
+    r"\b(?:cause|causes|causing|trigger|triggers|triggering|explain|explains|be behind|"
+    r"be responsible for|lead to|leads to|contribute to|contributes to|be linked to|"
+    r"be related to|be connected to|be the reason for|be the cause of)\s+"
+    r"(?:those|these|them|that|it|this|all that|all this|both|either)"
+    r"(?:\s+(?:too|as well|also|either|symptoms|problems|things))?\W*$",
     re.IGNORECASE,
 )
 # ... or what it means ("I tested positive for HLA-B27, what does that mean?").
@@ -311,6 +323,8 @@ def asks_about(
         if _RELATES_RE.search(asked) and _DOING_BEFORE_RE.search(before):
             return False  # "I do yoga every day … Are they linked?"
         return not _CONTEXT_BEFORE_RE.search(before)
+    if _CAUSES_IT_RE.search(clause) and _last_told(text, key, covered):
+        return True
     words = f" {normalise(clause)} "
     found = re.search(rf" {re.escape(key)}(?:e?s)? ", words)
     if found is None and (short := _KIND_WORD_RE.sub("", key)) != key:
@@ -354,6 +368,17 @@ def asks_about(
             or _ASKS_OF_IT_RE.search(_JOINED_RE.sub("", before) + " ")
         )
     )
+
+
+def _last_told(text: str, key: str, covered: Callable[[str], bool] | None) -> bool:
+    """Whether the sentence before the last of ``text`` names ``key`` last, nothing the articles
+    speak of after it ("I have brain fog and fatigue.", not "I have IBS and sore knees.")."""
+    sentences = split_sentences(text)
+    if len(sentences) < 2 or covered is None:
+        return False
+    told = normalise(sentences[-2])
+    named = _named_at(key, told)
+    return named is not None and not covered(content_words(told[named.end() :]))
 
 
 def _named_at(key: str, words: str) -> re.Match[str] | None:
