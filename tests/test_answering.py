@@ -912,6 +912,14 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
         "I chew sugar-free gum all day. Does the sorbitol in it hurt the gut?",
         "Does turmeric actually help joint inflammation, and do you really need to take black "
         "pepper with it for it to absorb?",
+        # Blind dev61: a kind of medicine told before, a removed organ, a hormone, a sport asked.
+        "I've been on omeprazole for acid reflux for three years. Does that kind of medicine "
+        "affect the gut lining?",
+        "I had my gallbladder removed two years ago. Could that have changed my gut bacteria?",
+        "I'm 51, going through menopause, and suddenly all my joints ache. Is this from the drop "
+        "in estrogen?",
+        "I swim three times a week to stay active. Is the chlorine in pools harmful to my gut "
+        "bacteria?",
         # Whatever is asked of it, in the asking clause and not told as the story's.
         "How long does it take to recover from a total knee replacement?",
         "Could you give me a simple 10 minute morning stretching routine for stiff joints?",
@@ -1635,7 +1643,9 @@ def test_distress_that_asks_nothing_gets_a_kind_word_and_someone_to_talk_to(
     ("message", "kind"),
     [("Lovely chatting with you dear, bye now", "goodbye"),
      ("Ok. Thank you for being patient with me", "thanks"),
-     ("haha ok my tofu habit lives on", "ack"),
+     ("ugh, that sounds awful", "ack"),
+     ("Well hello there! My granddaughter set this up for me, isn't technology something.",
+      "greeting"),
      ("Hello, I have question please.", "greeting"),
      ("ok thanks, i feel a bit calmer", "thanks")],
 )  # fmt: skip
@@ -1649,7 +1659,7 @@ def test_small_talk_among_other_words_gets_its_reply_not_no_passage(real_pipelin
 @pytest.mark.parametrize(
     "message",
     ["thanks, dad died from this", "ok thanks, nauseous and dizzy", "ok, what about zinc",
-     "thanks, is it safe for kids?"],
+     "thanks, is it safe for kids?", "shoud i see a docter", "ok thanks. should i go to a&e"],
 )  # fmt: skip
 def test_small_talk_beside_health_or_a_question_is_not_chatter(real_pipeline, message):
     assert real_pipeline.answer(message).status != "small_talk"
@@ -1688,6 +1698,14 @@ def test_whether_a_group_gets_it_is_told_from_what_else_they_have(message, group
     [
         # Review 16: what this session's rules first refused, and the articles answer.
         "My mum has rheumatoid arthritis and takes methotrexate. Is it an autoimmune disease?",
+        # A sport told in a story, a remedy the wife is on, "is it true" of a claim (dev36, dev33).
+        "My dad plays golf three times a week and his wrists are killing him, and his fingers are "
+        "starting to look kind of bent out of shape. Does he need to get checked out?",
+        "Been gardening all summer and my knees feel stiff. Is it true the gut can make joints "
+        "stiff?",
+        "My wife is on hormone replacement therapy and her naturopath keeps saying 'intestinal "
+        "permeability'. Is that the same thing as leaky gut?",
+        "whats the overall takeaway about treating joint pain from the gut + immune angle",
         "My osteopath explained that leaky gut lets undigested food particles into the "
         "bloodstream. Is that accurate?",
         "I do pilates twice a week but my joints still ache. I read that managing stress and "

@@ -48,8 +48,8 @@ def answer(question: str, *, quoted: bool = True, urgent: bool = False, status=N
      "when should i take her to the doctor", "besides getting old and injuries?", "only in the joints?",
      "what else should i cut out", "what should i do then", "and why should i care", "ok so why?",
      "And how would one address the root?", "in simpler words pls",
-     # "instead" of what was just said (dev32)
-     "And is there anything I should add instead?"],
+     # "instead" of what was just said (dev32); other reasons than those given (blind dev62)
+     "And is there anything I should add instead?", "what other reasons coud there be"],
 )  # fmt: skip
 def test_messages_that_cannot_stand_alone_are_follow_ups(message):
     assert is_follow_up(message)
@@ -70,7 +70,9 @@ def test_messages_that_cannot_stand_alone_are_follow_ups(message):
      "I started taking zinc 3 weeks ago for my knees. How long before it works?",
      "My mum has had sore hands for years. Could her gut be involved?",
      # ... and "instead of" says what of.
-     "should I eat rice instead of bread?"],
+     "should I eat rice instead of bread?",
+     # A question of its own that ends "then", or names what it is the same as (blind dev60).
+     "I see. Is gut-related joint pain the same thing as arthritis, then?"],
 )  # fmt: skip
 def test_self_contained_questions_are_not(message):
     assert not is_follow_up(message)

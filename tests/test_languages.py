@@ -41,6 +41,9 @@ def languages():
         ("Can leaky gut cause joint pain?", "en"),
         ("What about la dieta paleo for my joints?", "en"),
         ("is turmeric good for my knees", "en"),
+        # A short chatty remark is English, whatever one of its words means elsewhere (blind
+        # dev62: "ha" read it as Italian).
+        ("Ha, fair enough. You're pretty limited huh", "en"),
     ],
 )
 def test_the_text_tells_the_language(languages, message, language):

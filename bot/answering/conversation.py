@@ -44,11 +44,12 @@ _CONTINUES_RE = re.compile(
 _OPENS_RE = re.compile(r"^(?:and|but|so|also|or|then|plus|even)\b", re.IGNORECASE)
 # Words that follow such an opener at most, for the message to continue the previous question.
 OPENED_WORDS = 4
-# A message that ends with "then" draws a conclusion from what was said ("what should I do then");
+# A message of a few words that ends with "then" draws a conclusion from what was said ("what
+# should I do then", not "Is gut-related joint pain the same thing as arthritis, then?");
 # "what should I do?", "now what?" alone ask what to do about it, "how do you know?" for the
 # evidence of it.
 _CONCLUDES_RE = re.compile(
-    r"\bthen\W*$|^\W*(?:(?:ok|okay|so|and|right|well|hmm)\W+)*(?:(?:what|wat|wht) (?:should|shall|"
+    r"^\W*(?:[\w']+\W+){0,5}then\W*$|^\W*(?:(?:ok|okay|so|and|right|well|hmm)\W+)*(?:(?:what|wat|wht) (?:should|shall|"
     r"do|can|must|could) (?:i|we|she|he|they|you) do(?: now| next| about it)?|what now|now what|"
     r"what next|what do you suggest|what do you recommend|any advice|what would you do|"
     r"how do (?:you|they|we|the articles) know(?: that| this| it)?|(?:what|where)(?:'s| is) the "
@@ -90,10 +91,14 @@ DEFINITE_WORDS = 5
 TOLD_WORDS = 5
 # Words that point back at what was said before.
 _POINTS_BACK_RE = re.compile(
-    r"\b(?:it|its|it's|itself|that|this|these|those|they|them|their|theirs|such|same|else|ones|"
+    r"\b(?:it|its|it's|itself|that|this|these|those|they|them|their|theirs|such|"
+    # ("the same thing as arthritis" names what it is the same as)
+    r"same(?! (?:thing |things )?as\b)|else|ones|"
     r"he|she|him|her|his|hers)\b"
     # "is there anything I should add instead?" (of what was just said; "instead of …" says it)
-    r"|\binstead\b(?!\s+of\b)",
+    r"|\binstead\b(?!\s+of\b)"
+    # "what other reasons coud there be" (than those just given)
+    r"|\b(?:what|which|any)\s+other\b(?!\s+than\b)",
     re.IGNORECASE,
 )
 

@@ -85,6 +85,10 @@ ASKED_ALONE = 0.84
 # have Crohn's. How long does healing take?", "I had a cortisone shot. How long before my joints
 # improve?").
 INCIDENTAL_CATEGORIES = frozenset({"foods_and_diets", "symptoms"})
+# ... and, told in a story only, a sport or a pastime ("My dad plays golf three times a week and
+# his wrists are killing him. Does he need to get checked out?"); named in the asking clause it
+# is asked about whatever is asked of it ("Can I still play football?").
+TOLD_INCIDENTAL_CATEGORIES = INCIDENTAL_CATEGORIES | {"activities"}
 
 
 @dataclass(frozen=True)
@@ -354,7 +358,7 @@ class AnswerPipeline:
                 # ibuprofen most days. What do the articles say about autoimmunity?", not "How
                 # long before I feel better?" after prednisone).
                 if unmentioned and also and not unmentioned_mention(asked):
-                    incidental = unmentioned.category in INCIDENTAL_CATEGORIES
+                    incidental = unmentioned.category in TOLD_INCIDENTAL_CATEGORIES
                     if not points_back(asking[i]) and (
                         incidental
                         or (also[0].asked >= ASKED_ALONE and not leans_on_treatment(asking[i]))

@@ -32,6 +32,12 @@ _ASKS_TOO = _ASKING | frozenset(
 LOOSE_WORDS = 6
 # ... holding one of these kinds.
 LOOSE_KINDS = frozenset({"thanks", "greeting", "goodbye"})
+# A clause opening with one of these asks, question mark or not ("shoud i see a docter"), as
+# clauses are split by punctuation.
+_OPENS_ASKING = _ASKS_TOO - _ASKING | frozenset(
+    {"shoud", "shud", "shld", "cud", "wud", "cn", "r", "are"}
+)
+_CLAUSE_SPLIT_RE = re.compile(r"[,.;:!…]+")
 # Small talk among other words is read in messages no longer than this (``SmallTalk.within``).
 MAX_WITHIN_CHARS = 160
 _WORD_IN_TEXT_RE = re.compile(r"(?<![\w'])[\w']+(?![\w'])")
@@ -124,22 +130,42 @@ class SmallTalk:
         words = [spelled for word in written for spelled in self.spelling.get(word, (word,))]
         if _ASKING.intersection(words) or self.tells.intersection(words):
             return None
-        found = {kind for kind, _ in self._phrases_in(words)}
+        # ... nor asks without a question mark ("shoud i see a docter"): a clause that opens
+        # with "is", "can", "should" …, not "I hope you are well".
+        for clause in _CLAUSE_SPLIT_RE.split(message):
+            opening = _words(clause)[:1]
+            if opening and self.spelling.get(opening[0], opening)[0] in _OPENS_ASKING:
+                return None
+        found = set(self._kinds_at_ends(words))
         for emoji, kind in self.emoji.items():
             if emoji in message:
                 found.add(kind)
         return next((kind for kind in self.order if kind in found), None)
 
-    def _phrases_in(self, words: list[str]) -> list[tuple[str, int]]:
-        """Each phrase among ``words``, wherever it stands: its kind and length."""
-        found = []
+    def _kinds_at_ends(self, words: list[str]) -> list[str]:
+        """The kinds of the phrases that open or close ``words`` (filler aside): small talk
+        stands there ("haha ok my tofu habit lives on", "… bye now"), where "i see" inside
+        "shoud i see a docter" is no acknowledgement."""
+        kinds = []
         position = 0
         while position < len(words):
             match = self._longest_phrase(words, position)
             if match:
-                found.append(match)
-            position += match[1] if match else 1
-        return found
+                kinds.append(match[0])
+                position += match[1]
+            elif words[position] in self.filler:
+                position += 1
+            else:
+                break
+        end = len(words)
+        while end > position and words[end - 1] in self.filler:
+            end -= 1
+        for start in range(max(position, 0), end):
+            match = self._longest_phrase(words, start)
+            if match and start + match[1] == end:
+                kinds.append(match[0])
+                break
+        return kinds
 
     def _loose_kinds(
         self, message: str, says_something: Callable[[str], bool], words: list[str]

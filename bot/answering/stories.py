@@ -186,17 +186,23 @@ _PARTICIPLE_RE = re.compile(r"^(?:[a-z]+ed|done|been|made|given|taken|shown|prov
 # swears by turmeric. Does it actually work?", "I read that turmeric helps, is that true?").
 _DOES_IT_WORK_RE = re.compile(
     r"^(?:(?:and|but|so|or)\s+)?(?:(?:does|do|did|will|would|can|could|is|are|was|were)\s+"
-    r"(?:it|that|this|they|them|those|these)\s+(?:one\s+|test\s+|tests\s+|injections?\s+|diet\s+)?"
-    r"(?:actually\s+|really\s+|even\s+|honestly\s+)?"
+    r"(?:it|that|this|they|them|those|these)\s+(?:one\s+|test\s+|tests\s+|injections?\s+|diet\s+|"
+    r"(?:kind|type|sort)\s+of\s+(?:medicine|medication|drug|pill|supplement|thing)s?\s+|"
+    r"medicines?\s+|medications?\s+|drugs?\s+|pills?\s+|supplements?\s+|capsules?\s+|stuff\s+)?"
+    r"(?:actually\s+|really\s+|even\s+|honestly\s+|also\s+|still\s+|ever\s+|maybe\s+|"
+    r"possibly\s+)?"
     r"(?:be\s+what\W*s\s+|be\s+what\s+is\s+)?"
     r"|(?=(?:worth it|any good|true|any truth(?: (?:to|in) (?:that|this|it))?|true or "
     r"(?:not|false|myth)|fact or (?:fiction|myth)|myth or (?:fact|true))"
     r"\W*$))"
-    r"(?:work|works|help|helps|do anything|do much|true|right|legit|real|any good|good|safe|"
+    # ("is it true the gut can make joints stiff?" asks of the gut, not of what came before)
+    r"(?:work|works|help|helps|do anything|do much|true(?!\s+(?:that\s+)?(?!or\b)[\w']+\s+[\w']+)|right|"
+    r"legit|real|any good|good|safe|"
     r"any truth|make|makes|cause|causes|be bad|bad|harmful|dangerous|be harmful|be dangerous|"
     r"wrecking|ruining|damaging|harming|hurting|messing up|messing with|fact|myth|mean|"
     r"be damaging|be harming|be hurting|be wrecking|be ruining|be irritating|be upsetting|"
-    r"be messing up|be messing with|"
+    r"be messing up|be messing with|have changed|have damaged|have affected|have harmed|"
+    r"have messed up|have messed with|show|detect|pick up|confirm|diagnose|"
     r"worth it|a myth|a scam|rubbish|nonsense|damage|harm|hurt|wreck|ruin|irritate|upset|"
     r"interact|interfere|mess with|mess up|affect|too early|too late|too soon|too young|"
     r"too old|necessary|needed|worth doing|worth trying|worth a try|worth getting|"
@@ -262,7 +268,8 @@ _ASKS_OF_TEST_RE = re.compile(
 _RELATES_RE = re.compile(r"\b(?:linked|connected|related|the same|autoimmune)\b")
 _DOING_BEFORE_RE = re.compile(
     r"(?:^| )(?:do|does|doing|did|take|takes|taking|took|gave up|give up|given up|drink|drinks|"
-    r"eat|eats|years of|months of)(?: (?:a|an|the|my|his|her|some|lots of|a lot of))* $"
+    r"eat|eats|years of|months of|is on|am on|are on|was on|im on|i'm on|been on)"
+    r"(?: (?:a|an|the|my|his|her|some|lots of|a lot of))* $"
 )
 # Where a clause may start within a sentence ("been constipated 4 days now, is senna ok?").
 # ... "i get that imbalance is bad for joints but which foods raise bifido?" asks after "but".
