@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -302,14 +303,16 @@ def test_chat_spellings_are_read_as_the_words_they_stand_for(real_pipeline):
     # (Not asked in these words by any development set: their known questions would answer them.)
     slang, aching, doc = real_pipeline.answer_batch(
         [
-            "yo my hips r killin me lol",
+            # (With "yo" before it, a greeting and a story: asked what they would like to know.)
+            "my hips r killin me lol",
             "ngl my knees r achin all the time, y tho",
             "wen shud i go to a doc for my joint pain tho",
         ]
     )
     assert slang.status == "answered"
     assert any("Joint pain can be frustrating" in quote.text for quote in slang.quotes)
-    assert any("Joint pain can be frustrating" in quote.text for quote in aching.quotes)
+    # ... "y tho" is "why though": what causes it.
+    assert any("Joint pain can arise from" in quote.text for quote in aching.quotes)
     assert "professional evaluation is essential" in doc.quotes[0].text
     assert doc.question == "wen shud i go to a doc for my joint pain tho"  # shown as written
 
@@ -1627,7 +1630,9 @@ def test_thanks_beside_a_worry_or_a_request_is_not_thanked(real_pipeline, messag
     "message",
     ["thanks, feeling very hopeless", "I feel hopeless", "honestly I feel like giving up",
      "i'm so depressed about my pain", "I can't cope anymore with this pain", "im scared",
-     "i'm sick of all this"],
+     "i'm sick of all this",
+     # A story, then how it feels (blind dev65).
+     "I've had joint pain for 15 years and honestly I'm so tired of it. Nothing works."],
 )  # fmt: skip
 def test_distress_that_asks_nothing_gets_a_kind_word_and_someone_to_talk_to(
     real_pipeline, message
@@ -1723,3 +1728,61 @@ def test_whether_a_group_gets_it_is_told_from_what_else_they_have(message, group
 )
 def test_what_the_articles_answer_is_not_refused_for_words_beside_it(real_pipeline, question):
     assert real_pipeline.answer(question).quotes, question
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["hi! I have celiac disease and my joints ache a lot lately",
+     "Hi there! Lupus warrior here 💪 just got my flare under control",
+     "Kia ora. My husband has had rheumatoid arthritis for ten years."],
+)  # fmt: skip
+def test_a_greeting_and_a_story_that_asks_nothing_is_asked_what_they_would_like_to_know(
+    real_pipeline, message
+):
+    """Blind dev62 and dev65: quotes answered a question nobody had asked yet."""
+    answer = real_pipeline.answer(message)
+    assert answer.notice == real_pipeline.texts.reply("small_talk_told")
+    assert answer.status == "small_talk" and not answer.quotes and answer.keeps_subject
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["hi, leaky gut and joint pain", "Hi, I have RA and I'm wondering whether leaky gut plays a "
+     "role", "hello, can leaky gut cause joint pain", "hey, I'm pregnant and my joints hurt"],
+)  # fmt: skip
+def test_a_greeting_before_a_question_or_a_pregnancy_is_no_story_only(real_pipeline, message):
+    assert real_pipeline.answer(message).notice != real_pipeline.texts.reply("small_talk_told")
+
+
+def test_a_follow_up_asks_about_the_story_a_greeting_told():
+    from bot.answering.conversation import Conversation
+    from tests.test_conversation import answer
+
+    conversation = Conversation()
+    told = conversation.plan(1, "hi! I have celiac disease and my joints ache a lot lately")
+    conversation.settle(told, dataclasses.replace(answer(told.message, quoted=False),
+                                                 status="small_talk", keeps_subject=True))
+    later = conversation.plan(1, "could that be connected?")
+    assert later.request.context and "celiac" in later.request.context
+
+
+def test_thanks_that_points_back_borrows_nothing(real_pipeline):
+    """Blind dev65: "Thanks, this is very useful for my slides." got the last answer again."""
+    (answer,) = real_pipeline.answer_batch(
+        [Request("Thanks, this is very useful for my slides.", context="what is leaky gut?")]
+    )
+    assert answer.status == "small_talk" and not answer.quotes
+
+
+@pytest.mark.parametrize("message", ["Asante sana", "Tack!", "ok ty po", "Love it, thanks so much, namaste 🙏"])
+def test_thanks_in_other_words_is_thanks(real_pipeline, message):
+    answer = real_pipeline.answer(message)
+    assert answer.notice == real_pipeline.texts.reply("small_talk_thanks")
+
+
+def test_a_medicine_by_its_class_is_what_a_corpus_of_that_class_speaks_of():
+    from bot.answering.subjects import load_subjects
+
+    subjects = load_subjects(["Antiviral medicines work best when started within 48 hours."])
+    assert subjects.unmentioned("tamiflu - how soon do I need to start it") is None
+    assert subjects.unmentioned("is tramadol ok for it") == "tramadol"

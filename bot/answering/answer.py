@@ -90,6 +90,8 @@ class Answer:
     # "More passages" reads again, so that its pages follow the first one.
     asked: str = ""
     context: str | None = None
+    # A greeting and a story that asks nothing yet: what a follow-up in the chat refers to.
+    keeps_subject: bool = False
 
     @property
     def answered(self) -> bool:

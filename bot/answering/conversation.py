@@ -218,7 +218,7 @@ class Conversation:
             self._urgent.set(turn.chat, answer.urgent_kinds)
         elif turn.request.urgent and not answer.urgent and answer.status != "small_talk":
             self._urgent.forget(turn.chat)
-        question = answer.status in {"answered", "no_answer", "unmentioned"}
+        question = answer.status in {"answered", "no_answer", "unmentioned"} or answer.keeps_subject
         # A question keeps the cautions it carried on, and those it did not carry end (a new topic
         # after "should I stop my methotrexate?" ends the caution its follow-ups had).
         if answer.remembered:

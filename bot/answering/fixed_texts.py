@@ -42,6 +42,7 @@ REPLIES = (
     "small_talk_identity",
     "small_talk_doubt",
     "small_talk_distress",
+    "small_talk_told",
     "small_talk_unknown_command",
     "stood_down",
     "stood_down_crisis",

@@ -32,6 +32,7 @@ from bot.answering.stories import (
     compares,
     leans_on_treatment,
     points_back,
+    refers_back,
     standing_question,
     weighs,
 )
@@ -89,6 +90,11 @@ INCIDENTAL_CATEGORIES = frozenset({"foods_and_diets", "symptoms"})
 # his wrists are killing him. Does he need to get checked out?"); named in the asking clause it
 # is asked about whatever is asked of it ("Can I still play football?").
 TOLD_INCIDENTAL_CATEGORIES = INCIDENTAL_CATEGORIES | {"activities"}
+# Small talk that, among other words, is still only that in a follow-up.
+_CHAT_KINDS = frozenset({"thanks", "goodbye", "greeting", "distress"})
+# A greeting and a story naming one of these gets what is said of it (a midwife, a vet), not
+# "What would you like to know?".
+_TOLD_FOR_OTHERS = frozenset({"pregnancy", "animals", "costs_and_brands", "work_and_benefits"})
 
 
 @dataclass(frozen=True)
@@ -176,6 +182,12 @@ class AnswerPipeline:
             self.small_talk.kind(text, says_something) if self.small_talk and not r.offset else None
             for r, text in zip(requests, cleaned)
         ]
+        # Read with the chat's previous question for a word that points back, thanks that says
+        # more ("Thanks, this is very useful for my slides.") is still thanks: nothing borrowed.
+        for i, (request, text) in enumerate(zip(requests, cleaned)):
+            if talk[i] is None and context[i] and self.small_talk and not request.offset:
+                kind = self.small_talk.within(text)
+                talk[i] = kind if kind in _CHAT_KINDS else None
         problems = [
             None if kind else input_problem(text, self.max_chars)
             for kind, text in zip(talk, cleaned)
@@ -422,6 +434,8 @@ class AnswerPipeline:
                 and i in part_hits
                 # ... unless it asks what the articles never say ("how do i get tested?")
                 and asked_aspect(parts[i], corpus.subjects) is None
+                # ... or of the thing they never mention ("what is SIBO and how is it treated")
+                and not refers_back(parts[i])
             ):
                 _, rest = _quotable(corpus, corpus.subjects.mentions(parts[i]), "", part_hits[i])
                 if rest:
@@ -521,7 +535,26 @@ class AnswerPipeline:
                     wording,
                     hits=window,
                     problem=problems[i],
-                    small_talk=talk[i],
+                    small_talk=talk[i]
+                    or (
+                        "distress"
+                        if self.small_talk
+                        and i in ranked
+                        and not triage[i].flags
+                        and self.small_talk.ends_in_distress(cleaned[i])
+                        else None
+                    )
+                    or (
+                        "told"
+                        if self.small_talk
+                        and i in ranked
+                        and not context[i]
+                        and not triage[i].flags
+                        and not cautions
+                        and not any(m.category in _TOLD_FOR_OTHERS for m in own)
+                        and self.small_talk.greets_and_tells(cleaned[i])
+                        else None
+                    ),
                     chatter=(
                         self.small_talk.within(cleaned[i])
                         if self.small_talk and i in ranked and not triage[i].flags

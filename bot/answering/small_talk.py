@@ -38,6 +38,11 @@ _OPENS_ASKING = _ASKS_TOO - _ASKING | frozenset(
     {"shoud", "shud", "shld", "cud", "wud", "cn", "r", "are"}
 )
 _CLAUSE_SPLIT_RE = re.compile(r"[,.;:!…]+")
+# Words that tell of someone: a greeting and a story hold one ("hi! I have celiac disease").
+_TELLING = frozenset(
+    {"i", "my", "me", "mine", "i've", "ive", "we", "our", "us", "he", "she", "his", "her", "he's",
+     "she's", "hes", "shes", "they", "their", "here"}
+)  # fmt: skip
 # Small talk among other words is read in messages no longer than this (``SmallTalk.within``).
 MAX_WITHIN_CHARS = 160
 _WORD_IN_TEXT_RE = re.compile(r"(?<![\w'])[\w']+(?![\w'])")
@@ -73,6 +78,9 @@ class SmallTalk:
     # Words that tell something of health ("died", "dizzy"): beside small talk among other words,
     # the message is not small talk (``within``).
     tells: frozenset[str] = frozenset()
+    # Words that ask without a question mark ("wondering", "advice"): a greeting and a story
+    # beside one asks (``greets_and_tells``).
+    asking_cues: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         # Phrases by their first word, longest first: a message is scanned word by word, its
@@ -141,6 +149,48 @@ class SmallTalk:
             if emoji in message:
                 found.add(kind)
         return next((kind for kind in self.order if kind in found), None)
+
+    def ends_in_distress(self, message: str) -> bool:
+        """Whether ``message`` asks nothing and closes on distress ("I've had joint pain for 15
+        years and honestly I'm so tired of it. Nothing works."): a story told, then how it feels."""
+        if "?" in message or len(message) > MAX_WITHIN_CHARS * 2:
+            return False
+        words = [s for w in _words(message) for s in self.spelling.get(w, (w,))]
+        if _ASKING.intersection(words) or self.asking_cues.intersection(words):
+            return False
+        for clause in _CLAUSE_SPLIT_RE.split(message):
+            first = _words(clause)[:1]
+            if first and self.spelling.get(first[0], first)[0] in _OPENS_ASKING:
+                return False
+        end = len(words)
+        while end and words[end - 1] in self.filler:
+            end -= 1
+        return any(
+            (match := self._longest_phrase(words, start)) is not None
+            and match[0] == "distress"
+            and start + match[1] == end
+            for start in range(end)
+        )
+
+    def greets_and_tells(self, message: str) -> bool:
+        """Whether ``message`` opens with a greeting and then only tells ("hi! I have celiac
+        disease and my joints ache a lot lately"): no question mark, no clause that opens asking,
+        no word that asks without one (``asking_cues``: "wondering", "advice")."""
+        if "?" in message or len(message) > MAX_WITHIN_CHARS:
+            return False
+        words = [s for w in _words(message) for s in self.spelling.get(w, (w,))]
+        opening = self._longest_phrase(words, 0) if words else None
+        if opening is None or opening[0] != "greeting" or opening[1] == len(words):
+            return False
+        if _ASKING.intersection(words) or self.asking_cues.intersection(words):
+            return False
+        if not _TELLING.intersection(words):
+            return False  # "hi, leaky gut and joint pain" names what it asks about
+        for clause in _CLAUSE_SPLIT_RE.split(message)[1:]:
+            first = _words(clause)[:1]
+            if first and self.spelling.get(first[0], first)[0] in _OPENS_ASKING:
+                return False
+        return True
 
     def _kinds_at_ends(self, words: list[str]) -> list[str]:
         """The kinds of the phrases that open or close ``words`` (filler aside): small talk
@@ -325,6 +375,9 @@ def load_small_talk(path: Path | None = None) -> SmallTalk:
                 tuple(_words(opener)) for opener in data.get("statements", []) if _words(opener)
             ),
             tells=frozenset(word for item in data.get("tells", []) for word in _words(item)),
+            asking_cues=frozenset(
+                word for item in data.get("asking_cues", []) for word in _words(item)
+            ),
         )
     except (AttributeError, TypeError) as exc:  # a number where words belong, a list for a table
         raise ConfigError(

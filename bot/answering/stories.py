@@ -536,6 +536,22 @@ def standing_question(text: str) -> str | None:
     return next((s for s in reversed(_asking(split_sentences(text))) if not points_back(s)), None)
 
 
+# "it" that stands for nothing ("how long does it take", "is it safe to …").
+_DUMMY_IT_ANYWHERE_RE = re.compile(
+    r"\b(?:(?:does|do|did|will|would|can|could)\s+it\s+take|it\s+takes?|is\s+it\s+(?:normal|"
+    r"common|usual|possible|likely|true|worth|ok|okay|fine|bad|good|safe|wise|too late|"
+    r"a good idea))\b",
+    re.IGNORECASE,
+)
+
+
+def refers_back(part: str) -> bool:
+    """Whether a part of a question points at what the rest names ("what is SIBO and how is it
+    treated": "how is it treated"), not only with an "it" that stands for nothing ("how long does
+    it take to heal leaky gut")."""
+    return points_back(_DUMMY_IT_ANYWHERE_RE.sub(" ", part))
+
+
 def points_back(sentence: str) -> bool:
     """Whether ``sentence`` has a word that may point at what was told before it ("Will fixing
     my gut help it?" after a bunion)."""
