@@ -557,7 +557,7 @@ class AnswerPipeline:
                     ),
                     chatter=(
                         self.small_talk.within(cleaned[i])
-                        if self.small_talk and i in ranked and not triage[i].flags
+                        if self.small_talk and i in ranked and not triage[i].flags and not window
                         else None
                     ),
                     unmentioned=unmentioned.name if unmentioned else None,

@@ -85,14 +85,25 @@ class SmallTalk:
     def __post_init__(self) -> None:
         # Phrases by their first word, longest first: a message is scanned word by word, its
         # chat spellings read as words ("i'm" as "i am"), and so are the phrases.
-        starting: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        # Each phrase once, with the kind that lists it first; by first word, the lengths its
+        # phrases have, longest first (a word may start thousands of phrases: "i can't cope …").
+        kind_of: dict[tuple[str, ...], str] = {}
+        lengths: dict[str, set[int]] = {}
         for kind, phrases in self.phrases.items():
             for written in phrases:
                 phrase = tuple(w for word in written for w in self.spelling.get(word, (word,)))
-                starting.setdefault(phrase[0], []).append((phrase, kind))
-        for candidates in starting.values():
-            candidates.sort(key=lambda item: -len(item[0]))
-        object.__setattr__(self, "_starting", starting)
+                kind_of.setdefault(phrase, kind)
+                lengths.setdefault(phrase[0], set()).add(len(phrase))
+        object.__setattr__(self, "_kind_of", kind_of)
+        object.__setattr__(
+            self, "_lengths", {word: sorted(n, reverse=True) for word, n in lengths.items()}
+        )
+        # What a message must open with to greet, or close with to tell distress: most messages
+        # are told apart by one word, before they are read whole.
+        greeting = {p[0] for p in self.phrases.get("greeting", ())}
+        distress = {p[-1] for p in self.phrases.get("distress", ())}
+        object.__setattr__(self, "_greeting_openers", frozenset(greeting))
+        object.__setattr__(self, "_distress_closers", frozenset(distress))
         object.__setattr__(self, "_question_spelling", dict(self.question_spelling))
 
     def spelled_out(self, question: str) -> str:
@@ -155,6 +166,8 @@ class SmallTalk:
         years and honestly I'm so tired of it. Nothing works."): a story told, then how it feels."""
         if "?" in message or len(message) > MAX_WITHIN_CHARS * 2:
             return False
+        if not self._distress_closers.intersection(_words(message[-60:])[-4:]):
+            return False
         words = [s for w in _words(message) for s in self.spelling.get(w, (w,))]
         if _ASKING.intersection(words) or self.asking_cues.intersection(words):
             return False
@@ -177,6 +190,9 @@ class SmallTalk:
         disease and my joints ache a lot lately"): no question mark, no clause that opens asking,
         no word that asks without one (``asking_cues``: "wondering", "advice")."""
         if "?" in message or len(message) > MAX_WITHIN_CHARS:
+            return False
+        first = _words(message[:20])[:1]
+        if not first or first[0] not in self._greeting_openers:
             return False
         words = [s for w in _words(message) for s in self.spelling.get(w, (w,))]
         opening = self._longest_phrase(words, 0) if words else None
@@ -297,9 +313,13 @@ class SmallTalk:
         )
 
     def _longest_phrase(self, words: list[str], position: int) -> tuple[str, int] | None:
-        for phrase, kind in self._starting.get(words[position], ()):
-            if tuple(words[position : position + len(phrase)]) == phrase:
-                return kind, len(phrase)
+        left = len(words) - position
+        for length in self._lengths.get(words[position], ()):
+            if length > left:
+                continue
+            kind = self._kind_of.get(tuple(words[position : position + length]))
+            if kind is not None:
+                return kind, length
         return None
 
 

@@ -116,10 +116,10 @@ class SubjectCheck:
         }
         present = {key for key in keys if _occurs(key, corpus)}
         self._in_corpus = {key: bool(self._same[key] & present) for key in keys}
-        # Longest names first, so "rheumatoid arthritis" wins over "arthritis".
-        alternatives = "|".join(
-            re.escape(key).replace(r"\ ", " ") for key in sorted(keys, key=len, reverse=True)
-        )
+        # Longest names first, so "rheumatoid arthritis" wins over "arthritis": as a trie, each
+        # longer name tried before the shorter one it starts with, where a flat alternation of
+        # thousands of names is tried name by name at every position.
+        alternatives = _trie_alternation(keys)
         self._names = (
             re.compile(rf"(?<![a-z0-9])({alternatives})(?:e?s)?(?![a-z0-9])") if keys else None
         )
@@ -332,6 +332,30 @@ def _names_pattern(names: Iterable[str], by_last_word: bool) -> re.Pattern:
     if by_last_word:
         terms |= {name.rsplit(" ", 1)[1] for name in names if " " in name}
     return re.compile(" (?:" + "|".join(re.escape(term) for term in sorted(terms)) + ")(?:s|es)? ")
+
+
+def _trie_alternation(keys: Iterable[str]) -> str:
+    """A regular expression that matches the longest of ``keys`` matching at a position, and on
+    backtracking (a word boundary after it fails) the next longest: the same matches as the
+    alternation of ``keys`` sorted longest first."""
+    trie: dict = {}
+    for key in keys:
+        node = trie
+        for char in key:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a key ends here
+
+    def pattern(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(char).replace(r"\ ", " ") + pattern(child)
+                    for char, child in sorted(node.items()) if char]  # fmt: skip
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        # A longer key is tried first; where this node ends a key, the shorter one is next.
+        return f"(?:{body})?" if ends else body
+
+    return pattern(trie)
 
 
 def _as_written(question: str, normalised_name: str) -> str:
