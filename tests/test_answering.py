@@ -769,6 +769,10 @@ def test_a_question_is_split_only_where_its_parts_ask_on_their_own(real_pipeline
         # ... but "is it normal" asks in general.
         ("I cut out gluten three weeks ago. Is it normal for this to take longer?",
          "Is it normal for this to take longer?"),
+        # A question told, not asked (blind dev67).
+        ("My son is 16, plays football and takes Ritalin for ADHD. He's doing a school project "
+         "and wants to know what the gut lining actually does.",
+         "He's doing a school project and wants to know what the gut lining actually does."),
     ],
 )  # fmt: skip
 def test_a_story_told_first_has_its_asking_sentence_read_alone(message, asking):
@@ -923,6 +927,10 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
         "in estrogen?",
         "I swim three times a week to stay active. Is the chlorine in pools harmful to my gut "
         "bacteria?",
+        # Blind dev66: "does that actually work?", "could that be making …", "do they wear down".
+        "My grandma swears by rubbing warm castor oil on her knees. Does that actually work?",
+        "I drink three coffees a day. Could that be making my joints worse?",
+        "I had two cortisone shots in my knee this year. Do they wear down the cartilage?",
         # Whatever is asked of it, in the asking clause and not told as the story's.
         "How long does it take to recover from a total knee replacement?",
         "Could you give me a simple 10 minute morning stretching routine for stiff joints?",
@@ -1125,6 +1133,11 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
          "comes back"),
         ("my grandma is 84 with bad knees, is it too late for her to fix her gut at that age",
          "age"),
+        # Blind dev66: growing out of it, adding a food back, how common a condition is.
+        ("My teenage daughter was diagnosed with juvenile arthritis. Will she grow out of it?",
+         "without treatment"),
+        ("I stopped eating gluten a month ago. When can I try adding it back?", "eaten again"),
+        ("how common is RA", "how common"),
     ],
 )  # fmt: skip
 def test_what_a_question_asks_that_the_articles_never_say_is_found(real_pipeline, message, said):

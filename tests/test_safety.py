@@ -787,6 +787,17 @@ def test_a_deformity_beside_an_injury_is_still_an_emergency(detector, message):
          "soon and he gave away his things", "crisis"),
         ("my stomach issues keep coming back and tonight the pain is so bad I'm doubled over",
          "emergency"),
+        # Blind dev61 and dev67: exercise told, poor sleep with a toddler; the same lives with a
+        # danger told are still one, and so is someone else saying they will end it.
+        ("I swim three times a week to stay active. Is the chlorine in pools harmful to my gut "
+         "bacteria?", None),
+        ("I take melatonin and my sleep is still rubbish because my toddler wakes up three times "
+         "a night. Does poor sleep affect the gut and joints?", None),
+        ("I take melatonin but last night I took the whole bottle so I wouldn't wake up",
+         "poisoning"),
+        ("My brother's a trucker and he just texted me goodbye, he says he's going to end it",
+         "crisis"),
+        ("my mum says she wants to end it", "crisis"),
     ],
 )  # fmt: skip
 def test_everyday_words_beside_pain_are_no_crisis(real_pipeline, message, kind):

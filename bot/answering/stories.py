@@ -202,7 +202,8 @@ _DOES_IT_WORK_RE = re.compile(
     r"wrecking|ruining|damaging|harming|hurting|messing up|messing with|fact|myth|mean|"
     r"be damaging|be harming|be hurting|be wrecking|be ruining|be irritating|be upsetting|"
     r"be messing up|be messing with|have changed|have damaged|have affected|have harmed|"
-    r"have messed up|have messed with|show|detect|pick up|confirm|diagnose|"
+    r"have messed up|have messed with|show|detect|pick up|confirm|diagnose|be making|"
+    r"wear down|wear away|"
     r"worth it|a myth|a scam|rubbish|nonsense|damage|harm|hurt|wreck|ruin|irritate|upset|"
     r"interact|interfere|mess with|mess up|affect|too early|too late|too soon|too young|"
     r"too old|necessary|needed|worth doing|worth trying|worth a try|worth getting|"
@@ -225,7 +226,8 @@ _CAUSES_IT_RE = re.compile(
 # it?").
 _TRY_IT_RE = re.compile(
     r"^(?:(?:and|but|so|ok|okay)\s+)?(?:should|shall|can|could|would|do)\s+(?:i|we|you)\s+"
-    r"(?:try|take|do|use|start|give)\s+(?:it|that|this|them)(?:\s+a\s+(?:go|try|shot))?"
+    r"(?:(?:try|take|do|use|start|give)\s+(?:it|that|this|them)(?:\s+a\s+(?:go|try|shot))?|"
+    r"(?:do|try)\s+the\s+same)"
     r"(?:\s+(?:too|then|as well))?\W*$",
     re.IGNORECASE,
 )
@@ -583,8 +585,19 @@ def asking_sentence(text: str) -> str | None:
 
 
 def _asking(sentences: list[str]) -> list[str]:
-    """Those of ``sentences`` that ask something: a question mark, or an asking word first."""
-    return [s for s in sentences if s.endswith("?") or ASKS_RE.match(s)]
+    """Those of ``sentences`` that ask something: a question mark, an asking word first, or a
+    question told ("He wants to know what the gut lining actually does.")."""
+    return [
+        s for s in sentences if s.endswith("?") or ASKS_RE.match(s) or _ASKS_TOLD_RE.search(s)
+    ]
+
+
+# A question told rather than asked: someone wants to know what, how or why.
+_ASKS_TOLD_RE = re.compile(
+    rf"\b(?:wants? to know|wanted to know|would like to know|'d like to know|wondering|"
+    rf"wonders|curious|asked me to find out|need to know|needs to know) (?:{ASKING}|if|whether)\b",
+    re.IGNORECASE,
+)
 
 
 def split_sentences(text: str) -> list[str]:
