@@ -1138,6 +1138,8 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
          "without treatment"),
         ("I stopped eating gluten a month ago. When can I try adding it back?", "eaten again"),
         ("how common is RA", "how common"),
+        # Blind dev68: what a result told before means, its test named only as letters.
+        ("my ANA came back positive 1:160 speckled. what does that mean??", "result means"),
     ],
 )  # fmt: skip
 def test_what_a_question_asks_that_the_articles_never_say_is_found(real_pipeline, message, said):
@@ -1644,8 +1646,9 @@ def test_thanks_beside_a_worry_or_a_request_is_not_thanked(real_pipeline, messag
     ["thanks, feeling very hopeless", "I feel hopeless", "honestly I feel like giving up",
      "i'm so depressed about my pain", "I can't cope anymore with this pain", "im scared",
      "i'm sick of all this",
-     # A story, then how it feels (blind dev65).
-     "I've had joint pain for 15 years and honestly I'm so tired of it. Nothing works."],
+     # A story, then how it feels (blind dev65, dev69).
+     "I've had joint pain for 15 years and honestly I'm so tired of it. Nothing works.",
+     "sorry im kind of a nervous wreck about my health lately"],
 )  # fmt: skip
 def test_distress_that_asks_nothing_gets_a_kind_word_and_someone_to_talk_to(
     real_pipeline, message
@@ -1747,7 +1750,9 @@ def test_what_the_articles_answer_is_not_refused_for_words_beside_it(real_pipeli
     "message",
     ["hi! I have celiac disease and my joints ache a lot lately",
      "Hi there! Lupus warrior here 💪 just got my flare under control",
-     "Kia ora. My husband has had rheumatoid arthritis for ten years."],
+     "Kia ora. My husband has had rheumatoid arthritis for ten years.",
+     # "who" inside a clause relates, it does not ask (blind dev69).
+     "Namaste. I am looking after my father who is 78 years."],
 )  # fmt: skip
 def test_a_greeting_and_a_story_that_asks_nothing_is_asked_what_they_would_like_to_know(
     real_pipeline, message
@@ -1761,7 +1766,8 @@ def test_a_greeting_and_a_story_that_asks_nothing_is_asked_what_they_would_like_
 @pytest.mark.parametrize(
     "message",
     ["hi, leaky gut and joint pain", "Hi, I have RA and I'm wondering whether leaky gut plays a "
-     "role", "hello, can leaky gut cause joint pain", "hey, I'm pregnant and my joints hurt"],
+     "role", "hello, can leaky gut cause joint pain", "hey, I'm pregnant and my joints hurt",
+     "hey quick q, can my joint pain be coming from my gut", "hi what is leaky gut"],
 )  # fmt: skip
 def test_a_greeting_before_a_question_or_a_pregnancy_is_no_story_only(real_pipeline, message):
     assert real_pipeline.answer(message).notice != real_pipeline.texts.reply("small_talk_told")

@@ -181,7 +181,7 @@ class SmallTalk:
         return any(
             (match := self._longest_phrase(words, start)) is not None
             and match[0] == "distress"
-            and start + match[1] == end
+            and start + match[1] in (end, len(words))  # ("… about my health lately")
             for start in range(end)
         )
 
@@ -198,13 +198,18 @@ class SmallTalk:
         opening = self._longest_phrase(words, 0) if words else None
         if opening is None or opening[0] != "greeting" or opening[1] == len(words):
             return False
-        if _ASKING.intersection(words) or self.asking_cues.intersection(words):
+        if self.asking_cues.intersection(words):
             return False
         if not _TELLING.intersection(words):
             return False  # "hi, leaky gut and joint pain" names what it asks about
-        for clause in _CLAUSE_SPLIT_RE.split(message)[1:]:
-            first = _words(clause)[:1]
-            if first and self.spelling.get(first[0], first)[0] in _OPENS_ASKING:
+        # An asking word opens a clause that asks ("hi, what is leaky gut"); inside one it
+        # relates ("my father who is 78").
+        for clause in _CLAUSE_SPLIT_RE.split(message):
+            said = [s for w in _words(clause) for s in self.spelling.get(w, (w,))]
+            greeting = self._longest_phrase(said, 0) if said else None
+            # ("hi what is leaky gut": what opens after the greeting)
+            skip = greeting[1] if greeting and greeting[0] == "greeting" else 0
+            if said[skip : skip + 1] and said[skip] in _OPENS_ASKING | _ASKING:
                 return False
         return True
 
