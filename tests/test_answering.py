@@ -927,6 +927,12 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
         "in estrogen?",
         "I swim three times a week to stay active. Is the chlorine in pools harmful to my gut "
         "bacteria?",
+        # Blind dev70: keeping on with a condition told, a tattoo, cold water asked about.
+        "I play Sunday league football and was just diagnosed with patellar tendinitis. Can I "
+        "keep playing with it?",
+        "I was diagnosed with psoriatic arthritis last month. Can I still get tattoos?",
+        "I've joined a sea swimming group that goes in all winter. Does cold water actually help "
+        "with inflammation?",
         # Blind dev66: "does that actually work?", "could that be making …", "do they wear down".
         "My grandma swears by rubbing warm castor oil on her knees. Does that actually work?",
         "I drink three coffees a day. Could that be making my joints worse?",
@@ -1138,6 +1144,10 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
          "without treatment"),
         ("I stopped eating gluten a month ago. When can I try adding it back?", "eaten again"),
         ("how common is RA", "how common"),
+        # Blind dev70: how many people in the world, meals around shifts, keeping on with it.
+        ("How many people in the world have lupus?", "how common"),
+        ("I work night shifts as a nurse and my digestion is a mess. How should I time my meals "
+         "around my shifts?", "meal"),
         # Blind dev68: what a result told before means, its test named only as letters.
         ("my ANA came back positive 1:160 speckled. what does that mean??", "result means"),
     ],

@@ -227,7 +227,10 @@ _CAUSES_IT_RE = re.compile(
 _TRY_IT_RE = re.compile(
     r"^(?:(?:and|but|so|ok|okay)\s+)?(?:should|shall|can|could|would|do)\s+(?:i|we|you)\s+"
     r"(?:(?:try|take|do|use|start|give)\s+(?:it|that|this|them)(?:\s+a\s+(?:go|try|shot))?|"
-    r"(?:do|try)\s+the\s+same)"
+    r"(?:do|try)\s+the\s+same|"
+    # "Can I keep playing with it?" after a condition told
+    r"(?:keep|still)\s+(?:playing|play|running|run|training|train|exercising|exercise|working|"
+    r"work)\s+(?:with|on|through)\s+(?:it|that|this|them))"
     r"(?:\s+(?:too|then|as well))?\W*$",
     re.IGNORECASE,
 )
