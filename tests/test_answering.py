@@ -927,6 +927,10 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
         "in estrogen?",
         "I swim three times a week to stay active. Is the chlorine in pools harmful to my gut "
         "bacteria?",
+        # Blind dev71: "could that be giving me …", "does this actually coat …", formula.
+        "I've taken omeprazole every day for heartburn since 2019. Could that be giving me leaky "
+        "gut?",
+        "A friend recommended slippery elm. Does this actually coat the gut lining?",
         # Blind dev70: keeping on with a condition told, a tattoo, cold water asked about.
         "I play Sunday league football and was just diagnosed with patellar tendinitis. Can I "
         "keep playing with it?",
@@ -1803,7 +1807,10 @@ def test_thanks_that_points_back_borrows_nothing(real_pipeline):
     assert answer.status == "small_talk" and not answer.quotes
 
 
-@pytest.mark.parametrize("message", ["Asante sana", "Tack!", "ok ty po", "Love it, thanks so much, namaste 🙏"])
+@pytest.mark.parametrize(
+    "message",
+    ["Asante sana", "Tack!", "ok ty po", "Love it, thanks so much, namaste 🙏", "appreciate ya"],
+)
 def test_thanks_in_other_words_is_thanks(real_pipeline, message):
     answer = real_pipeline.answer(message)
     assert answer.notice == real_pipeline.texts.reply("small_talk_thanks")

@@ -56,7 +56,7 @@ from bot.ingest.corpus import SourceDocument
 from bot.retrieval.lexical import LexicalIndex
 from bot.retrieval.retrieve import MAX_SELECTED, Hit, Retriever
 from bot.safety.language import ENGLISH, LanguageDetector, load_languages
-from bot.safety.triage import RedFlagDetector
+from bot.safety.triage import RedFlagDetector, Triage
 
 # A message asking whether "it" is something ("is it my gut?", "could this just be leaky gut"),
 # what to do or whether to give something: right after an emergency, it asks about the emergency.
@@ -168,6 +168,32 @@ class AnswerPipeline:
     @property
     def subjects(self) -> SubjectCheck | None:
         return self.corpus.subjects
+
+    def _told_only(
+        self,
+        message: str,
+        context: str,
+        triage: Triage,
+        cautions: Sequence[str],
+        own: Sequence[Mention],
+        ranked: bool,
+    ) -> str | None:
+        """The small talk a message that asks nothing is answered with, though it says more:
+        distress it ends on ("… Nothing works."), or a greeting and a story ("hi! I have celiac
+        disease and my joints ache"), which a follow-up may then ask about. None when it asks,
+        raises advice, or tells what has words of its own (a pregnancy, a pet)."""
+        if not self.small_talk or not ranked or triage.flags:
+            return None
+        if self.small_talk.ends_in_distress(message):
+            return "distress"
+        if (
+            not context
+            and not cautions
+            and not any(m.category in _TOLD_FOR_OTHERS for m in own)
+            and self.small_talk.greets_and_tells(message)
+        ):
+            return "told"
+        return None
 
     def answer(self, question: str, *, offset: int = 0, context: str | None = None) -> Answer:
         return self.answer_batch([Request(question, offset, context)])[0]
@@ -536,24 +562,8 @@ class AnswerPipeline:
                     hits=window,
                     problem=problems[i],
                     small_talk=talk[i]
-                    or (
-                        "distress"
-                        if self.small_talk
-                        and i in ranked
-                        and not triage[i].flags
-                        and self.small_talk.ends_in_distress(cleaned[i])
-                        else None
-                    )
-                    or (
-                        "told"
-                        if self.small_talk
-                        and i in ranked
-                        and not context[i]
-                        and not triage[i].flags
-                        and not cautions
-                        and not any(m.category in _TOLD_FOR_OTHERS for m in own)
-                        and self.small_talk.greets_and_tells(cleaned[i])
-                        else None
+                    or self._told_only(
+                        cleaned[i], context[i], triage[i], cautions, own, i in ranked
                     ),
                     chatter=(
                         self.small_talk.within(cleaned[i])
