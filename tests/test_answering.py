@@ -931,6 +931,8 @@ def test_a_question_about_what_the_articles_never_mention_gets_no_general_passag
         "I've taken omeprazole every day for heartburn since 2019. Could that be giving me leaky "
         "gut?",
         "A friend recommended slippery elm. Does this actually coat the gut lining?",
+        "My vitamin D came back at 18 ng/mL. Could that be why my joints ache?",
+        "I started taking metformin. Could that be why my stomach is upset?",
         # Blind dev70: keeping on with a condition told, a tattoo, cold water asked about.
         "I play Sunday league football and was just diagnosed with patellar tendinitis. Can I "
         "keep playing with it?",

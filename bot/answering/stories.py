@@ -222,6 +222,15 @@ _CAUSES_IT_RE = re.compile(
     r"(?:\s+(?:too|as well|also|either|symptoms|problems|things))?\W*$",
     re.IGNORECASE,
 )
+# ... or whether the thing just told is why ("My vitamin D came back at 18 ng/mL. Could that be
+# why my joints ache?"), where nothing the articles speak of follows it in its sentence ("I took
+# antibiotics last year and my gut flora is off. Could that be why my elbows ache?" asks of the
+# gut flora).
+_THAT_IS_WHY_RE = re.compile(
+    r"^(?:(?:and|so|but|ok|okay)\s+)?(?:could|can|would|might|is|was)\s+(?:that|this|it)\s+"
+    r"(?:be\s+)?(?:why|the reason)\b",
+    re.IGNORECASE,
+)
 # ... or what it means ("I tested positive for HLA-B27, what does that mean?").
 # ... or whether to try it ("A friend swears the carnivore diet fixed her joints. Should I try
 # it?").
@@ -336,7 +345,9 @@ def asks_about(
         if _RELATES_RE.search(asked) and _DOING_BEFORE_RE.search(before):
             return False  # "I do yoga every day … Are they linked?"
         return not _CONTEXT_BEFORE_RE.search(before)
-    if _CAUSES_IT_RE.search(clause) and _last_told(text, key, covered):
+    if (_CAUSES_IT_RE.search(clause) or _THAT_IS_WHY_RE.match(clause)) and _last_told(
+        text, key, covered
+    ):
         return True
     words = f" {normalise(clause)} "
     found = re.search(rf" {re.escape(key)}(?:e?s)? ", words)
