@@ -49,7 +49,8 @@ OPENED_WORDS = 4
 # "what should I do?", "now what?" alone ask what to do about it, "how do you know?" for the
 # evidence of it.
 _CONCLUDES_RE = re.compile(
-    r"^\W*(?:[\w']+\W+){0,5}then\W*$|^\W*(?:(?:ok|okay|so|and|right|well|hmm)\W+)*(?:(?:what|wat|wht) (?:should|shall|"
+    r"^\W*(?:[\w']+\W+){0,5}then\W*$|"
+    r"^\W*(?:(?:ok|okay|so|and|right|well|hmm)\W+)*(?:(?:what|wat|wht) (?:should|shall|"
     r"do|can|must|could) (?:i|we|she|he|they|you) do(?: now| next| about it)?|what now|now what|"
     r"what next|what do you suggest|what do you recommend|any advice|what would you do|"
     r"how do (?:you|they|we|the articles) know(?: that| this| it)?|(?:what|where)(?:'s| is) the "

@@ -83,10 +83,10 @@ class SmallTalk:
     asking_cues: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
-        # Phrases by their first word, longest first: a message is scanned word by word, its
-        # chat spellings read as words ("i'm" as "i am"), and so are the phrases.
-        # Each phrase once, with the kind that lists it first; by first word, the lengths its
-        # phrases have, longest first (a word may start thousands of phrases: "i can't cope …").
+        # A message is scanned word by word, its chat spellings read as words ("i'm" as "i am"),
+        # and so are the phrases. Each phrase once, with the kind that lists it first; by first
+        # word, the lengths its phrases have, longest first (a word may start thousands of
+        # phrases: "i can't cope …").
         kind_of: dict[tuple[str, ...], str] = {}
         lengths: dict[str, set[int]] = {}
         for kind, phrases in self.phrases.items():
@@ -145,16 +145,11 @@ class SmallTalk:
         do not answer is answered with, instead of "I could not find a passage"."""
         if "?" in message or len(message) > MAX_WITHIN_CHARS:
             return None
-        written = _words(message)
-        words = [spelled for word in written for spelled in self.spelling.get(word, (word,))]
+        words = self._spelled(message)
         if _ASKING.intersection(words) or self.tells.intersection(words):
             return None
-        # ... nor asks without a question mark ("shoud i see a docter"): a clause that opens
-        # with "is", "can", "should" …, not "I hope you are well".
-        for clause in _CLAUSE_SPLIT_RE.split(message):
-            opening = _words(clause)[:1]
-            if opening and self.spelling.get(opening[0], opening)[0] in _OPENS_ASKING:
-                return None
+        if self._a_clause_asks(message):  # "shoud i see a docter", not "I hope you are well"
+            return None
         found = set(self._kinds_at_ends(words))
         for emoji, kind in self.emoji.items():
             if emoji in message:
@@ -168,13 +163,11 @@ class SmallTalk:
             return False
         if not self._distress_closers.intersection(_words(message[-60:])[-4:]):
             return False
-        words = [s for w in _words(message) for s in self.spelling.get(w, (w,))]
+        words = self._spelled(message)
         if _ASKING.intersection(words) or self.asking_cues.intersection(words):
             return False
-        for clause in _CLAUSE_SPLIT_RE.split(message):
-            first = _words(clause)[:1]
-            if first and self.spelling.get(first[0], first)[0] in _OPENS_ASKING:
-                return False
+        if self._a_clause_asks(message):
+            return False
         end = len(words)
         while end and words[end - 1] in self.filler:
             end -= 1
@@ -194,7 +187,7 @@ class SmallTalk:
         first = _words(message[:20])[:1]
         if not first or first[0] not in self._greeting_openers:
             return False
-        words = [s for w in _words(message) for s in self.spelling.get(w, (w,))]
+        words = self._spelled(message)
         opening = self._longest_phrase(words, 0) if words else None
         if opening is None or opening[0] != "greeting" or opening[1] == len(words):
             return False
@@ -204,14 +197,25 @@ class SmallTalk:
             return False  # "hi, leaky gut and joint pain" names what it asks about
         # An asking word opens a clause that asks ("hi, what is leaky gut"); inside one it
         # relates ("my father who is 78").
+        return not self._a_clause_asks(message, after_greeting=True)
+
+    def _spelled(self, text: str) -> list[str]:
+        """``text``'s words as small talk reads them, chat spellings as the words they stand for."""
+        return [spelled for word in _words(text) for spelled in self.spelling.get(word, (word,))]
+
+    def _a_clause_asks(self, message: str, *, after_greeting: bool = False) -> bool:
+        """Whether a clause of ``message`` opens with a word that asks ("is", "can", "shoud",
+        "what" …), question mark or not; ``after_greeting``: the word after a greeting that
+        opens the clause counts as its opening ("hi what is leaky gut")."""
         for clause in _CLAUSE_SPLIT_RE.split(message):
-            said = [s for w in _words(clause) for s in self.spelling.get(w, (w,))]
-            greeting = self._longest_phrase(said, 0) if said else None
-            # ("hi what is leaky gut": what opens after the greeting)
-            skip = greeting[1] if greeting and greeting[0] == "greeting" else 0
+            said = self._spelled(clause)
+            skip = 0
+            if after_greeting and said:
+                greeting = self._longest_phrase(said, 0)
+                skip = greeting[1] if greeting and greeting[0] == "greeting" else 0
             if said[skip : skip + 1] and said[skip] in _OPENS_ASKING | _ASKING:
-                return False
-        return True
+                return True
+        return False
 
     def _kinds_at_ends(self, words: list[str]) -> list[str]:
         """The kinds of the phrases that open or close ``words`` (filler aside): small talk
