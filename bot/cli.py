@@ -153,7 +153,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     known = commands.add_parser(
         "known-questions",
-        help="write the development sets' questions as known questions for ranking",
+        help="write the development sets' questions as known questions: answered (for ranking) "
+        "and unanswered (out of scope)",
     )
     known.add_argument(
         "--sets",
@@ -163,6 +164,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="development parts to read (default: bot/data/eval/dev and eval/*/dev)",
     )
     known.add_argument("--out", type=Path, help="where to write (default: the bundled file)")
+    known.add_argument(
+        "--judged-now",
+        action="store_true",
+        help="record the articles of CORPUS_DIR as those the out-of-scope questions were judged "
+        "against (after checking the sets against changed articles); otherwise the file's record "
+        "is kept",
+    )
     known.set_defaults(handler=cmd_known_questions)
 
     run = commands.add_parser(
@@ -290,10 +298,12 @@ def cmd_model_export(args: argparse.Namespace, make_system: SystemFactory) -> in
         )
     # The triage examples' vectors, beside the models: a read-only image never embeds them.
     from bot.retrieval.known_questions import question_vectors
+    from bot.retrieval.known_unanswered import unanswered_vectors
 
     started = time.perf_counter()
     system.detector.warm_up(background_after=None)
     question_vectors(system.known_questions, system.encoder, settings.models_dir)
+    unanswered_vectors(system.unanswered.questions, system.encoder, settings.models_dir)
     print(
         "Embedded the triage examples and the known questions in "
         f"{time.perf_counter() - started:.1f} s."
@@ -438,18 +448,38 @@ def cmd_triage_examples(args: argparse.Namespace, make_system: SystemFactory) ->
 def cmd_known_questions(args: argparse.Namespace, make_system: SystemFactory) -> int:
     from bot.evaluation.known_questions import (
         answer_sets,
+        corpus_fingerprint,
         harvest,
+        harvest_unanswered,
         held_out_questions,
+        judged_articles,
         render,
     )
     from bot.evaluation.sets import read_sets
     from bot.retrieval.known_questions import DEFAULT_KNOWN_QUESTIONS_FILE
 
     directories = args.sets or answer_sets(Path.cwd())
-    questions = harvest(read_sets(directories), held_out_questions())
+    parts = read_sets(directories)
+    held_out = held_out_questions()
+    questions = harvest(parts, held_out)
+    unanswered = harvest_unanswered(parts, held_out, questions)
     out = args.out or DEFAULT_KNOWN_QUESTIONS_FILE
-    out.write_text(render(questions, [_shown(d) for d in directories]), encoding="utf-8")
-    print(f"Wrote {len(questions)} questions to {out}.", file=sys.stderr)
+    # The out-of-scope questions were judged against the articles the file names: a changed or
+    # added article was not read by their writers.
+    judged = {} if args.judged_now else judged_articles(out)
+    if not judged:
+        judged = corpus_fingerprint(settings_from(args).corpus_dir)
+        print(
+            f"Recorded the {len(judged)} articles of the corpus as those the out-of-scope "
+            "questions were judged against.",
+            file=sys.stderr,
+        )
+    rendered = render(questions, [_shown(d) for d in directories], unanswered, judged)
+    out.write_text(rendered, encoding="utf-8")
+    print(
+        f"Wrote {len(questions)} answered and {len(unanswered)} unanswered questions to {out}.",
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 

@@ -46,6 +46,7 @@ from bot.retrieval.index_build import BuildResult, build_index
 from bot.retrieval.index_store import PassageIndex, load_index
 from bot.retrieval.index_watch import Stamp, manifest_stamp
 from bot.retrieval.known_questions import KnownQuestion, KnownQuestions, load_known_questions
+from bot.retrieval.known_unanswered import KnownUnanswered, Unanswered, load_unanswered
 from bot.retrieval.lexical import LexicalIndex, load_synonyms
 from bot.retrieval.retrieve import MIN_SCORE, Retriever, lexical_texts
 from bot.safety.language import LanguageDetector, load_languages
@@ -262,6 +263,10 @@ class System:
         return load_known_questions()
 
     @cached_property
+    def unanswered(self) -> Unanswered:
+        return load_unanswered()
+
+    @cached_property
     def small_talk(self) -> SmallTalk:
         return load_small_talk(self.settings.small_talk_file)
 
@@ -291,7 +296,12 @@ class System:
                 self.known_questions, index.passages, self.encoder, self.settings.models_dir
             ),
         )
-        view = CorpusView(retriever, index.manifest.documents, self.subjects_of(index))
+        unanswered = KnownUnanswered(
+            self.unanswered, index.manifest.corpus_files, self.encoder, self.settings.models_dir
+        )
+        view = CorpusView(
+            retriever, index.manifest.documents, self.subjects_of(index), unanswered=unanswered
+        )
         return view.checked_against(self.served_index.check_corpus(index))
 
     @cached_property

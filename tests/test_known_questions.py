@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from bot.errors import ConfigError
-from bot.evaluation.known_questions import answer_sets, harvest, held_out_questions, render
+from bot.evaluation.known_questions import (
+    answer_sets,
+    harvest,
+    harvest_unanswered,
+    held_out_questions,
+    judged_articles,
+    render,
+)
 from bot.evaluation.sets import EVAL_DIR, load_part, read_sets
 from bot.retrieval.known_questions import (
     DEFAULT_KNOWN_QUESTIONS_FILE,
@@ -27,7 +34,11 @@ def test_the_shipped_questions_are_what_the_sets_give_today():
     directories = answer_sets(ROOT)
     assert all("faq" not in d.parts for d in directories)  # another corpus's set stays out
     sources = [str(d.resolve().relative_to(ROOT)) for d in directories]
-    fresh = render(harvest(read_sets(directories), held_out_questions()), sources)
+    parts, held_out = read_sets(directories), held_out_questions()
+    answered = harvest(parts, held_out)
+    unanswered = harvest_unanswered(parts, held_out, answered)
+    judged = judged_articles(DEFAULT_KNOWN_QUESTIONS_FILE)
+    fresh = render(answered, sources, unanswered, judged)
     assert DEFAULT_KNOWN_QUESTIONS_FILE.read_text(encoding="utf-8") == fresh, (
         "run `quotebot known-questions`"
     )

@@ -17,6 +17,7 @@ from bot.ingest.corpus import SourceDocument
 from bot.retrieval.corpus_changes import CorpusChanges
 from bot.retrieval.corpus_snapshot import CorpusSnapshot
 from bot.retrieval.index_derivation import unsaid_now
+from bot.retrieval.known_unanswered import KnownUnanswered
 from bot.retrieval.retrieve import Retriever
 
 
@@ -29,6 +30,7 @@ class CorpusView:
         sources: Sequence[SourceDocument],
         subjects: SubjectCheck | None = None,
         snapshot: CorpusSnapshot | None = None,
+        unanswered: KnownUnanswered | None = None,
     ) -> None:
         self.retriever = retriever
         self.sources = tuple(sources)  # the articles the index quotes
@@ -36,6 +38,8 @@ class CorpusView:
         self.documents = {document.doc_id: document for document in self.sources}
         self.subjects = subjects
         self.snapshot = snapshot if snapshot is not None else retriever.index.snapshot
+        # Questions known to have no answer in these articles (None or empty: none apply).
+        self.unanswered = unanswered
 
     def checked_against(self, changes: CorpusChanges | None) -> CorpusView:
         """This view with quotes checked against the corpus as it is now rather than as it was
@@ -53,7 +57,7 @@ class CorpusView:
             if changes
             else indexed
         )
-        return CorpusView(self.retriever, self.sources, self.subjects, snapshot)
+        return CorpusView(self.retriever, self.sources, self.subjects, snapshot, self.unanswered)
 
 
 class _Serving(Protocol):

@@ -355,6 +355,14 @@ class AnswerPipeline:
             part_hits = dict(zip(part_rows, hits[ranked_texts:parted]))
             asking_hits = dict(zip(asking_rows, hits[parted:]))
 
+        # How near each message of its own (not a follow-up) is to a question known to have no
+        # answer in the articles.
+        unanswered_near: dict[int, float] = {}
+        own_rows = [row for row, i in enumerate(valid) if not context[i]]
+        if own_rows and corpus.unanswered:
+            near = corpus.unanswered.nearest(vectors[own_rows])
+            unanswered_near = {valid[row]: float(n) for row, n in zip(own_rows, near)}
+
         answers = []
         # What the articles speak of (an alternative or a second part they answer).
         covered = _covered(corpus.retriever.lexical, corpus.subjects)
@@ -470,6 +478,21 @@ class AnswerPipeline:
                 selected, rest_answered = alone, True
             elif aspect and aspect.rest and unmentioned and unmentioned.category == "aspects":
                 rest_answered = bool(selected)  # "… and what time of day?": the rest
+            # "will a probiotic capsule break my fast?": near a question the development sets'
+            # writers asked and the articles do not answer, and nearer it than any they answer,
+            # what would be quoted only shares its words (bot.retrieval.known_unanswered).
+            # ... unless the thing the articles never mention is one of two alternatives ("is
+            # it my gut or the rainy weather?"): the general passages answer the other.
+            if (
+                i in unanswered_near
+                and not (unmentioned and _an_alternative(cleaned[i], unmentioned.name))
+                and corpus.unanswered.sets_aside(
+                    unanswered_near[i],
+                    max((hit.asked for hit in ranked[i]), default=-1.0),
+                    [hit.passage for hit in selected],
+                )
+            ):
+                selected, rest_answered = [], False
             candidates = [*ranked.get(i, ()), *borrowed.get(i, ()), *asking_hits.get(i, ())]
             if triage[i].raised and triage[i].by_pattern:
                 # Under urgent advice for an emergency the message plainly tells, only what the
@@ -635,6 +658,16 @@ def _quotable(
     # general passages keep the usual bar).
     named = bool(names) and unmentioned is None
     return unmentioned, corpus.retriever.select(hits, named=named)
+
+
+def _an_alternative(message: str, name: str) -> bool:
+    """Whether ``name`` stands beside "or" in ``message``: one of two alternatives ("is it my gut
+    or the rainy weather?", "can cracking my knuckles or leaky gut cause arthritis?")."""
+    words, name = f" {normalise(message)} ", re.escape(normalise(name))
+    return bool(
+        re.search(rf" or (?:(?:is|it|it's|its|the|a|an|my|just) )*{name} ", words)
+        or re.search(rf" {name}(?:e?s)? or ", words)
+    )
 
 
 def _asked_about_unmentioned(
