@@ -35,6 +35,7 @@ from bot.answering.stories import (
     refers_back,
     standing_question,
     weighs,
+    without_source_tail,
 )
 from bot.answering.subjects import (
     Mention,
@@ -214,6 +215,10 @@ class AnswerPipeline:
             if talk[i] is None and context[i] and self.small_talk and not request.offset:
                 kind = self.small_talk.within(text)
                 talk[i] = kind if kind in _CHAT_KINDS else None
+            # ... and so is one that says what it read is understood ("Thanks, that explains my
+            # knees."), whatever health words it repeats.
+            if talk[i] is None and self.small_talk and not request.offset:
+                talk[i] = self.small_talk.understands(text)
         problems = [
             None if kind else input_problem(text, self.max_chars)
             for kind, text in zip(talk, cleaned)
@@ -247,8 +252,11 @@ class AnswerPipeline:
         # borrows it.
         queries = {i: f"{context[i]} {cleaned[i]}" if context[i] else cleaned[i] for i in valid}
         # Read with its chat spellings as the words they stand for ("wen shud i go to a doc").
+        # ... without a closing remark on where the asker met the subject ("saw it on insta").
         spelled = {
-            i: self.small_talk.spelled_out(cleaned[i]) if self.small_talk else cleaned[i]
+            i: self.small_talk.spelled_out(without_source_tail(cleaned[i]))
+            if self.small_talk
+            else without_source_tail(cleaned[i])
             for i in valid
         }
         # ... and with a slip of a letter in a word of the articles mended ("probiotcs").

@@ -38,6 +38,13 @@ _OPENS_ASKING = _ASKS_TOO - _ASKING | frozenset(
     {"shoud", "shud", "shld", "cud", "wud", "cn", "r", "are"}
 )
 _CLAUSE_SPLIT_RE = re.compile(r"[,.;:!…]+")
+# An asking word and a verb inside a clause run on without stops ("… always bad with gas what
+# can be the problem"); "which", "who", "when" and "where" relate as often as they ask.
+_ASKS_INSIDE_RE = re.compile(
+    r"\b(?:what|why|how)\s+(?:can|could|should|would|is|are|do|does|did|will|might|may)\b"
+)
+# Words that lead into a clause without being its opening ("so like is it …", "ok but can …").
+_LEADING = frozenset({"so", "like", "um", "umm", "uh", "well", "and", "but", "also", "ok", "okay"})
 # Words that tell of someone: a greeting and a story hold one ("hi! I have celiac disease").
 _TELLING = frozenset(
     {"i", "my", "me", "mine", "i've", "ive", "we", "our", "us", "he", "she", "his", "her", "he's",
@@ -81,6 +88,9 @@ class SmallTalk:
     # Words that ask without a question mark ("wondering", "advice"): a greeting and a story
     # beside one asks (``greets_and_tells``).
     asking_cues: frozenset[str] = frozenset()
+    # Phrases that say what was read is understood ("that explains", "i understand now"):
+    # beside them, words of health are what was understood, not a story (``understands``).
+    understood: tuple[tuple[str, ...], ...] = ()
 
     def __post_init__(self) -> None:
         # A message is scanned word by word, its chat spellings read as words ("i'm" as "i am"),
@@ -156,6 +166,22 @@ class SmallTalk:
                 found.add(kind)
         return next((kind for kind in self.order if kind in found), None)
 
+    def understands(self, message: str) -> str | None:
+        """The kind of small talk of a message that says what it read is understood and asks
+        nothing ("Thanks, that explains my knees.", "ok so the gut matters, i understand now");
+        else None. Its words of health are what was understood, not something told."""
+        if "?" in message or len(message) > MAX_WITHIN_CHARS or not self.understood:
+            return None
+        words = self._spelled(message)
+        if _ASKING.intersection(words) or self.asking_cues.intersection(words):
+            return None
+        if not any(_holds(words, phrase) for phrase in self.understood):
+            return None
+        if self._a_clause_asks(message):
+            return None
+        found = set(self._kinds_at_ends(words))
+        return next((kind for kind in self.order if kind in found), None)
+
     def ends_in_distress(self, message: str) -> bool:
         """Whether ``message`` asks nothing and closes on distress ("I've had joint pain for 15
         years and honestly I'm so tired of it. Nothing works."): a story told, then how it feels."""
@@ -191,7 +217,7 @@ class SmallTalk:
         opening = self._longest_phrase(words, 0) if words else None
         if opening is None or opening[0] != "greeting" or opening[1] == len(words):
             return False
-        if self.asking_cues.intersection(words):
+        if self.asking_cues.intersection(words) or _ASKS_INSIDE_RE.search(" ".join(words)):
             return False
         if not _TELLING.intersection(words):
             return False  # "hi, leaky gut and joint pain" names what it asks about
@@ -213,6 +239,9 @@ class SmallTalk:
             if after_greeting and said:
                 greeting = self._longest_phrase(said, 0)
                 skip = greeting[1] if greeting and greeting[0] == "greeting" else 0
+            # ... after words that only lead in ("hey so like is gut related joint pain a thing")
+            while skip < len(said) - 1 and said[skip] in _LEADING:
+                skip += 1
             if said[skip : skip + 1] and said[skip] in _OPENS_ASKING | _ASKING:
                 return True
         return False
@@ -332,6 +361,12 @@ class SmallTalk:
         return None
 
 
+def _holds(words: list[str], phrase: tuple[str, ...]) -> bool:
+    """Whether ``phrase`` stands in ``words``, word for word."""
+    size = len(phrase)
+    return any(tuple(words[i : i + size]) == phrase for i in range(len(words) - size + 1))
+
+
 def _words(text: str) -> list[str]:
     text = unicodedata.normalize("NFKC", text.translate(_QUOTES)).casefold()
     # Letters said twice or more count once, in messages and phrases alike ("thaaanks", "okk").
@@ -406,6 +441,9 @@ def load_small_talk(path: Path | None = None) -> SmallTalk:
             tells=frozenset(word for item in data.get("tells", []) for word in _words(item)),
             asking_cues=frozenset(
                 word for item in data.get("asking_cues", []) for word in _words(item)
+            ),
+            understood=tuple(
+                tuple(_words(phrase)) for phrase in data.get("understood", []) if _words(phrase)
             ),
         )
     except (AttributeError, TypeError) as exc:  # a number where words belong, a list for a table
