@@ -1824,3 +1824,33 @@ def test_a_medicine_by_its_class_is_what_a_corpus_of_that_class_speaks_of():
     subjects = load_subjects(["Antiviral medicines work best when started within 48 hours."])
     assert subjects.unmentioned("tamiflu - how soon do I need to start it") is None
     assert subjects.unmentioned("is tramadol ok for it") == "tramadol"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Thanks, that explains my knees.",
+        "ok so the gut matters, i understand now",
+        "Ahh ok, so basically look after the gut and calm the immune system, got it",
+    ],
+)
+def test_a_message_that_says_it_understood_is_small_talk(real_pipeline, message):
+    """Blind dev76: the health words repeated are what was understood, not a story to quote for."""
+    answer = real_pipeline.answer(message, context="What does low-grade inflammation do to joints?")
+    assert answer.status == "small_talk" and answer.quotes == ()
+    answer = real_pipeline.answer(message)
+    assert answer.status == "small_talk" and answer.quotes == ()
+    # ... a question beside it is still a question.
+    assert real_pipeline.answer(f"{message} but how long does it take to heal?").quotes
+
+
+def test_a_greeting_and_a_story_that_runs_on_into_a_question_asks(real_pipeline):
+    """Blind dev80: no stop before "what can be the problem"; not thanked for the story."""
+    answer = real_pipeline.answer(
+        "hello my name is Jorge I have pain in my hands and my feet for like a year and also "
+        "my stomach is always bad with gas what can be the problem"
+    )
+    assert answer.status != "small_talk"
+    assert real_pipeline.answer("hi! I have celiac disease and my joints ache").status == (
+        "small_talk"
+    )

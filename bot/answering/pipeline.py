@@ -35,7 +35,6 @@ from bot.answering.stories import (
     refers_back,
     standing_question,
     weighs,
-    without_source_tail,
 )
 from bot.answering.subjects import (
     Mention,
@@ -252,11 +251,8 @@ class AnswerPipeline:
         # borrows it.
         queries = {i: f"{context[i]} {cleaned[i]}" if context[i] else cleaned[i] for i in valid}
         # Read with its chat spellings as the words they stand for ("wen shud i go to a doc").
-        # ... without a closing remark on where the asker met the subject ("saw it on insta").
         spelled = {
-            i: self.small_talk.spelled_out(without_source_tail(cleaned[i]))
-            if self.small_talk
-            else without_source_tail(cleaned[i])
+            i: self.small_talk.spelled_out(cleaned[i]) if self.small_talk else cleaned[i]
             for i in valid
         }
         # ... and with a slip of a letter in a word of the articles mended ("probiotcs").

@@ -575,25 +575,6 @@ def points_back(sentence: str) -> bool:
     return bool(_POINTS_ANYWHERE_RE.search(sentence))
 
 
-# Where the asker met the subject, told after the question ("whats molecular mimicry saw it on
-# insta", "… heard about it on a podcast"): it says nothing of what is asked.
-_SOURCE_TAIL_RE = re.compile(
-    r"[\s,;:-]*\b(?:i\s+|just\s+)*(?:saw|seen|read|heard|found|came across)\s+(?:about\s+)?"
-    r"(?:it|this|that|them|the term|the word)\s+(?:on|in|from|at|online|somewhere)\b"
-    r"(?:\s+[\w'.]+){0,3}[\s.!?]*$",
-    re.IGNORECASE,
-)
-
-
-def without_source_tail(text: str) -> str:
-    """``text`` less a closing remark on where the asker met the subject ("… saw it on insta"),
-    when something that asks is left before it."""
-    match = _SOURCE_TAIL_RE.search(text)
-    if not match or match.start() == 0 or len(text[: match.start()].split()) < 2:
-        return text
-    return text[: match.start()].rstrip()
-
-
 def asking_sentence(text: str) -> str | None:
     """The last sentence of a message of several that asks something (ends with "?" or starts
     with an asking word), as written, when it says enough to be read on its own and does not
