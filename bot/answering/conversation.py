@@ -104,6 +104,16 @@ _POINTS_BACK_RE = re.compile(
 )
 
 
+# "it" that stands for the weather or the time of day ("why do my knees hurt when it rains",
+# "worse when it's cold"): it points at nothing said before.
+_WEATHER_IT_RE = re.compile(
+    r"\bit(?:'s|\s+is|\s+was|\s+gets|\s+got|\s+turns|\s+starts\s+to)?\s+(?:rain\w*|snow\w*|"
+    r"pour\w*|drizzl\w*|cold\w*|colder|hot|hotter|humid|damp|warm|warmer|wet|windy|freezing|"
+    r"stormy|sunny|cloudy|winter|summer|dark|late|early|night|morning)\b",
+    re.IGNORECASE,
+)
+
+
 class ExpiringMap:
     """A bounded mapping whose entries expire ``ttl`` seconds after they were set."""
 
@@ -158,7 +168,7 @@ def is_follow_up(message: str) -> bool:
         or bool(_CONTINUES_RE.match(message))
         or (bool(_OPENS_RE.match(message)) and len(said) <= OPENED_WORDS)
         or bool(_CONCLUDES_RE.search(message))
-        or bool(_POINTS_BACK_RE.search(_pointing_part(message)))
+        or bool(_POINTS_BACK_RE.search(_WEATHER_IT_RE.sub(" ", _pointing_part(message))))
         or (len(words) <= DEFINITE_WORDS and bool(_DEFINITE_RE.match(message)))
     )
 
