@@ -1854,3 +1854,36 @@ def test_a_greeting_and_a_story_that_runs_on_into_a_question_asks(real_pipeline)
     assert real_pipeline.answer("hi! I have celiac disease and my joints ache").status == (
         "small_talk"
     )
+
+
+def test_a_follow_up_about_the_child_told_of_is_told_the_articles_speak_in_general(real_pipeline):
+    """A newcomer's trial: "should she go gluten free?" after "my 15 year old daughter has
+    crohns …" got the gluten sentence as if it were advice for her."""
+    context = "my 15 year old daughter has crohns and now her joints hurt a lot"
+    answer = real_pipeline.answer("should she go gluten free?", context=context)
+    assert "your 15 year old" in (answer.notice or "") and "in general" in answer.notice
+    # ... a follow-up that speaks of no one else keeps the plain answer.
+    answer = real_pipeline.answer("and how long does healing take?", context=context)
+    assert "in particular" not in (answer.notice or "")
+
+
+def test_what_a_newcomer_was_refused_is_answered(real_pipeline):
+    """ "actual" says nothing of what is asked: it no longer counts against an answer."""
+    answer = real_pipeline.answer("is there any actual evidence?")
+    assert "supported by research" in " ".join(q.text for q in answer.quotes[:3])
+
+
+def test_giving_it_time_is_no_dose(real_pipeline):
+    """A newcomer's trial: "how long should i give it?" after a month gluten free was told the
+    articles give no doses; "give it" alone is time to wait."""
+    context = "I have been gluten free for a month and nothing changed"
+    dose = real_pipeline.texts.cautions["dose"]
+    assert dose not in real_pipeline.answer("how long should i give it?", context=context).cautions
+    answer = real_pipeline.answer("how long should i give it to her?", context="is zinc good for kids")
+    assert dose in answer.cautions
+
+
+def test_whether_it_is_dangerous_for_life_is_said_unsaid(real_pipeline):
+    answer = real_pipeline.answer("it is dangerous for the life?")
+    assert answer.status == "unmentioned" and answer.quotes == ()
+    assert "fatal" in answer.notice

@@ -521,6 +521,20 @@ class AnswerPipeline:
             # from what they say in general; a follow-up that only adds them is told they are
             # not mentioned ("and in kids?").
             whom = answered_in_general(own) if not context[i] else None
+            # ... and so is a follow-up about the one the previous question told of ("my 15 year
+            # old daughter has crohns …", then "should she go gluten free?"): what the articles
+            # say in general is not about her (a newcomer's trial).
+            if context[i] and unmentioned is None and corpus.subjects and _OF_SOMEONE_RE.search(
+                cleaned[i]
+            ):
+                whom = next(
+                    (
+                        m.name
+                        for m in corpus.subjects.mentions(context[i])
+                        if not m.in_corpus and m.in_general and m.category == "people"
+                    ),
+                    None,
+                )
             # ... any group it names: "My 8 year old has sore knees. Can kids get leaky gut?"
             # ... whatever else it tells ("Can teenagers get lupus? My daughter is 15 and has a
             # rash on her face")
@@ -662,6 +676,11 @@ def _quotable(
     # general passages keep the usual bar).
     named = bool(names) and unmentioned is None
     return unmentioned, corpus.retriever.select(hits, named=named)
+
+
+# A word for someone other than the asker ("should she go gluten free?", "what should i feed
+# her?").
+_OF_SOMEONE_RE = re.compile(r"\b(?:she|her|hers|he|him|his|they|them|their)\b", re.IGNORECASE)
 
 
 def _an_alternative(message: str, name: str) -> bool:
