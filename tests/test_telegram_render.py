@@ -63,3 +63,20 @@ def test_any_quote_text_renders_as_valid_telegram_html(texts):
         assert utf16_length(part) <= 4096
         parse_telegram_html(part)
     assert parse_telegram_html(parts[-1]).endswith(TEXTS.disclaimer)
+
+
+def test_a_quote_that_is_all_answer_is_bold_only_beside_one_partly_bold():
+    """A newcomer's trial: the one-sentence answer was plain while a neighbouring passage's
+    sentence was bold, and the bold read as the answer."""
+    from bot.render.plain import render_plain
+
+    whole = Quote("It may help.", "doc", "T", None, "doc.md", 0, 12, 0.5, marks=((0, 12),))
+    text = "Joint pain is common. Steps may include zinc."
+    partly = Quote(text, "doc", "T", None, "doc.md", 20, 20 + len(text), 0.4, marks=((42, 65),))
+    alone = Answer(question="q", quotes=(whole,), escalation="e", disclaimer="d")
+    assert "<b>It may help.</b>" not in render_telegram_html(alone)[0]
+    assert "**It may help.**" not in render_plain(alone)
+    both = Answer(question="q", quotes=(whole, partly), escalation="e", disclaimer="d")
+    [message] = render_telegram_html(both)
+    assert "<b>It may help.</b>" in message and "<b>Steps may include zinc.</b>" in message
+    assert "**It may help.**" in render_plain(both)

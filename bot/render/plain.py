@@ -19,7 +19,9 @@ def render_plain(answer: Answer, *, width: int = WIDTH, more_hint: str | None = 
         blocks.append(_fill(answer.notice, width))
     if answer.intro:
         blocks.append(_fill(answer.intro, width))
-    blocks.extend(_quote(quote, width) for quote in answer.quotes)
+    # A quote that is all answer is marked whole when another quote has sentences marked.
+    whole = any(len(quote.pieces()) > 1 for quote in answer.quotes)
+    blocks.extend(_quote(quote, width, whole) for quote in answer.quotes)
     if answer.has_more and more_hint:
         blocks.append(_fill(more_hint, width))
     blocks.append(_fill(answer.escalation, width))
@@ -43,11 +45,12 @@ def render_footer_in_full(texts: FixedTexts, *, width: int = WIDTH) -> str:
 MARK = "**"  # around the sentences that answer, as Markdown bold reads
 
 
-def _quote(quote: Quote, width: int) -> str:
+def _quote(quote: Quote, width: int, whole: bool = False) -> str:
     lines = [f"“{quote.citation}”"]
     pieces = quote.pieces()
     text = "".join(
-        f"{MARK}{piece}{MARK}" if marked and len(pieces) > 1 else piece for piece, marked in pieces
+        f"{MARK}{piece}{MARK}" if marked and (len(pieces) > 1 or whole) else piece
+        for piece, marked in pieces
     )
     for paragraph in text.splitlines():
         lines.extend("│ " + line for line in textwrap.wrap(paragraph, width - 2) or [""])

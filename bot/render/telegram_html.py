@@ -38,8 +38,9 @@ def render_telegram_html(
         blocks.append(_escape(answer.notice))
     if answer.intro:
         blocks.append(_escape(answer.intro))
+    emphasise_whole = _partly_marked(answer)
     for quote in answer.quotes:
-        blocks.extend(_quote_blocks(quote, limit))
+        blocks.extend(_quote_blocks(quote, limit, emphasise_whole))
     blocks.extend(footer_blocks(answer))
     return pack_blocks(blocks, limit)
 
@@ -75,14 +76,21 @@ def _escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def _quote_blocks(quote: Quote, limit: int) -> list[str]:
+def _partly_marked(answer: Answer) -> bool:
+    """Whether a quote of ``answer`` has sentences marked beside others: then a quote that is all
+    answer is marked whole too, or the bold elsewhere reads as the answer (a newcomer's trial)."""
+    return any(len(quote.pieces()) > 1 for quote in answer.quotes)
+
+
+def _quote_blocks(quote: Quote, limit: int, emphasise_whole: bool = False) -> list[str]:
     title = _escape(quote.cited_as or quote.title)
     if quote.url:
         title = f'<a href="{html.escape(quote.url, quote=True)}">{title}</a>'
     section = f" · <i>{_escape(quote.section)}</i>" if quote.section else ""
     heading = f"<b>{title}</b>{section}\n"
     pieces = quote.pieces()
-    emphasise = len(pieces) > 1  # a quote that is all answer needs no bold
+    # A quote that is all answer needs no bold, unless another of the answer has some.
+    emphasise = len(pieces) > 1 or emphasise_whole
     body = "".join(
         f"<b>{_escape(piece)}</b>" if marked and emphasise else _escape(piece)
         for piece, marked in pieces
