@@ -1887,3 +1887,36 @@ def test_whether_it_is_dangerous_for_life_is_said_unsaid(real_pipeline):
     answer = real_pipeline.answer("it is dangerous for the life?")
     assert answer.status == "unmentioned" and answer.quotes == ()
     assert "fatal" in answer.notice
+
+
+@pytest.mark.parametrize(
+    ("message", "name"),
+    [("Temulawak is good?", "temulawak"), ("can eating githeri help", "githeri"),
+     ("is temulawak actually good for my knees?", "temulawak")],
+)  # fmt: skip
+def test_a_thing_no_list_names_is_named_as_unmentioned(real_pipeline, message, name):
+    """Blind dev76: a name no list holds, asked about in a frame only a thing is asked about in
+    ("is X good?", "X is good?", "can eating X help"), was answered with passages about the gut."""
+    answer = real_pipeline.answer(message)
+    assert answer.status == "unmentioned" and answer.quotes == ()
+    assert name in answer.notice
+
+
+@pytest.mark.parametrize(
+    "message", ["is probiotcs good?", "is glutamin good for the gut?", "is stress bad for joints?"]
+)
+def test_a_slip_of_a_word_the_articles_use_is_no_unlisted_name(real_pipeline, message):
+    assert real_pipeline.answer(message).quotes
+
+
+def test_a_word_the_articles_write_otherwise_is_not_strange():
+    """A corpus's compound or plural ("crock-pot" read as "crockpots") is its own word, however
+    the model splits it; only a word neither the corpus nor the model knows is a name no list
+    holds."""
+    from bot.retrieval.lexical import LexicalIndex
+
+    lexical = LexicalIndex(["Is a crock-pot safe?", "Probiotics help."], is_word=lambda w: False)
+    assert not lexical.strange("crockpots") and not lexical.strange("crockpot")
+    assert not lexical.strange("probiotics") and lexical.strange("temulawak")
+    knowing = LexicalIndex(["Probiotics help."], is_word=lambda w: w == "butter")
+    assert not knowing.strange("butter")

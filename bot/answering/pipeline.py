@@ -44,6 +44,7 @@ from bot.answering.subjects import (
     required,
     unmentioned_mention,
 )
+from bot.answering.unlisted import UNLISTED_MAX_COSINE, unlisted_name
 from bot.answering.unsaid import (
     AskedAspect,
     asked_aspect,
@@ -377,6 +378,13 @@ class AnswerPipeline:
             if corpus.subjects and i in ranked:
                 respelled = corpus.retriever.lexical.respelled(cleaned[i])
                 own = corpus.subjects.mentions(respelled)
+                # ... or by a name no list holds, in a frame only a thing is asked about in.
+                if (
+                    not any(not m.in_corpus for m in own)
+                    and max((hit.cosine for hit in ranked[i]), default=0.0) < UNLISTED_MAX_COSINE
+                    and (name := unlisted_name(respelled, corpus.retriever.lexical.strange))
+                ):
+                    own.append(Mention(name, False))
                 # ... and a part of the body it asks about ("does lupus damage the kidneys?").
                 own += [
                     m

@@ -255,6 +255,13 @@ class LexicalIndex:
             for word in (compound, *compound.split("-"))
             if len(word) >= MIN_CORRECTED
         )
+        # ... and its compounds written as one word ("crock-pot" as "crockpot").
+        self._joined = frozenset(
+            compound.replace("-", "")
+            for text in documents
+            for compound in _WORD_RE.findall(strip_accents(text).casefold())
+            if "-" in compound
+        )
         self._one_out: dict[str, set[str]] = {}
         for word in self._vocabulary:
             for shorter in _one_out(word):
@@ -275,6 +282,18 @@ class LexicalIndex:
         """How rare a (stemmed) term is across the passages; a term in none is as rare as can be
         (a question about something the corpus never says is mostly not covered by it)."""
         return self._idf.get(token, self._unseen_idf)
+
+    def strange(self, word: str) -> bool:
+        """Whether ``word`` is neither the passages' nor one the model reads whole: a name no list
+        may hold ("temulawak", "githeri"), or a misspelling nothing mended."""
+        folded = word.casefold()
+        if len(folded) < MIN_CORRECTED or not folded.isalpha():
+            return False
+        # ... a plural of one of theirs ("crockpots") is theirs too.
+        forms = {folded, folded.removesuffix("s"), folded.removesuffix("es")}
+        if forms & (self._vocabulary | self._joined):
+            return False
+        return self._is_word is not None and not self._is_word(folded)
 
     def knows(self, text: str) -> bool:
         """Whether a content word of ``text`` is one the passages use ("stress", "gut")."""

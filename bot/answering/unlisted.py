@@ -1,0 +1,62 @@
+"""A thing asked about by a name no list holds: "Temulawak is good?", "can eating githeri help".
+
+The subjects file (bot/answering/subjects.py) names what people ask about; a fresh set always
+brings names it does not hold. Asked about in a frame that can only be about a thing ("is X good?",
+"X is good?", "can eating X help"), a word that is neither the articles' nor one the model reads
+whole is such a name: the articles cannot mention it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+# ... unless a passage reads this near the question: the model knows the name as a thing the
+# articles speak of by another word ("are crockpots actually safe" beside a slow cooker, cosine
+# 0.55 on the FAQ corpus; "can eating githeri help" reads 0.455 to the shipped articles, "Temulawak
+# is good?" 0.14).
+UNLISTED_MAX_COSINE = 0.5
+
+_NAME = r"([a-z][a-z'-]+(?: [a-z][a-z'-]+)?)"
+_FRAMES = (
+    # "is temulawak good?", "would rooibos help?", "can eating githeri help"
+    re.compile(
+        r"^(?:(?:and|so|but|ok|okay|also)\s+)*(?:what about\s+|how about\s+)?"
+        r"(?:is|are|would|will|can|could|does|do)\s+(?:eating|taking|drinking|using|having\s+)?\s*"
+        r"(?:some\s+|a\s+|an\s+)?"
+        + _NAME
+        + r"\s+(?:good|ok|okay|safe|bad|helpful|help|helps|work|any good|worth|be good)\b"
+    ),
+    # "temulawak is good?", "kimchi is help?"
+    re.compile(
+        r"^(?:(?:and|so|but|ok|okay|also)\s+)*"
+        + _NAME
+        + r"\s+(?:is|are)\s+(?:good|ok|okay|help|helpful|bad|safe)\b"
+    ),
+)
+
+
+# Words a name never opens ("which painkillers are safe") or ends with ("is X actually good").
+_NOT_OPENING = frozenset(
+    {"which", "what", "how", "why", "who", "where", "when", "this", "that", "it"}
+)
+_NOT_CLOSING = frozenset(
+    {"actually", "really", "any", "do", "does", "even", "ever", "just", "still", "also", "tho"}
+)
+
+
+def unlisted_name(message: str, strange: Callable[[str], bool]) -> str | None:
+    """The name ``message`` asks about when it is a word no list holds (``strange``), else None."""
+    text = " ".join(re.findall(r"[\w'-]+", message.casefold()))
+    for frame in _FRAMES:
+        match = frame.match(text)
+        if not match:
+            continue
+        words = match.group(1).split()
+        if words[0] in _NOT_OPENING:
+            continue
+        if len(words) > 1 and words[-1] in _NOT_CLOSING:
+            words = words[:-1]
+        if any(strange(word) for word in words):
+            return " ".join(words)
+    return None
