@@ -173,11 +173,9 @@ class SmallTalk:
         if "?" in message or len(message) > MAX_WITHIN_CHARS or not self.understood:
             return None
         words = self._spelled(message)
-        if _ASKING.intersection(words) or self.asking_cues.intersection(words):
-            return None
         if not any(_holds(words, phrase) for phrase in self.understood):
             return None
-        if self._a_clause_asks(message):
+        if self._asks(message, words):
             return None
         found = set(self._kinds_at_ends(words))
         return next((kind for kind in self.order if kind in found), None)
@@ -190,9 +188,7 @@ class SmallTalk:
         if not self._distress_closers.intersection(_words(message[-60:])[-4:]):
             return False
         words = self._spelled(message)
-        if _ASKING.intersection(words) or self.asking_cues.intersection(words):
-            return False
-        if self._a_clause_asks(message):
+        if self._asks(message, words):
             return False
         end = len(words)
         while end and words[end - 1] in self.filler:
@@ -224,6 +220,13 @@ class SmallTalk:
         # An asking word opens a clause that asks ("hi, what is leaky gut"); inside one it
         # relates ("my father who is 78").
         return not self._a_clause_asks(message, after_greeting=True)
+
+    def _asks(self, message: str, words: list[str]) -> bool:
+        """Whether ``message`` (read as ``words``) asks without a question mark: an asking word, a
+        word that asks ("wondering"), or a clause that opens asking ("shoud i see a docter")."""
+        if _ASKING.intersection(words) or self.asking_cues.intersection(words):
+            return True
+        return self._a_clause_asks(message)
 
     def _spelled(self, text: str) -> list[str]:
         """``text``'s words as small talk reads them, chat spellings as the words they stand for."""

@@ -9,6 +9,7 @@ they count for nothing.
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,12 +31,25 @@ class KnownQuestion:
     answers: tuple[str, ...]  # verbatim words of the answering sentence; any one is enough
 
 
+def read_known_file(path: Path) -> dict:
+    """The file parsed, once for each version of it: its answered and its unanswered questions
+    (bot.retrieval.known_unanswered) are loaded apart, and parsing it takes tens of milliseconds
+    of a start."""
+    facts = path.stat()
+    return _parsed(str(path), facts.st_mtime_ns, facts.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed(path: str, _mtime_ns: int, _size: int) -> dict:
+    return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+
+
 def load_known_questions(path: Path = DEFAULT_KNOWN_QUESTIONS_FILE) -> list[KnownQuestion]:
     """The file's questions, or none when there is no file; a bad one is a one-line ConfigError."""
     if not path.exists():
         return []
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = read_known_file(path)
         return [
             KnownQuestion(str(entry["q"]), tuple(str(a) for a in entry["answer"]))
             for entry in data.get("question", [])

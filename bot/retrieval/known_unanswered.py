@@ -29,7 +29,7 @@ from bot.embedding.encoder import Encoder
 from bot.embedding.vector_cache import kept_vectors
 from bot.errors import ConfigError
 from bot.ingest.passages import Passage
-from bot.retrieval.known_questions import DEFAULT_KNOWN_QUESTIONS_FILE
+from bot.retrieval.known_questions import DEFAULT_KNOWN_QUESTIONS_FILE, read_known_file
 
 # How near (cosine) a new question must be to a known unanswered one, and how much nearer than to
 # any question a passage is known to answer. Chosen by reading each development set against the
@@ -54,7 +54,7 @@ def load_unanswered(path: Path = DEFAULT_KNOWN_QUESTIONS_FILE) -> Unanswered:
     if not path.exists():
         return Unanswered()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = read_known_file(path)
         judged = data.get("judged", {}).get("articles", {})
         return Unanswered(
             tuple(str(entry["q"]) for entry in data.get("unanswered", [])),
