@@ -200,16 +200,21 @@ def test_small_talk_that_says_more_is_read_for_red_flags_too(real_pipeline, mess
 
 
 def test_a_message_after_urgent_advice_leads_with_it_again_but_thanks_is_thanked(real_pipeline):
-    downplayed, thanks, later = real_pipeline.answer_batch(
+    downplayed, thanks, calmer, later = real_pipeline.answer_batch(
         [
             Request("he says its fine, it goes away", urgent=("emergency",)),
             Request("ok thanks", urgent=("emergency",)),
+            # Blind dev84: thanks that says more, after the advice, had the whole advice again.
+            Request("ok thank you, I am more calm now 🙏", urgent=("emergency",)),
             Request("which foods should I avoid for leaky gut?", urgent=("emergency",)),
         ]
     )
     assert downplayed.urgent
     assert downplayed.urgent_advice[0] == real_pipeline.texts.urgent["emergency"]
-    assert thanks.status == "small_talk" and not thanks.urgent
+    for answer in (thanks, calmer):
+        assert answer.status == "small_talk" and not answer.urgent
+        # ... under the urgent line, not the everyday one.
+        assert answer.escalation == real_pipeline.texts.escalation_for(("emergency",))
     # A question of its own is still answered under the repeated advice.
     assert later.urgent and later.quotes and "gluten" in later.quotes[0].text
 
@@ -1768,7 +1773,9 @@ def test_what_the_articles_answer_is_not_refused_for_words_beside_it(real_pipeli
      "Hi there! Lupus warrior here 💪 just got my flare under control",
      "Kia ora. My husband has had rheumatoid arthritis for ten years.",
      # "who" inside a clause relates, it does not ask (blind dev69).
-     "Namaste. I am looking after my father who is 78 years."],
+     "Namaste. I am looking after my father who is 78 years.",
+     # ... or a story of the day, told without "I" (blind dev86).
+     "Evening all, rough flare day today", "Hi all. Typing slow today, hands are stiff."],
 )  # fmt: skip
 def test_a_greeting_and_a_story_that_asks_nothing_is_asked_what_they_would_like_to_know(
     real_pipeline, message
@@ -1787,6 +1794,38 @@ def test_a_greeting_and_a_story_that_asks_nothing_is_asked_what_they_would_like_
 )  # fmt: skip
 def test_a_greeting_before_a_question_or_a_pregnancy_is_no_story_only(real_pipeline, message):
     assert real_pipeline.answer(message).notice != real_pipeline.texts.reply("small_talk_told")
+
+
+def test_a_question_after_saying_it_is_understood_is_answered(real_pipeline):
+    """Blind dev86: "ok got it" and then a question without its question mark was thanked for."""
+    answer = real_pipeline.answer(
+        "ok got it and is joint pain from the gut the same as arthritis or something different"
+    )
+    assert answer.status == "answered" and "Not exactly." in answer.quotes[0].text
+    assert real_pipeline.answer("ok got it, that makes sense now").status == "small_talk"
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["Anyone see the game last night?", "Chai break anyone? ☕", "@Dave lol you owe me one"],
+)
+def test_a_message_to_the_others_in_a_group_is_an_aside(real_pipeline, message):
+    """Blind dev86: group chatter the articles do not answer was told "I could not find a
+    passage"."""
+    answer = real_pipeline.answer(message)
+    assert answer.status == "small_talk" and answer.quotes == ()
+    assert answer.notice == real_pipeline.texts.reply("small_talk_aside")
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["anyone know if probiotics help joint pain?", "guys my knees are killing me today",
+     "anyone tried turmeric?"],
+)  # fmt: skip
+def test_a_question_or_a_complaint_to_the_group_is_no_aside(real_pipeline, message):
+    answer = real_pipeline.answer(message)
+    assert answer.notice != real_pipeline.texts.reply("small_talk_aside")
+    assert answer.quotes or answer.status == "unmentioned"
 
 
 def test_a_follow_up_asks_about_the_story_a_greeting_told():
@@ -1892,7 +1931,12 @@ def test_whether_it_is_dangerous_for_life_is_said_unsaid(real_pipeline):
 @pytest.mark.parametrize(
     ("message", "name"),
     [("Temulawak is good?", "temulawak"), ("can eating githeri help", "githeri"),
-     ("is temulawak actually good for my knees?", "temulawak")],
+     ("is temulawak actually good for my knees?", "temulawak"),
+     # Blind dev84: "and X" names the thing it asks about, whatever came before.
+     ("and githeri", "githeri"), ("what about temulawak?", "temulawak"),
+     # Blind dev86: "how about X, is that good", and each question of a message on its own.
+     ("how about temulawak, is that any good?", "temulawak"),
+     ("and githeri? is githeri inflammatory?", "githeri")],
 )  # fmt: skip
 def test_a_thing_no_list_names_is_named_as_unmentioned(real_pipeline, message, name):
     """Blind dev76: a name no list holds, asked about in a frame only a thing is asked about in
@@ -1907,6 +1951,68 @@ def test_a_thing_no_list_names_is_named_as_unmentioned(real_pipeline, message, n
 )
 def test_a_slip_of_a_word_the_articles_use_is_no_unlisted_name(real_pipeline, message):
     assert real_pipeline.answer(message).quotes
+
+
+def test_and_a_thing_no_list_names_after_a_question_is_named_as_unmentioned(real_pipeline):
+    follow, known = real_pipeline.answer_batch(
+        [
+            Request("and githeri", context="what should I eat or not eat for gut healing"),
+            Request("and collagen?", context="what should I eat or not eat for gut healing"),
+        ]
+    )
+    assert follow.status == "unmentioned" and follow.quotes == () and "githeri" in follow.notice
+    assert known.quotes and "collagen" in known.quotes[0].text
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["what is usually the first symptom of psoriatic arthritis",
+     "what's the earliest sign of rheumatoid arthritis"],
+)  # fmt: skip
+def test_the_first_sign_of_a_disease_is_said_unsaid(real_pipeline, message):
+    """Blind dev83: the articles name psoriatic arthritis but never its first symptom."""
+    answer = real_pipeline.answer(message)
+    assert answer.status == "unmentioned" and answer.quotes == ()
+    assert "symptoms" in answer.notice
+
+
+@pytest.mark.parametrize(
+    ("message", "said"),
+    [("what does NOT cause joint pain", "what does not cause it"),
+     ("Is there anything saying which kinds of joint pain gut healing does NOT help?",
+      "what does not help it"),
+     ("In which cases is it fine to NOT see a doctor for joint pain and just wait?",
+      "when it is fine to do without a doctor"),
+     ("What can stop probiotics from working?", "what stops it from working")],
+)  # fmt: skip
+def test_what_does_not_cause_or_help_is_said_unsaid(real_pipeline, message, said):
+    """Blind dev87: articles that say what causes and what helps were quoted under questions
+    about what does not."""
+    answer = real_pipeline.answer(message)
+    assert answer.status == "unmentioned" and answer.quotes == ()
+    assert said in answer.notice
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["what should I not eat for leaky gut?", "Doesn't leaky gut cause joint pain?",
+     "what should I do if the diet doesn't work?"],
+)  # fmt: skip
+def test_asking_what_to_avoid_or_what_if_it_fails_is_no_negated_question(real_pipeline, message):
+    assert "what does not" not in (real_pipeline.answer(message).notice or "")
+
+
+def test_a_passage_that_says_what_does_not_answers_the_negated_question():
+    from bot.answering.unsaid import negated_unsaid
+
+    asked = "what does not cause ulcers?"
+    assert negated_unsaid(asked, ["Spicy food does not cause ulcers."]) is None
+    assert negated_unsaid(asked, ["Bacteria cause most ulcers."]).said == "what does not cause it"
+
+
+def test_tia_is_an_aunt_in_spanish_and_nopal_the_thing_asked_about(real_pipeline):
+    answer = real_pipeline.answer("tia says nopal juice in the morning heals the stomach, is true?")
+    assert answer.subject == "nopal juice"
 
 
 def test_a_word_the_articles_write_otherwise_is_not_strange():

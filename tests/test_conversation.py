@@ -154,7 +154,9 @@ def test_urgent_advice_repeated_does_not_keep_itself_alive_and_a_stand_down_ends
     ["what should I do", "ok what now?", "what do you suggest", "how do you know?", "any evidence?",
      "is the damage permanent?",
      # A first sentence too short to tell anything, or one that points back itself.
-     "Thanks. Is it permanent?", "That makes sense. So how long does it take?"],
+     "Thanks. Is it permanent?", "That makes sense. So how long does it take?",
+     # Blind dev84: asking for the evidence of what was just said, in capitals.
+     "WHAT DOES THE RESEARCH SAY", "what do studies show?"],
 )
 def test_asking_what_to_do_follows_up(message):
     assert is_follow_up(message)
@@ -219,7 +221,9 @@ def test_the_previous_question_is_borrowed_only_for_a_few_minutes():
      ("Thank you dear, that is most helpful.", "thanks"), ("you've been a help x", "thanks"),
      ("ta-ra", "goodbye"), ("that's a lot to take in, thanks", "thanks"), ("is zinc useful for the gut?", None),
      ("thx m8", "thanks"), ("thank you, you've been very kind", "thanks"), ("what kind of foods help?", None),
-     ("So basically it's just opinion.", "doubt"), ("is it just opinion that leaky gut causes joint pain?", None)],
+     ("So basically it's just opinion.", "doubt"), ("is it just opinion that leaky gut causes joint pain?", None),
+     # Blind dev84: a group chat's "oi bot" and a remark about who added the bot.
+     ("oi bot", "greeting"), ("😂😂 ok who added the health bot", "identity"), ("oi, is sugar bad?", None)],
 )  # fmt: skip
 def test_small_talk_is_only_what_says_nothing_more(message, kind):
     assert load_small_talk().kind(message) == kind
@@ -229,7 +233,11 @@ def test_small_talk_is_only_what_says_nothing_more(message, kind):
     ("message", "kind", "language"),
     [("gracias", "thanks", "es"), ("muchas gracias amigo", "thanks", "es"), ("ok gracias", "thanks", "es"),
      ("merci beaucoup", "thanks", "fr"), ("спасибо большое", "thanks", "ru"), ("tschüss", "goodbye", "de"),
-     ("hola", "greeting", "es"), ("thanks", "thanks", None), ("ciao", "greeting", None), ("gut", None, None)],
+     ("hola", "greeting", "es"), ("thanks", "thanks", "en"), ("ciao", "greeting", "en"), ("gut", None, None),
+     # The English lists' thanks of languages quotebot has no texts for are answered in English
+     # (blind dev86: "Salamat po!" was thanked in Polish).
+     ("Salamat po!", "thanks", "en"), ("ok danke", "thanks", "de"), ("jazakallah khair", "thanks", "en"),
+     ("Magandang umaga po", "greeting", "en"), ("ingat po", "goodbye", "en"), ("achha ok, thank you beta", "thanks", "en")],
 )  # fmt: skip
 def test_small_talk_in_another_language_is_known_with_its_language(message, kind, language):
     small_talk = load_small_talk()

@@ -838,6 +838,29 @@ def test_not_following_or_being_dismissed_is_no_crisis(real_pipeline, message):
 
 
 @pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        # Blind dev84: a greeting as a sentence of its own read as not wanting to wake up.
+        ("Good morning sir. Kindly tell me what is leaky gut?", None),
+        ("Good evening. What foods should I avoid for my gut?", None),
+        # ... and a crisis or a poisoning told after a greeting is still one.
+        ("Good morning. I don't want to wake up tomorrow.", "crisis"),
+        ("Good morning sir. I have decided to end my life tonight.", "crisis"),
+        ("Hello doctor. I took all my pills an hour ago.", "poisoning"),
+        # Blind dev85: a symptom played down ("He says it's nothing.") read as cuts on a wrist
+        # someone said were nothing; the cuts are still a crisis.
+        ("My husband's ankle has been puffy for a week. He says it's nothing. Should he get it "
+         "looked at?", None),
+        ("I noticed fresh cuts on his wrists and he says it's nothing", "crisis"),
+        ("he cut himself again last night, he says it's nothing", "crisis"),
+    ],
+)
+def test_a_greeting_before_a_question_is_no_crisis(real_pipeline, message, kind):
+    kinds = real_pipeline.answer(message).urgent_kinds
+    assert (kind in kinds) if kind else not kinds
+
+
+@pytest.mark.parametrize(
     "message",
     [
         # ... while the calm examples that answer them leave these crises caught.

@@ -46,8 +46,8 @@ _OPENS_RE = re.compile(r"^(?:and|but|so|also|or|then|plus|even)\b", re.IGNORECAS
 OPENED_WORDS = 4
 # A message of a few words that ends with "then" draws a conclusion from what was said ("what
 # should I do then", not "Is gut-related joint pain the same thing as arthritis, then?");
-# "what should I do?", "now what?" alone ask what to do about it, "how do you know?" for the
-# evidence of it.
+# "what should I do?", "now what?" alone ask what to do about it, "how do you know?" and "what
+# does the research say" for the evidence of it.
 _CONCLUDES_RE = re.compile(
     r"^\W*(?:[\w']+\W+){0,5}then\W*$|"
     r"^\W*(?:(?:ok|okay|so|and|right|well|hmm)\W+)*(?:(?:what|wat|wht) (?:should|shall|"
@@ -55,7 +55,8 @@ _CONCLUDES_RE = re.compile(
     r"what next|what do you suggest|what do you recommend|any advice|what would you do|"
     r"how do (?:you|they|we|the articles) know(?: that| this| it)?|(?:what|where)(?:'s| is) the "
     r"(?:evidence|proof)(?: for (?:that|this|it))?|(?:is there )?any (?:evidence|proof|research)"
-    r"(?: for (?:that|this|it))?)\W*$",
+    r"(?: for (?:that|this|it))?|what (?:does|do) (?:the )?(?:research|science|studies|evidence) "
+    r"(?:say|show)(?: about (?:that|this|it))?)\W*$",
     re.IGNORECASE,
 )
 # What makes a message of a few words ask something ("why?", "for how long", "tell me more"):

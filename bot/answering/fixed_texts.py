@@ -44,6 +44,7 @@ REPLIES = (
     "small_talk_distress",
     "small_talk_told",
     "small_talk_unknown_command",
+    "small_talk_aside",
     "stood_down",
     "stood_down_crisis",
 )

@@ -50,6 +50,7 @@ from bot.answering.unsaid import (
     asked_aspect,
     asks_to_weigh,
     asks_whether_they_get,
+    negated_unsaid,
     weighs_them,
 )
 from bot.embedding.encoder import Encoder
@@ -209,10 +210,16 @@ class AnswerPipeline:
             self.small_talk.kind(text, says_something) if self.small_talk and not r.offset else None
             for r, text in zip(requests, cleaned)
         ]
-        # Read with the chat's previous question for a word that points back, thanks that says
-        # more ("Thanks, this is very useful for my slides.") is still thanks: nothing borrowed.
+        # Read with the chat's previous question for a word that points back, or after urgent
+        # advice, thanks that says more ("Thanks, this is very useful for my slides.", "ok thank
+        # you, I am more calm now") is still thanks: nothing borrowed, the advice not repeated.
         for i, (request, text) in enumerate(zip(requests, cleaned)):
-            if talk[i] is None and context[i] and self.small_talk and not request.offset:
+            if (
+                talk[i] is None
+                and (context[i] or request.urgent)
+                and self.small_talk
+                and not request.offset
+            ):
                 kind = self.small_talk.within(text)
                 talk[i] = kind if kind in _CHAT_KINDS else None
             # ... and so is one that says what it read is understood ("Thanks, that explains my
@@ -455,6 +462,12 @@ class AnswerPipeline:
                 # articles name both, and no passage that names both compares them.
                 aspect = _differ_unsaid(
                     spelled[i], corpus.subjects.mentions(spelled[i]) or own, corpus
+                )
+            if aspect is None and unmentioned is None and i in ranked and not context[i]:
+                # "What does NOT cause joint pain?": articles that say what does answer it only
+                # where a passage says what does not.
+                aspect = negated_unsaid(
+                    cleaned[i], [_passage_text(hit) for hit in selected[: self.max_quotes]]
                 )
             if aspect and (not unmentioned or unmentioned.in_general):
                 unmentioned = Mention(

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.errors import ConfigError
+from bot.safety.language import ENGLISH
 
 DEFAULT_SMALL_TALK_FILE = Path(__file__).resolve().parent.parent / "data" / "small_talk.toml"
 # A command quotebot does not have ("/foo"): the help line answers it.
@@ -48,8 +49,12 @@ _LEADING = frozenset({"so", "like", "um", "umm", "uh", "well", "and", "but", "al
 # Words that tell of someone: a greeting and a story hold one ("hi! I have celiac disease").
 _TELLING = frozenset(
     {"i", "my", "me", "mine", "i've", "ive", "we", "our", "us", "he", "she", "his", "her", "he's",
-     "she's", "hes", "shes", "they", "their", "here"}
+     "she's", "hes", "shes", "they", "their", "here",
+     # ... or of the day it tells of ("Evening all, rough flare day today")
+     "today", "tonight", "yesterday", "lately", "recently"}
 )  # fmt: skip
+# The kind of a message meant for the others in a group chat (``SmallTalk.within``).
+ASIDE = "aside"
 # Small talk among other words is read in messages no longer than this (``SmallTalk.within``).
 MAX_WITHIN_CHARS = 160
 _WORD_IN_TEXT_RE = re.compile(r"(?<![\w'])[\w']+(?![\w'])")
@@ -88,6 +93,9 @@ class SmallTalk:
     # Words that ask without a question mark ("wondering", "advice"): a greeting and a story
     # beside one asks (``greets_and_tells``).
     asking_cues: frozenset[str] = frozenset()
+    # Words that speak to the others in a group chat ("anyone", "guys"): a message holding one, or
+    # opening with someone's @name, that the articles do not answer is meant for them (``within``).
+    to_others: frozenset[str] = frozenset()
     # Phrases that say what was read is understood ("that explains", "i understand now"):
     # beside them, words of health are what was understood, not a story (``understands``).
     understood: tuple[tuple[str, ...], ...] = ()
@@ -152,11 +160,17 @@ class SmallTalk:
         """The kind of small talk ``message`` holds among words that are no small talk ("Lovely
         chatting with you dear, bye now"), when it asks nothing and tells nothing of health
         (``tells``: "thanks, dad died from this"); else None. What a message that the articles
-        do not answer is answered with, instead of "I could not find a passage"."""
-        if "?" in message or len(message) > MAX_WITHIN_CHARS:
+        do not answer is answered with, instead of "I could not find a passage". A message
+        that speaks to the others in a group chat ("Anyone see the game last night?", "@Dave you
+        owe me a coffee") and tells nothing of health is an aside, asking or not."""
+        if len(message) > MAX_WITHIN_CHARS:
             return None
         words = self._spelled(message)
-        if _ASKING.intersection(words) or self.tells.intersection(words):
+        if self.tells.intersection(words):
+            return None
+        if message.lstrip().startswith("@") or self.to_others.intersection(words):
+            return ASIDE
+        if "?" in message or _ASKING.intersection(words):
             return None
         if self._a_clause_asks(message):  # "shoud i see a docter", not "I hope you are well"
             return None
@@ -235,13 +249,16 @@ class SmallTalk:
     def _a_clause_asks(self, message: str, *, after_greeting: bool = False) -> bool:
         """Whether a clause of ``message`` opens with a word that asks ("is", "can", "shoud",
         "what" …), question mark or not; ``after_greeting``: the word after a greeting that
-        opens the clause counts as its opening ("hi what is leaky gut")."""
+        opens the clause counts as its opening ("hi what is leaky gut"); otherwise the word
+        after any small talk that opens it does ("ok got it and is joint pain from the gut the
+        same as arthritis")."""
         for clause in _CLAUSE_SPLIT_RE.split(message):
             said = self._spelled(clause)
             skip = 0
-            if after_greeting and said:
-                greeting = self._longest_phrase(said, 0)
-                skip = greeting[1] if greeting and greeting[0] == "greeting" else 0
+            if said:
+                opening = self._longest_phrase(said, 0)
+                if opening and (opening[0] == "greeting" or not after_greeting):
+                    skip = opening[1]
             # ... after words that only lead in ("hey so like is gut related joint pain a thing")
             while skip < len(said) - 1 and said[skip] in _LEADING:
                 skip += 1
@@ -311,10 +328,14 @@ class SmallTalk:
 
     def language(self, message: str) -> str | None:
         """The language of the small talk ``message`` is when its phrases are of one other than
-        English ("muchas gracias": "es"), else None (the message's own language decides)."""
+        English ("muchas gracias": "es"); English when all are of the English lists, which hold
+        the thanks of languages quotebot has no texts for ("Salamat po!" is no Polish); else
+        None (the message's own language decides)."""
         phrases: list[tuple[str, ...]] = []
         self._kinds(message, phrases)
         spoken = {self.languages[p] for p in phrases if p in self.languages}
+        if not spoken and phrases:
+            return ENGLISH
         return spoken.pop() if len(spoken) == 1 else None
 
     def _kinds(
@@ -447,6 +468,9 @@ def load_small_talk(path: Path | None = None) -> SmallTalk:
             ),
             understood=tuple(
                 tuple(_words(phrase)) for phrase in data.get("understood", []) if _words(phrase)
+            ),
+            to_others=frozenset(
+                word for item in data.get("to_others", []) for word in _words(item)
             ),
         )
     except (AttributeError, TypeError) as exc:  # a number where words belong, a list for a table

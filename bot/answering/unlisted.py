@@ -1,9 +1,9 @@
 """A thing asked about by a name no list holds: "Temulawak is good?", "can eating githeri help".
 
 The subjects file (bot/answering/subjects.py) names what people ask about; a fresh set always
-brings names it does not hold. Asked about in a frame that can only be about a thing ("is X good?",
-"X is good?", "can eating X help"), a word that is neither the articles' nor one the model reads
-whole is such a name: the articles cannot mention it.
+brings names it does not hold. Asked about in a frame that can only be about a thing ("is X
+good?", "X is good?", "can eating X help", "and X?"), a word that is neither the articles' nor one
+the model reads whole is such a name: the articles cannot mention it.
 """
 
 from __future__ import annotations
@@ -25,8 +25,19 @@ _FRAMES = (
         r"(?:is|are|would|will|can|could|does|do)\s+(?:eating|taking|drinking|using|having\s+)?\s*"
         r"(?:some\s+|a\s+|an\s+)?"
         + _NAME
-        + r"\s+(?:good|ok|okay|safe|bad|helpful|help|helps|work|any good|worth|be good)\b"
+        + r"\s+(?:good|ok|okay|safe|bad|helpful|help|helps|work|any good|worth|be good|"
+        r"inflammatory|healthy|harmful)\b"
     ),
+    # "how about malunggay, is that good for the gut?"
+    re.compile(
+        r"^(?:(?:and|so|but|ok|okay|also)\s+)*(?:what|how) about\s+"
+        + _NAME
+        + r"\s+(?:is|are|would|will|can|could|does|do)\s+(?:that|it|they|this|those)\s+"
+        r"(?:good|ok|okay|safe|bad|helpful|help|helps|work|any good|worth|be good|inflammatory|"
+        r"healthy|harmful)\b"
+    ),
+    # "and tortillas?", "what about nopal": the whole message names the thing it asks about
+    re.compile(r"^(?:and|or|what about|how about|and what about)\s+(?:some\s+)?" + _NAME + r"$"),
     # "temulawak is good?", "kimchi is help?"
     re.compile(
         r"^(?:(?:and|so|but|ok|okay|also)\s+)*"
@@ -47,16 +58,18 @@ _NOT_CLOSING = frozenset(
 
 def unlisted_name(message: str, strange: Callable[[str], bool]) -> str | None:
     """The name ``message`` asks about when it is a word no list holds (``strange``), else None."""
-    text = " ".join(re.findall(r"[\w'-]+", message.casefold()))
-    for frame in _FRAMES:
-        match = frame.match(text)
-        if not match:
-            continue
-        words = match.group(1).split()
-        if words[0] in _NOT_OPENING:
-            continue
-        if len(words) > 1 and words[-1] in _NOT_CLOSING:
-            words = words[:-1]
-        if any(strange(word) for word in words):
-            return " ".join(words)
+    # Each question of the message on its own ("and ugali? is ugali inflammatory?").
+    for said in re.split(r"[?!.]+", message.casefold()):
+        text = " ".join(re.findall(r"[\w'-]+", said))
+        for frame in _FRAMES:
+            match = frame.match(text)
+            if not match:
+                continue
+            words = match.group(1).split()
+            if words[0] in _NOT_OPENING:
+                continue
+            if len(words) > 1 and words[-1] in _NOT_CLOSING:
+                words = words[:-1]
+            if any(strange(word) for word in words):
+                return " ".join(words)
     return None

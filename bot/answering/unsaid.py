@@ -256,3 +256,50 @@ def asks_how_they_differ(text: str) -> bool:
     """Whether what ``text`` asks is how two things differ ("What's the difference between
     psoriatic arthritis and rheumatoid arthritis?", "how is lupus different from RA?")."""
     return bool(_DIFFER_RE.search(asking_clause(text)))
+
+
+# What a question asks not to do a thing: "what does NOT cause joint pain", "which kinds of joint
+# pain does gut healing not help", "the signs that a diet is NOT working". Not what to avoid
+# ("what should I not eat": the articles name what to remove), nor what then ("what do I do if it
+# doesn't work": an "if" stands between).
+_NEGATED_VERB = r"(cause|help|work|affect|matter|trigger|damage|harm|hurt|count)(?:s|es|ed|ing)?\b"
+_ASKS_NEGATED_RE = re.compile(
+    r"\b(?:what|which)\b(?:(?!\bif\b)[^?.!]){0,40}?\b(?:does|do|did|is|are|will|would|can)\s+"
+    r"(?:\w+\s+){0,2}not\s+" + _NEGATED_VERB + r"|\b(?:what|which)\b(?:(?!\bif\b)[^?.!]){0,40}?"
+    r"\b(?:doesn'?t|don'?t|isn'?t|aren'?t|won'?t|can'?t)\s+(?:\w+\s+)?" + _NEGATED_VERB,
+    re.IGNORECASE,
+)
+# "what can stop probiotics from working?"
+_ASKS_STOPS_RE = re.compile(
+    r"\b(?:what|which)\b(?:(?!\bif\b)[^?.!]){0,40}?\bstops?\s+(?:[\w']+\s+){0,3}from\s+"
+    r"(?:working|helping)\b",
+    re.IGNORECASE,
+)
+# "In which cases is it fine to NOT see a doctor?", "when is joint pain nothing to worry about".
+_FINE_WITHOUT_RE = re.compile(
+    r"\b(?:fine|ok|okay|safe|alright)\s+(?:to\s+)?not\s+(?:to\s+)?(?:see|go to|bother|call)\b|"
+    r"\bnothing\s+to\s+worry\s+about\b",
+    re.IGNORECASE,
+)
+# A passage that says in as many words what does not do it.
+_SAYS_NEGATED_RE = re.compile(
+    r"\b(?:does|do|did|is|are|will|would|can|could)(?:\s+not|n't)\s+(?:\w+\s+)?" + _NEGATED_VERB,
+    re.IGNORECASE,
+)
+
+
+def negated_unsaid(text: str, quoted: Sequence[str]) -> AskedAspect | None:
+    """What ``text`` asks that does not cause, help or work ("what does NOT cause joint pain?"),
+    or when it is fine to do without a doctor, when none of the passages to be ``quoted`` says
+    what does not in as many words; None otherwise. Articles that say what causes and helps a
+    thing answer the opposite question only where they say so."""
+    if any(_SAYS_NEGATED_RE.search(passage) for passage in quoted):
+        return None
+    if match := _ASKS_NEGATED_RE.search(text):
+        verb = (match.group(1) or match.group(2)).casefold()
+        return AskedAspect(f"what does not {verb} it")
+    if _ASKS_STOPS_RE.search(text):
+        return AskedAspect("what stops it from working")
+    if _FINE_WITHOUT_RE.search(text):
+        return AskedAspect("when it is fine to do without a doctor")
+    return None
