@@ -1214,11 +1214,17 @@ def test_a_question_the_articles_never_answer_about_their_own_subject_quotes_not
     for question, said in (
         ("Is leaky gut contagious?", "whether it can be caught or passed on"),
         ("Why do my joints hurt more when it rains?", "anything about the weather"),
+        # Blind dev88: whether doctors diagnose it at all, and how it changes with the years.
+        ("Is leaky gut an official diagnosis that doctors recognise?", "how it is diagnosed"),
+        ("Does the gut microbiome change as we get older?", "anything about age"),
     ):
         answer = real_pipeline.answer(question)
         assert answer.status == "unmentioned" and answer.quotes == (), question
         assert f"do not say {said}" in answer.notice
         assert answer.escalation and answer.disclaimer
+    # ... while wear and tear from getting older is what they say ("wear and tear, aging").
+    answer = real_pipeline.answer("Isn't joint pain just wear and tear from getting older?")
+    assert answer.quotes and "aging" in answer.quotes[0].text
     # ... a thing it names in passing keeps its own notice, with nothing quoted under it.
     answer = real_pipeline.answer(
         "is there a test to find out if i have leaky gut? my naturopath mentioned a lactulose "
@@ -1589,6 +1595,9 @@ def test_one_subject_named_in_several_words_is_named_once(real_pipeline):
         ("thank you so much, this helps", True),
         ("brb", True),
         ("Well, thank you, you're very clever.", True),
+        # Blind dev89.
+        ("I appreciate the clarity. Thank you.", True),
+        ("Another chatbot. Wonderful.", True),
         # ... but not beside a question, a subject, a word of the articles, or with only "ok".
         ("thanks, is it safe for kids", False),
         ("thanks, what about turmeric", False),
@@ -1796,6 +1805,15 @@ def test_a_greeting_before_a_question_or_a_pregnancy_is_no_story_only(real_pipel
     assert real_pipeline.answer(message).notice != real_pipeline.texts.reply("small_talk_told")
 
 
+def test_the_words_of_a_formal_request_are_no_words_of_its_subject(real_pipeline):
+    """Blind dev89: "what is meant by … in this context" counted "meant" and "context" as words
+    the passage had to hold, and the passage about a holistic approach fell short."""
+    answer = real_pipeline.answer(
+        "Kindly explain what is meant by a holistic approach in this context."
+    )
+    assert answer.quotes and "holistic approach" in answer.quotes[0].text
+
+
 def test_a_question_after_saying_it_is_understood_is_answered(real_pipeline):
     """Blind dev86: "ok got it" and then a question without its question mark was thanked for."""
     answer = real_pipeline.answer(
@@ -1983,7 +2001,8 @@ def test_the_first_sign_of_a_disease_is_said_unsaid(real_pipeline, message):
       "what does not help it"),
      ("In which cases is it fine to NOT see a doctor for joint pain and just wait?",
       "when it is fine to do without a doctor"),
-     ("What can stop probiotics from working?", "what stops it from working")],
+     ("What can stop probiotics from working?", "what stops it from working"),
+     ("when do i NOT need to see a doctor for joint pain?", "when it is fine to do without a doctor")],
 )  # fmt: skip
 def test_what_does_not_cause_or_help_is_said_unsaid(real_pipeline, message, said):
     """Blind dev87: articles that say what causes and what helps were quoted under questions

@@ -278,7 +278,10 @@ _ASKS_STOPS_RE = re.compile(
 # "In which cases is it fine to NOT see a doctor?", "when is joint pain nothing to worry about".
 _FINE_WITHOUT_RE = re.compile(
     r"\b(?:fine|ok|okay|safe|alright)\s+(?:to\s+)?not\s+(?:to\s+)?(?:see|go to|bother|call)\b|"
-    r"\bnothing\s+to\s+worry\s+about\b",
+    r"\bnothing\s+to\s+worry\s+about\b|"
+    # "when do i NOT need to see a doctor for joint pain?"
+    r"\bwhen\b(?:(?!\bif\b)[^?.!]){0,30}?(?:\bnot|n't)\s+(?:need|have)\s+(?:to\s+(?:see|go to|call)\s+)?"
+    r"(?:a|the|my)\s+(?:doctor|doc|gp|physician|professional)\b",
     re.IGNORECASE,
 )
 # A passage that says in as many words what does not do it.

@@ -28,7 +28,8 @@ ASKING_WORDS = frozenset(
         "quickly", "cool", "ok", "okay", "anyway", "anyways", "nvm", "different", "question", "q",
         "sorry", "hi", "hey", "hello", "thanks", "thank", "um", "uh", "hmm", "wondering", "wonder",
         "curious", "ask", "asking", "wanna", "gonna", "kinda", "sorta", "plz", "pls", "u", "ur",
-        "actual", "literally", "genuinely", "truly",
+        "actual", "literally", "genuinely", "truly", "meant", "kindly", "elaborate", "clarify",
+        "context",
     ]
 )  # fmt: skip
 STOPWORDS = ASKING_WORDS | frozenset(
