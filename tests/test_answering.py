@@ -708,6 +708,25 @@ def test_asking_in_other_words_or_whether_i_have_it_is_answered_by_what_quotebot
     assert checked.cautions == () and means.cautions == ()
 
 
+def test_a_trade_named_by_a_subject_is_no_subject(real_pipeline):
+    """Blind dev91: "yoga teacher here" was told the articles do not mention yoga."""
+    answer = real_pipeline.answer(
+        "yoga teacher here — does this mean a whole-body approach is the way to get lasting relief?"
+    )
+    assert answer.status == "answered" and "holistic approach" in answer.quotes[0].text
+    assert real_pipeline.answer("is yoga good for my knees?").subject == "yoga"
+
+
+def test_a_question_asked_on_a_condition_after_a_story_is_answered_whole(real_pipeline):
+    """Blind dev91: "if I get my gut sorted out, will the joint pain go down?" after IBS was read
+    as "will the joint pain go down?", and quoted what causes joint pain."""
+    answer = real_pipeline.answer(
+        "I have IBS and achy joints. if I get my gut sorted out, will the joint pain go down?"
+    )
+    assert "IBS" in answer.notice
+    assert answer.quotes and answer.quotes[0].text.startswith("It may reduce pain")
+
+
 def test_the_other_part_of_a_two_part_question_is_answered_after_the_notice(real_pipeline):
     texts = real_pipeline.texts
     both = real_pipeline.answer(
@@ -749,6 +768,9 @@ def test_the_other_part_of_a_two_part_question_is_answered_after_the_notice(real
          "what foods should i avoid if i have it"),
         ("my CRP is high, what does it mean and can leaky gut cause inflammation?",
          "can leaky gut cause inflammation?"),
+        # Blind dev91: a condition and the question asked on it are one part.
+        ("I have IBS and achy joints. if I get my gut sorted out, will the joint pain go down?",
+         None),
     ],
 )  # fmt: skip
 def test_a_question_is_split_only_where_its_parts_ask_on_their_own(real_pipeline, message, rest):

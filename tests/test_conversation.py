@@ -223,7 +223,8 @@ def test_the_previous_question_is_borrowed_only_for_a_few_minutes():
      ("thx m8", "thanks"), ("thank you, you've been very kind", "thanks"), ("what kind of foods help?", None),
      ("So basically it's just opinion.", "doubt"), ("is it just opinion that leaky gut causes joint pain?", None),
      # Blind dev84: a group chat's "oi bot" and a remark about who added the bot.
-     ("oi bot", "greeting"), ("😂😂 ok who added the health bot", "identity"), ("oi, is sugar bad?", None)],
+     ("oi bot", "greeting"), ("😂😂 ok who added the health bot", "identity"), ("oi, is sugar bad?", None),
+     ("Knock knock! 🚪", "greeting")],
 )  # fmt: skip
 def test_small_talk_is_only_what_says_nothing_more(message, kind):
     assert load_small_talk().kind(message) == kind

@@ -57,6 +57,11 @@ _LEANS_BACK_RE = re.compile(
 MIN_PART_WORDS = 4
 # ... and a short one that asks what only a treatment or a procedure has leans on the other part
 # ("What are the surgery options and how long is recovery?").
+# A part that ends on a condition, its own sentence opening with it: what follows asks on it.
+_CONDITION_END_RE = re.compile(
+    r"(?:^|[.!?]\s+)(?:(?:and|but|so|ok|okay)\s+)?(?:if|once|when|after)\s[^.!?,]{3,80}$",
+    re.IGNORECASE,
+)
 LEANS_ON_TREATMENT_WORDS = 6
 _LEANS_ON_TREATMENT_RE = re.compile(
     r"\b(?:recovery|recover|recovering|side effects?|risks?|wear off|wears off|dosage|dose)\b",
@@ -65,8 +70,16 @@ _LEANS_ON_TREATMENT_RE = re.compile(
 
 
 def split_questions(text: str) -> list[str]:
-    """``text`` cut where a second question may start, each part as written."""
-    return [part.strip() for part in _SPLIT_RE.split(text) if part and part.strip()]
+    """``text`` cut where a second question may start, each part as written; a condition and
+    the question asked on it stay one ("if I get my gut sorted out, will the joint pain go
+    down?")."""
+    parts: list[str] = []
+    for part in (part.strip() for part in _SPLIT_RE.split(text) if part and part.strip()):
+        if parts and _CONDITION_END_RE.search(parts[-1]):
+            parts[-1] = f"{parts[-1]}, {part}"
+        else:
+            parts.append(part)
+    return parts
 
 
 def other_part(text: str, subjects: SubjectCheck) -> str | None:

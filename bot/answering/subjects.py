@@ -30,6 +30,12 @@ _AGED_RE = re.compile(
     r"women|husband|wife|partner|mum|mom|dad|father|mother|self|me)\b)"
 )
 # Words that speak of a person again ("my son says his tummy hurts").
+# A name followed by one of these is someone's trade or pastime ("yoga teacher here", "as a
+# running coach"), not a thing asked about.
+_ROLE_AFTER_RE = re.compile(
+    r"\s*(?:teacher|teachers|instructor|instructors|coach|coaches|trainer|trainers|student|"
+    r"students|enthusiast|enthusiasts)\b"
+)
 _THIRD_PERSON_RE = re.compile(r"\b(?:he|she|him|her|his|hers|himself|herself)\b")
 
 
@@ -215,6 +221,8 @@ class SubjectCheck:
                 key = match.group(1)
                 if self._acts_only(key, text, match.end()):
                     continue
+                if _ROLE_AFTER_RE.match(text, match.end()):
+                    continue  # "yoga teacher here": a trade, not what is asked about
                 if self._same[key] in named:
                     continue  # one subject named twice ("flying long haul … on planes")
                 after = self._object_verbs.get(key)
