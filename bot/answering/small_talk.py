@@ -42,7 +42,11 @@ _CLAUSE_SPLIT_RE = re.compile(r"[,.;:!…]+")
 # An asking word and a verb inside a clause run on without stops ("… always bad with gas what
 # can be the problem"); "which", "who", "when" and "where" relate as often as they ask.
 _ASKS_INSIDE_RE = re.compile(
-    r"\b(?:what|why|how)\s+(?:can|could|should|would|is|are|do|does|did|will|might|may)\b"
+    r"\b(?:what|why|how)\s+(?:can|could|should|would|is|are|do|does|did|will|might|may)\b|"
+    # ... or a question asked yes or no of what the message speaks of ("hi so my knees hurt a
+    # lot from work is joint pain just wear and tear")
+    r"\b(?:is|are)\s+(?:it|this|that|joint|joints|gut|leaky)\b|"
+    r"\b(?:can|could|should|does)\s+(?:i|it|this|that|my|leaky|gut)\b"
 )
 # Words that lead into a clause without being its opening ("so like is it …", "ok but can …").
 _LEADING = frozenset({"so", "like", "um", "umm", "uh", "well", "and", "but", "also", "ok", "okay"})
