@@ -467,7 +467,7 @@ class AnswerPipeline:
                 # "What does NOT cause joint pain?": articles that say what does answer it only
                 # where a passage says what does not.
                 aspect = negated_unsaid(
-                    cleaned[i], [_passage_text(hit) for hit in selected[: self.max_quotes]]
+                    cleaned[i], (_passage_text(hit) for hit in selected[: self.max_quotes])
                 )
             if aspect and (not unmentioned or unmentioned.in_general):
                 unmentioned = Mention(

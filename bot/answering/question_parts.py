@@ -53,15 +53,15 @@ _LEANS_BACK_RE = re.compile(
     r"these)\W*$",
     re.IGNORECASE,
 )
-# A part shorter than this says too little to be read on its own.
-MIN_PART_WORDS = 4
-# ... and a short one that asks what only a treatment or a procedure has leans on the other part
-# ("What are the surgery options and how long is recovery?").
 # A part that ends on a condition, its own sentence opening with it: what follows asks on it.
 _CONDITION_END_RE = re.compile(
     r"(?:^|[.!?]\s+)(?:(?:and|but|so|ok|okay)\s+)?(?:if|once|when|after)\s[^.!?,]{3,80}$",
     re.IGNORECASE,
 )
+# A part shorter than this says too little to be read on its own.
+MIN_PART_WORDS = 4
+# ... and a short one that asks what only a treatment or a procedure has leans on the other part
+# ("What are the surgery options and how long is recovery?").
 LEANS_ON_TREATMENT_WORDS = 6
 _LEANS_ON_TREATMENT_RE = re.compile(
     r"\b(?:recovery|recover|recovering|side effects?|risks?|wear off|wears off|dosage|dose)\b",

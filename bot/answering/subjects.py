@@ -29,13 +29,13 @@ _AGED_RE = re.compile(
     r"\b((?:my|our|his|her|their|a|an) (\d{1,2}) ?(year|yr|month|week)s? ?old)\b(?! (?:man|woman|men|"
     r"women|husband|wife|partner|mum|mom|dad|father|mother|self|me)\b)"
 )
-# Words that speak of a person again ("my son says his tummy hurts").
 # A name followed by one of these is someone's trade or pastime ("yoga teacher here", "as a
 # running coach"), not a thing asked about.
 _ROLE_AFTER_RE = re.compile(
     r"\s*(?:teacher|teachers|instructor|instructors|coach|coaches|trainer|trainers|student|"
     r"students|enthusiast|enthusiasts)\b"
 )
+# Words that speak of a person again ("my son says his tummy hurts").
 _THIRD_PERSON_RE = re.compile(r"\b(?:he|she|him|her|his|hers|himself|herself)\b")
 
 

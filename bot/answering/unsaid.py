@@ -10,7 +10,7 @@ do they differ?". These questions get a notice that the articles do not say it (
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.answering.question_parts import ASKS_RE
@@ -263,25 +263,31 @@ def asks_how_they_differ(text: str) -> bool:
 # ("what should I not eat": the articles name what to remove), nor what then ("what do I do if it
 # doesn't work": an "if" stands between).
 _NEGATED_VERB = r"(cause|help|work|affect|matter|trigger|damage|harm|hurt|count)(?:s|es|ed|ing)?\b"
+# An asking word, then words of the same clause up to the negation, no "if" among them.
+_ASKED_THEN = r"(?:(?!\bif\b)[^?.!]){0,40}?"
 _ASKS_NEGATED_RE = re.compile(
-    r"\b(?:what|which)\b(?:(?!\bif\b)[^?.!]){0,40}?\b(?:does|do|did|is|are|will|would|can)\s+"
-    r"(?:\w+\s+){0,2}not\s+" + _NEGATED_VERB + r"|\b(?:what|which)\b(?:(?!\bif\b)[^?.!]){0,40}?"
-    r"\b(?:doesn'?t|don'?t|isn'?t|aren'?t|won'?t|can'?t)\s+(?:\w+\s+)?" + _NEGATED_VERB,
+    r"\b(?:what|which)\b" + _ASKED_THEN + r"\b(?:does|do|did|is|are|will|would|can)\s+"
+    r"(?:\w+\s+){0,2}not\s+"
+    + _NEGATED_VERB
+    + r"|\b(?:what|which)\b"
+    + _ASKED_THEN
+    + r"\b(?:doesn'?t|don'?t|isn'?t|aren'?t|won'?t|can'?t)\s+(?:\w+\s+)?"
+    + _NEGATED_VERB,
     re.IGNORECASE,
 )
 # "what can stop probiotics from working?"
 _ASKS_STOPS_RE = re.compile(
-    r"\b(?:what|which)\b(?:(?!\bif\b)[^?.!]){0,40}?\bstops?\s+(?:[\w']+\s+){0,3}from\s+"
+    r"\b(?:what|which)\b" + _ASKED_THEN + r"\bstops?\s+(?:[\w']+\s+){0,3}from\s+"
     r"(?:working|helping)\b",
     re.IGNORECASE,
 )
-# "In which cases is it fine to NOT see a doctor?", "when is joint pain nothing to worry about".
+# "In which cases is it fine to NOT see a doctor?", "when is joint pain nothing to worry about",
+# "when do i NOT need to see a doctor for joint pain?"
 _FINE_WITHOUT_RE = re.compile(
     r"\b(?:fine|ok|okay|safe|alright)\s+(?:to\s+)?not\s+(?:to\s+)?(?:see|go to|bother|call)\b|"
     r"\bnothing\s+to\s+worry\s+about\b|"
-    # "when do i NOT need to see a doctor for joint pain?"
-    r"\bwhen\b(?:(?!\bif\b)[^?.!]){0,30}?(?:\bnot|n't)\s+(?:need|have)\s+(?:to\s+(?:see|go to|call)\s+)?"
-    r"(?:a|the|my)\s+(?:doctor|doc|gp|physician|professional)\b",
+    r"\bwhen\b(?:(?!\bif\b)[^?.!]){0,30}?(?:\bnot|n't)\s+(?:need|have)\s+"
+    r"(?:to\s+(?:see|go to|call)\s+)?(?:a|the|my)\s+(?:doctor|doc|gp|physician|professional)\b",
     re.IGNORECASE,
 )
 # A passage that says in as many words what does not do it.
@@ -291,18 +297,18 @@ _SAYS_NEGATED_RE = re.compile(
 )
 
 
-def negated_unsaid(text: str, quoted: Sequence[str]) -> AskedAspect | None:
+def negated_unsaid(text: str, quoted: Iterable[str]) -> AskedAspect | None:
     """What ``text`` asks that does not cause, help or work ("what does NOT cause joint pain?"),
     or when it is fine to do without a doctor, when none of the passages to be ``quoted`` says
     what does not in as many words; None otherwise. Articles that say what causes and helps a
-    thing answer the opposite question only where they say so."""
-    if any(_SAYS_NEGATED_RE.search(passage) for passage in quoted):
-        return None
+    thing answer the opposite question only where they say so. The passages are read only for a
+    question that asks so (most ask nothing of the kind)."""
     if match := _ASKS_NEGATED_RE.search(text):
-        verb = (match.group(1) or match.group(2)).casefold()
-        return AskedAspect(f"what does not {verb} it")
-    if _ASKS_STOPS_RE.search(text):
-        return AskedAspect("what stops it from working")
-    if _FINE_WITHOUT_RE.search(text):
-        return AskedAspect("when it is fine to do without a doctor")
-    return None
+        aspect = AskedAspect(f"what does not {(match.group(1) or match.group(2)).casefold()} it")
+    elif _ASKS_STOPS_RE.search(text):
+        aspect = AskedAspect("what stops it from working")
+    elif _FINE_WITHOUT_RE.search(text):
+        aspect = AskedAspect("when it is fine to do without a doctor")
+    else:
+        return None
+    return None if any(_SAYS_NEGATED_RE.search(passage) for passage in quoted) else aspect
