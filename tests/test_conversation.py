@@ -49,7 +49,10 @@ def answer(question: str, *, quoted: bool = True, urgent: bool = False, status=N
      "what else should i cut out", "what should i do then", "and why should i care", "ok so why?",
      "And how would one address the root?", "in simpler words pls",
      # "instead" of what was just said (dev32); other reasons than those given (blind dev62)
-     "And is there anything I should add instead?", "what other reasons coud there be"],
+     "And is there anything I should add instead?", "what other reasons coud there be",
+     # a sound before it says nothing (blind dev95); how long until what was just spoken of works
+     "omg so what's the difference 😅", "haha and why?", "how long till i feel beter",
+     "what's the difference then?"],
 )  # fmt: skip
 def test_messages_that_cannot_stand_alone_are_follow_ups(message):
     assert is_follow_up(message)
@@ -75,7 +78,9 @@ def test_messages_that_cannot_stand_alone_are_follow_ups(message):
      "I see. Is gut-related joint pain the same thing as arthritis, then?",
      # "it" for the weather points at nothing said before (a newcomer's trial: "why do my knees
      # hurt when it rains" after brain fog was told tiredness is not mentioned).
-     "why do my knees hurt when it rains", "my joints ache when it gets cold, why?"],
+     "why do my knees hurt when it rains", "my joints ache when it gets cold, why?",
+     "oh, what is leaky gut?", "how long until my gut heals if I cut out gluten",
+     "what's the difference between lupus and rheumatoid arthritis?"],
 )  # fmt: skip
 def test_self_contained_questions_are_not(message):
     assert not is_follow_up(message)

@@ -126,7 +126,7 @@ def compose_answer(
         urgent_kinds=triage.kinds,
         has_more=has_more and bool(quotes),
         status=status,
-        keeps_subject=small_talk == "told" and status == "small_talk",
+        keeps_subject=small_talk in ("told", "story") and status == "small_talk",
         subject=subject,
         language=texts.language,
         asked=asked or question,

@@ -30,13 +30,21 @@ _OPENERS_RE = re.compile(
     r"^(?:(?:ok|okay|hmm|right|well|wait|sorry|and|but|so|also|or|then|plus|even)\b\W*)+",
     re.IGNORECASE,
 )
+# Sounds a message may open with that say nothing ("omg so what's the difference").
+_INTERJECTION_RE = re.compile(
+    r"^(?:(?:omg|oh|ohh|oh my|wow|lol|lmao|haha+|hah|ah+|ugh|hm+|um+|uh+|oops|whoa|woah|yikes|"
+    r"damn|dang|gosh|jeez|geez|huh|aha|ooh|oof|welp)\b\W*)+",
+    re.IGNORECASE,
+)
 # A message that opens with one of these continues the previous question, however long.
 _CONTINUES_RE = re.compile(
     r"^(?:(?:ok|okay|hmm|right|well|wait)\W+)?(?:what about|how about|what if|and if|same for|"
     r"same with|is that|does that|would that|will that|can that|and what about|besides|"
     r"other than|apart from|except|only|not even|like what|like which|which ones|any examples|"
     r"for example|give me|tell me|how so|why so|in what way|and what|and how|and why|and when|"
-    r"in simpler|in simple|in plain|simpler|explain (?:it|that|this|again))\b",
+    r"in simpler|in simple|in plain|simpler|explain (?:it|that|this|again)|"
+    # "how long till i feel better" (doing what was just spoken of)
+    r"how long (?:till|til|until|before|b4) (?:i|you|we|it|things|he|she|they)\b)\b",
     re.IGNORECASE,
 )
 # ... and one that opens with only "and", "so", "but", … continues it when a few words follow:
@@ -53,7 +61,8 @@ _CONCLUDES_RE = re.compile(
     r"^\W*(?:(?:ok|okay|so|and|right|well|hmm)\W+)*(?:(?:what|wat|wht) (?:should|shall|"
     r"do|can|must|could) (?:i|we|she|he|they|you) do(?: now| next| about it)?|what now|now what|"
     r"what next|what do you suggest|what do you recommend|any advice|what would you do|"
-    r"how do (?:you|they|we|the articles) know(?: that| this| it)?|(?:what|where)(?:'s| is) the "
+    r"how do (?:you|they|we|the articles) know(?: that| this| it)?|"
+    r"(?:what's|whats|what is) the difference(?: then| so| exactly)?|(?:what|where)(?:'s| is) the "
     r"(?:evidence|proof)(?: for (?:that|this|it))?|(?:is there )?any (?:evidence|proof|research)"
     r"(?: for (?:that|this|it))?|what (?:does|do) (?:the )?(?:research|science|studies|evidence) "
     r"(?:say|show)(?: about (?:that|this|it))?)\W*$",
@@ -155,7 +164,7 @@ def is_follow_up(message: str) -> bool:
     conclusion ("what should I do then"), asks briefly about "the" thing just spoken of ("is the
     damage permanent?"), or is too short to say what it asks about ("why?", "for how long?") and
     asks something (not "fnord")."""
-    message = message.strip()
+    message = _INTERJECTION_RE.sub("", message.strip())
     words = re.findall(r"[\w']+", message)
     if not words:
         return False

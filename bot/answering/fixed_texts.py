@@ -43,6 +43,7 @@ REPLIES = (
     "small_talk_doubt",
     "small_talk_distress",
     "small_talk_told",
+    "small_talk_story",
     "small_talk_unknown_command",
     "small_talk_aside",
     "stood_down",

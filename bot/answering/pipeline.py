@@ -179,6 +179,7 @@ class AnswerPipeline:
         cautions: Sequence[str],
         own: Sequence[Mention],
         ranked: bool,
+        urgent: bool = False,
     ) -> str | None:
         """The small talk a message that asks nothing is answered with, though it says more:
         distress it ends on ("… Nothing works."), or a greeting and a story ("hi! I have celiac
@@ -188,13 +189,12 @@ class AnswerPipeline:
             return None
         if self.small_talk.ends_in_distress(message):
             return "distress"
-        if (
-            not context
-            and not cautions
-            and not any(m.category in _TOLD_FOR_OTHERS for m in own)
-            and self.small_talk.greets_and_tells(message)
-        ):
+        if context or cautions or any(m.category in _TOLD_FOR_OTHERS for m in own):
+            return None
+        if self.small_talk.greets_and_tells(message):
             return "told"
+        if not urgent and self.small_talk.only_tells(message):
+            return "story"  # (after urgent advice, what is told is about the emergency)
         return None
 
     def answer(self, question: str, *, offset: int = 0, context: str | None = None) -> Answer:
@@ -625,7 +625,8 @@ class AnswerPipeline:
                     problem=problems[i],
                     small_talk=talk[i]
                     or self._told_only(
-                        cleaned[i], context[i], triage[i], cautions, own, i in ranked
+                        cleaned[i], context[i], triage[i], cautions, own, i in ranked,
+                        bool(request.urgent),
                     ),
                     chatter=(
                         self.small_talk.within(cleaned[i])

@@ -38,7 +38,7 @@ LOOSE_KINDS = frozenset({"thanks", "greeting", "goodbye"})
 _OPENS_ASKING = _ASKS_TOO - _ASKING | frozenset(
     {"shoud", "shud", "shld", "cud", "wud", "cn", "r", "are"}
 )
-_CLAUSE_SPLIT_RE = re.compile(r"[,.;:!…]+")
+_CLAUSE_SPLIT_RE = re.compile(r"[,.;:!…\u2600-\u27bf\U0001f300-\U0001faff]+")
 # An asking word and a verb inside a clause run on without stops ("… always bad with gas what
 # can be the problem"); "which", "who", "when" and "where" relate as often as they ask.
 _ASKS_INSIDE_RE = re.compile(
@@ -55,8 +55,44 @@ _TELLING = frozenset(
     {"i", "my", "me", "mine", "i've", "ive", "we", "our", "us", "he", "she", "his", "her", "he's",
      "she's", "hes", "shes", "they", "their", "here",
      # ... or of the day it tells of ("Evening all, rough flare day today")
-     "today", "tonight", "yesterday", "lately", "recently"}
+     "today", "tonight", "yesterday", "lately", "recently",
+     # ... or says it only tells ("Had a rough flare this week, just venting")
+     "venting", "vent", "sharing", "fyi"}
 )  # fmt: skip
+# ... of whom a story without a greeting tells: not "me" or "us" ("write me a poem").
+_TELLS_OF = _TELLING - {"me", "us", "mine", "here"}
+# What asks wherever it stands in a message without a question mark: "what", "how", "why" (not
+# "what a relief"), a verb before its subject ("will my joints", "am i doing"), "… or nah".
+_ASKS_ANYWHERE_RE = re.compile(
+    r"\b(?:what|how|why)\b(?! an? )|"
+    r"\b(?:will|would|can|could|should|do|does|did|am|is|are) (?:i|my|it|we|they|he|she|you|"
+    r"your|her|his|our|their|this|that|there|these|those|sorting|fixing|healing|a|an)\b|"
+    r"\b(?:will|would|can|could|should|do|does|did|can't|won't|don't|doesn't|shouldn't|"
+    r"wouldn't|couldn't|isn't|aren't) (?:i|my|it|we|they|he|she|you|your|the|this|that|there)\b|"
+    r"\bwho (?:should|can|could|do|does|would|will)\b|\bdoes (?!not\b)\w|"
+    r"\b(?:is|are) (?:it |that |this )?(?:ok|okay|good|bad|safe|fine|normal)$|"
+    r"\bor (?:nah|not|no)\b"
+)
+# Words before "night", "morning" … that make them a time ("at night", "this morning").
+_TIME_WORDS = frozenset(
+    {"at", "in", "last", "this", "every", "each", "the", "all", "by", "until", "till", "tomorrow",
+     "yesterday", "one", "that", "some", "most", "per", "during", "through", "overnight"}
+)  # fmt: skip
+# Words that open a request rather than a story ("give me concrete steps", "list the foods").
+_REQUESTS = frozenset(
+    {"give", "show", "list", "name", "describe", "define", "summarise", "summarize", "compare",
+     "translate", "write", "best", "top", "any", "recommend", "check", "tell", "explain", "help",
+     "share", "quote", "find", "send", "say", "let", "lets", "let's", "go", "continue", "more",
+     "elaborate", "clarify", "expand", "again", "repeat"}
+)  # fmt: skip
+# ... and words that ask wherever they stand ("I'd love to learn about leaky gut").
+_REQUESTS_TOO = frozenset(
+    {"question", "questions", "ask", "asking", "learn", "interested", "understand", "looking",
+     "figured", "thought", "heard", "assumed", "believed", "supposedly", "apparently",
+     "read", "confused", "unsure", "unclear", "idea"}
+)  # fmt: skip
+# A name called at the opening of a message ("Mom, …").
+_VOCATIVE_RE = re.compile(r"^\W*(\w+)\s*,")
 # The kind of a message meant for the others in a group chat (``SmallTalk.within``).
 ASIDE = "aside"
 # Small talk among other words is read in messages no longer than this (``SmallTalk.within``).
@@ -99,7 +135,10 @@ class SmallTalk:
     asking_cues: frozenset[str] = frozenset()
     # Words that speak to the others in a group chat ("anyone", "guys"): a message holding one, or
     # opening with someone's @name, that the articles do not answer is meant for them (``within``).
-    to_others: frozenset[str] = frozenset()
+    to_others: tuple[tuple[str, ...], ...] = ()
+    vocatives: frozenset[str] = frozenset()
+    remark_cues: tuple[tuple[str, ...], ...] = ()
+    remark_emoji: tuple[str, ...] = ()
     # Phrases that say what was read is understood ("that explains", "i understand now"):
     # beside them, words of health are what was understood, not a story (``understands``).
     understood: tuple[tuple[str, ...], ...] = ()
@@ -170,9 +209,13 @@ class SmallTalk:
         if len(message) > MAX_WITHIN_CHARS:
             return None
         words = self._spelled(message)
+        if (called := _VOCATIVE_RE.match(message)) and _words(called[1])[:1] and (
+            _words(called[1])[0] in self.vocatives
+        ):
+            return ASIDE  # "Mom, did you take your pills?", whatever it speaks of
         if self.tells.intersection(words):
             return None
-        if message.lstrip().startswith("@") or self.to_others.intersection(words):
+        if message.lstrip().startswith("@") or any(_holds(words, p) for p in self.to_others):
             return ASIDE
         if "?" in message or _ASKING.intersection(words):
             return None
@@ -231,13 +274,41 @@ class SmallTalk:
         opening = self._longest_phrase(words, 0) if words else None
         if opening is None or opening[0] != "greeting" or opening[1] == len(words):
             return False
+        return self._tells_only(message, words, after_greeting=True)
+
+    def only_tells(self, message: str) -> bool:
+        """Whether ``message`` only tells of the one writing or someone close ("my knees are
+        killing me today lol", "My son was just diagnosed with psoriatic arthritis."): no
+        question mark, nothing that asks, no request ("give me the steps")."""
+        if "?" in message or len(message) > MAX_WITHIN_CHARS:
+            return False
+        words = self._spelled(message)
+        if not words or words[0] in _REQUESTS or _REQUESTS_TOO.intersection(words):
+            return False
+        if not _TELLS_OF.intersection(words):
+            return False  # "write me a poem" tells nothing of the one who asks
+        if set(self._kinds_at_ends(words)) - {"ack"}:
+            return False  # "ok thanks, i feel a bit calmer": the small talk answers it
+        if self.tells.intersection(words) and not (
+            any(_holds(words, cue) for cue in self.remark_cues)
+            or any(cue in message for cue in self.remark_emoji)
+        ):
+            return False  # "my joints hurt": a complaint that stands for its question
+        return self._tells_only(message, words)
+
+    def _tells_only(self, message: str, words: list[str], *, after_greeting: bool = False) -> bool:
         if self.asking_cues.intersection(words) or _ASKS_INSIDE_RE.search(" ".join(words)):
+            return False
+        # ... asked without a question mark, anywhere in it ("if i fix my gut will my joints
+        # hurt less", "wat foods shud i avoid"): chat spellings read as the words they stand for.
+        spelled = " ".join(_WORD_RE.findall(self.spelled_out(message).casefold()))
+        if _ASKS_ANYWHERE_RE.search(spelled):
             return False
         if not _TELLING.intersection(words):
             return False  # "hi, leaky gut and joint pain" names what it asks about
         # An asking word opens a clause that asks ("hi, what is leaky gut"); inside one it
         # relates ("my father who is 78").
-        return not self._a_clause_asks(message, after_greeting=True)
+        return not self._a_clause_asks(message, after_greeting=after_greeting)
 
     def _asks(self, message: str, words: list[str]) -> bool:
         """Whether ``message`` (read as ``words``) asks without a question mark: an asking word, a
@@ -291,6 +362,8 @@ class SmallTalk:
         for start in range(max(position, 0), end):
             match = self._longest_phrase(words, start)
             if match and start + match[1] == end:
+                if start and words[start - 1] in _TIME_WORDS:
+                    break  # "… his legs hurt at night" ends on a time, not a goodbye
                 kinds.append(match[0])
                 break
         return kinds
@@ -473,8 +546,13 @@ def load_small_talk(path: Path | None = None) -> SmallTalk:
             understood=tuple(
                 tuple(_words(phrase)) for phrase in data.get("understood", []) if _words(phrase)
             ),
-            to_others=frozenset(
-                word for item in data.get("to_others", []) for word in _words(item)
+            remark_cues=tuple(
+                tuple(_words(cue)) for cue in data.get("remark_cues", []) if _words(cue)
+            ),
+            remark_emoji=tuple(cue for cue in data.get("remark_cues", []) if not _words(cue)),
+            vocatives=frozenset(word for item in data.get("vocatives", []) for word in _words(item)),
+            to_others=tuple(
+                tuple(_words(phrase)) for phrase in data.get("to_others", []) if _words(phrase)
             ),
         )
     except (AttributeError, TypeError) as exc:  # a number where words belong, a list for a table
