@@ -94,6 +94,15 @@ def answers_per_chat(api: FakeBotAPI, chats) -> Counter:
     return Counter({chat: counts[chat] for chat in chats})
 
 
+def assert_repeated_only_what_was_in_flight(counts: Counter, answered_before: set) -> None:
+    """At-least-once delivery: a question is answered twice only when its reply had reached
+    Telegram when the process was killed, before its update was marked done; nothing answered
+    after the restart is answered twice, and no chat gets more than one repeat."""
+    repeated = {chat for chat, n in counts.items() if n > 1}
+    assert repeated <= answered_before, sorted(repeated - answered_before)
+    assert max(counts.values()) <= 2
+
+
 def burst_chats(base: int) -> range:
     return range(base, base + BURST)
 
@@ -112,7 +121,7 @@ async def test_sigkill_during_a_polling_burst_loses_nothing(
             api.send_text(QUESTIONS[n % len(QUESTIONS)], chat_id=chat, user_id=chat)
         await until(lambda: api.sent, 60, "nothing answered", bot)
         await bot.kill()  # as the first answer goes out
-        answered_before = len(api.sent)
+        answered_before = {message.chat_id for message in api.sent}
 
         bot = BotProcess(bot.env, tmp_path)
         await bot.start()
@@ -124,9 +133,9 @@ async def test_sigkill_during_a_polling_burst_loses_nothing(
             await bot.kill()
         await api.stop()
     counts = answers_per_chat(api, chats)
-    assert answered_before < BURST  # the kill came before the burst was answered
+    assert len(answered_before) < BURST  # the kill came before the burst was answered
     assert min(counts.values()) == 1
-    assert sum(n - 1 for n in counts.values()) <= BURST * 0.02
+    assert_repeated_only_what_was_in_flight(counts, answered_before)
     assert b"leaky gut" not in bot.stderr
 
 
@@ -185,7 +194,7 @@ async def test_sigkill_during_a_webhook_burst_loses_nothing(
             ]
             await until(lambda: api.sent, 60, "nothing answered", bot)
             await bot.kill()
-            answered_before = len(api.sent)
+            answered_before = {message.chat_id for message in api.sent}
             bot = BotProcess(env, tmp_path)
             await bot.start()
             await asyncio.gather(*senders)
@@ -197,9 +206,9 @@ async def test_sigkill_during_a_webhook_burst_loses_nothing(
             await bot.kill()
         await api.stop()
     counts = answers_per_chat(api, chats)
-    assert answered_before < BURST
+    assert len(answered_before) < BURST
     assert min(counts.values()) == 1
-    assert sum(n - 1 for n in counts.values()) <= BURST * 0.02
+    assert_repeated_only_what_was_in_flight(counts, answered_before)
 
 
 def test_the_inbox_is_kept_under_data_dir(tmp_path):
