@@ -1923,6 +1923,15 @@ def test_a_follow_up_asks_about_the_story_a_greeting_told():
     assert later.request.context and "celiac" in later.request.context
 
 
+def test_how_quickly_is_asked_as_how_long(real_pipeline):
+    """Blind dev99: "how quickly? 🤔" after "Can improving gut health reduce joint pain?" got the
+    same passages again; "how long?" gets the weeks and months."""
+    (answer,) = real_pipeline.answer_batch(
+        [Request("how quickly? 🤔", context="Can improving gut health reduce joint pain?")]
+    )
+    assert "within weeks" in answer.quotes[0].text
+
+
 def test_the_question_after_a_story_asks_about_it(real_pipeline):
     """Blind dev95: "My son is 15 and was just diagnosed with psoriatic arthritis." asked
     nothing yet; the question after it is about him."""

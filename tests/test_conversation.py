@@ -371,3 +371,26 @@ def test_rate_limit_per_user_and_window():
     clock.now += 61
     assert limiter.check(1) == 0
     assert RateLimiter(0).check(1) == 0
+
+
+@pytest.mark.parametrize(
+    ("message", "said"),
+    [("@quotebot by what mechanism?", "by what mechanism?"), ("bot, and why?", "and why?"),
+     ("ok bot, what is leaky gut", "what is leaky gut"), ("what about kefir @quotebot?",
+     "what about kefir?"), ("hey bot, you're handy", "hey bot, you're handy"),
+     ("bots are cool", "bots are cool")],
+)  # fmt: skip
+def test_words_that_only_call_the_bot_are_left_out(message, said):
+    from bot.answering.inputs import without_address
+
+    assert without_address(message) == said
+
+
+def test_a_follow_up_addressed_to_the_bot_in_a_group_follows_up():
+    """Blind dev99: "@quotebot through what?" in a group was read as an aside."""
+    conversation = Conversation()
+    first = conversation.plan("group", "@quotebot can gut problems affect muscles too?")
+    conversation.settle(first, answer(first.request.text))
+    later = conversation.plan("group", "@quotebot through what?")
+    assert later.request.text == "through what?"
+    assert later.request.context == "can gut problems affect muscles too?"

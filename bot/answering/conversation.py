@@ -17,6 +17,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 from bot.answering.answer import Answer
+from bot.answering.inputs import without_address
 from bot.answering.pipeline import Request
 from bot.answering.stories import split_sentences
 from bot.safety.triage import EARLIER_FLAG
@@ -219,6 +220,7 @@ class Conversation:
     def plan(self, chat: Hashable, message: str) -> Turn:
         """The request for ``message``: read with the chat's previous question only when it cannot
         stand on its own and that question was asked within ``ttl`` seconds."""
+        message = without_address(message)
         previous = self._previous.get(chat)
         context = previous if previous and is_follow_up(message) else None
         urgent = self._urgent.get(chat) or ()

@@ -16,6 +16,22 @@ _CONTROL = re.compile(
 )
 
 
+# Words that only call the bot before what is asked ("@quotebot by what mechanism?", "bot, and
+# why?"), and its name anywhere: in a group the message is for the bot, the words ask nothing.
+_ADDRESS_RE = re.compile(
+    r"^\W*(?:(?:ok|okay|so|and)\s+)?(?:@?quote_?bot|bot)\b[\s,:;!.-]*",
+    re.IGNORECASE,
+)
+_NAME_RE = re.compile(r"\s*@quote_?bot\b", re.IGNORECASE)
+
+
+def without_address(text: str) -> str:
+    """``text`` without the words that call the bot ("@quotebot and for tummy troubles too?" is
+    "and for tummy troubles too?"); unchanged when nothing else is left ("hey bot")."""
+    said = _NAME_RE.sub("", _ADDRESS_RE.sub("", text, count=1)).strip()
+    return said if any(ch.isalpha() for ch in said) else text
+
+
 def clean_message(text: str) -> str:
     """NFC, no control or direction-override characters, surrogates replaced, spaces collapsed."""
     text = text.encode("utf-8", "replace").decode("utf-8") if _has_surrogates(text) else text

@@ -260,7 +260,11 @@ class AnswerPipeline:
         queries = {i: f"{context[i]} {cleaned[i]}" if context[i] else cleaned[i] for i in valid}
         # Read with its chat spellings as the words they stand for ("wen shud i go to a doc").
         spelled = {
-            i: self.small_talk.spelled_out(cleaned[i]) if self.small_talk else cleaned[i]
+            i: (
+                self.small_talk.spelled_out(cleaned[i], follow_up=bool(context[i]))
+                if self.small_talk
+                else cleaned[i]
+            )
             for i in valid
         }
         # ... and with a slip of a letter in a word of the articles mended ("probiotcs").

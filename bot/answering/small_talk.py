@@ -65,8 +65,9 @@ _TELLS_OF = _TELLING - {"me", "us", "mine", "here"}
 # "what a relief"), a verb before its subject ("will my joints", "am i doing"), "… or nah".
 _ASKS_ANYWHERE_RE = re.compile(
     r"\b(?:what|how|why)\b(?! an? )|"
-    r"\b(?:will|would|can|could|should|do|does|did|am|is|are) (?:i|my|it|we|they|he|she|you|"
+    r"\b(?:will|would|can|could|should|do|does|did) (?:i|my|it|we|they|he|she|you|"
     r"your|her|his|our|their|this|that|there|these|those|sorting|fixing|healing|a|an)\b|"
+    r"\b(?:am|is|are) (?:i|it|we|they|he|she|you|u|this|there)\b|"
     r"\b(?:will|would|can|could|should|do|does|did|can't|won't|don't|doesn't|shouldn't|"
     r"wouldn't|couldn't|isn't|aren't) (?:i|my|it|we|they|he|she|you|your|the|this|that|there)\b|"
     r"\bwho (?:should|can|could|do|does|would|will)\b|\bdoes (?!not\b)\w|"
@@ -119,6 +120,8 @@ class SmallTalk:
     statements: tuple[tuple[str, ...], ...] = ()
     # Chat spellings read in questions ("wen shud i"): ``spelling``'s and the file's own.
     question_spelling: dict[str, str] = field(default_factory=dict)
+    # Phrases of questions read as the ones the articles answer ("how quickly" is "how long").
+    question_phrases: dict[str, str] = field(default_factory=dict)
     # The phrases of another language (among ``phrases``), by language code: "gracias" is
     # thanked in Spanish.
     languages: dict[tuple[str, ...], str] = field(default_factory=dict)
@@ -166,16 +169,31 @@ class SmallTalk:
         object.__setattr__(self, "_greeting_openers", frozenset(greeting))
         object.__setattr__(self, "_distress_closers", frozenset(distress))
         object.__setattr__(self, "_question_spelling", dict(self.question_spelling))
+        phrases = sorted(self.question_phrases, key=len, reverse=True)
+        object.__setattr__(
+            self,
+            "_phrases_re",
+            re.compile(r"\b(?:" + "|".join(map(re.escape, phrases)) + r")\b", re.IGNORECASE)
+            if phrases
+            else None,
+        )
 
-    def spelled_out(self, question: str) -> str:
+    def spelled_out(self, question: str, *, follow_up: bool = False) -> str:
         """``question`` with its chat spellings as the words they stand for ("my knees r killin
-        me lol" -> "my knees are killing me"); every other character as written."""
+        me lol" -> "my knees are killing me"); every other character as written. A
+        ``follow_up`` asks what the articles answer in their phrases ("how quickly?" after
+        "can improving gut health reduce joint pain?" is "how long?"; on its own, "how soon can
+        I drive after a hip replacement" is not)."""
         table = self._question_spelling
 
         def spell(match: re.Match) -> str:
             return table.get(match.group(0).casefold(), match.group(0))
 
         spelled = _WORD_IN_TEXT_RE.sub(spell, question) if table else question
+        if follow_up and self._phrases_re is not None:
+            spelled = self._phrases_re.sub(
+                lambda match: self.question_phrases[match.group(0).casefold()], spelled
+            )
         return " ".join(spelled.split()) if spelled != question else question
 
     def kind(
@@ -528,6 +546,10 @@ def load_small_talk(path: Path | None = None) -> SmallTalk:
                 str(key).casefold(): " ".join(str(value).split())
                 for table in ("spelling", "question_spelling")
                 for key, value in (data.get(table) or {}).items()
+            },
+            question_phrases={
+                " ".join(str(key).casefold().split()): " ".join(str(value).split())
+                for key, value in (data.get("question_phrases") or {}).items()
             },
             asking=frozenset(tuple(_words(p)) for p in data.get("asking", []) if _words(p)),
             # As written (the words beside the phrases are compared unshortened).
