@@ -1932,6 +1932,15 @@ def test_how_quickly_is_asked_as_how_long(real_pipeline):
     assert "within weeks" in answer.quotes[0].text
 
 
+def test_a_follow_up_asking_what_if_it_does_not_improve_gets_when_to_see_someone(real_pipeline):
+    """Blind dev99, dev46: "and if it doesnt improve by then??" after how long healing takes got
+    the weeks and months again."""
+    (answer,) = real_pipeline.answer_batch(
+        [Request("and if it doesnt improve by then??", context="can fixing my gut help my joints? how long?")]
+    )
+    assert "professional evaluation" in answer.quotes[0].text
+
+
 def test_the_question_after_a_story_asks_about_it(real_pipeline):
     """Blind dev95: "My son is 15 and was just diagnosed with psoriatic arthritis." asked
     nothing yet; the question after it is about him."""
