@@ -1895,11 +1895,25 @@ def test_a_story_that_asks_nothing_is_asked_what_it_would_like_to_know(real_pipe
 @pytest.mark.parametrize(
     "message",
     ["write me a poem", "give me concrete steps", "my knees hurt, what can I do",
-     "I'd love to learn about leaky gut", "ok thanks, i feel a bit calmer"],
+     "I'd love to learn about leaky gut", "ok thanks, i feel a bit calmer",
+     "if i fix my gut will my joints hurt less", "wat foods shud i avoid for joint pain",
+     # (asked without a question mark, beside a laugh: the development sets' paraphrases)
+     "so if i fix my gut will my joints stop hurting lol",
+     "bro how long til my joints feel better if i fix my gut, been like 2 wks smh"],
 )  # fmt: skip
 def test_a_request_or_small_talk_is_no_story(real_pipeline, message):
     answer = real_pipeline.answer(message)
     assert answer.notice != real_pipeline.texts.reply("small_talk_story")
+
+
+@pytest.mark.parametrize(
+    "message",
+    # (blind dev12, the main dev part: a bare complaint stands for its question)
+    ["my joints hurt", "my sore joints are really getting me down and I can't move like I used to"],
+)
+def test_a_bare_complaint_is_answered(real_pipeline, message):
+    answer = real_pipeline.answer(message)
+    assert answer.status == "answered" and answer.quotes
 
 
 @pytest.mark.parametrize(
