@@ -2001,6 +2001,9 @@ def test_a_medicine_by_its_class_is_what_a_corpus_of_that_class_speaks_of():
         "Thanks, that explains my knees.",
         "ok so the gut matters, i understand now",
         "Ahh ok, so basically look after the gut and calm the immune system, got it",
+        # (blind dev101: "know" in "I didn't know" asks nothing)
+        "that's fascinating, my rheumatologist never mentioned it",
+        "wow I didn't know that, my doctor never told me",
     ],
 )
 def test_a_message_that_says_it_understood_is_small_talk(real_pipeline, message):

@@ -252,9 +252,14 @@ class SmallTalk:
         if "?" in message or len(message) > MAX_WITHIN_CHARS or not self.understood:
             return None
         words = self._spelled(message)
-        if not any(_holds(words, phrase) for phrase in self.understood):
+        held = [phrase for phrase in self.understood if _holds(words, phrase)]
+        if not held:
             return None
-        if self._asks(message, words):
+        # ("i didn't know that": "know" asks only outside the phrase)
+        said = set(words) - {word for phrase in held for word in phrase}
+        if _ASKING.intersection(said) or self.asking_cues.intersection(said):
+            return None
+        if self._a_clause_asks(message):
             return None
         found = set(self._kinds_at_ends(words))
         return next((kind for kind in self.order if kind in found), None)
