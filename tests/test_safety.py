@@ -853,6 +853,10 @@ def test_not_following_or_being_dismissed_is_no_crisis(real_pipeline, message):
          "looked at?", None),
         ("I noticed fresh cuts on his wrists and he says it's nothing", "crisis"),
         ("he cut himself again last night, he says it's nothing", "crisis"),
+        # Blind dev101: someone close going on about the topic read as a mother who speaks
+        # strangely; speech that suddenly goes strange is still a stroke.
+        ("What exactly is leaky gut? My daughter keeps talking about it", None),
+        ("My mum's face is drooping on one side and she keeps talking strangely", "emergency"),
     ],
 )
 def test_a_greeting_before_a_question_is_no_crisis(real_pipeline, message, kind):
