@@ -136,10 +136,13 @@ class SmallTalk:
     # Words that ask without a question mark ("wondering", "advice"): a greeting and a story
     # beside one asks (``greets_and_tells``).
     asking_cues: frozenset[str] = frozenset()
-    # Words that speak to the others in a group chat ("anyone", "guys"): a message holding one, or
-    # opening with someone's @name, that the articles do not answer is meant for them (``within``).
+    # Phrases that speak to the others in a group chat ("anyone", "who's in"): a message holding
+    # one, or opening with someone's @name, that the articles do not answer is meant for them
+    # (``within``); so is one that opens calling one of ``vocatives`` ("Mom, …").
     to_others: tuple[tuple[str, ...], ...] = ()
     vocatives: frozenset[str] = frozenset()
+    # The day, news, a laugh or a friendly word: a story of health holding one only tells
+    # (``only_tells``: "my knees are killing me today lol"); words, and emoji as written.
     remark_cues: tuple[tuple[str, ...], ...] = ()
     remark_emoji: tuple[str, ...] = ()
     # Phrases that say what was read is understood ("that explains", "i understand now"):
