@@ -230,9 +230,8 @@ class SmallTalk:
         if len(message) > MAX_WITHIN_CHARS:
             return None
         words = self._spelled(message)
-        if (called := _VOCATIVE_RE.match(message)) and _words(called[1])[:1] and (
-            _words(called[1])[0] in self.vocatives
-        ):
+        called = _VOCATIVE_RE.match(message)
+        if called and self.vocatives.intersection(_words(called[1])[:1]):
             return ASIDE  # "Mom, did you take your pills?", whatever it speaks of
         if self.tells.intersection(words):
             return None
