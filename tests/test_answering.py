@@ -1865,6 +1865,79 @@ def test_a_message_to_the_others_in_a_group_is_an_aside(real_pipeline, message):
     assert answer.notice == real_pipeline.texts.reply("small_talk_aside")
 
 
+def test_a_remark_that_speaks_of_nothing_the_articles_do_is_taken_note_of(real_pipeline):
+    """Blind dev105: "Kevin bring the water this time" was told no passage answers it."""
+    for message in ("Kevin bring the water this time", "grab the chairs from the hall"):
+        answer = real_pipeline.answer(message)
+        assert answer.status == "small_talk" and answer.quotes == ()
+        assert answer.notice == real_pipeline.texts.reply("small_talk_ack")
+    # ... while a question without a question mark still gets its answer or its refusal.
+    assert real_pipeline.answer("tips for sleeping better").quotes
+    assert real_pipeline.answer("best diet for weight loss").status == "unmentioned"
+
+
+def test_a_name_called_in_a_group_after_a_question_borrows_nothing(real_pipeline):
+    """Blind dev105: "Rachel, playdate Thursday? 🛝" after a question got its quotes again."""
+    _, answer = _chat(
+        real_pipeline,
+        "how long does it take for joint pain to improve?",
+        "Rachel, playdate Thursday? 🛝",
+    )
+    assert answer.status == "small_talk" and answer.quotes == ()
+
+
+def test_what_to_do_about_it_then_gets_the_steps(real_pipeline):
+    """Blind dev105: "WHAT SHOULD I DO ABOUT IT THEN" got the last answer again."""
+    _, answer = _chat(
+        real_pipeline,
+        "MY HANDS ARE STIFF EVERY MORNING. COULD IT BE MY GUT?",
+        "WHAT SHOULD I DO ABOUT IT THEN",
+    )
+    assert any(
+        "Steps may include" in q.text or "Addressing joint pain" in q.text for q in answer.quotes
+    )
+
+
+def test_what_a_question_leaves_out_is_not_what_it_asks_about(real_pipeline):
+    """Blind dev106: "Apart from leaky gut, what OTHER things can cause joint pain?" was
+    answered with the passages about leaky gut."""
+    answer = real_pipeline.answer("Apart from leaky gut, what other things can cause joint pain?")
+    assert any("cartilage breakdown" in q.text for q in answer.quotes)
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("Can probiotics actually make my joint pain WORSE?", "whether the steps they suggest"),
+        ("what are the risks or downsides of going completely gluten free?", "whether the steps"),
+        ("can TOO MUCH sleep be bad for the gut?", "whether the steps they suggest can do harm"),
+        ("Which autoimmune diseases have NOTHING to do with the gut?", "what has nothing to do"),
+        ("is leaky gut ever harmless?", "whether it can be harmless or cause no symptoms"),
+    ],
+)
+def test_harm_from_what_the_articles_suggest_is_not_answered_with_the_suggestion(
+    real_pipeline, question, said
+):
+    """Blind dev106: the passage that suggests probiotics was quoted under "can probiotics make
+    my joint pain worse?"."""
+    answer = real_pipeline.answer(question)
+    assert answer.quotes == () and f"do not say {said}" in answer.notice
+
+
+def test_poor_sleep_harming_the_gut_is_still_what_the_articles_say(real_pipeline):
+    answer = real_pipeline.answer("can bad sleep harm my gut?")
+    assert answer.quotes and "improving sleep" in answer.quotes[0].text
+
+
+@pytest.mark.parametrize("message", ["@quotebot", "@QuoteBot!!", "bot?", "hello quotebot"])
+def test_the_bot_called_by_name_alone_is_greeted(real_pipeline, message):
+    """"@quotebot" alone was told it sounded meant for someone else."""
+    turn = Conversation().plan("group", message)
+    answer = real_pipeline.answer(turn.request.text)
+    assert answer.status == "small_talk" and answer.quotes == ()
+    assert answer.notice == real_pipeline.texts.reply("small_talk_greeting")
+
+
 @pytest.mark.parametrize(
     "message",
     ["anyone know if probiotics help joint pain?", "guys my knees are killing me today",

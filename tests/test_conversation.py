@@ -374,6 +374,28 @@ def test_rate_limit_per_user_and_window():
 
 
 @pytest.mark.parametrize(
+    "message",
+    ["Kevin bring the water this time 😂", "lol I said it MIGHT", "count me in 🏃🏾‍♂️",
+     "Finished chapter 12 finally, that ending!!", "Eldorado this weekend? forecast looks 🔥",
+     "me too"],
+)  # fmt: skip
+def test_a_remark_to_the_others_that_asks_nothing_borrows_nothing(message):
+    """Blind dev105: group chatter after a question ("this time", "I said it") was read with
+    that question and answered with its quotes again."""
+    assert not is_follow_up(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["WHAT SHOULD I DO ABOUT IT THEN", "she has tummy trouble a lot too, could it be from that",
+     "hw do u fix it", "give me concrete steps", "and pain", "for kids",
+     "okay okay and so like is that the same thing as arthritis because my dad had it"],
+)  # fmt: skip
+def test_a_follow_up_that_asks_without_a_question_mark_still_follows_up(message):
+    assert is_follow_up(message)
+
+
+@pytest.mark.parametrize(
     ("message", "said"),
     [("@quotebot by what mechanism?", "by what mechanism?"), ("bot, and why?", "and why?"),
      ("ok bot, what is leaky gut", "what is leaky gut"), ("what about kefir @quotebot?",

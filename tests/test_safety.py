@@ -857,6 +857,15 @@ def test_not_following_or_being_dismissed_is_no_crisis(real_pipeline, message):
         # strangely; speech that suddenly goes strange is still a stroke.
         ("What exactly is leaky gut? My daughter keeps talking about it", None),
         ("My mum's face is drooping on one side and she keeps talking strangely", "emergency"),
+        # Blind dev104 and dev105: wanting the cause looked at, and the end of a book, read as
+        # despair; ending it all is still a crisis.
+        ("Honestly I'm just tired of taking painkillers for my knees. I feel like nobody is "
+         "looking at why it's happening at all. Is there an approach that deals with the "
+         "actual cause?", None),
+        ("Nobody has ever explained WHY my immune system went haywire. I'm the kind of person "
+         "who needs to understand things. Is there any theory?", None),
+        ("Finished chapter 12 finally, that ending!!", None),
+        ("that ending has me thinking about ending it all", "crisis"),
     ],
 )
 def test_a_greeting_before_a_question_is_no_crisis(real_pipeline, message, kind):

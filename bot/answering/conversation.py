@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from bot.answering.answer import Answer
 from bot.answering.inputs import without_address
 from bot.answering.pipeline import Request
+from bot.answering.small_talk import TIME_REFERENCE_RE
 from bot.answering.stories import split_sentences
 from bot.safety.triage import EARLIER_FLAG
 
@@ -36,6 +37,10 @@ _INTERJECTION_RE = re.compile(
     r"^(?:(?:omg|oh|ohh|oh my|wow|lol|lmao|haha+|hah|ah+|ugh|hm+|um+|uh+|oops|whoa|woah|yikes|"
     r"damn|dang|gosh|jeez|geez|huh|aha|ooh|oof|welp)\b\W*)+",
     re.IGNORECASE,
+)
+# ... and close with ("how many are there lol").
+_TRAILING_INTERJECTION_RE = re.compile(
+    r"(?:\W+(?:lol|lmao|haha+|hehe+|lmfao|rofl|ngl|tbh|omg)\b)+\W*$", re.IGNORECASE
 )
 # A message that opens with one of these continues the previous question, however long.
 _CONTINUES_RE = re.compile(
@@ -110,11 +115,36 @@ _POINTS_BACK_RE = re.compile(
     # "is there anything I should add instead?" (of what was just said; "instead of …" says it)
     r"|\binstead\b(?!\s+of\b)"
     # "what other reasons coud there be" (than those just given)
-    r"|\b(?:what|which|any)\s+other\b(?!\s+than\b)",
+    r"|\b(?:what|which|any)\s+other\b(?!\s+than\b)"
+    # "how many are there" (of what was just spoken of)
+    r"|\b(?:are|is) there\W*$",
     re.IGNORECASE,
 )
 
 
+# What makes a message ask, where it points back or is a few words long: a question mark, a
+# question word, a question's word order ("is that…", "could it…", "do u…"), a request ("tell
+# me more", "explain pls") or "if". Without one, "Kevin bring the water this time 😂", "lol I said
+# it MIGHT" or "count me in" in a group tell the others something: no follow-up.
+_ASKS_SOMETHING_RE = re.compile(
+    r"\?|\b(?:why|how|hw|what|wat|wut|whats|what's|wats|when|where|wher|which|who|whom|whose|y|"
+    r"explain|elaborate|clarify|describe|expand|tell me|give me|show me|list|more|example|examples|"
+    r"details?|simpler|simple|mean|meaning|pls|plz|please|any|anything)\b"
+    r"|(?:^|[.!,;:] *)(?:(?:ok|okay|so|and|but|or|then|well|like|hmm|wait|right)\W+)*(?:is|are|was|"
+    r"were|does|do|did|can|could|should|shoud|would|will|has|have|if|isnt|isn't|doesnt|doesn't|"
+    r"cant|can't|wont|won't)\b"
+    r"|\b(?:is|are|was|were|does|do|did|can|could|should|would|will|has|have)\s+(?:it|that|this|"
+    r"these|those|they|there|he|she|i|u|you|we|my|mine|his|her|their|the)\b",
+    re.IGNORECASE,
+)
+# Words that add to what was told before ("She also has a temperature today").
+_ADDS_RE = re.compile(r"\b(?:also|too|as well|again|still)\b", re.IGNORECASE)
+# A few words that ask by opening with these, without a question mark ("and pain", "for kids").
+_BRIEF_ASKS_RE = re.compile(
+    r"^(?:for|in|with|without|after|before|during|instead|and|or|but|so|also|even|long|much|many|"
+    r"often|safe|really)\b",
+    re.IGNORECASE,
+)
 # "it" that stands for the weather or the time of day ("why do my knees hurt when it rains",
 # "worse when it's cold"): it points at nothing said before.
 _WEATHER_IT_RE = re.compile(
@@ -165,7 +195,7 @@ def is_follow_up(message: str) -> bool:
     conclusion ("what should I do then"), asks briefly about "the" thing just spoken of ("is the
     damage permanent?"), or is too short to say what it asks about ("why?", "for how long?") and
     asks something (not "fnord")."""
-    message = _INTERJECTION_RE.sub("", message.strip())
+    message = _TRAILING_INTERJECTION_RE.sub("", _INTERJECTION_RE.sub("", message.strip()))
     words = re.findall(r"[\w']+", message)
     if not words:
         return False
@@ -173,15 +203,24 @@ def is_follow_up(message: str) -> bool:
         return False
     # What it says after the words that only open it ("ok so who do I see" -> "who do I see").
     said = re.findall(r"[\w']+", _OPENERS_RE.sub("", message))
+    asks = bool(_ASKS_SOMETHING_RE.search(message))
     return (
         (len(said) or len(words)) <= ELLIPTICAL_WORDS
         and bool(_ASKS_RE.search(message))
+        and (asks or bool(_BRIEF_ASKS_RE.match(message)))
         or bool(_CONTINUES_RE.match(message))
         or (bool(_OPENS_RE.match(message)) and len(said) <= OPENED_WORDS)
         or bool(_CONCLUDES_RE.search(message))
-        or bool(_POINTS_BACK_RE.search(_WEATHER_IT_RE.sub(" ", _pointing_part(message))))
+        # ... or tells more of what was asked about ("She also has a temperature today, 38.5").
+        or (asks or bool(_ADDS_RE.search(message)))
+        and bool(_POINTS_BACK_RE.search(_pointing_part(_not_pointing(message))))
         or (len(words) <= DEFINITE_WORDS and bool(_DEFINITE_RE.match(message)))
     )
+
+
+def _not_pointing(message: str) -> str:
+    """``message`` without the "it" of the weather and the "this" of a time."""
+    return TIME_REFERENCE_RE.sub(" ", _WEATHER_IT_RE.sub(" ", message))
 
 
 def _pointing_part(message: str) -> str:

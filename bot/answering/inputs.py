@@ -27,9 +27,10 @@ _NAME_RE = re.compile(r"\s*@quote_?bot\b", re.IGNORECASE)
 
 def without_address(text: str) -> str:
     """``text`` without the words that call the bot ("@quotebot and for tummy troubles too?" is
-    "and for tummy troubles too?"); unchanged when nothing else is left ("hey bot")."""
+    "and for tummy troubles too?"); unchanged when nothing else is left ("hey bot"), but for
+    the "@" of its name: "@quotebot" alone calls the bot, it is no aside to someone else."""
     said = _NAME_RE.sub("", _ADDRESS_RE.sub("", text, count=1)).strip()
-    return said if any(ch.isalpha() for ch in said) else text
+    return said if any(ch.isalpha() for ch in said) else text.replace("@", "")
 
 
 def clean_message(text: str) -> str:

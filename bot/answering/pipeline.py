@@ -23,7 +23,7 @@ from bot.answering.fixed_texts import FixedTexts
 from bot.answering.follow_up import borrowed_reading, swaps_subject
 from bot.answering.inputs import MAX_QUESTION_CHARS, clean_message, input_problem
 from bot.answering.question_parts import other_part
-from bot.answering.small_talk import UNKNOWN_COMMAND, SmallTalk
+from bot.answering.small_talk import ASIDE, UNKNOWN_COMMAND, SmallTalk
 from bot.answering.stories import (
     asking_clause,
     asking_sentence,
@@ -35,6 +35,7 @@ from bot.answering.stories import (
     refers_back,
     standing_question,
     weighs,
+    without_excluded,
 )
 from bot.answering.subjects import (
     Mention,
@@ -222,6 +223,10 @@ class AnswerPipeline:
             ):
                 kind = self.small_talk.within(text)
                 talk[i] = kind if kind in _CHAT_KINDS else None
+                # ... and an aside to someone else borrows nothing either ("Rachel, playdate
+                # Thursday? 🛝").
+                if talk[i] is None and self.small_talk.calls_someone(text, says_something):
+                    talk[i] = ASIDE
             # ... and so is one that says what it read is understood ("Thanks, that explains my
             # knees."), whatever health words it repeats.
             if talk[i] is None and self.small_talk and not request.offset:
@@ -269,6 +274,9 @@ class AnswerPipeline:
         }
         # ... and with a slip of a letter in a word of the articles mended ("probiotcs").
         spelled = {i: corpus.retriever.lexical.respelled(text) for i, text in spelled.items()}
+        # ... and without what a question opens by leaving out ("Apart from leaky gut, what
+        # other things can cause joint pain?").
+        spelled = {i: without_excluded(text) for i, text in spelled.items()}
         readings = {i: borrowed_reading(context[i], spelled[i]) for i in valid if context[i]}
         # A question of two parts, one about a subject the articles never mention: the other part
         # is read on its own too ("how long does it take to heal leaky gut and can i drink
@@ -633,7 +641,7 @@ class AnswerPipeline:
                         bool(request.urgent),
                     ),
                     chatter=(
-                        self.small_talk.within(cleaned[i])
+                        self.small_talk.within(cleaned[i], says_something)
                         if self.small_talk and i in ranked and not triage[i].flags and not window
                         else None
                     ),

@@ -94,6 +94,22 @@ _REQUESTS_TOO = frozenset(
 )  # fmt: skip
 # A name called at the opening of a message ("Mom, …").
 _VOCATIVE_RE = re.compile(r"^\W*(\w+)\s*,")
+# Words that open a message with a comma and call no one ("Hi, …", "Doctor, …").
+_NOT_CALLED = frozenset(
+    ["ok", "okay", "so", "well", "yes", "yeah", "yep", "no", "nope", "please", "pls", "sorry",
+     "hi", "hey", "hello", "also", "and", "but", "or", "then", "now", "look", "listen",
+     "honestly", "seriously", "actually", "anyway", "btw", "doctor", "doc", "sir", "madam",
+     "maam", "mate", "bot", "quotebot", "lol", "haha", "wait", "hmm", "right", "sure", "true",
+     "fine", "thanks"]
+)  # fmt: skip
+# "this" and "that" that stand for a time ("this time", "this weekend", "that night"): they point
+# at nothing said before.
+TIME_REFERENCE_RE = re.compile(
+    r"\b(?:this|that|these|those)\s+(?:time|times|weekend|week|morning|afternoon|evening|night|"
+    r"year|month|day|days|monday|tuesday|wednesday|thursday|friday|saturday|sunday|season|summer|"
+    r"winter|spring|autumn|fall)\b",
+    re.IGNORECASE,
+)
 # The kind of a message meant for the others in a group chat (``SmallTalk.within``).
 ASIDE = "aside"
 # Small talk among other words is read in messages no longer than this (``SmallTalk.within``).
@@ -140,6 +156,9 @@ class SmallTalk:
     # one, or opening with someone's @name, that the articles do not answer is meant for them
     # (``within``); so is one that opens calling one of ``vocatives`` ("Mom, …").
     to_others: tuple[tuple[str, ...], ...] = ()
+    # Plans made with the others ("Jas you on tonight?"): a question holding one that says
+    # nothing the articles or the subjects speak of is an aside.
+    plans: tuple[tuple[str, ...], ...] = ()
     vocatives: frozenset[str] = frozenset()
     # The day, news, a laugh or a friendly word: a story of health holding one only tells
     # (``only_tells``: "my knees are killing me today lol"); words, and emoji as written.
@@ -220,7 +239,9 @@ class SmallTalk:
             return None
         return next(kind for kind in self.order if kind in found)
 
-    def within(self, message: str) -> str | None:
+    def within(
+        self, message: str, says_something: Callable[[str], bool] | None = None
+    ) -> str | None:
         """The kind of small talk ``message`` holds among words that are no small talk ("Lovely
         chatting with you dear, bye now"), when it asks nothing and tells nothing of health
         (``tells``: "thanks, dad died from this"); else None. What a message that the articles
@@ -237,6 +258,15 @@ class SmallTalk:
             return None
         if message.lstrip().startswith("@") or any(_holds(words, p) for p in self.to_others):
             return ASIDE
+        if self.calls_someone(message, says_something):
+            return ASIDE
+        if (
+            "?" in message
+            and says_something is not None
+            and any(_holds(words, p) for p in self.plans)
+            and not says_something(TIME_REFERENCE_RE.sub(" ", message))
+        ):
+            return ASIDE  # "Jas you on tonight?"
         if "?" in message or _ASKING.intersection(words):
             return None
         if self._a_clause_asks(message):  # "shoud i see a docter", not "I hope you are well"
@@ -245,7 +275,41 @@ class SmallTalk:
         for emoji, kind in self.emoji.items():
             if emoji in message:
                 found.add(kind)
-        return next((kind for kind in self.order if kind in found), None)
+        kind = next((kind for kind in self.order if kind in found), None)
+        # A remark that asks nothing, requests nothing and says nothing the articles or the
+        # subjects speak of ("Kevin bring the water this time 😂", "Finished chapter 12 finally,
+        # that ending!!") is taken note of, not told that no passage answers it.
+        if (
+            kind is None
+            and says_something is not None
+            and len(words) >= 2
+            and words[0] not in _REQUESTS
+            and not _REQUESTS_TOO.intersection(words)
+            and not self.asking_cues.intersection(words)
+            and not says_something(TIME_REFERENCE_RE.sub(" ", message))
+        ):
+            return "ack"
+        return kind
+
+    def calls_someone(
+        self, message: str, says_something: Callable[[str], bool] | None = None
+    ) -> bool:
+        """Whether ``message`` opens by calling someone else, by a word for them ("Mom, …"), by
+        their @name, or by a name before words of nothing the articles or the subjects speak of
+        ("Rachel, playdate Thursday? 🛝"): an aside, even right after a question."""
+        if message.lstrip().startswith("@"):
+            return True
+        called = _VOCATIVE_RE.match(message)
+        if not called:
+            return False
+        if self.vocatives.intersection(_words(called[1])[:1]):
+            return True
+        return (
+            called[1][:1].isupper()
+            and called[1].casefold() not in _NOT_CALLED
+            and says_something is not None
+            and not says_something(message)
+        )
 
     def understands(self, message: str) -> str | None:
         """The kind of small talk of a message that says what it read is understood and asks
@@ -583,6 +647,7 @@ def load_small_talk(path: Path | None = None) -> SmallTalk:
             to_others=tuple(
                 tuple(_words(phrase)) for phrase in data.get("to_others", []) if _words(phrase)
             ),
+            plans=tuple(tuple(_words(phrase)) for phrase in data.get("plans", []) if _words(phrase)),
         )
     except (AttributeError, TypeError) as exc:  # a number where words belong, a list for a table
         raise ConfigError(

@@ -599,6 +599,22 @@ def asking_sentence(text: str) -> str | None:
     return last
 
 
+# What a question opens by leaving out, up to the comma that ends it ("Apart from leaky gut, what
+# OTHER things can cause joint pain?").
+_EXCLUDING_RE = re.compile(
+    r"(^|[.!?]\s+)(?:(?:and|but|so|ok|okay|right|well)\W+)*(?:apart from|aside from|besides|"
+    rf"other than|except for|except|beyond|not counting)\s[^,?.!]{{2,60}},\s*(?={ASKING}\b)",
+    re.IGNORECASE,
+)
+
+
+def without_excluded(text: str) -> str:
+    """``text`` without what a question opens by leaving out: "Apart from leaky gut, what OTHER
+    things can cause joint pain?" is read as "what OTHER things can cause joint pain?", which
+    the passage about leaky gut does not answer."""
+    return _EXCLUDING_RE.sub(r"\1", text) if "," in text else text
+
+
 def _asking(sentences: list[str]) -> list[str]:
     """Those of ``sentences`` that ask something: a question mark, an asking word first, or a
     question told ("He wants to know what the gut lining actually does.")."""
