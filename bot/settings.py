@@ -127,7 +127,10 @@ class Settings(BaseSettings):
     )
     multilingual_triage: bool = Field(
         True,
-        description="Read messages in other languages for red flags with the multilingual model too.",
+        description=(
+            "Read messages in other languages for red flags with the multilingual model too, "
+            "and tell their chatter from their questions."
+        ),
     )
     small_talk_file: Path | None = Field(
         None, description="Small-talk phrases (default: the bundled small_talk.toml)."

@@ -21,12 +21,14 @@ import time
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.answering.batching import BatchingAnswerer
 from bot.answering.cautions import Cautions, load_cautions
 from bot.answering.conversation import Conversation
 from bot.answering.corpus_view import CorpusView, ServedSources
 from bot.answering.fixed_texts import FixedTexts, load_texts
+from bot.answering.off_topic import OffTopic
 from bot.answering.pipeline import AnswerPipeline
 from bot.answering.small_talk import SmallTalk, load_small_talk
 from bot.answering.subjects import SubjectCheck, load_subjects
@@ -57,6 +59,9 @@ from bot.telegram.inbox import Inbox, open_inbox
 from bot.telegram.question_tokens import QuestionTokens
 from bot.telegram.rate_limit import RateLimiter
 from bot.telegram.services import Services
+
+if TYPE_CHECKING:
+    from bot.embedding.multilingual import MultilingualEncoder
 
 log = logging.getLogger(__name__)
 
@@ -244,16 +249,20 @@ class System:
         return load_languages()
 
     @cached_property
-    def detector(self) -> RedFlagDetector:
-        multilingual = None
-        if self.settings.multilingual_triage:
-            from bot.embedding.multilingual import MultilingualEncoder
+    def multilingual(self) -> MultilingualEncoder | None:
+        """The multilingual model (loaded on first use), or None where it is turned off."""
+        if not self.settings.multilingual_triage:
+            return None
+        from bot.embedding.multilingual import MultilingualEncoder
 
-            multilingual = MultilingualEncoder()
+        return MultilingualEncoder()
+
+    @cached_property
+    def detector(self) -> RedFlagDetector:
         return load_red_flags(
             self.settings.red_flags_file,
             self.encoder,
-            multilingual=multilingual,
+            multilingual=self.multilingual,
             languages=self.languages.codes,
             cache_dir=self.settings.models_dir,
         )
@@ -320,6 +329,7 @@ class System:
             cautions=self.cautions,
             max_quotes=self.settings.max_quotes,
             languages=self.languages,
+            off_topic=OffTopic(self.multilingual) if self.multilingual is not None else None,
         )
         pipeline.swap(view)  # with its quotes checked against the corpus as it is now
         return pipeline

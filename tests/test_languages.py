@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.answering.fixed_texts import DEFAULT_TEXTS_FILE, load_texts
@@ -89,6 +90,52 @@ def test_a_question_in_another_language_is_told_so_in_that_language(real_pipelin
     assert answer.status == "language" and answer.language == "es" and not answer.quotes
     assert answer.notice == spanish.reply("language")
     assert answer.disclaimer == spanish.disclaimer and not answer.urgent
+
+
+@pytest.mark.parametrize(
+    ("message", "language"),
+    [("festa da rua no sábado, quem traz o bolo?", "pt"), ("galera, a reunião mudou pra 15h", "pt"),
+     ("Alguém viu o meu gato? laranja, chama-se Tico 🐈", "pt")],
+)  # fmt: skip
+def test_chatter_in_another_language_is_acknowledged_in_it(real_pipeline, message, language):
+    """Blind dev105: group chatter in Portuguese was told, message after message, that only
+    English is answered."""
+    answer = real_pipeline.answer(message)
+    own = real_pipeline.texts.in_language(language)
+    assert answer.status == "small_talk" and answer.language == language and not answer.quotes
+    assert answer.notice == own.reply("small_talk_ack") and answer.disclaimer == own.disclaimer
+
+
+def test_a_question_of_health_in_another_language_is_no_chatter(real_pipeline):
+    for message in ("Me duele la rodilla desde hace semanas", "Est-ce grave ?", "Bolą mnie stawy"):
+        assert real_pipeline.answer(message).status == "language", message
+    # ... nor is one that follows a question: it may ask about it ("e o sono?").
+    from bot.answering.pipeline import Request
+
+    answer = real_pipeline.answer_batch(
+        [Request("festa da rua no sábado?", context="can stress affect the gut?")]
+    )[0]
+    assert answer.status == "language"
+
+
+def test_the_passages_are_read_by_the_multilingual_model_once_per_index():
+    from bot.answering.off_topic import OffTopic
+
+    class Counting:
+        def __init__(self):
+            self.calls = []
+
+        def encode(self, texts):
+            self.calls.append(list(texts))
+            return np.eye(4, dtype=np.float32)[[hash(t) % 4 for t in texts]]
+
+    encoder = Counting()
+    off_topic, passages = OffTopic(encoder), ("a", "b")
+    off_topic.far_from(["x?"], passages)
+    off_topic.far_from(["y"], passages)
+    assert [call for call in encoder.calls if call == ["a", "b"]] == [["a", "b"]]
+    off_topic.far_from(["z"], ("c",))  # another index: its passages are read
+    assert encoder.calls[-2] == ["c"]
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ so it is answered entirely from the old index or entirely from the new one.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cached_property
 from typing import Protocol
 
 from bot.answering.subjects import SubjectCheck
@@ -40,6 +41,11 @@ class CorpusView:
         self.snapshot = snapshot if snapshot is not None else retriever.index.snapshot
         # Questions known to have no answer in these articles (None or empty: none apply).
         self.unanswered = unanswered
+
+    @cached_property
+    def passage_texts(self) -> tuple[str, ...]:
+        """The text of every passage of the index, in its order (one tuple per view)."""
+        return tuple(passage.text for passage in self.retriever.index.passages)
 
     def checked_against(self, changes: CorpusChanges | None) -> CorpusView:
         """This view with quotes checked against the corpus as it is now rather than as it was

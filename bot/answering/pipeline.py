@@ -8,6 +8,7 @@ the semantic red-flag layer and dense retrieval; ``answer`` is a batch of one.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -21,7 +22,13 @@ from bot.answering.corpus_view import CorpusView
 from bot.answering.escalation import choose_escalation
 from bot.answering.fixed_texts import FixedTexts
 from bot.answering.follow_up import borrowed_reading, swaps_subject
-from bot.answering.inputs import MAX_QUESTION_CHARS, clean_message, input_problem
+from bot.answering.inputs import (
+    MAX_QUESTION_CHARS,
+    InputProblem,
+    clean_message,
+    input_problem,
+)
+from bot.answering.off_topic import OffTopic
 from bot.answering.question_parts import other_part
 from bot.answering.small_talk import ASIDE, UNKNOWN_COMMAND, SmallTalk
 from bot.answering.stories import (
@@ -55,11 +62,14 @@ from bot.answering.unsaid import (
     weighs_them,
 )
 from bot.embedding.encoder import Encoder
+from bot.errors import ModelError
 from bot.ingest.corpus import SourceDocument
 from bot.retrieval.lexical import LexicalIndex
 from bot.retrieval.retrieve import MAX_SELECTED, Hit, Retriever
 from bot.safety.language import ENGLISH, LanguageDetector, load_languages
 from bot.safety.triage import RedFlagDetector, Triage
+
+log = logging.getLogger(__name__)
 
 # A message asking whether "it" is something ("is it my gut?", "could this just be leaky gut"),
 # what to do or whether to give something: right after an emergency, it asks about the emergency.
@@ -139,6 +149,7 @@ class AnswerPipeline:
         max_quotes: int = DEFAULT_MAX_QUOTES,
         max_chars: int = MAX_QUESTION_CHARS,
         languages: LanguageDetector | None = None,
+        off_topic: OffTopic | None = None,
     ) -> None:
         self.encoder = encoder
         self.detector = detector
@@ -150,6 +161,8 @@ class AnswerPipeline:
         self.max_quotes = max_quotes
         self.max_chars = max_chars
         self.languages = languages or load_languages()
+        # Chatter in another language, told apart from a question (bot.answering.off_topic).
+        self.off_topic = off_topic
 
     def swap(self, corpus: CorpusView) -> None:
         """Answer from ``corpus`` from the next batch on (a new index, loaded and checked)."""
@@ -197,6 +210,36 @@ class AnswerPipeline:
         if not urgent and self.small_talk.only_tells(message):
             return "story"  # (after urgent advice, what is told is about the emergency)
         return None
+
+    def _chatter(
+        self,
+        cleaned: Sequence[str],
+        context: Sequence[str],
+        problems: Sequence[InputProblem | None],
+        talk: Sequence[str | None],
+        triage: Sequence[Triage],
+        corpus: CorpusView,
+    ) -> list[int]:
+        """The messages in another language that are chatter (bot.answering.off_topic)."""
+        if self.off_topic is None:
+            return []
+        rows = [
+            i
+            for i, problem in enumerate(problems)
+            if problem == "language"
+            and talk[i] is None
+            and not context[i]
+            and not triage[i].flags
+            and not (corpus.subjects and corpus.subjects.mentions(cleaned[i]))
+        ]
+        if not rows:
+            return []
+        try:
+            far = self.off_topic.far_from([cleaned[i] for i in rows], corpus.passage_texts)
+        except (ModelError, OSError, RuntimeError, ValueError) as exc:
+            log.warning("Could not read a message in another language (%s).", type(exc).__name__)
+            return []
+        return [i for i, is_far in zip(rows, far) if is_far]
 
     def answer(self, question: str, *, offset: int = 0, context: str | None = None) -> Answer:
         return self.answer_batch([Request(question, offset, context)])[0]
@@ -345,6 +388,11 @@ class AnswerPipeline:
             )
             for i, verdict in zip(rest, verdicts):
                 triage[i] = verdict
+        # A message in another language that speaks of nothing the articles do, raises nothing
+        # and follows no question is chatter ("festa da rua no sábado, quem traz o bolo?"): it is
+        # acknowledged in its language, not told that only English is answered.
+        for i in self._chatter(cleaned, context, problems, talk, triage, corpus):
+            problems[i], talk[i] = None, "ack"
 
         stood_down: dict[int, str] = {}
         for i, request in enumerate(requests):
