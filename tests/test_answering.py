@@ -1913,6 +1913,11 @@ def test_what_a_question_leaves_out_is_not_what_it_asks_about(real_pipeline):
         ("can TOO MUCH sleep be bad for the gut?", "whether the steps they suggest can do harm"),
         ("Which autoimmune diseases have NOTHING to do with the gut?", "what has nothing to do"),
         ("is leaky gut ever harmless?", "whether it can be harmless or cause no symptoms"),
+        # Blind dev108.
+        ("Are there any downsides or dangers to gut-healing protocols?", "whether the steps"),
+        ("Who is not at risk of developing leaky gut?", "who does not get it"),
+        ("Which foods are safe to keep eating with leaky gut?", "which foods are safe to eat"),
+        ("Which kinds of joint pain are NOT caused by the gut?", "what does not cause it"),
     ],
 )
 def test_harm_from_what_the_articles_suggest_is_not_answered_with_the_suggestion(
@@ -1927,6 +1932,14 @@ def test_harm_from_what_the_articles_suggest_is_not_answered_with_the_suggestion
 def test_poor_sleep_harming_the_gut_is_still_what_the_articles_say(real_pipeline):
     answer = real_pipeline.answer("can bad sleep harm my gut?")
     assert answer.quotes and "improving sleep" in answer.quotes[0].text
+    # ... and what to avoid beside what is safe, what causes it and the steps themselves.
+    for question in (
+        "what foods are ok to eat and which should I avoid?",
+        "is gluten ok to eat?",
+        "what are the steps for gut healing?",
+    ):
+        answer = real_pipeline.answer(question)
+        assert any("Steps may include" in q.text for q in answer.quotes), question
 
 
 @pytest.mark.parametrize("message", ["@quotebot", "@QuoteBot!!", "bot?", "hello quotebot"])
@@ -2150,6 +2163,18 @@ def test_a_thing_no_list_names_is_named_as_unmentioned(real_pipeline, message, n
     answer = real_pipeline.answer(message)
     assert answer.status == "unmentioned" and answer.quotes == ()
     assert name in answer.notice
+
+
+@pytest.mark.parametrize(
+    ("message", "name"),
+    [("Is curd okay to eat daily?", "curd"), ("Can I still drink kopi every morning?", "kopi"),
+     ("Can I just use Salonpas patch for now?", "Salonpas"),
+     ("Is scotch bonnet pepper bad fi inflammation?", "scotch bonnet")],
+)  # fmt: skip
+def test_names_of_other_places_are_named_as_unmentioned(real_pipeline, message, name):
+    """Blind dev107 (Indian, Singaporean, Filipino and Jamaican English)."""
+    answer = real_pipeline.answer(message)
+    assert answer.status == "unmentioned" and answer.quotes == () and name in answer.notice
 
 
 @pytest.mark.parametrize(

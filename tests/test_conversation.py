@@ -408,6 +408,28 @@ def test_words_that_only_call_the_bot_are_left_out(message, said):
     assert without_address(message) == said
 
 
+@pytest.mark.parametrize(
+    ("message", "said"),
+    [("Aunty Bisi: @quotebot is it not just old age?", "@quotebot is it not just old age?"),
+     ("Dan: lads 7pm Thursday still on?", "lads 7pm Thursday still on?"),
+     ("Leaky gut: is it real?", "Leaky gut: is it real?"), ("RA: what is it?", "RA: what is it?"),
+     ("at 7:30 pm, what then", "at 7:30 pm, what then")],
+)  # fmt: skip
+def test_the_name_of_who_speaks_in_a_transcript_is_left_out(message, said):
+    """Blind dev107 wrote its group chats as transcripts ("Kemi: @quotebot can leaky gut cause
+    joint pain?"): the name is who speaks, not what is said."""
+    from bot.answering.inputs import without_speaker
+
+    assert without_speaker(message) == said
+
+
+def test_a_question_about_the_articles_themselves_does_not_point_back():
+    """Blind dev107: "is the information in these articles meant as medical advice" after a
+    question about methotrexate was told methotrexate is not mentioned."""
+    assert not is_follow_up("is the information in these articles meant as medical advice")
+    assert is_follow_up("is that in the articles too?")
+
+
 def test_a_follow_up_addressed_to_the_bot_in_a_group_follows_up():
     """Blind dev99: "@quotebot through what?" in a group was read as an aside."""
     conversation = Conversation()

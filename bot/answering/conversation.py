@@ -17,7 +17,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 from bot.answering.answer import Answer
-from bot.answering.inputs import without_address
+from bot.answering.inputs import without_address, without_speaker
 from bot.answering.pipeline import Request
 from bot.answering.small_talk import TIME_REFERENCE_RE
 from bot.answering.stories import split_sentences
@@ -219,8 +219,18 @@ def is_follow_up(message: str) -> bool:
 
 
 def _not_pointing(message: str) -> str:
-    """``message`` without the "it" of the weather and the "this" of a time."""
-    return TIME_REFERENCE_RE.sub(" ", _WEATHER_IT_RE.sub(" ", message))
+    """``message`` without the "it" of the weather, the "this" of a time and the "these" of the
+    articles ("is the information in these articles meant as medical advice")."""
+    message = TIME_REFERENCE_RE.sub(" ", _WEATHER_IT_RE.sub(" ", message))
+    return _OWN_WORDS_RE.sub(" ", message)
+
+
+# What points at the bot and its articles, not at what was asked before.
+_OWN_WORDS_RE = re.compile(
+    r"\b(?:this|these|those|that|the|your) (?:articles?|bot|chat|app|information|info|site|"
+    r"website|answers?|quotes?|sources?)\b",
+    re.IGNORECASE,
+)
 
 
 def _pointing_part(message: str) -> str:
@@ -259,7 +269,7 @@ class Conversation:
     def plan(self, chat: Hashable, message: str) -> Turn:
         """The request for ``message``: read with the chat's previous question only when it cannot
         stand on its own and that question was asked within ``ttl`` seconds."""
-        message = without_address(message)
+        message = without_address(without_speaker(message))
         previous = self._previous.get(chat)
         context = previous if previous and is_follow_up(message) else None
         urgent = self._urgent.get(chat) or ()

@@ -33,6 +33,16 @@ def without_address(text: str) -> str:
     return said if any(ch.isalpha() for ch in said) else text.replace("@", "")
 
 
+# Who speaks, as a transcript of a group chat writes it before the message ("Aunty Bisi: is it
+# not just old age?"): a name of one or two capitalised words, a colon, then what was said.
+_SPEAKER_RE = re.compile(r"^[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+)?: +(?=\S+ \S)")
+
+
+def without_speaker(text: str) -> str:
+    """``text`` without the name of who speaks before it ("Dan: lads 7pm Thursday still on?")."""
+    return _SPEAKER_RE.sub("", text, count=1)
+
+
 def clean_message(text: str) -> str:
     """NFC, no control or direction-override characters, surrogates replaced, spaces collapsed."""
     text = text.encode("utf-8", "replace").decode("utf-8") if _has_surrogates(text) else text

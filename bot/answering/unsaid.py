@@ -259,10 +259,10 @@ def asks_how_they_differ(text: str) -> bool:
 
 
 # What a question asks not to do a thing: "what does NOT cause joint pain", "which kinds of joint
-# pain does gut healing not help", "the signs that a diet is NOT working". Not what to avoid
+# pain does gut healing not help", "which kinds of joint pain are NOT caused by the gut", "the signs that a diet is NOT working". Not what to avoid
 # ("what should I not eat": the articles name what to remove), nor what then ("what do I do if it
 # doesn't work": an "if" stands between).
-_NEGATED_VERB = r"(cause|help|work|affect|matter|trigger|damage|harm|hurt|count)(?:s|es|ed|ing)?\b"
+_NEGATED_VERB = r"(cause|help|work|affect|matter|trigger|damage|harm|hurt|count)(?:s|es|ed|d|ing)?\b"
 # An asking word, then words of the same clause up to the negation, no "if" among them.
 _ASKED_THEN = r"(?:(?!\bif\b)[^?.!]){0,40}?"
 _ASKS_NEGATED_RE = re.compile(
