@@ -1876,6 +1876,16 @@ def test_a_remark_that_speaks_of_nothing_the_articles_do_is_taken_note_of(real_p
     assert real_pipeline.answer("best diet for weight loss").status == "unmentioned"
 
 
+@pytest.mark.parametrize(
+    "message", ["Mum did you take your pills today?", "Mom, did you take your pills?"]
+)
+def test_someone_called_by_a_word_for_them_is_an_aside(real_pipeline, message):
+    answer = real_pipeline.answer(message)
+    assert answer.status == "small_talk" and answer.quotes == ()
+    assert answer.notice == real_pipeline.texts.reply("small_talk_aside")
+    assert real_pipeline.answer("Mum has RA, what can help her?").quotes
+
+
 def test_a_name_called_in_a_group_after_a_question_borrows_nothing(real_pipeline):
     """Blind dev105: "Rachel, playdate Thursday? 🛝" after a question got its quotes again."""
     _, answer = _chat(
@@ -1884,6 +1894,46 @@ def test_a_name_called_in_a_group_after_a_question_borrows_nothing(real_pipeline
         "Rachel, playdate Thursday? 🛝",
     )
     assert answer.status == "small_talk" and answer.quotes == ()
+
+
+def test_a_follow_up_about_someone_does_not_borrow_a_thing_never_mentioned(real_pipeline):
+    """Blind dev109: "Bot, should she see a doctor if her knuckles are swollen?" after "roast
+    chicken, as always" was told chicken is not mentioned."""
+    _, answer = _chat(
+        real_pipeline,
+        "roast chicken, as always",
+        "Bot, should she see a doctor if her knuckles are swollen?",
+    )
+    assert answer.status == "answered" and "professional evaluation" in answer.quotes[0].text
+    # ... while one that points at the thing too keeps it.
+    _, answer = _chat(real_pipeline, "what about turmeric?", "is it safe for her?")
+    assert answer.status == "unmentioned" and "turmeric" in answer.notice
+
+
+def test_a_challenge_after_an_answer_gets_the_research_or_a_fair_word(real_pipeline):
+    """Blind dev109: "source?" repeated the last answer; "that sounds like marketing tbh" was
+    told no passage answers it."""
+    _, source = _chat(
+        real_pipeline,
+        "What foods should I cut out if I want to heal my gut for joint pain?",
+        "source?",
+    )
+    assert "studies have found links" in source.quotes[0].text
+    for message in ("that sounds like marketing tbh", "that's correlation, not causation"):
+        answer = real_pipeline.answer(message)
+        assert answer.status == "small_talk"
+        assert answer.notice == real_pipeline.texts.reply("small_talk_doubt")
+
+
+def test_a_long_story_that_says_it_is_only_venting_is_a_story(real_pipeline):
+    story = (
+        "My knees have been so bad all week and work has been brutal too, I barely sleep at the "
+        "moment and everything feels like a slog lately, even the stairs at home take ages."
+    )
+    answer = real_pipeline.answer(f"{story} Sorry for the rant.")
+    assert answer.status == "small_talk" and answer.quotes == ()
+    assert answer.notice == real_pipeline.texts.reply("small_talk_story")
+    assert real_pipeline.answer(story).quotes  # (longer than a remark, and no word that it is one)
 
 
 def test_what_to_do_about_it_then_gets_the_steps(real_pipeline):

@@ -377,7 +377,7 @@ def test_rate_limit_per_user_and_window():
     "message",
     ["Kevin bring the water this time 😂", "lol I said it MIGHT", "count me in 🏃🏾‍♂️",
      "Finished chapter 12 finally, that ending!!", "Eldorado this weekend? forecast looks 🔥",
-     "me too"],
+     "me too", "ok back to the book, next month same time?"],
 )  # fmt: skip
 def test_a_remark_to_the_others_that_asks_nothing_borrows_nothing(message):
     """Blind dev105: group chatter after a question ("this time", "I said it") was read with

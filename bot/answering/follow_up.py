@@ -53,3 +53,17 @@ def swaps_subject(message: str) -> bool:
     """Whether the follow-up ``message`` names a subject of its own in place of the previous
     question's ("and supplements?" after a question about coffee is not about coffee)."""
     return bool(_SWAPS_RE.match(message.strip()))
+
+
+# Words that point back at a person ("should she see a doctor?") and at a thing ("is it safe?").
+_PERSON_RE = re.compile(r"\b(?:he|she|him|her|his|hers|they're|he's|she's)\b", re.IGNORECASE)
+_THING_RE = re.compile(
+    r"\b(?:it|its|it's|that|this|these|those|they|them|their|such|same|ones|one)\b", re.IGNORECASE
+)
+
+
+def points_at_a_person_only(message: str) -> bool:
+    """Whether the follow-up ``message`` points back at someone and at no thing ("Bot, should she
+    see a doctor if her knuckles are swollen?" after a word about roast chicken is about her, not
+    the chicken; "is it safe for her?" is about both)."""
+    return bool(_PERSON_RE.search(message)) and not _THING_RE.search(message)

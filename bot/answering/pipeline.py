@@ -21,7 +21,7 @@ from bot.answering.compose import compose_answer
 from bot.answering.corpus_view import CorpusView
 from bot.answering.escalation import choose_escalation
 from bot.answering.fixed_texts import FixedTexts
-from bot.answering.follow_up import borrowed_reading, swaps_subject
+from bot.answering.follow_up import borrowed_reading, points_at_a_person_only, swaps_subject
 from bot.answering.inputs import (
     MAX_QUESTION_CHARS,
     InputProblem,
@@ -267,8 +267,11 @@ class AnswerPipeline:
                 kind = self.small_talk.within(text)
                 talk[i] = kind if kind in _CHAT_KINDS else None
                 # ... and an aside to someone else borrows nothing either ("Rachel, playdate
-                # Thursday? 🛝").
-                if talk[i] is None and self.small_talk.calls_someone(text, says_something):
+                # Thursday? 🛝", "lunch at 1?").
+                if talk[i] is None and (
+                    self.small_talk.calls_someone(text, says_something)
+                    or self.small_talk.makes_plans(text, says_something)
+                ):
                     talk[i] = ASIDE
             # ... and so is one that says what it read is understood ("Thanks, that explains my
             # knees."), whatever health words it repeats.
@@ -461,8 +464,13 @@ class AnswerPipeline:
             unmentioned, selected, in_general = None, [], None
             alone: list[Hit] = []
             # Whose subject a follow-up is about: the previous question's, unless it names a
-            # thing of its own in its place ("and supplements?").
-            about = "" if swaps_subject(cleaned[i]) else context[i]
+            # thing of its own in its place ("and supplements?") or points back only at someone
+            # ("should she see a doctor?" after "roast chicken, as always").
+            about = (
+                ""
+                if swaps_subject(cleaned[i]) or points_at_a_person_only(cleaned[i])
+                else context[i]
+            )
             if i in ranked:
                 unmentioned, selected = _quotable(corpus, own, about, ranked[i])
             if i in asking_hits:

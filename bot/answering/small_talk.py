@@ -94,6 +94,11 @@ _REQUESTS_TOO = frozenset(
 )  # fmt: skip
 # A name called at the opening of a message ("Mom, …").
 _VOCATIVE_RE = re.compile(r"^\W*(\w+)\s*,")
+# Words that follow a word for someone called without a comma ("Mum did you …").
+_SAID_TO_THEM = frozenset(
+    ["did", "do", "are", "were", "have", "can", "could", "will", "would", "you", "u", "ur",
+     "your", "the", "pls", "please", "plz", "dont", "don't", "stop", "come", "go", "look"]
+)  # fmt: skip
 # Words that open a message with a comma and call no one ("Hi, …", "Doctor, …").
 _NOT_CALLED = frozenset(
     ["ok", "okay", "so", "well", "yes", "yeah", "yep", "no", "nope", "please", "pls", "sorry",
@@ -102,16 +107,24 @@ _NOT_CALLED = frozenset(
      "maam", "mate", "bot", "quotebot", "lol", "haha", "wait", "hmm", "right", "sure", "true",
      "fine", "thanks"]
 )  # fmt: skip
-# "this" and "that" that stand for a time ("this time", "this weekend", "that night"): they point
-# at nothing said before.
+# "this" and "that" that stand for a time ("this time", "this weekend", "that night"), and "same
+# time": they point at nothing said before.
 TIME_REFERENCE_RE = re.compile(
     r"\b(?:this|that|these|those)\s+(?:time|times|weekend|week|morning|afternoon|evening|night|"
     r"year|month|day|days|monday|tuesday|wednesday|thursday|friday|saturday|sunday|season|summer|"
-    r"winter|spring|autumn|fall)\b",
+    r"winter|spring|autumn|fall)\b|\bsame (?:time|place|day|spot|table)\b",
     re.IGNORECASE,
 )
 # The kind of a message meant for the others in a group chat (``SmallTalk.within``).
 ASIDE = "aside"
+# A story that ends saying it only wanted to be told ("Sorry, just venting."), read as a story
+# up to MAX_VENTING_CHARS.
+_VENTING_RE = re.compile(
+    r"\b(?:just venting|just needed to vent|needed to vent|had to vent|rant over|end of rant|"
+    r"sorry for the rant|sorry for ranting|sorry for the long message|thanks for listening)\W*$",
+    re.IGNORECASE,
+)
+MAX_VENTING_CHARS = 600
 # Small talk among other words is read in messages no longer than this (``SmallTalk.within``).
 MAX_WITHIN_CHARS = 160
 _WORD_IN_TEXT_RE = re.compile(r"(?<![\w'])[\w']+(?![\w'])")
@@ -247,26 +260,22 @@ class SmallTalk:
         (``tells``: "thanks, dad died from this"); else None. What a message that the articles
         do not answer is answered with, instead of "I could not find a passage". A message
         that speaks to the others in a group chat ("Anyone see the game last night?", "@Dave you
-        owe me a coffee") and tells nothing of health is an aside, asking or not."""
+        owe me a coffee") and tells nothing of health is an aside, asking or not. With
+        ``says_something``, a remark that asks nothing and speaks of nothing the articles or the
+        subjects do is acknowledged ("Kevin bring the water this time")."""
         if len(message) > MAX_WITHIN_CHARS:
             return None
         words = self._spelled(message)
-        called = _VOCATIVE_RE.match(message)
-        if called and self.vocatives.intersection(_words(called[1])[:1]):
+        if self._calls_by_word(message):
             return ASIDE  # "Mom, did you take your pills?", whatever it speaks of
         if self.tells.intersection(words):
             return None
-        if message.lstrip().startswith("@") or any(_holds(words, p) for p in self.to_others):
+        if any(_holds(words, p) for p in self.to_others):
             return ASIDE
-        if self.calls_someone(message, says_something):
-            return ASIDE
-        if (
-            "?" in message
-            and says_something is not None
-            and any(_holds(words, p) for p in self.plans)
-            and not says_something(TIME_REFERENCE_RE.sub(" ", message))
+        if self.calls_someone(message, says_something) or self.makes_plans(
+            message, says_something
         ):
-            return ASIDE  # "Jas you on tonight?"
+            return ASIDE  # "@Dave you owe me a coffee", "Jas you on tonight?"
         if "?" in message or _ASKING.intersection(words):
             return None
         if self._a_clause_asks(message):  # "shoud i see a docter", not "I hope you are well"
@@ -297,19 +306,39 @@ class SmallTalk:
         """Whether ``message`` opens by calling someone else, by a word for them ("Mom, …"), by
         their @name, or by a name before words of nothing the articles or the subjects speak of
         ("Rachel, playdate Thursday? 🛝"): an aside, even right after a question."""
-        if message.lstrip().startswith("@"):
+        if message.lstrip().startswith("@") or self._calls_by_word(message):
             return True
         called = _VOCATIVE_RE.match(message)
         if not called:
             return False
-        if self.vocatives.intersection(_words(called[1])[:1]):
-            return True
         return (
             called[1][:1].isupper()
             and called[1].casefold() not in _NOT_CALLED
             and says_something is not None
             and not says_something(message)
         )
+
+    def makes_plans(
+        self, message: str, says_something: Callable[[str], bool] | None = None
+    ) -> bool:
+        """Whether ``message`` asks the others about plans and speaks of nothing the articles or
+        the subjects do ("Jas you on tonight?", "lunch at 1?", "next month same time?")."""
+        return (
+            "?" in message
+            and says_something is not None
+            and any(_holds(self._spelled(message), p) for p in self.plans)
+            and not says_something(TIME_REFERENCE_RE.sub(" ", message))
+        )
+
+    def _calls_by_word(self, message: str) -> bool:
+        """Whether ``message`` opens calling someone by a word for them ("Mom, …"), or without a
+        comma before words said to them ("Mum did you take your pills today?", "Mum the bot
+        isn't a doctor 🙄"; not "Mum has RA, what can help her?")."""
+        called = _VOCATIVE_RE.match(message)
+        if called and self.vocatives.intersection(_words(called[1])[:1]):
+            return True
+        first, second = (_words(message)[:2] + ["", ""])[:2]
+        return first in self.vocatives and second in _SAID_TO_THEM
 
     def understands(self, message: str) -> str | None:
         """The kind of small talk of a message that says what it read is understood and asks
@@ -369,7 +398,9 @@ class SmallTalk:
         """Whether ``message`` only tells of the one writing or someone close ("my knees are
         killing me today lol", "My son was just diagnosed with psoriatic arthritis."): no
         question mark, nothing that asks, no request ("give me the steps")."""
-        if "?" in message or len(message) > MAX_WITHIN_CHARS:
+        # (A longer story counts when it says it only wanted to be told: "… Sorry, just venting.")
+        venting = _VENTING_RE.search(message[-40:]) is not None
+        if "?" in message or len(message) > (MAX_VENTING_CHARS if venting else MAX_WITHIN_CHARS):
             return False
         words = self._spelled(message)
         if not words or words[0] in _REQUESTS or _REQUESTS_TOO.intersection(words):
