@@ -1925,6 +1925,27 @@ def test_a_challenge_after_an_answer_gets_the_research_or_a_fair_word(real_pipel
         assert answer.notice == real_pipeline.texts.reply("small_talk_doubt")
 
 
+def test_is_that_bad_after_an_answer_gets_what_it_leads_to(real_pipeline):
+    """Blind dev111: "and is that bad?" after what leaks through got the same passages again."""
+    *_, answer = _chat(
+        real_pipeline, "what even is leaky gut?", "so what's supposed to leak out?", "and is that bad?"
+    )
+    assert "Over time, this constant immune activation" in answer.quotes[0].text
+
+
+def test_a_question_put_to_the_bot_by_name_names_what_is_not_covered(real_pipeline):
+    """Blind dev111: "question for the bot: is running bad for your joints?" was answered with
+    passages about joints, and alone it named "is running bad"."""
+    (answer,) = _chat(real_pipeline, "question for the bot: is running bad for your joints?")
+    assert answer.status == "unmentioned" and answer.quotes == ()
+    assert "do not mention running," in answer.notice
+    # ... and a name of the list that opens asking is said back without it.
+    answer = real_pipeline.answer("Does running on tarmac every day cause joint pain?")
+    assert "do not mention running," in answer.notice
+    (pancakes,) = _chat(real_pipeline, "ok I'm making pancakes, who wants some 🥞")
+    assert pancakes.notice == real_pipeline.texts.reply("small_talk_aside")
+
+
 def test_a_long_story_that_says_it_is_only_venting_is_a_story(real_pipeline):
     story = (
         "My knees have been so bad all week and work has been brutal too, I barely sleep at the "
@@ -1968,6 +1989,13 @@ def test_what_a_question_leaves_out_is_not_what_it_asks_about(real_pipeline):
         ("Who is not at risk of developing leaky gut?", "who does not get it"),
         ("Which foods are safe to keep eating with leaky gut?", "which foods are safe to eat"),
         ("Which kinds of joint pain are NOT caused by the gut?", "what does not cause it"),
+        # Blind dev110 and dev112.
+        ("Can joint pain cause leaky gut?", "whether joint pain can harm the gut in turn"),
+        ("Can a leaky gut ever protect the joints?", "any good it may do"),
+        ("Why doesn't joint pain get better for some people even after they fix their gut?",
+         "why it may not help some people"),
+        ("What are the signs that my joint pain is NOT coming from my gut?",
+         "what does not come from it"),
     ],
 )
 def test_harm_from_what_the_articles_suggest_is_not_answered_with_the_suggestion(
@@ -1982,6 +2010,9 @@ def test_harm_from_what_the_articles_suggest_is_not_answered_with_the_suggestion
 def test_poor_sleep_harming_the_gut_is_still_what_the_articles_say(real_pipeline):
     answer = real_pipeline.answer("can bad sleep harm my gut?")
     assert answer.quotes and "improving sleep" in answer.quotes[0].text
+    # ... nor what happens when the barrier is not working (blind dev112).
+    answer = real_pipeline.answer("What happens when the gut barrier isn't working properly?")
+    assert answer.quotes and answer.status == "answered"
     # ... and what to avoid beside what is safe, what causes it and the steps themselves.
     for question in (
         "what foods are ok to eat and which should I avoid?",

@@ -427,6 +427,7 @@ def test_a_question_about_the_articles_themselves_does_not_point_back():
     """Blind dev107: "is the information in these articles meant as medical advice" after a
     question about methotrexate was told methotrexate is not mentioned."""
     assert not is_follow_up("is the information in these articles meant as medical advice")
+    assert not is_follow_up("so bottom line, is looking after my gut worth it for my joints or not?")
     assert is_follow_up("is that in the articles too?")
 
 

@@ -134,6 +134,13 @@ def compose_answer(
     )
 
 
+# Asking words a name of subjects.toml may open with ("does running": asked, not told).
+_ASKING_LEAD_RE = re.compile(r"^(?:does|do|is|are|can|should|will)\s+(?=\S)", re.IGNORECASE)
+
+
 def addressed(subject: str) -> str:
-    """A subject as the bot says it back to the person: "my daughter" is "your daughter"."""
+    """A subject as the bot says it back to the person: "my daughter" is "your daughter", "Does
+    running" (a name of the list that opens asking) is "running"."""
+    subject = _ASKING_LEAD_RE.sub("", subject)
     return _OWN_RE.sub(lambda match: _YOUR[match.group(0).casefold()], subject)
+

@@ -228,7 +228,9 @@ def _not_pointing(message: str) -> str:
 # What points at the bot and its articles, not at what was asked before.
 _OWN_WORDS_RE = re.compile(
     r"\b(?:this|these|those|that|the|your) (?:articles?|bot|chat|app|information|info|site|"
-    r"website|answers?|quotes?|sources?)\b",
+    r"website|answers?|quotes?|sources?)\b"
+    # ... and the "it" of "worth it" ("is looking after my gut worth it for my joints?")
+    r"|\bworth it\b",
     re.IGNORECASE,
 )
 

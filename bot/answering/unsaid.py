@@ -262,9 +262,13 @@ def asks_how_they_differ(text: str) -> bool:
 # pain does gut healing not help", "which kinds of joint pain are NOT caused by the gut", "the signs that a diet is NOT working". Not what to avoid
 # ("what should I not eat": the articles name what to remove), nor what then ("what do I do if it
 # doesn't work": an "if" stands between).
-_NEGATED_VERB = r"(cause|help|work|affect|matter|trigger|damage|harm|hurt|count)(?:s|es|ed|d|ing)?\b"
-# An asking word, then words of the same clause up to the negation, no "if" among them.
-_ASKED_THEN = r"(?:(?!\bif\b)[^?.!]){0,40}?"
+_NEGATED_VERB = (
+    r"(?:(cause|help|work|affect|matter|trigger|damage|harm|hurt|count)(?:s|es|ed|d|ing)?"
+    r"|(com(?:e|es|ing) from))\b"
+)
+# An asking word, then words of the same clause up to the negation, no "if" or "when" among them
+# ("what happens when the gut barrier isn't working properly?" asks what happens).
+_ASKED_THEN = r"(?:(?!\bif\b|\bwhen\b)[^?.!]){0,40}?"
 _ASKS_NEGATED_RE = re.compile(
     r"\b(?:what|which)\b" + _ASKED_THEN + r"\b(?:does|do|did|is|are|will|would|can)\s+"
     r"(?:\w+\s+){0,2}not\s+"
@@ -304,7 +308,9 @@ def negated_unsaid(text: str, quoted: Iterable[str]) -> AskedAspect | None:
     thing answer the opposite question only where they say so. The passages are read only for a
     question that asks so (most ask nothing of the kind)."""
     if match := _ASKS_NEGATED_RE.search(text):
-        aspect = AskedAspect(f"what does not {(match.group(1) or match.group(2)).casefold()} it")
+        verb = next(group for group in match.groups() if group).casefold()
+        verb = "come from" if verb.endswith(" from") else verb  # ("is NOT coming from my gut")
+        aspect = AskedAspect(f"what does not {verb} it")
     elif _ASKS_STOPS_RE.search(text):
         aspect = AskedAspect("what stops it from working")
     elif _FINE_WITHOUT_RE.search(text):
