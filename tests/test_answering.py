@@ -1925,6 +1925,18 @@ def test_a_challenge_after_an_answer_gets_the_research_or_a_fair_word(real_pipel
         assert answer.notice == real_pipeline.texts.reply("small_talk_doubt")
 
 
+def test_how_would_that_even_work_gets_how_it_happens(real_pipeline):
+    """Blind dev111 and dev17: "how would that even work" got how long the steps take to work."""
+    _, answer = _chat(
+        real_pipeline,
+        "my knees have been aching for months and my friend says it could be connected to my "
+        "gut, is that possible?",
+        "how would that even work",
+    )
+    assert any("Leaky gut allows bacterial fragments" in q.text for q in answer.quotes)
+    assert not any("within weeks" in q.text for q in answer.quotes)
+
+
 def test_is_that_bad_after_an_answer_gets_what_it_leads_to(real_pipeline):
     """Blind dev111: "and is that bad?" after what leaks through got the same passages again."""
     *_, answer = _chat(
