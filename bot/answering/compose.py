@@ -143,4 +143,3 @@ def addressed(subject: str) -> str:
     running" (a name of the list that opens asking) is "running"."""
     subject = _ASKING_LEAD_RE.sub("", subject)
     return _OWN_RE.sub(lambda match: _YOUR[match.group(0).casefold()], subject)
-

@@ -145,6 +145,16 @@ _BRIEF_ASKS_RE = re.compile(
     r"often|safe|really)\b",
     re.IGNORECASE,
 )
+# What points at the bot and its articles, not at what was asked before.
+_OWN_WORDS_RE = re.compile(
+    r"\b(?:this|these|those|that|the|your) (?:articles?|bot|chat|app|information|info|site|"
+    r"website|answers?|quotes?|sources?)\b"
+    # ... and the "it" of "worth it" ("is looking after my gut worth it for my joints?")
+    r"|\bworth it\b",
+    re.IGNORECASE,
+)
+
+
 # "it" that stands for the weather or the time of day ("why do my knees hurt when it rains",
 # "worse when it's cold"): it points at nothing said before.
 _WEATHER_IT_RE = re.compile(
@@ -223,16 +233,6 @@ def _not_pointing(message: str) -> str:
     articles ("is the information in these articles meant as medical advice")."""
     message = TIME_REFERENCE_RE.sub(" ", _WEATHER_IT_RE.sub(" ", message))
     return _OWN_WORDS_RE.sub(" ", message)
-
-
-# What points at the bot and its articles, not at what was asked before.
-_OWN_WORDS_RE = re.compile(
-    r"\b(?:this|these|those|that|the|your) (?:articles?|bot|chat|app|information|info|site|"
-    r"website|answers?|quotes?|sources?)\b"
-    # ... and the "it" of "worth it" ("is looking after my gut worth it for my joints?")
-    r"|\bworth it\b",
-    re.IGNORECASE,
-)
 
 
 def _pointing_part(message: str) -> str:

@@ -259,9 +259,10 @@ def asks_how_they_differ(text: str) -> bool:
 
 
 # What a question asks not to do a thing: "what does NOT cause joint pain", "which kinds of joint
-# pain does gut healing not help", "which kinds of joint pain are NOT caused by the gut", "the signs that a diet is NOT working". Not what to avoid
-# ("what should I not eat": the articles name what to remove), nor what then ("what do I do if it
-# doesn't work": an "if" stands between).
+# pain does gut healing not help", "which kinds of joint pain are NOT caused by the gut", "the
+# signs that my joint pain is NOT coming from my gut". Not what to avoid ("what should I not eat":
+# the articles name what to remove), nor what then ("what do I do if it doesn't work": an "if"
+# stands between).
 _NEGATED_VERB = (
     r"(?:(cause|help|work|affect|matter|trigger|damage|harm|hurt|count)(?:s|es|ed|d|ing)?"
     r"|(com(?:e|es|ing) from))\b"
