@@ -439,3 +439,45 @@ def test_a_follow_up_addressed_to_the_bot_in_a_group_follows_up():
     later = conversation.plan("group", "@quotebot through what?")
     assert later.request.text == "through what?"
     assert later.request.context == "can gut problems affect muscles too?"
+
+
+@pytest.mark.parametrize(
+    ("message", "asks"),
+    [("sorry I meant knees not hips", "Can leaky gut cause knee pain?"),
+     ("oops, I meant to say knees, not my hips", "Can leaky gut cause knee pain?"),
+     ("not hips, knees", "Can leaky gut cause knee pain?"),
+     ("*knees not hips", "Can leaky gut cause knee pain?"),
+     ("knees not hips", "Can leaky gut cause knee pain?")],
+)  # fmt: skip
+def test_a_correction_asks_the_previous_question_again_with_the_thing_put_right(message, asks):
+    conversation = Conversation()
+    conversation.settle(
+        conversation.plan(1, "Can leaky gut cause hip pain?"), answer("Can leaky gut cause hip pain?")
+    )
+    turn = conversation.plan(1, message)
+    assert (turn.request.text, turn.request.context) == (asks, None)
+
+
+def test_a_correction_that_does_not_say_what_it_replaces_is_a_what_about():
+    conversation = Conversation()
+    conversation.settle(
+        conversation.plan(1, "Can leaky gut cause hip pain?"), answer("Can leaky gut cause hip pain?")
+    )
+    turn = conversation.plan(1, "sorry I meant my knees")
+    assert turn.request.text == "what about knees?"
+    assert turn.request.context == "Can leaky gut cause hip pain?"
+    # Neither a filler "I mean" nor two things the question never spoke of correct anything.
+    for message in ("I meant it as a joke", "i mean it's been months", "gluten not dairy"):
+        assert conversation.plan(1, message).request.text == message
+
+
+def test_a_corrected_question_gets_the_answer_the_question_itself_gets(real_pipeline):
+    conversation = Conversation()
+    conversation.settle(
+        first := conversation.plan(1, "Does leaky gut cause knee pain?"),
+        real_pipeline.answer_batch([first.request])[0],
+    )
+    turn = conversation.plan(1, "sorry I meant hips not knees")
+    again = real_pipeline.answer_batch([turn.request])[0]
+    direct = real_pipeline.answer("Does leaky gut cause hip pain?")
+    assert again.quotes and [q.text for q in again.quotes] == [q.text for q in direct.quotes]

@@ -17,6 +17,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 from bot.answering.answer import Answer
+from bot.answering.corrections import corrected, correction
 from bot.answering.inputs import without_address, without_speaker
 from bot.answering.pipeline import Request
 from bot.answering.small_talk import TIME_REFERENCE_RE
@@ -274,6 +275,14 @@ class Conversation:
         message = without_address(without_speaker(message))
         previous = self._previous.get(chat)
         context = previous if previous and is_follow_up(message) else None
+        fix = correction(message) if previous else None
+        if fix is not None and previous:
+            # "sorry I meant knees not hips": the previous question again, about knees.
+            again = corrected(previous, fix)
+            if again is not None:
+                message, context = again, None
+            elif not fix.bare:
+                message, context = f"what about {fix.new}?", previous
         urgent = self._urgent.get(chat) or ()
         cautions = self._cautions.get(chat) or ()
         request = Request(message, context=context, urgent=urgent, cautions=cautions)
