@@ -1736,6 +1736,36 @@ def test_small_talk_among_other_words_gets_its_reply_not_no_passage(real_pipelin
 
 
 @pytest.mark.parametrize(
+    ("message", "kind"),
+    # Blind dev114 (a group chat): remarks that name what the articles speak of, or never
+    # mention, got "I could not find a passage" or "The articles do not mention wine".
+    [("Wine stays on the menu, non-negotiable 🍷", "ack"),
+     ("It's literally fizzy sweet tea 😂", "ack"),
+     ("I take zinc and honestly can't tell any difference", "story"),
+     ("Swim gala results are up on the club site 🏊", "ack"),
+     ("Saturday long run: 7am at the bridge, 18k easy pace", "ack"),
+     ("Thanks, booking the GP now just in case", "thanks"),
+     ("Morning all! Who's bringing the cake on Sunday?", "aside")],
+)  # fmt: skip
+def test_a_remark_that_asks_nothing_is_taken_note_of(real_pipeline, message, kind):
+    answer = real_pipeline.answer(message)
+    assert answer.notice == real_pipeline.texts.reply(f"small_talk_{kind}"), message
+    assert answer.status == "small_talk" and not answer.quotes and answer.subject is None
+
+
+@pytest.mark.parametrize(
+    ("message", "status"),
+    # ... but words to look up, and what asks without a question mark, are still asked.
+    [("gout", "unmentioned"), ("ok, turmeric", "unmentioned"), ("knee pain diet", "answered"),
+     ("wine and joint pain", "unmentioned"),
+     ("AS patient here, has acupuncture helped anyone with the lower back pain", "unmentioned"),
+     ("i drink wine every night is that bad for my gut", "unmentioned")],
+)  # fmt: skip
+def test_words_to_look_up_are_not_remarks(real_pipeline, message, status):
+    assert real_pipeline.answer(message).status == status
+
+
+@pytest.mark.parametrize(
     "message",
     ["thanks, dad died from this", "ok thanks, nauseous and dizzy", "ok, what about zinc",
      "thanks, is it safe for kids?", "shoud i see a docter", "ok thanks. should i go to a&e"],

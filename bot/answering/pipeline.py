@@ -273,6 +273,10 @@ class AnswerPipeline:
                     or self.small_talk.makes_plans(text, says_something)
                 ):
                     talk[i] = ASIDE
+                # ... nor a remark that asks nothing and tells nothing of health ("Ours had
+                # that too, it passed after a few months").
+                if talk[i] is None and context[i] and not request.urgent:
+                    talk[i] = self.small_talk.remark_of_nothing(text)
             # ... and so is one that says what it read is understood ("Thanks, that explains my
             # knees."), whatever health words it repeats.
             if talk[i] is None and self.small_talk and not request.offset:
@@ -684,6 +688,23 @@ class AnswerPipeline:
             elif allowed == "none":  # "how much should I take?": no passage gives a dose
                 selected = []
             window = selected[request.offset : request.offset + self.max_quotes]
+            # A remark nothing answers, or that only names what the articles never mention
+            # ("Wine stays on the menu, non-negotiable 🍷"), is taken note of: no "I could not
+            # find a passage", no "the articles do not mention wine".
+            chatter = (
+                self.small_talk.reply_to_remark(cleaned[i], says_something)
+                if self.small_talk
+                and i in ranked
+                and not triage[i].flags
+                and not cautions
+                and not request.offset
+                and (not window or (unmentioned is not None and not rest_answered))
+                else None
+            )
+            if chatter is not None and unmentioned is not None and self.small_talk.remarks(
+                cleaned[i]
+            ):
+                window, unmentioned = [], None
             answers.append(
                 compose_answer(
                     question,
@@ -696,11 +717,7 @@ class AnswerPipeline:
                         cleaned[i], context[i], triage[i], cautions, own, i in ranked,
                         bool(request.urgent),
                     ),
-                    chatter=(
-                        self.small_talk.within(cleaned[i], says_something)
-                        if self.small_talk and i in ranked and not triage[i].flags and not window
-                        else None
-                    ),
+                    chatter=chatter,
                     unmentioned=unmentioned.name if unmentioned else None,
                     unmentioned_kind=unmentioned.category if unmentioned else "",
                     rest_answered=rest_answered,

@@ -131,6 +131,38 @@ _WORD_IN_TEXT_RE = re.compile(r"(?<![\w'])[\w']+(?![\w'])")
 # A message's words as small talk is read (_words), and a letter said twice or more.
 _WORD_RE = re.compile(r"[\w']+")
 _REPEATED_RE = re.compile(r"(\w)\1+")
+# Words that make a message a remark, not a search for words ("I take zinc and honestly can't
+# tell any difference", not "zinc dosage"): someone who speaks, a verb that tells, a sound.
+_REMARKING = _TELLING | frozenset(
+    _REPEATED_RE.sub(r"\1", word)  # as messages are read: "sorry" is "sory"
+    for word in (
+        "you", "your", "u", "ur", "it's", "its", "that's", "thats", "there's", "theres", "i'm",
+        "im", "i'll", "i'd", "we're", "you're", "they're", "was", "were", "am", "has", "had",
+        "won't", "can't", "cant", "don't", "dont", "doesn't", "didn't", "sorry", "haha", "lol",
+        "lmao", "mate", "guys", "literally", "honestly", "again", "stays", "costs", "brought",
+        "took", "thanks", "thank", "cheers", "ta",
+    )
+)  # fmt: skip
+# A clause opening with one of these asks ("is it normal", "shoud i see a docter"); and these
+# ask of the others anywhere ("has acupuncture helped anyone with the lower back pain").
+_OPENS_ASKING = frozenset(_REPEATED_RE.sub(r"\1", word) for word in _ASKS_TOO)
+_ASKS_OTHERS = frozenset({"anyone", "anybody", "somebody", "someone"})
+# Words that tell of health only beside others ("bleeding again", "still hurts").
+_ONLY_WITH_OTHERS = frozenset({"again", "stil"})
+# "… is that bad for my gut": a verb before what it asks about, inside a run-on message.
+_IS_IT_RE = re.compile(r"\b(?:is|are|was|were) (?:that|it|this|there|these|those|he|she|they)\b")
+# Words of seeing someone or of a club's results, told beside small talk without a worry
+# ("Thanks, booking the GP now just in case", "Swim gala results are up on the club site").
+_SEEING_SOMEONE = frozenset(
+    _REPEATED_RE.sub(r"\1", word)
+    for word in ("gp", "doctor", "doctors", "doc", "physio", "appointment", "results", "clinic")
+)
+# ... or a picture, an exclamation, a time of day, a notice ("Reminder: bake sale Friday").
+_PICTURE_RE = re.compile(
+    r"[\U0001F300-\U0001FAFF\u2600-\u27BF!]|\b\d{1,2}(?::\d\d)? ?(?:am|pm)\b|"
+    r"^(?:reminder|fyi|psa|update|heads up)\b",
+    re.IGNORECASE,
+)
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 
 
@@ -287,7 +319,9 @@ class SmallTalk:
         kind = next((kind for kind in self.order if kind in found), None)
         # A remark that asks nothing, requests nothing and says nothing the articles or the
         # subjects speak of ("Kevin bring the water this time 😂", "Finished chapter 12 finally,
-        # that ending!!") is taken note of, not told that no passage answers it.
+        # that ending!!") is taken note of, not told that no passage answers it; so is one that
+        # speaks of them when it plainly only remarks ("I take zinc and honestly can't tell any
+        # difference", "Wine stays on the menu, non-negotiable 🍷"), not "zinc dosage".
         if (
             kind is None
             and says_something is not None
@@ -295,10 +329,74 @@ class SmallTalk:
             and words[0] not in _REQUESTS
             and not _REQUESTS_TOO.intersection(words)
             and not self.asking_cues.intersection(words)
-            and not says_something(TIME_REFERENCE_RE.sub(" ", message))
+            and (
+                not says_something(TIME_REFERENCE_RE.sub(" ", message))
+                or self.remarks(message, words)
+            )
         ):
             return "ack"
         return kind
+
+    def reply_to_remark(
+        self, message: str, says_something: Callable[[str], bool] | None = None
+    ) -> str | None:
+        """The small talk a message nothing answers is answered with: what :meth:`within` finds,
+        or, for a remark that asks nothing, "story" when it tells of the one writing or someone
+        close ("ok I'm calling my doctor now") and "ack" otherwise ("Swim gala results are up
+        on the club site 🏊"); None when it asks or reads as words to search for."""
+        kind = self.within(message, says_something)
+        if kind is not None or len(message) > MAX_WITHIN_CHARS:
+            return kind
+        words = self._spelled(message)
+        if not words or words[0] in _REQUESTS or _REQUESTS_TOO.intersection(words):
+            return None
+        if not self.remarks(message, words):
+            return None
+        found = set(self._kinds_at_ends(words))
+        kind = next((kind for kind in self.order if kind in found), None)
+        if self.tells.intersection(words) - _SEEING_SOMEONE:
+            # Of health: a story of the one writing or someone close, taken as such ("I take zinc
+            # and honestly can't tell any difference"); not beside thanks or an ok ("thanks, dad
+            # died from this"), where it may be a worry.
+            return "story" if kind is None and _TELLS_OF.intersection(words) else None
+        # ... answered as the small talk it opens or ends with ("Thanks, booking the GP now").
+        return kind or ("story" if _TELLS_OF.intersection(words) else "ack")
+
+    def remark_of_nothing(self, message: str) -> str | None:
+        """The small talk a remark right after a question is answered with when it tells nothing
+        of health ("Sorry to hear that, you'll still beat me up the hills", "Ours had that too,
+        it passed after a few months"): the kind it opens or ends with, else "ack"; None when
+        it asks, or tells more of health ("She also has a temperature today, 38.5")."""
+        if len(message) > MAX_WITHIN_CHARS:
+            return None
+        words = self._spelled(message)
+        if not words or words[0] in _REQUESTS or _REQUESTS_TOO.intersection(words):
+            return None
+        told = self.tells.intersection(words) - _SEEING_SOMEONE - _ONLY_WITH_OTHERS
+        if told or not self.remarks(message, words):
+            return None
+        found = set(self._kinds_at_ends(words))
+        return next((kind for kind in self.order if kind in found), "ack")
+
+    def remarks(self, message: str, words: list[str] | None = None) -> bool:
+        """Whether ``message`` is a remark: it asks nothing (no question mark, no word or clause
+        that asks) and reads as said to someone (a word of who speaks, a verb that tells, a
+        sound, a picture), not as words to search for ("gut health tips")."""
+        words = self._spelled(message) if words is None else words
+        if "?" in message or _ASKING.intersection(words) or _ASKS_OTHERS.intersection(words):
+            return False
+        if self._a_clause_asks(message):
+            return False
+        # ... read with chat spellings as the words they stand for ("shoud i see a docter").
+        spelled = self.spelled_out(message).casefold()
+        said = " ".join(_WORD_RE.findall(spelled))
+        if _ASKS_ANYWHERE_RE.search(said) or _IS_IT_RE.search(said):
+            return False
+        for clause in _CLAUSE_SPLIT_RE.split(spelled):
+            said = _words(clause)
+            if said and said[0] in _OPENS_ASKING:
+                return False
+        return bool(_REMARKING.intersection(words)) or bool(_PICTURE_RE.search(message))
 
     def calls_someone(
         self, message: str, says_something: Callable[[str], bool] | None = None
