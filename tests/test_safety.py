@@ -884,3 +884,31 @@ def test_a_greeting_before_a_question_is_no_crisis(real_pipeline, message, kind)
 )
 def test_a_crisis_told_in_the_words_of_those_calm_examples_is_still_caught(real_pipeline, message):
     assert "crisis" in real_pipeline.answer(message).urgent_kinds
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # A chat spelling the pipeline spells out ("im" -> "i am") still meets the patterns,
+        # which say "i'?m" (found trying a blind set's chat: it was answered "no passage").
+        "ive worked out how im going to do it tonight",
+        "I have worked out how I am going to do it",
+        # ... and the family-chat words dev117 set aside as calm leave these caught.
+        "this is my last message, I've made my decision",
+        "my son ate a whole bag of my pills",
+        "rip, my dad just collapsed and isn't breathing",
+    ],
+)
+def test_a_plan_told_in_chat_spelling_is_still_a_crisis(real_pipeline, message):
+    assert real_pipeline.answer(message).urgent_kinds
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["ok last q. is gut joint pain the same thing as arthritis",
+     "Hello dear. My granddaughter set this up for me on my phone. I hope I'm doing it right.",
+     "rip dad's fridays 😂"],
+)  # fmt: skip
+def test_family_chat_is_no_emergency(real_pipeline, message):
+    """Blind dev117: a crisis and a collapse raised by chat in a family group."""
+    assert not real_pipeline.answer(message).flags

@@ -705,6 +705,9 @@ class AnswerPipeline:
                 cleaned[i]
             ):
                 window, unmentioned = [], None
+            small = talk[i] or self._told_only(
+                cleaned[i], context[i], triage[i], cautions, own, i in ranked, bool(request.urgent)
+            )
             answers.append(
                 compose_answer(
                     question,
@@ -712,11 +715,12 @@ class AnswerPipeline:
                     wording,
                     hits=window,
                     problem=problems[i],
-                    small_talk=talk[i]
-                    or self._told_only(
-                        cleaned[i], context[i], triage[i], cautions, own, i in ranked,
-                        bool(request.urgent),
-                    ),
+                    small_talk=small,
+                    # A story of nothing the articles or the subjects speak of ("I like that")
+                    # is no subject for what follows.
+                    story_speaks=small not in ("told", "story")
+                    or self.small_talk.tells_of_health(cleaned[i])
+                    or bool(corpus.subjects and corpus.subjects.mentions(cleaned[i])),
                     chatter=chatter,
                     unmentioned=unmentioned.name if unmentioned else None,
                     unmentioned_kind=unmentioned.category if unmentioned else "",

@@ -362,6 +362,10 @@ class SmallTalk:
         # ... answered as the small talk it opens or ends with ("Thanks, booking the GP now").
         return kind or ("story" if _TELLS_OF.intersection(words) else "ack")
 
+    def tells_of_health(self, message: str) -> bool:
+        """Whether ``message`` holds a word that tells of health ("sore", "diagnosed", "gut")."""
+        return bool(self.tells.intersection(self._spelled(message)) - _ONLY_WITH_OTHERS)
+
     def remark_of_nothing(self, message: str) -> str | None:
         """The small talk a remark right after a question is answered with when it tells nothing
         of health ("Sorry to hear that, you'll still beat me up the hills", "Ours had that too,

@@ -37,6 +37,7 @@ _SENTENCE_END = re.compile(r"\s[.!?…؟。]+(?:\s[.!?…؟。]+)*\s")
 _ORIGINAL_SENTENCE_END = re.compile(r"(?<=[.!?…؟。])\s+|\n+")
 _WORDS = re.compile(r"[\w'-]+|[^\w\s'-]")
 _REPEATED = re.compile(r"(\w)\1{2,}")  # a letter three times or more
+_I_AM = re.compile(r"\bi am\b")
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,9 @@ class Lexicon:
         """Lower case, no accents, straight quotes, words and marks spaced, misspellings corrected."""
         text = strip_accents(text.translate(_QUOTES)).casefold()
         text = _REPEATED.sub(r"\1\1", text)  # "feeeever" -> "feever"
-        return " ".join(map(self._correct, _WORDS.findall(text)))
+        # "i am" as "i'm": the patterns say "i'?m", and a chat spelling "im" reaches them spelled
+        # out ("ive worked out how im going to do it" is read "how i am going to do it").
+        return _I_AM.sub("i'm", " ".join(map(self._correct, _WORDS.findall(text))))
 
     def sentences(self, text: str) -> list[str]:
         """The message's sentences, normalised."""
