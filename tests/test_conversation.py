@@ -52,7 +52,9 @@ def answer(question: str, *, quoted: bool = True, urgent: bool = False, status=N
      "And is there anything I should add instead?", "what other reasons coud there be",
      # a sound before it says nothing (blind dev95); how long until what was just spoken of works
      "omg so what's the difference 😅", "haha and why?", "how long till i feel beter",
-     "what's the difference then?"],
+     "what's the difference then?",
+     # what a word of the answer means (blind dev117)
+     "what do you mean by selective?", "holistic meaning what", "sorry what does that mean"],
 )  # fmt: skip
 def test_messages_that_cannot_stand_alone_are_follow_ups(message):
     assert is_follow_up(message)
@@ -481,3 +483,16 @@ def test_a_corrected_question_gets_the_answer_the_question_itself_gets(real_pipe
     again = real_pipeline.answer_batch([turn.request])[0]
     direct = real_pipeline.answer("Does leaky gut cause hip pain?")
     assert again.quotes and [q.text for q in again.quotes] == [q.text for q in direct.quotes]
+
+
+def test_a_few_words_of_liking_keep_the_question_before_them(real_pipeline):
+    """Blind dev116: "I like that" was taken as a story and became what "and how long does that
+    kind of thing take to work" borrowed."""
+    conversation = Conversation()
+    first = conversation.plan(1, "Can improving gut health reduce joint pain?")
+    conversation.settle(first, real_pipeline.answer_batch([first.request])[0])
+    liking = conversation.plan(1, "I like that")
+    reply = conversation.settle(liking, real_pipeline.answer_batch([liking.request])[0])
+    assert reply.status == "small_talk" and not reply.keeps_subject
+    follow_up = conversation.plan(1, "and how long does that kind of thing take to work")
+    assert follow_up.request.context == "Can improving gut health reduce joint pain?"

@@ -54,6 +54,14 @@ _CONTINUES_RE = re.compile(
     r"how long (?:till|til|until|before|b4) (?:i|you|we|it|things|he|she|they)\b)\b",
     re.IGNORECASE,
 )
+# ... and one that asks what a word of the answer means ("what do you mean by selective?",
+# "holistic meaning what"): the subject stays the question's.
+_CLARIFIES_RE = re.compile(
+    r"^\W*(?:(?:ok|okay|so|and|sorry|wait|hmm|hm|um|but)\W+)*(?:what do you mean|what does that "
+    r"mean|what(?:'s| is) meant by|what do they mean by|what does it mean by)\b|"
+    r"^\W*[\w-]+\W+meaning what\W*$",
+    re.IGNORECASE,
+)
 # ... and one that opens with only "and", "so", "but", … continues it when a few words follow:
 # "and long term?", but "so does leaky gut affect muscles too" asks a question of its own.
 _OPENS_RE = re.compile(r"^(?:and|but|so|also|or|then|plus|even)\b", re.IGNORECASE)
@@ -220,6 +228,7 @@ def is_follow_up(message: str) -> bool:
         and bool(_ASKS_RE.search(message))
         and (asks or bool(_BRIEF_ASKS_RE.match(message)))
         or bool(_CONTINUES_RE.match(message))
+        or bool(_CLARIFIES_RE.match(message))
         or (bool(_OPENS_RE.match(message)) and len(said) <= OPENED_WORDS)
         or bool(_CONCLUDES_RE.search(message))
         # ... or tells more of what was asked about ("She also has a temperature today, 38.5").

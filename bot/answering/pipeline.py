@@ -70,6 +70,8 @@ from bot.safety.language import ENGLISH, LanguageDetector, load_languages
 from bot.safety.triage import RedFlagDetector, Triage
 
 log = logging.getLogger(__name__)
+# A story of this many words or fewer that tells nothing of health keeps no subject ("I like that").
+SHORT_STORY_WORDS = 4
 
 # A message asking whether "it" is something ("is it my gut?", "could this just be leaky gut"),
 # what to do or whether to give something: right after an emergency, it asks about the emergency.
@@ -716,9 +718,10 @@ class AnswerPipeline:
                     hits=window,
                     problem=problems[i],
                     small_talk=small,
-                    # A story of nothing the articles or the subjects speak of ("I like that")
-                    # is no subject for what follows.
+                    # A few words of a story that tell nothing of health and name nothing ("I
+                    # like that") are no subject for what follows.
                     story_speaks=small not in ("told", "story")
+                    or len(cleaned[i].split()) > SHORT_STORY_WORDS
                     or self.small_talk.tells_of_health(cleaned[i])
                     or bool(corpus.subjects and corpus.subjects.mentions(cleaned[i])),
                     chatter=chatter,
