@@ -1754,6 +1754,25 @@ def test_a_remark_that_asks_nothing_is_taken_note_of(real_pipeline, message, kin
 
 
 @pytest.mark.parametrize(
+    ("message", "kind"),
+    # A remark right after an answer reacts to it, whatever it speaks of (blind dev113, dev116:
+    # quotes answered "Thanks. Off to the GP then." and "not giving up cheese, sorry").
+    [("Thanks. Off to the GP then.", "thanks"), ("not giving up cheese, sorry", "ack"),
+     ("feels like my knees are a bit better already honestly", "story")],
+)  # fmt: skip
+def test_a_remark_after_an_answer_is_a_reaction(real_pipeline, message, kind):
+    reacting = real_pipeline.answer_batch([Request(message, after_question=True)])[0]
+    assert reacting.status == "small_talk" and not reacting.quotes
+    assert reacting.notice == real_pipeline.texts.reply(f"small_talk_{kind}")
+
+
+def test_a_complaint_that_opens_a_chat_is_still_its_question(real_pipeline):
+    """... while the same words before any question stand for one ("my joints hurt")."""
+    assert real_pipeline.answer("my sore joints are really getting me down").quotes
+    assert real_pipeline.answer("my joints hurt").quotes
+
+
+@pytest.mark.parametrize(
     ("message", "status"),
     # ... but words to look up, and what asks without a question mark, are still asked.
     [("gout", "unmentioned"), ("ok, turmeric", "unmentioned"), ("knee pain diet", "answered"),

@@ -254,6 +254,10 @@ async def test_the_telegram_bot_answers_over_a_stale_corpus_and_follows_a_rebuil
             (corpus_copy / "latin.txt").unlink()
             await asyncio.to_thread(build_in_another_process, corpus_copy, tmp_path / "index")
             await asyncio.to_thread(wait_until, lambda: sample(system, "quotebot_index_stale") == 0)
+            # (the new index served: on a loaded machine the gauge was once read first)
+            await asyncio.to_thread(
+                wait_until, lambda: any(s.source_path == "new.md" for s in system.pipeline.sources)
+            )
             api.send_text("/sources", chat_id=801)
             *_, sources = await api.wait_for_messages(3, chat_id=801)
             api.send_text(NEW_QUESTION, chat_id=801)

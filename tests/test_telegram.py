@@ -457,6 +457,29 @@ async def test_a_follow_up_keeps_its_subject(api, real_encoder, real_index_dir, 
     assert "It can contribute significantly by driving immune activation" in follow_up.visible_text
 
 
+@pytest.mark.model
+async def test_a_correction_and_a_reaction_in_telegram_as_in_the_console(
+    api, real_encoder, real_index_dir, tmp_path
+):
+    """The chat's rules reach Telegram too: the handler once answered the message as sent, so
+    "sorry I meant hips not knees" was read on its own there."""
+    system = bot_system(api, real_index_dir, tmp_path, encoder=real_encoder)
+    async with running_bot(system):
+        for number, text in enumerate(
+            ["Does leaky gut cause knee pain?", "sorry I meant hips not knees",
+             "Thanks. Off to the GP then."],  # fmt: skip
+            start=1,
+        ):
+            api.send_text(text, chat_id=531)
+            replies = await api.wait_for_messages(number, chat_id=531)
+    system.close()
+    _, corrected, reaction = replies
+    direct = system.pipeline.answer("Does leaky gut cause hip pain?")
+    assert direct.quotes[0].text.split(".")[0] in corrected.visible_text
+    assert reaction.visible_text.startswith("You're welcome")
+    assert "<blockquote>" not in reaction.text
+
+
 async def test_urgent_advice_and_a_caution_stay_with_the_chat_for_what_follows(
     api, real_encoder, real_index_dir, tmp_path
 ):

@@ -42,11 +42,12 @@ class BatchingAnswerer:
         language_hint: str | None = None,
         urgent: tuple[str, ...] = (),
         cautions: tuple[str, ...] = (),
+        after_question: bool = False,
     ) -> Answer:
         """The answer to ``text`` (read with ``context`` when it borrows the previous question;
         ``language_hint`` is the sender's app language, if known; ``urgent`` and ``cautions``:
         the urgent advice and the cautions the chat was given a few minutes ago)."""
-        request = Request(text, offset, context, language_hint, urgent, cautions)
+        request = Request(text, offset, context, language_hint, urgent, cautions, after_question)
         loop = asyncio.get_running_loop()
         future = loop.create_future()
         self._pending.append((request, future))

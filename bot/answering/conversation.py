@@ -294,7 +294,13 @@ class Conversation:
                 message, context = f"what about {fix.new}?", previous
         urgent = self._urgent.get(chat) or ()
         cautions = self._cautions.get(chat) or ()
-        request = Request(message, context=context, urgent=urgent, cautions=cautions)
+        request = Request(
+            message,
+            context=context,
+            urgent=urgent,
+            cautions=cautions,
+            after_question=previous is not None,
+        )
         return Turn(chat, message, request)
 
     def settle(self, turn: Turn, answer: Answer) -> Answer:

@@ -132,6 +132,9 @@ class Request:
     # Cautions the chat was given a few minutes ago that stay with it ("I'm pregnant" then "what
     # about turmeric?"): they lead this answer too.
     cautions: tuple[str, ...] = ()
+    # Whether the chat asked a question a few minutes ago: a remark that asks nothing after it
+    # reacts to the answer ("feels like my knees are a bit better already honestly").
+    after_question: bool = False
 
 
 class AnswerPipeline:
@@ -707,7 +710,28 @@ class AnswerPipeline:
                 cleaned[i]
             ):
                 window, unmentioned = [], None
-            small = talk[i] or self._told_only(
+            reacted = False
+            # ... and so is a remark after an answer, whatever it speaks of: a reaction, not a
+            # question ("Thanks. Off to the GP then.", "not giving up cheese, sorry").
+            if (
+                chatter is None
+                and request.after_question
+                and not context[i]
+                and (window or unmentioned is not None)
+                and self.small_talk
+                and i in ranked
+                and not triage[i].flags
+                and not cautions
+                and not request.offset
+            ):
+                chatter = self.small_talk.reaction(cleaned[i])
+                if chatter is not None:
+                    window, unmentioned = [], None
+                    # ... a story among them is what a follow-up may ask about next ("I've been
+                    # gluten free for a year and my joints are still sore", "what else could be
+                    # doing it").
+                    reacted = chatter == "story" and self.small_talk.tells_of_health(cleaned[i])
+            small = talk[i] or ("story" if reacted else None) or self._told_only(
                 cleaned[i], context[i], triage[i], cautions, own, i in ranked, bool(request.urgent)
             )
             answers.append(

@@ -147,6 +147,11 @@ _REMARKING = _TELLING | frozenset(
 # ask of the others anywhere ("has acupuncture helped anyone with the lower back pain").
 _OPENS_ASKING = frozenset(_REPEATED_RE.sub(r"\1", word) for word in _ASKS_TOO)
 _ASKS_OTHERS = frozenset({"anyone", "anybody", "somebody", "someone"})
+# A question asked about ("she wants to know if …", "wondering whether …").
+_ASKS_INDIRECTLY_RE = re.compile(
+    r"\b(?:know|knows|wonder|wondering|wondered|ask|asking|asks|asked|curious|unsure|sure|idea)"
+    r" (?:if|whether|why|how|what|when|where|which)\b|\bwhether\b"
+)
 # Words that tell of health only beside others ("bleeding again", "still hurts").
 _ONLY_WITH_OTHERS = frozenset({"again", "stil"})
 # "… is that bad for my gut": a verb before what it asks about, inside a run-on message.
@@ -362,6 +367,28 @@ class SmallTalk:
         # ... answered as the small talk it opens or ends with ("Thanks, booking the GP now").
         return kind or ("story" if _TELLS_OF.intersection(words) else "ack")
 
+    def reaction(self, message: str) -> str | None:
+        """The small talk a remark that asks nothing is answered with right after an answer
+        ("Thanks. Off to the GP then.", "feels like my knees are a bit better already honestly"):
+        distress it ends on, the small talk it opens or ends with, "story" when it tells of the
+        one writing or of health, else "ack"; None when it asks or requests ("give me concrete
+        steps")."""
+        if len(message) > MAX_WITHIN_CHARS * 2:
+            return None
+        words = self._spelled(message)
+        if not words or words[0] in _REQUESTS or _REQUESTS_TOO.intersection(words):
+            return None
+        if not self.remarks(message, words):
+            return None
+        if self.ends_in_distress(message):
+            return "distress"
+        found = set(self._kinds_at_ends(words))
+        kind = next((kind for kind in self.order if kind in found), None)
+        if kind is not None:
+            return kind
+        tells = _TELLS_OF.intersection(words) or self.tells_of_health(message)
+        return "story" if tells else "ack"
+
     def tells_of_health(self, message: str) -> bool:
         """Whether ``message`` holds a word that tells of health ("sore", "diagnosed", "gut")."""
         return bool(self.tells.intersection(self._spelled(message)) - _ONLY_WITH_OTHERS)
@@ -389,6 +416,8 @@ class SmallTalk:
         words = self._spelled(message) if words is None else words
         if "?" in message or _ASKING.intersection(words) or _ASKS_OTHERS.intersection(words):
             return False
+        if _ASKS_INDIRECTLY_RE.search(" ".join(words)):
+            return False  # "she wants to know if sugar is bad for joint pain"
         if self._a_clause_asks(message):
             return False
         # ... read with chat spellings as the words they stand for ("shoud i see a docter").

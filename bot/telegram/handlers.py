@@ -146,11 +146,12 @@ async def answer_question(
                 answer = found.conversation.settle(
                     turn,
                     await found.answerer.answer(
-                        question,
+                        turn.request.text,
                         context=turn.request.context,
                         language_hint=hint,
                         urgent=turn.request.urgent,
                         cautions=turn.request.cautions,
+                        after_question=turn.request.after_question,
                     ),
                 )
         finally:
