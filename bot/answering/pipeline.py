@@ -710,14 +710,13 @@ class AnswerPipeline:
                 cleaned[i]
             ):
                 window, unmentioned = [], None
-            reacted = False
+            reacted = reaction = False
             # ... and so is a remark after an answer, whatever it speaks of: a reaction, not a
             # question ("Thanks. Off to the GP then.", "not giving up cheese, sorry").
             if (
                 chatter is None
                 and request.after_question
                 and not context[i]
-                and (window or unmentioned is not None)
                 and self.small_talk
                 and i in ranked
                 and not triage[i].flags
@@ -726,14 +725,18 @@ class AnswerPipeline:
             ):
                 chatter = self.small_talk.reaction(cleaned[i])
                 if chatter is not None:
-                    window, unmentioned = [], None
+                    window, unmentioned, reaction = [], None, True
                     # ... a story among them is what a follow-up may ask about next ("I've been
                     # gluten free for a year and my joints are still sore", "what else could be
                     # doing it").
                     reacted = chatter == "story" and self.small_talk.tells_of_health(cleaned[i])
-            small = talk[i] or ("story" if reacted else None) or self._told_only(
-                cleaned[i], context[i], triage[i], cautions, own, i in ranked, bool(request.urgent)
-            )
+            if reaction:  # of a reaction, only a story of health is what follows may ask about
+                small = talk[i] or ("story" if reacted else None)
+            else:
+                small = talk[i] or self._told_only(
+                    cleaned[i], context[i], triage[i], cautions, own, i in ranked,
+                    bool(request.urgent),
+                )
             answers.append(
                 compose_answer(
                     question,
@@ -743,11 +746,15 @@ class AnswerPipeline:
                     problem=problems[i],
                     small_talk=small,
                     # A few words of a story that tell nothing of health and name nothing ("I
-                    # like that") are no subject for what follows.
+                    # like that"), or any story of no health after a question ("he was fine at
+                    # football on Saturday though"), are no subject for what follows.
                     story_speaks=small not in ("told", "story")
-                    or len(cleaned[i].split()) > SHORT_STORY_WORDS
                     or self.small_talk.tells_of_health(cleaned[i])
-                    or bool(corpus.subjects and corpus.subjects.mentions(cleaned[i])),
+                    or not request.after_question
+                    and (
+                        len(cleaned[i].split()) > SHORT_STORY_WORDS
+                        or bool(corpus.subjects and corpus.subjects.mentions(cleaned[i]))
+                    ),
                     chatter=chatter,
                     unmentioned=unmentioned.name if unmentioned else None,
                     unmentioned_kind=unmentioned.category if unmentioned else "",
