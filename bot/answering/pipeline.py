@@ -695,43 +695,31 @@ class AnswerPipeline:
             window = selected[request.offset : request.offset + self.max_quotes]
             # A remark nothing answers, or that only names what the articles never mention
             # ("Wine stays on the menu, non-negotiable 🍷"), is taken note of: no "I could not
-            # find a passage", no "the articles do not mention wine".
-            chatter = (
-                self.small_talk.reply_to_remark(cleaned[i], says_something)
-                if self.small_talk
-                and i in ranked
-                and not triage[i].flags
-                and not cautions
-                and not request.offset
-                and (not window or (unmentioned is not None and not rest_answered))
-                else None
-            )
-            if chatter is not None and unmentioned is not None and self.small_talk.remarks(
-                cleaned[i]
-            ):
-                window, unmentioned = [], None
-            reacted = reaction = False
-            # ... and so is a remark after an answer, whatever it speaks of: a reaction, not a
-            # question ("Thanks. Off to the GP then.", "not giving up cheese, sorry").
+            # find a passage", no "the articles do not mention wine". Right after an answer, so
+            # is any remark, whatever it speaks of: a reaction, not a question ("Thanks. Off to
+            # the GP then.", "not giving up cheese, sorry").
+            chatter = reaction = None
             if (
-                chatter is None
-                and request.after_question
-                and not context[i]
-                and self.small_talk
+                self.small_talk
                 and i in ranked
                 and not triage[i].flags
                 and not cautions
                 and not request.offset
             ):
-                chatter = self.small_talk.reaction(cleaned[i])
-                if chatter is not None:
-                    window, unmentioned, reaction = [], None, True
-                    # ... a story among them is what a follow-up may ask about next ("I've been
-                    # gluten free for a year and my joints are still sore", "what else could be
-                    # doing it").
-                    reacted = chatter == "story" and self.small_talk.tells_of_health(cleaned[i])
-            if reaction:  # of a reaction, only a story of health is what follows may ask about
-                small = talk[i] or ("story" if reacted else None)
+                if not window or (unmentioned is not None and not rest_answered):
+                    chatter = self.small_talk.reply_to_remark(cleaned[i], says_something)
+                    named = chatter is not None and unmentioned is not None
+                    if named and self.small_talk.remarks(cleaned[i]):
+                        window, unmentioned = [], None
+                if chatter is None and request.after_question and not context[i]:
+                    reaction = self.small_talk.reaction(cleaned[i])
+            if reaction is not None:
+                chatter, window, unmentioned = reaction, [], None
+                # Of a reaction, only a story of health is what a follow-up may ask about next
+                # ("I've been gluten free for a year and my joints are still sore", then "what
+                # else could be doing it").
+                story = reaction == "story" and self.small_talk.tells_of_health(cleaned[i])
+                small = talk[i] or ("story" if story else None)
             else:
                 small = talk[i] or self._told_only(
                     cleaned[i], context[i], triage[i], cautions, own, i in ranked,

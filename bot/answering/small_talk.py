@@ -350,15 +350,12 @@ class SmallTalk:
         close ("ok I'm calling my doctor now") and "ack" otherwise ("Swim gala results are up
         on the club site 🏊"); None when it asks or reads as words to search for."""
         kind = self.within(message, says_something)
-        if kind is not None or len(message) > MAX_WITHIN_CHARS:
+        if kind is not None:
             return kind
-        words = self._spelled(message)
-        if not words or words[0] in _REQUESTS or _REQUESTS_TOO.intersection(words):
+        words = self._remark_words(message, MAX_WITHIN_CHARS)
+        if words is None:
             return None
-        if not self.remarks(message, words):
-            return None
-        found = set(self._kinds_at_ends(words))
-        kind = next((kind for kind in self.order if kind in found), None)
+        kind = self._kind_at_ends(words)
         if self.tells.intersection(words) - _SEEING_SOMEONE:
             # Of health: a story of the one writing or someone close, taken as such ("I take zinc
             # and honestly can't tell any difference"); not beside thanks or an ok ("thanks, dad
@@ -373,21 +370,13 @@ class SmallTalk:
         distress it ends on, the small talk it opens or ends with, "story" when it tells of the
         one writing or of health, else "ack"; None when it asks or requests ("give me concrete
         steps")."""
-        if len(message) > MAX_WITHIN_CHARS * 2:
-            return None
-        words = self._spelled(message)
-        if not words or words[0] in _REQUESTS or _REQUESTS_TOO.intersection(words):
-            return None
-        if not self.remarks(message, words):
+        words = self._remark_words(message, MAX_WITHIN_CHARS * 2)
+        if words is None:
             return None
         if self.ends_in_distress(message):
             return "distress"
-        found = set(self._kinds_at_ends(words))
-        kind = next((kind for kind in self.order if kind in found), None)
-        if kind is not None:
-            return kind
         tells = _TELLS_OF.intersection(words) or self.tells_of_health(message)
-        return "story" if tells else "ack"
+        return self._kind_at_ends(words) or ("story" if tells else "ack")
 
     def tells_of_health(self, message: str) -> bool:
         """Whether ``message`` holds a word that tells of health ("sore", "diagnosed", "gut")."""
@@ -398,16 +387,25 @@ class SmallTalk:
         of health ("Sorry to hear that, you'll still beat me up the hills", "Ours had that too,
         it passed after a few months"): the kind it opens or ends with, else "ack"; None when
         it asks, or tells more of health ("She also has a temperature today, 38.5")."""
-        if len(message) > MAX_WITHIN_CHARS:
+        words = self._remark_words(message, MAX_WITHIN_CHARS)
+        if words is None or self.tells.intersection(words) - _SEEING_SOMEONE - _ONLY_WITH_OTHERS:
+            return None
+        return self._kind_at_ends(words) or "ack"
+
+    def _remark_words(self, message: str, longest: int) -> list[str] | None:
+        """``message``'s words when it is a remark of at most ``longest`` characters that
+        requests nothing; else None."""
+        if len(message) > longest:
             return None
         words = self._spelled(message)
         if not words or words[0] in _REQUESTS or _REQUESTS_TOO.intersection(words):
             return None
-        told = self.tells.intersection(words) - _SEEING_SOMEONE - _ONLY_WITH_OTHERS
-        if told or not self.remarks(message, words):
-            return None
+        return words if self.remarks(message, words) else None
+
+    def _kind_at_ends(self, words: list[str]) -> str | None:
+        """The first kind, in the file's order, of the small talk ``words`` open or end with."""
         found = set(self._kinds_at_ends(words))
-        return next((kind for kind in self.order if kind in found), "ack")
+        return next((kind for kind in self.order if kind in found), None)
 
     def remarks(self, message: str, words: list[str] | None = None) -> bool:
         """Whether ``message`` is a remark: it asks nothing (no question mark, no word or clause
