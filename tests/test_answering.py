@@ -126,12 +126,15 @@ def test_no_two_quotes_overlap_or_repeat(real_pipeline):
 
 
 @pytest.mark.parametrize(
-    "question",
-    ["what's the capital of australia", "how do I fix my car's brakes", "write me a poem"],
-)
-def test_off_topic_gets_no_quotes_but_the_topics_and_safety_texts(real_pipeline, question):
+    ("question", "status"),
+    # Words the articles use ("capital", "fix") leave it a question nothing answers; none at all
+    # make it the off-topic reply.
+    [("what's the capital of australia", "no_answer"), ("how do I fix my car's brakes", "no_answer"),
+     ("write me a poem", "small_talk")],
+)  # fmt: skip
+def test_off_topic_gets_no_quotes_but_the_topics_and_safety_texts(real_pipeline, question, status):
     answer = real_pipeline.answer(question)
-    assert not answer.answered and answer.quotes == () and answer.status == "no_answer"
+    assert not answer.answered and answer.quotes == () and answer.status == status
     assert "Joint pain, autoimmunity and leaky gut" in answer.notice  # the articles, by short title
     assert_safety_texts(answer, real_pipeline)
 
@@ -2400,3 +2403,101 @@ def test_a_word_the_articles_write_otherwise_is_not_strange():
     assert not lexical.strange("probiotics") and lexical.strange("temulawak")
     knowing = LexicalIndex(["Probiotics help."], is_word=lambda w: w == "butter")
     assert not knowing.strange("butter")
+
+
+@pytest.mark.parametrize(
+    "message",
+    # Blind dev119 (group chats): "I could not find a passage in my articles" for chatter.
+    ["gorgeous!! what yarn is that", "can someone review my PR before lunch pls 🙏",
+     "6am?? u psycho", "what time is it", "what's the weather like"],
+)  # fmt: skip
+def test_a_message_of_nothing_the_articles_speak_of_gets_the_off_topic_reply(
+    real_pipeline, message
+):
+    answer = real_pipeline.answer(message)
+    assert answer.status == "small_talk" and not answer.quotes, message
+    assert answer.notice.startswith("That is not something my articles cover")
+    assert "Joint pain, autoimmunity and leaky gut" in answer.notice  # the articles, by title
+
+
+@pytest.mark.parametrize(
+    "message",
+    # Blind dev119: "The articles do not mention courgettes / cat / hummus" in a group chat.
+    ["courgettes are going mad this year, anyone want some",
+     "has anyone seen a grey cat? Biscuit hasn't come home", "who ate my hummus",
+     "Who left the shed unlocked again", "morning all 🧘‍♀️ class still on at 7 tmrw?",
+     "Hi all, Marcus, dx'd with RA in March. still a bit overwhelmed"],
+)  # fmt: skip
+def test_what_is_said_to_the_group_gets_no_quote_and_no_notice(real_pipeline, message):
+    answer = real_pipeline.answer(message)
+    assert answer.status == "small_talk" and not answer.quotes and answer.subject is None, message
+
+
+def test_asking_the_group_whether_a_remedy_helps_is_still_named_unmentioned(real_pipeline):
+    answer = real_pipeline.answer("anyone tried glucosamine?")
+    assert answer.status == "unmentioned" and answer.subject == "glucosamine"
+
+
+@pytest.mark.parametrize(
+    "follow_up",
+    # Blind dev118, dev113, dev62: "how" and "By what mechanism, precisely?" got the same
+    # passages again, or nothing.
+    ["how", "How so?", "By what mechanism, precisely?", "What is exactly the mechanism?"],
+)
+def test_asking_how_after_a_link_gets_how_it_happens(real_pipeline, follow_up):
+    from bot.answering.conversation import Conversation
+
+    conversation = Conversation()
+    first = conversation.plan(1, "can leaky gut actually cause joint pain?")
+    conversation.settle(first, real_pipeline.answer_batch([first.request])[0])
+    turn = conversation.plan(1, follow_up)
+    answer = real_pipeline.answer_batch([turn.request])[0]
+    assert any("triggering immune responses" in quote.text for quote in answer.quotes), follow_up
+
+
+@pytest.mark.parametrize(
+    "follow_up",
+    # Blind dev92, dev96, dev95: what the gut lining is, not how it meets the joints.
+    ["And where does the gut come into it?", "and what does the gut have to do with it?",
+     "Could her stomach be involved?"],
+)  # fmt: skip
+def test_asking_where_the_gut_comes_in_gets_the_link(real_pipeline, follow_up):
+    (answer,) = real_pipeline.answer_batch(
+        [Request(follow_up, context="What actually causes joint pain?")]
+    )
+    assert "The gut and joints communicate through the immune system." in answer.quotes[0].text
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["'studies have found links' is pretty vague tbh", "that's a lot of 'may' and 'can'",
+     "sounds a bit vague", "hmm not very convincing"],
+)  # fmt: skip
+def test_saying_it_is_vague_is_doubt(real_pipeline, message):
+    answer = real_pipeline.answer(message)
+    assert answer.notice == real_pipeline.texts.reply("small_talk_doubt"), message
+
+
+@pytest.mark.parametrize(
+    "message",
+    # Blind dev118, dev113: quoted as if they asked what leaky gut causes.
+    ["Let me guess, you're going to tell me everything is caused by leaky gut.",
+     "lemme guess, leaky gut is the cause of everything now lol"],
+)  # fmt: skip
+def test_a_scoff_that_asks_nothing_is_doubt(real_pipeline, message):
+    answer = real_pipeline.answer(message)
+    assert answer.notice == real_pipeline.texts.reply("small_talk_doubt") and not answer.quotes
+
+
+def test_how_after_asking_whether_it_helps_asks_what_to_do(real_pipeline):
+    """Blind dev65: "How?" after "Do people … get lasting relief by working on their gut?" asks
+    for the steps, not how leaky gut comes about."""
+    from bot.answering.conversation import Conversation
+
+    conversation = Conversation()
+    first = conversation.plan(1, "can fixing my gut help my joints?")
+    conversation.settle(first, real_pipeline.answer_batch([first.request])[0])
+    turn = conversation.plan(1, "How?")
+    answer = real_pipeline.answer_batch([turn.request])[0]
+    assert any("Steps may include" in quote.text for quote in answer.quotes)
+    assert not any("triggering immune responses" in quote.text for quote in answer.quotes)

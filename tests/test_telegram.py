@@ -132,11 +132,11 @@ async def test_urgent_message_leads_with_urgent_advice(api, system):
     assert_complete_answer(messages)
 
 
-async def test_off_topic_question_gets_the_no_answer_reply(api, system):
+async def test_off_topic_question_gets_the_off_topic_reply(api, system):
     async with running_bot(system):
         api.send_text("who won the football world cup?", chat_id=503)
         [reply] = await api.wait_for_messages(1, chat_id=503)
-    assert "I could not find a passage" in reply.visible_text
+    assert "That is not something my articles cover" in reply.visible_text
     assert "<blockquote>" not in reply.text and not reply.buttons
     assert_complete_answer([reply])
 
@@ -257,7 +257,7 @@ async def test_one_chats_replies_arrive_in_the_order_asked(api, system, fake_ind
     slow.close()
     assert_quotes_what_the_pipeline_answers(replies[0], system, questions[0])
     assert_quotes_what_the_pipeline_answers(replies[1], system, questions[1])
-    assert "I could not find a passage" in replies[2].visible_text
+    assert "That is not something my articles cover" in replies[2].visible_text
 
 
 async def test_a_photo_caption_is_answered_with_a_note(api, system):

@@ -64,8 +64,9 @@ def compose_answer(
     quotes = quote_hits(hits, documents, snapshot) if quotable else ()
     intro = texts.reply("answer_intro") if quotes else None
     subject = None
+    listed = "; ".join(f"“{t}”" for t in topics)
     if small_talk and not urgent_advice:
-        notice, status = texts.reply(f"small_talk_{small_talk}"), "small_talk"
+        notice, status = _small_talk_reply(texts, small_talk, listed), "small_talk"
     elif problem == "language" and triage.kinds:
         # Under urgent advice, "I can only answer questions in English" is noise, and under a
         # crisis line it reads as a door closed.
@@ -103,10 +104,10 @@ def compose_answer(
     elif stood_down:  # "I went to A&E, they said it's fine": acknowledged, not "no passage"
         notice, status = texts.reply(stood_down), "no_answer"
     elif chatter:  # "Lovely chatting with you dear, bye now": small talk among other words
-        notice, status = texts.reply(f"small_talk_{chatter}"), "small_talk"
+        notice, status = _small_talk_reply(texts, chatter, listed), "small_talk"
     else:
         notice, status = (
-            texts.reply("no_answer", topics="; ".join(f"“{t}”" for t in topics)),
+            texts.reply("no_answer", topics=listed),
             "no_answer",
         )
     if stood_down and status == "answered" and notice is None:
@@ -144,3 +145,12 @@ def addressed(subject: str) -> str:
     running" (a name of the list that opens asking) is "running"."""
     subject = _ASKING_LEAD_RE.sub("", subject)
     return _OWN_RE.sub(lambda match: _YOUR[match.group(0).casefold()], subject)
+
+
+def _small_talk_reply(texts: FixedTexts, kind: str, topics: str) -> str:
+    """The reply to small talk of ``kind``, naming the articles' ``topics`` where it lists them
+    (the off-topic reply)."""
+    name = f"small_talk_{kind}"
+    return (
+        texts.reply(name, topics=topics) if "{topics}" in texts.replies[name] else texts.reply(name)
+    )

@@ -62,6 +62,13 @@ _CLARIFIES_RE = re.compile(
     r"^\W*[\w-]+\W+meaning what\W*$",
     re.IGNORECASE,
 )
+# ... and a few words that ask by what mechanism ("By what mechanism, precisely?", "What is
+# exactly the mechanism?"): of what was just spoken of, when they name nothing else (MECHANISM_WORDS).
+_MECHANISM_RE = re.compile(
+    r"\b(?:what|which|whats|what's)\b(?:\W+\w+){0,3}\W+mechanisms?\b|\bmechanically\b",
+    re.IGNORECASE,
+)
+MECHANISM_WORDS = 7
 # ... and one that opens with only "and", "so", "but", … continues it when a few words follow:
 # "and long term?", but "so does leaky gut affect muscles too" asks a question of its own.
 _OPENS_RE = re.compile(r"^(?:and|but|so|also|or|then|plus|even)\b", re.IGNORECASE)
@@ -229,6 +236,7 @@ def is_follow_up(message: str) -> bool:
         and (asks or bool(_BRIEF_ASKS_RE.match(message)))
         or bool(_CONTINUES_RE.match(message))
         or bool(_CLARIFIES_RE.match(message))
+        or (len(words) <= MECHANISM_WORDS and bool(_MECHANISM_RE.search(message)))
         or (bool(_OPENS_RE.match(message)) and len(said) <= OPENED_WORDS)
         or bool(_CONCLUDES_RE.search(message))
         # ... or tells more of what was asked about ("She also has a temperature today, 38.5").

@@ -46,6 +46,7 @@ REPLIES = (
     "small_talk_story",
     "small_talk_unknown_command",
     "small_talk_aside",
+    "small_talk_off_topic",
     "stood_down",
     "stood_down_crisis",
 )

@@ -30,7 +30,7 @@ from bot.answering.inputs import (
 )
 from bot.answering.off_topic import OffTopic
 from bot.answering.question_parts import other_part
-from bot.answering.small_talk import ASIDE, UNKNOWN_COMMAND, SmallTalk
+from bot.answering.small_talk import ASIDE, OFF_TOPIC, UNKNOWN_COMMAND, SmallTalk
 from bot.answering.stories import (
     asking_clause,
     asking_sentence,
@@ -321,7 +321,7 @@ class AnswerPipeline:
         # Read with its chat spellings as the words they stand for ("wen shud i go to a doc").
         spelled = {
             i: (
-                self.small_talk.spelled_out(cleaned[i], follow_up=bool(context[i]))
+                self.small_talk.spelled_out(cleaned[i], follow_up=context[i] or False)
                 if self.small_talk
                 else cleaned[i]
             )
@@ -706,13 +706,37 @@ class AnswerPipeline:
                 and not cautions
                 and not request.offset
             ):
-                if not window or (unmentioned is not None and not rest_answered):
+                group = self.small_talk.tells_the_group(cleaned[i])
+                if group is not None:
+                    # "Hi all, Marcus, dx'd with RA in March. still a bit overwhelmed": told to
+                    # the others, asking nothing; no quotes, whatever it names.
+                    chatter, window, unmentioned = group, [], None
+                elif not window or (unmentioned is not None and not rest_answered):
                     chatter = self.small_talk.reply_to_remark(cleaned[i], says_something)
                     named = chatter is not None and unmentioned is not None
-                    if named and self.small_talk.remarks(cleaned[i]):
+                    if named and (
+                        self.small_talk.remarks(cleaned[i])
+                        # "courgettes are going mad this year, anyone want some", not "anyone
+                        # tried glucosamine?"
+                        or chatter == ASIDE and not _WEIGHS_HEALTH_RE.search(cleaned[i])
+                    ):
                         window, unmentioned = [], None
                 if chatter is None and request.after_question and not context[i]:
                     reaction = self.small_talk.reaction(cleaned[i])
+                if (
+                    chatter is None
+                    and reaction is None
+                    and not window
+                    and unmentioned is None
+                    and not context[i]
+                    and not says_something(cleaned[i])
+                    and not self.small_talk.tells_of_health(cleaned[i])
+                    and not _SEEKS_CARE_RE.search(cleaned[i])
+                ):
+                    # "gorgeous!! what yarn is that", "can someone review my PR before lunch
+                    # pls 🙏": nothing of health, nothing the articles speak of; no "I could not
+                    # find a passage", which reads as if the articles might have held it.
+                    chatter = OFF_TOPIC
             if reaction is not None:
                 chatter, window, unmentioned = reaction, [], None
                 # Of a reaction, only a story of health is what a follow-up may ask about next
@@ -811,6 +835,22 @@ def _quotable(
     return unmentioned, corpus.retriever.select(hits, named=named)
 
 
+# Words of care to seek ("ok thanks. should i go to a&e"): never off the articles' topic.
+_SEEKS_CARE_RE = re.compile(
+    r"\b(?:a\s*&\s*e|a and e|er|emergency|emergencies|urgent care|hospital|ambulance|paramedics?|"
+    r"111|112|911|999|gp|doctor|doctors|doc|nurse|pharmacist|pharmacy|chemist|clinic|walk-in|"
+    r"surgery|physio|specialist|consultant|midwife|vet)\b",
+    re.IGNORECASE,
+)
+# Words that ask whether a thing does any good or harm ("anyone tried glucosamine?", "has
+# turmeric helped anyone?"): a question of health, even asked of the others in a group.
+_WEIGHS_HEALTH_RE = re.compile(
+    r"\b(?:help|helps|helped|helping|good|bad|better|worse|work|works|worked|working|tried|try|"
+    r"trying|take|takes|taking|took|safe|worth|recommend|recommends|cure|cures|fix|fixes|heal|"
+    r"heals|know if|know whether|heard|effect|effects|side effects?|do for|does for|use|uses|"
+    r"used|using|looked at|studied|study|studies|research|researched|evidence)\b",
+    re.IGNORECASE,
+)
 # A word for someone other than the asker ("should she go gluten free?", "what should i feed
 # her?").
 _OF_SOMEONE_RE = re.compile(r"\b(?:she|her|hers|he|him|his|they|them|their)\b", re.IGNORECASE)

@@ -117,6 +117,8 @@ TIME_REFERENCE_RE = re.compile(
 )
 # The kind of a message meant for the others in a group chat (``SmallTalk.within``).
 ASIDE = "aside"
+# ... and of a message that speaks of nothing the articles or the subjects do.
+OFF_TOPIC = "off_topic"
 # A story that ends saying it only wanted to be told ("Sorry, just venting."), read as a story
 # up to MAX_VENTING_CHARS.
 _VENTING_RE = re.compile(
@@ -129,7 +131,7 @@ MAX_VENTING_CHARS = 600
 MAX_WITHIN_CHARS = 160
 _WORD_IN_TEXT_RE = re.compile(r"(?<![\w'])[\w']+(?![\w'])")
 # A message's words as small talk is read (_words), and a letter said twice or more.
-_WORD_RE = re.compile(r"[\w']+")
+_WORD_RE = re.compile(r"\w+(?:'\w+)*")
 _REPEATED_RE = re.compile(r"(\w)\1+")
 # Words that make a message a remark, not a search for words ("I take zinc and honestly can't
 # tell any difference", not "zinc dosage"): someone who speaks, a verb that tells, a sound.
@@ -151,6 +153,39 @@ _ASKS_OTHERS = frozenset({"anyone", "anybody", "somebody", "someone"})
 _ASKS_INDIRECTLY_RE = re.compile(
     r"\b(?:know|knows|wonder|wondering|wondered|ask|asking|asks|asked|curious|unsure|sure|idea)"
     r" (?:if|whether|why|how|what|when|where|which)\b|\bwhether\b"
+)
+# "who ate my hummus", "Right, who took my stapler again": who did a thing, asked of the group.
+_BLAMES_RE = re.compile(
+    r"^(?:(?:ok|okay|right|so|oi|ugh|seriously|again|alright|hey)\s+)*who(?:'s| has| had)?\s+"
+    r"(?:ate|eaten|took|taken|left|stole|stolen|moved|nicked|pinched|finished|used|drank|drunk|"
+    r"borrowed|broke|parked|forgot|locked|unlocked|keeps|kept|touched|hid|hidden|swiped|turned|"
+    r"opened|unplugged|put|spilled|spilt|binned|threw)\b"
+)
+# A message that opens scoffing ("let me guess, …", "oh here we go"): doubt, when it asks nothing.
+_SCOFFS_RE = re.compile(
+    r"^\W*(?:(?:oh|ok|okay|so|right|ugh|lol|haha)\W+)*(?:let me guess|lemme guess|here we go|"
+    r"here we go again|surprise surprise|what a surprise|sure jan)\b",
+    re.IGNORECASE,
+)
+# A question whether something helps, eases or heals ("can fixing my gut help my joints?").
+_ASKS_WHETHER_IT_HELPS_RE = re.compile(
+    r"\b(?:help|helps|helped|relief|relieve|relieves|fix|fixing|fixes|heal|healing|heals|improve|"
+    r"improving|improves|reduce|reduces|reducing|ease|eases|better|treat|treating|work on|"
+    r"working on|do about|get rid)\b",
+    re.IGNORECASE,
+)
+# "has anyone studied …", "anyone tried …", "does anyone else get …": a question asked of the
+# group, even without a question mark.
+_ASKS_THE_GROUP_RE = re.compile(
+    r"\b(?:has|have|does|do|did|is|are|can|could|would|will)\s+(?:any|some)(?:one|body)\b|"
+    r"\b(?:helped|helps|help|worked|works|work)\s+(?:for\s+)?(?:any|some)(?:one|body)\b|"
+    r"\b(?:any|some)(?:one|body)\s+(?:know|knows|tried|try|use|uses|used|studied|study|looked|"
+    r"researched|heard|read|recommend|suggest|else\s+(?:have|had|get|got|use|tried|take|find))\b"
+)
+# "why does everyone keep saying …": everyone spoken of, not spoken to.
+_OF_EVERYONE_RE = re.compile(
+    r"\b(?:why|how|what|when|where)\s+(?:does|do|did|is|are|has|have|would|will|can|should)\s+"
+    r"(?:every(?:one|body)|people)\b|\bevery(?:one|body)\s+(?:keeps|says|tells|thinks|reckons)\b"
 )
 # Words that tell of health only beside others ("bleeding again", "still hurts").
 _ONLY_WITH_OTHERS = frozenset({"again", "stil"})
@@ -188,6 +223,11 @@ class SmallTalk:
     question_spelling: dict[str, str] = field(default_factory=dict)
     # Phrases of questions read as the ones the articles answer ("how quickly" is "how long").
     question_phrases: dict[str, str] = field(default_factory=dict)
+    # Follow-ups that are only these words, read as the question they stand for ("how?" after
+    # "can leaky gut cause joint pain?" is "how does that happen").
+    question_alone: dict[tuple[str, ...], str] = field(default_factory=dict)
+    # ... and after a question whether something helps ("how?" is what steps help).
+    question_alone_after_help: dict[tuple[str, ...], str] = field(default_factory=dict)
     # The phrases of another language (among ``phrases``), by language code: "gracias" is
     # thanked in Spanish.
     languages: dict[tuple[str, ...], str] = field(default_factory=dict)
@@ -250,7 +290,7 @@ class SmallTalk:
             else None,
         )
 
-    def spelled_out(self, question: str, *, follow_up: bool = False) -> str:
+    def spelled_out(self, question: str, *, follow_up: bool | str = False) -> str:
         """``question`` with its chat spellings as the words they stand for ("my knees r killin
         me lol" -> "my knees are killing me"); every other character as written. A
         ``follow_up`` asks what the articles answer in their phrases ("how quickly?" after
@@ -262,6 +302,16 @@ class SmallTalk:
             return table.get(match.group(0).casefold(), match.group(0))
 
         spelled = _WORD_IN_TEXT_RE.sub(spell, question) if table else question
+        if follow_up and self.question_alone:
+            said = tuple(_words(spelled))
+            # ... after a question whether something helps ("Do people get lasting relief by
+            # working on their gut?"), "How?" asks what to do (``follow_up``: that question).
+            helps = isinstance(follow_up, str) and _ASKS_WHETHER_IT_HELPS_RE.search(follow_up)
+            alone = (self.question_alone_after_help.get(said) if helps else None) or (
+                self.question_alone.get(said)
+            )
+            if alone is not None:
+                return alone
         if follow_up and self._phrases_re is not None:
             spelled = self._phrases_re.sub(
                 lambda match: self.question_phrases[match.group(0).casefold()], spelled
@@ -277,6 +327,12 @@ class SmallTalk:
         talk too."""
         if _COMMAND_RE.match(message):
             return UNKNOWN_COMMAND
+        if (
+            len(message) <= MAX_WITHIN_CHARS
+            and _SCOFFS_RE.match(message)
+            and self.asks_nothing(message)
+        ):
+            return "doubt"  # "Let me guess, you're going to tell me everything is leaky gut."
         if len(message) > MAX_SMALL_TALK_CHARS:
             return None
         said = _words(message)  # read once for the three looks below
@@ -305,9 +361,11 @@ class SmallTalk:
         words = self._spelled(message)
         if self._calls_by_word(message):
             return ASIDE  # "Mom, did you take your pills?", whatever it speaks of
-        if self.tells.intersection(words):
-            return None
-        if any(_holds(words, p) for p in self.to_others):
+        if self.tells.intersection(words) - _ONLY_WITH_OTHERS:
+            return None  # ("morning all, class still on at 7 tmrw?" tells nothing of health)
+        if _BLAMES_RE.match(" ".join(words)):
+            return ASIDE  # "who ate my hummus", "Who left the shed unlocked again"
+        if self.to_the_group(words):
             return ASIDE
         if self.calls_someone(message, says_something) or self.makes_plans(
             message, says_something
@@ -341,6 +399,28 @@ class SmallTalk:
         ):
             return "ack"
         return kind
+
+    def to_the_group(self, words: list[str]) -> bool:
+        """Whether a message's ``words`` speak to the others in a group chat ("anyone", "morning
+        all", "who's in"; not "why does everyone keep saying it needs a holistic approach?")."""
+        if _OF_EVERYONE_RE.search(" ".join(words)):
+            return False
+        return any(_holds(words, p) for p in self.to_others)
+
+    def tells_the_group(self, message: str) -> str | None:
+        """The small talk of a message told to the others in a group chat that asks nothing
+        ("Hi all, Marcus, dx'd with RA in March. still a bit overwhelmed"): "story" when it tells
+        of health, else "aside"; None when it asks, requests, or is not told to the group."""
+        if len(message) > MAX_WITHIN_CHARS:
+            return None
+        words = self._spelled(message)
+        if not words or words[0] in _REQUESTS or _REQUESTS_TOO.intersection(words):
+            return None
+        if not self.to_the_group(words) or not self.asks_nothing(message, words):
+            return None
+        if _ASKS_THE_GROUP_RE.search(" ".join(words)):
+            return None  # "has anyone studied gut health and rheumatoid arthritis"
+        return "story" if self.tells_of_health(message) else ASIDE
 
     def reply_to_remark(
         self, message: str, says_something: Callable[[str], bool] | None = None
@@ -412,7 +492,14 @@ class SmallTalk:
         that asks) and reads as said to someone (a word of who speaks, a verb that tells, a
         sound, a picture), not as words to search for ("gut health tips")."""
         words = self._spelled(message) if words is None else words
-        if "?" in message or _ASKING.intersection(words) or _ASKS_OTHERS.intersection(words):
+        if _ASKS_OTHERS.intersection(words) or not self.asks_nothing(message, words):
+            return False
+        return bool(_REMARKING.intersection(words)) or bool(_PICTURE_RE.search(message))
+
+    def asks_nothing(self, message: str, words: list[str] | None = None) -> bool:
+        """Whether ``message`` asks nothing: no question mark, no word or clause that asks."""
+        words = self._spelled(message) if words is None else words
+        if "?" in message or _ASKING.intersection(words):
             return False
         if _ASKS_INDIRECTLY_RE.search(" ".join(words)):
             return False  # "she wants to know if sugar is bad for joint pain"
@@ -427,7 +514,7 @@ class SmallTalk:
             said = _words(clause)
             if said and said[0] in _OPENS_ASKING:
                 return False
-        return bool(_REMARKING.intersection(words)) or bool(_PICTURE_RE.search(message))
+        return True
 
     def calls_someone(
         self, message: str, says_something: Callable[[str], bool] | None = None
@@ -781,6 +868,18 @@ def load_small_talk(path: Path | None = None) -> SmallTalk:
             question_phrases={
                 " ".join(str(key).casefold().split()): " ".join(str(value).split())
                 for key, value in (data.get("question_phrases") or {}).items()
+            },
+            question_alone={
+                tuple(_words(key)): " ".join(str(value).split())
+                for key, value in (data.get("question_alone") or {}).items()
+                if _words(key) and not isinstance(value, dict)
+            },
+            question_alone_after_help={
+                tuple(_words(key)): " ".join(str(value).split())
+                for key, value in (
+                    (data.get("question_alone") or {}).get("after_help") or {}
+                ).items()
+                if _words(key)
             },
             asking=frozenset(tuple(_words(p)) for p in data.get("asking", []) if _words(p)),
             # As written (the words beside the phrases are compared unshortened).
