@@ -2060,6 +2060,10 @@ def test_what_a_question_leaves_out_is_not_what_it_asks_about(real_pipeline):
          "why it may not help some people"),
         ("What are the signs that my joint pain is NOT coming from my gut?",
          "what does not come from it"),
+        # Blind dev121.
+        ("Can working on my gut health make my joint pain worse?", "whether the steps"),
+        ("Can autoimmune disease be what causes the leaky gut, not the reverse?",
+         "whether joint pain can harm the gut in turn"),
     ],
 )
 def test_harm_from_what_the_articles_suggest_is_not_answered_with_the_suggestion(
@@ -2501,3 +2505,45 @@ def test_how_after_asking_whether_it_helps_asks_what_to_do(real_pipeline):
     answer = real_pipeline.answer_batch([turn.request])[0]
     assert any("Steps may include" in quote.text for quote in answer.quotes)
     assert not any("triggering immune responses" in quote.text for quote in answer.quotes)
+
+
+def test_what_causes_a_leaky_gut_is_not_the_way_round(real_pipeline):
+    answer = real_pipeline.answer("what causes the leaky gut in the first place?")
+    assert "harm the gut in turn" not in (answer.notice or "")
+
+
+def test_a_thing_of_its_own_in_general_leaves_the_subject_not_mentioned(real_pipeline):
+    """Blind dev120: "ok what about joint pain in general, what causes it" after gout was told
+    gout is not mentioned; "is it safe in general?" is still about the thing asked before."""
+    general = Conversation()
+    replies = []
+    for message in ["do you know anything about gout", "ok what about joint pain in general, what causes it"]:
+        turn = general.plan(1, message)
+        replies.append(general.settle(turn, real_pipeline.answer_batch([turn.request])[0]))
+    assert replies[1].status == "answered"
+    assert any("cartilage breakdown" in q.text for q in replies[1].quotes)
+    same = Conversation()
+    for message in ["Is ashwagandha good for joint pain?", "is it safe in general?"]:
+        turn = same.plan(1, message)
+        reply = same.settle(turn, real_pipeline.answer_batch([turn.request])[0])
+    assert reply.status == "unmentioned" and reply.subject == "ashwagandha"
+
+
+def test_a_warning_sign_told_after_a_question_is_answered(real_pipeline):
+    """Blind dev120: "no fever but theres some swelling in one knee" after "how do I know if my
+    joint pain is serious" got "Okay."."""
+    reply = real_pipeline.answer_batch(
+        [Request("no fever but theres some swelling in one knee", after_question=True)]
+    )[0]
+    assert any("professional evaluation is essential" in q.text for q in reply.quotes)
+
+
+def test_punctuation_spoken_to_voice_typing_is_read_as_punctuation(real_pipeline):
+    """Blind dev120 (a grandmother using voice typing): "… is that true question mark"."""
+    from bot.answering.inputs import spoken_punctuation
+
+    assert spoken_punctuation("is that true question mark") == "is that true?"
+    assert spoken_punctuation("oh my goodness comma so what") == "oh my goodness, so what"
+    assert spoken_punctuation("it came to a full stop") == "it came to a full stop"
+    answer = real_pipeline.answer("hello question mark is this the health bot")
+    assert answer.status == "small_talk" and "question mark" not in answer.question

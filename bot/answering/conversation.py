@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from bot.answering.answer import Answer
 from bot.answering.corrections import corrected, correction
-from bot.answering.inputs import without_address, without_speaker
+from bot.answering.inputs import spoken_punctuation, without_address, without_speaker
 from bot.answering.pipeline import Request
 from bot.answering.small_talk import TIME_REFERENCE_RE
 from bot.answering.stories import split_sentences
@@ -69,6 +69,12 @@ _MECHANISM_RE = re.compile(
     re.IGNORECASE,
 )
 MECHANISM_WORDS = 7
+# ... and one that opens "and" or "what about" with a thing named before a comma ("and collagen,
+# my daughter takes that in her coffee").
+_NAMES_FIRST_RE = re.compile(
+    r"^\W*(?:and|or|what about|how about|and what about)\s+(?:\w[\w'-]*\s+){0,2}\w[\w'-]*\s*,",
+    re.IGNORECASE,
+)
 # ... and one that opens with only "and", "so", "but", … continues it when a few words follow:
 # "and long term?", but "so does leaky gut affect muscles too" asks a question of its own.
 _OPENS_RE = re.compile(r"^(?:and|but|so|also|or|then|plus|even)\b", re.IGNORECASE)
@@ -238,6 +244,8 @@ def is_follow_up(message: str) -> bool:
         or bool(_CLARIFIES_RE.match(message))
         or (len(words) <= MECHANISM_WORDS and bool(_MECHANISM_RE.search(message)))
         or (bool(_OPENS_RE.match(message)) and len(said) <= OPENED_WORDS)
+        # "and collagen, my daughter takes that in her coffee": a thing of its own named first.
+        or bool(_NAMES_FIRST_RE.match(message))
         or bool(_CONCLUDES_RE.search(message))
         # ... or tells more of what was asked about ("She also has a temperature today, 38.5").
         or (asks or bool(_ADDS_RE.search(message)))
@@ -289,7 +297,7 @@ class Conversation:
     def plan(self, chat: Hashable, message: str) -> Turn:
         """The request for ``message``: read with the chat's previous question only when it cannot
         stand on its own and that question was asked within ``ttl`` seconds."""
-        message = without_address(without_speaker(message))
+        message = spoken_punctuation(without_address(without_speaker(message)))
         previous = self._previous.get(chat)
         context = previous if previous and is_follow_up(message) else None
         fix = correction(message) if previous else None

@@ -42,17 +42,28 @@ def borrowed_reading(context: str, message: str) -> str:
 # "and supplements?", "what about sleep": a follow-up that puts a thing of its own in place of the
 # previous question's subject (not a pointing or an asking word).
 _SWAPS_RE = re.compile(
-    r"^(?:and|or|what about|how about|and what about)\s+(?!(?:it|its|that|this|these|those|they|"
+    r"^(?:(?:ok|okay|so|hmm|right|well|alright|fine)\W+)*"
+    r"(?:and|or|what about|how about|and what about)\s+(?!(?:it|its|that|this|these|those|they|"
     r"them|how|what|why|when|where|which|who|is|are|can|could|does|do|did|if|for|in|with|after|"
     r"before|then|so|same|else|more|much|many|long|often|also|too)\b)[a-z]",
     re.IGNORECASE,
 )
 
 
+# "joint pain in general", "food as a whole": a thing of its own, taken in general (not "is it
+# safe in general?", which still asks about the previous question's subject).
+_IN_GENERAL_RE = re.compile(
+    r"\b(?!(?:it|its|that|this|these|those|them|they|things|is|are|was|safe|ok|okay|good|bad|"
+    r"fine|true|work|works|help|helps)\b)[a-z]+\s+(?:in general|as a whole)\b",
+    re.IGNORECASE,
+)
+
+
 def swaps_subject(message: str) -> bool:
     """Whether the follow-up ``message`` names a subject of its own in place of the previous
-    question's ("and supplements?" after a question about coffee is not about coffee)."""
-    return bool(_SWAPS_RE.match(message.strip()))
+    question's ("and supplements?" after a question about coffee is not about coffee; "ok what
+    about joint pain in general" after one about gout is not about gout)."""
+    return bool(_SWAPS_RE.match(message.strip()) or _IN_GENERAL_RE.search(message))
 
 
 # Words that point back at a person ("should she see a doctor?") and at a thing ("is it safe?").

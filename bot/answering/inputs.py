@@ -45,11 +45,41 @@ def without_speaker(text: str) -> str:
 
 
 def clean_message(text: str) -> str:
-    """NFC, no control or direction-override characters, surrogates replaced, spaces collapsed."""
+    """NFC, no control or direction-override characters, surrogates replaced, spaces collapsed,
+    punctuation spoken to voice typing written as such."""
     text = text.encode("utf-8", "replace").decode("utf-8") if _has_surrogates(text) else text
     text = unicodedata.normalize("NFC", text)
     text = _CONTROL.sub(" ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    return spoken_punctuation(re.sub(r"\s+", " ", text).strip())
+
+
+# Punctuation said to voice typing and written out as words ("is that true question mark", "oh
+# my goodness comma so what should I do").
+_SPOKEN_PUNCTUATION_RE = re.compile(
+    r"\s*\b(question mark|comma|full stop|exclamation mark|exclamation point)\b(?=\s|$)",
+    re.IGNORECASE,
+)
+_SPOKEN_MARKS = {
+    "question mark": "?",
+    "comma": ",",
+    "full stop": ".",
+    "exclamation mark": "!",
+    "exclamation point": "!",
+}
+
+
+def spoken_punctuation(text: str) -> str:
+    """``text`` with punctuation spoken as words ("question mark") written as the mark."""
+    if "comma" not in text and " mark" not in text and "stop" not in text and "point" not in text:
+        return text  # most messages: nothing spoken
+
+    def mark(match: re.Match[str]) -> str:
+        before = text[: match.start()].rsplit(None, 1)[-1:]
+        if before and before[0].casefold() in ("a", "an", "the"):
+            return match.group(0)  # "came to a full stop": said, not dictated
+        return _SPOKEN_MARKS[match.group(1).casefold()]
+
+    return _SPOKEN_PUNCTUATION_RE.sub(mark, text).strip()
 
 
 def _has_surrogates(text: str) -> bool:

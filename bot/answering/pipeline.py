@@ -280,7 +280,7 @@ class AnswerPipeline:
                     talk[i] = ASIDE
                 # ... nor a remark that asks nothing and tells nothing of health ("Ours had
                 # that too, it passed after a few months").
-                if talk[i] is None and context[i] and not request.urgent:
+                if talk[i] is None and context[i] and not request.urgent and not swaps_subject(text):
                     talk[i] = self.small_talk.remark_of_nothing(text)
             # ... and so is one that says what it read is understood ("Thanks, that explains my
             # knees."), whatever health words it repeats.
@@ -721,7 +721,12 @@ class AnswerPipeline:
                         or chatter == ASIDE and not _WEIGHS_HEALTH_RE.search(cleaned[i])
                     ):
                         window, unmentioned = [], None
-                if chatter is None and request.after_question and not context[i]:
+                if (
+                    chatter is None
+                    and request.after_question
+                    and not context[i]
+                    and not _WARNING_SIGN_RE.search(cleaned[i])
+                ):
                     reaction = self.small_talk.reaction(cleaned[i])
                 if (
                     chatter is None
@@ -835,6 +840,15 @@ def _quotable(
     return unmentioned, corpus.retriever.select(hits, named=named)
 
 
+# A sign that a joint needs to be seen ("no fever but theres some swelling in one knee" after
+# "how do I know if my joint pain is serious"): told after a question, it is answered, not
+# taken as a reaction.
+_WARNING_SIGN_RE = re.compile(
+    r"\b(?:swelling|swollen|swells|swelled|puffy|fever|feverish|temperature|deformity|deformed|"
+    r"misshapen|crooked|red and hot|hot and red|hot to the touch|can'?t walk|cannot walk|"
+    r"can'?t bend|locked|giving way|gives way)\b",
+    re.IGNORECASE,
+)
 # Words of care to seek ("ok thanks. should i go to a&e"): never off the articles' topic.
 _SEEKS_CARE_RE = re.compile(
     r"\b(?:a\s*&\s*e|a and e|er|emergency|emergencies|urgent care|hospital|ambulance|paramedics?|"
