@@ -2547,3 +2547,14 @@ def test_punctuation_spoken_to_voice_typing_is_read_as_punctuation(real_pipeline
     assert spoken_punctuation("it came to a full stop") == "it came to a full stop"
     answer = real_pipeline.answer("hello question mark is this the health bot")
     assert answer.status == "small_talk" and "question mark" not in answer.question
+
+
+def test_asking_what_a_thing_is_after_a_question_borrows_nothing(real_pipeline):
+    """A newcomer's trial (Telegram, after a question): "gorgeous!! what yarn is that" was
+    answered with the previous question's passages again."""
+    conversation = Conversation()
+    first = conversation.plan(1, "can leaky gut actually cause joint pain?")
+    conversation.settle(first, real_pipeline.answer_batch([first.request])[0])
+    turn = conversation.plan(1, "gorgeous!! what yarn is that")
+    answer = real_pipeline.answer_batch([turn.request])[0]
+    assert answer.status == "small_talk" and not answer.quotes

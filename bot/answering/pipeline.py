@@ -255,6 +255,12 @@ class AnswerPipeline:
         cleaned = [clean_message(r.text) for r in requests]
         context = [clean_message(r.context) if r.context else "" for r in requests]
         says_something = _says_something(corpus.retriever.lexical, corpus.subjects)
+        # "gorgeous!! what yarn is that" points back at a thing the articles never speak of, not
+        # at the question before it: it borrows nothing.
+        for i, text in enumerate(cleaned):
+            if context[i] and (thing := _WHAT_THING_RE.match(text)):
+                if thing[1].casefold() not in _NO_THING and not says_something(thing[1]):
+                    context[i] = ""
         talk = [
             self.small_talk.kind(text, says_something) if self.small_talk and not r.offset else None
             for r, text in zip(requests, cleaned)
@@ -849,6 +855,18 @@ _WARNING_SIGN_RE = re.compile(
     r"can'?t bend|locked|giving way|gives way)\b",
     re.IGNORECASE,
 )
+# "what yarn is that", "which cafe was it": what thing something is, asked of a thing just shown
+# or spoken of (bot.answering.pipeline: borrowed only when the articles speak of the thing).
+_WHAT_THING_RE = re.compile(
+    r"^\W*(?:[\w']+\W+){0,3}?(?:what|which|whose)\s+([a-z]+)\s+(?:is|was|are|were)\s+"
+    r"(?:that|this|it|those|these|they)\W*$",
+    re.IGNORECASE,
+)
+# ... but not a word that only asks which of what was said ("what kind is that").
+_NO_THING = frozenset(
+    {"kind", "kinds", "sort", "sorts", "type", "types", "part", "parts", "one", "ones", "bit",
+     "thing", "things", "stuff", "exactly", "else", "percentage", "amount", "age", "stage"}
+)  # fmt: skip
 # Words of care to seek ("ok thanks. should i go to a&e"): never off the articles' topic.
 _SEEKS_CARE_RE = re.compile(
     r"\b(?:a\s*&\s*e|a and e|er|emergency|emergencies|urgent care|hospital|ambulance|paramedics?|"
