@@ -258,9 +258,9 @@ class AnswerPipeline:
         # "gorgeous!! what yarn is that" points back at a thing the articles never speak of, not
         # at the question before it: it borrows nothing.
         for i, text in enumerate(cleaned):
-            if context[i] and (thing := _WHAT_THING_RE.match(text)):
-                if thing[1].casefold() not in _NO_THING and not says_something(thing[1]):
-                    context[i] = ""
+            thing = _WHAT_THING_RE.match(text) if context[i] else None
+            if thing and thing[1].casefold() not in _NO_THING and not says_something(thing[1]):
+                context[i] = ""
         talk = [
             self.small_talk.kind(text, says_something) if self.small_talk and not r.offset else None
             for r, text in zip(requests, cleaned)
