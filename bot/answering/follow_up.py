@@ -50,20 +50,11 @@ _SWAPS_RE = re.compile(
 )
 
 
-# "joint pain in general", "food as a whole": a thing of its own, taken in general (not "is it
-# safe in general?", which still asks about the previous question's subject).
-_IN_GENERAL_RE = re.compile(
-    r"\b(?!(?:it|its|that|this|these|those|them|they|things|is|are|was|safe|ok|okay|good|bad|"
-    r"fine|true|work|works|help|helps)\b)[a-z]+\s+(?:in general|as a whole)\b",
-    re.IGNORECASE,
-)
-
-
 def swaps_subject(message: str) -> bool:
     """Whether the follow-up ``message`` names a subject of its own in place of the previous
     question's ("and supplements?" after a question about coffee is not about coffee; "ok what
-    about joint pain in general" after one about gout is not about gout)."""
-    return bool(_SWAPS_RE.match(message.strip()) or _IN_GENERAL_RE.search(message))
+    about joint pain in general, what causes it" after one about gout is not about gout)."""
+    return bool(_SWAPS_RE.match(message.strip()))
 
 
 # Words that point back at a person ("should she see a doctor?") and at a thing ("is it safe?").
