@@ -327,7 +327,7 @@ class AnswerPipeline:
         # Read with its chat spellings as the words they stand for ("wen shud i go to a doc").
         spelled = {
             i: (
-                self.small_talk.spelled_out(cleaned[i], follow_up=context[i] or False)
+                self.small_talk.spelled_out(cleaned[i], follow_up=context[i])
                 if self.small_talk
                 else cleaned[i]
             )

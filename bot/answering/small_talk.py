@@ -290,12 +290,12 @@ class SmallTalk:
             else None,
         )
 
-    def spelled_out(self, question: str, *, follow_up: bool | str = False) -> str:
+    def spelled_out(self, question: str, *, follow_up: str = "") -> str:
         """``question`` with its chat spellings as the words they stand for ("my knees r killin
-        me lol" -> "my knees are killing me"); every other character as written. A
-        ``follow_up`` asks what the articles answer in their phrases ("how quickly?" after
-        "can improving gut health reduce joint pain?" is "how long?"; on its own, "how soon can
-        I drive after a hip replacement" is not)."""
+        me lol" -> "my knees are killing me"); every other character as written. A follow-up
+        (``follow_up``: the question it follows) asks what the articles answer in their phrases
+        ("how quickly?" after "can improving gut health reduce joint pain?" is "how long?"; on
+        its own, "how soon can I drive after a hip replacement" is not)."""
         table = self._question_spelling
 
         def spell(match: re.Match) -> str:
@@ -306,7 +306,7 @@ class SmallTalk:
             said = tuple(_words(spelled))
             # ... after a question whether something helps ("Do people get lasting relief by
             # working on their gut?"), "How?" asks what to do (``follow_up``: that question).
-            helps = isinstance(follow_up, str) and _ASKS_WHETHER_IT_HELPS_RE.search(follow_up)
+            helps = _ASKS_WHETHER_IT_HELPS_RE.search(follow_up)
             alone = (self.question_alone_after_help.get(said) if helps else None) or (
                 self.question_alone.get(said)
             )
@@ -411,12 +411,10 @@ class SmallTalk:
         """The small talk of a message told to the others in a group chat that asks nothing
         ("Hi all, Marcus, dx'd with RA in March. still a bit overwhelmed"): "story" when it tells
         of health, else "aside"; None when it asks, requests, or is not told to the group."""
-        if len(message) > MAX_WITHIN_CHARS:
-            return None
-        words = self._spelled(message)
-        if not words or words[0] in _REQUESTS or _REQUESTS_TOO.intersection(words):
-            return None
-        if not self.to_the_group(words) or not self.asks_nothing(message, words):
+        if "?" in message:
+            return None  # most questions: read no further
+        words = self._unrequested_words(message, MAX_WITHIN_CHARS)
+        if words is None or not self.to_the_group(words) or not self.asks_nothing(message, words):
             return None
         if _ASKS_THE_GROUP_RE.search(" ".join(words)):
             return None  # "has anyone studied gut health and rheumatoid arthritis"
@@ -475,12 +473,18 @@ class SmallTalk:
     def _remark_words(self, message: str, longest: int) -> list[str] | None:
         """``message``'s words when it is a remark of at most ``longest`` characters that
         requests nothing; else None."""
+        words = self._unrequested_words(message, longest)
+        return words if words is not None and self.remarks(message, words) else None
+
+    def _unrequested_words(self, message: str, longest: int) -> list[str] | None:
+        """``message``'s words when it has at most ``longest`` characters and requests nothing
+        ("give me concrete steps", "I'd love to learn about leaky gut"); else None."""
         if len(message) > longest:
             return None
         words = self._spelled(message)
         if not words or words[0] in _REQUESTS or _REQUESTS_TOO.intersection(words):
             return None
-        return words if self.remarks(message, words) else None
+        return words
 
     def _kind_at_ends(self, words: list[str]) -> str | None:
         """The first kind, in the file's order, of the small talk ``words`` open or end with."""
