@@ -303,6 +303,7 @@ def cmd_model_export(args: argparse.Namespace, make_system: SystemFactory) -> in
     started = time.perf_counter()
     system.detector.warm_up(background_after=None)
     question_vectors(system.known_questions, system.encoder, settings.models_dir)
+    question_vectors(system.known_follow_ups, system.encoder, settings.models_dir)
     unanswered_vectors(system.unanswered.questions, system.encoder, settings.models_dir)
     print(
         "Embedded the triage examples and the known questions in "
@@ -450,6 +451,7 @@ def cmd_known_questions(args: argparse.Namespace, make_system: SystemFactory) ->
         answer_sets,
         corpus_fingerprint,
         harvest,
+        harvest_follow_ups,
         harvest_unanswered,
         held_out_questions,
         judged_articles,
@@ -463,6 +465,7 @@ def cmd_known_questions(args: argparse.Namespace, make_system: SystemFactory) ->
     held_out = held_out_questions()
     questions = harvest(parts, held_out)
     unanswered = harvest_unanswered(parts, held_out, questions)
+    follow_ups = harvest_follow_ups(parts, held_out)
     out = args.out or DEFAULT_KNOWN_QUESTIONS_FILE
     # The out-of-scope questions were judged against the articles the file names: a changed or
     # added article was not read by their writers.
@@ -474,10 +477,11 @@ def cmd_known_questions(args: argparse.Namespace, make_system: SystemFactory) ->
             "questions were judged against.",
             file=sys.stderr,
         )
-    rendered = render(questions, [_shown(d) for d in directories], unanswered, judged)
+    rendered = render(questions, [_shown(d) for d in directories], unanswered, judged, follow_ups)
     out.write_text(rendered, encoding="utf-8")
     print(
-        f"Wrote {len(questions)} answered and {len(unanswered)} unanswered questions to {out}.",
+        f"Wrote {len(questions)} answered and {len(unanswered)} unanswered questions and "
+        f"{len(follow_ups)} follow-ups to {out}.",
         file=sys.stderr,
     )
     return EXIT_OK

@@ -28,6 +28,7 @@ from bot.answering.cautions import Cautions, load_cautions
 from bot.answering.conversation import Conversation
 from bot.answering.corpus_view import CorpusView, ServedSources
 from bot.answering.fixed_texts import FixedTexts, load_texts
+from bot.answering.follow_up import known_reading
 from bot.answering.off_topic import OffTopic
 from bot.answering.pipeline import AnswerPipeline
 from bot.answering.small_talk import SmallTalk, load_small_talk
@@ -47,7 +48,12 @@ from bot.retrieval.corpus_changes import CorpusChanges
 from bot.retrieval.index_build import BuildResult, build_index
 from bot.retrieval.index_store import PassageIndex, load_index
 from bot.retrieval.index_watch import Stamp, manifest_stamp
-from bot.retrieval.known_questions import KnownQuestion, KnownQuestions, load_known_questions
+from bot.retrieval.known_questions import (
+    KnownQuestion,
+    KnownQuestions,
+    load_known_follow_ups,
+    load_known_questions,
+)
 from bot.retrieval.known_unanswered import KnownUnanswered, Unanswered, load_unanswered
 from bot.retrieval.lexical import LexicalIndex, load_synonyms
 from bot.retrieval.retrieve import MIN_SCORE, Retriever, lexical_texts
@@ -81,6 +87,7 @@ class System:
         answerer=None,
         metrics: Metrics | None = None,
         inbox: Inbox | None = None,
+        known_follow_ups: list[KnownQuestion] | None = None,
         clock: Callable[[], float] = time.monotonic,
         torch_installed: Callable[[], bool] = embedding_model.torch_installed,
     ) -> None:
@@ -94,6 +101,7 @@ class System:
             "answerer": answerer,
             "metrics": metrics,
             "inbox": inbox,
+            "known_follow_ups": known_follow_ups,
         }
         # A part handed in takes the place of the one the cached property would build.
         self.__dict__.update({name: part for name, part in given.items() if part is not None})
@@ -272,6 +280,14 @@ class System:
         return load_known_questions()
 
     @cached_property
+    def known_follow_ups(self) -> list[KnownQuestion]:
+        """The development conversations' follow-ups, each as read with what it borrowed."""
+        return [
+            KnownQuestion(known_reading(f.text, f.after, self.small_talk), f.answers)
+            for f in load_known_follow_ups()
+        ]
+
+    @cached_property
     def unanswered(self) -> Unanswered:
         return load_unanswered()
 
@@ -303,6 +319,9 @@ class System:
             min_score=MIN_SCORE if threshold is None else threshold,
             known=KnownQuestions(
                 self.known_questions, index.passages, self.encoder, self.settings.models_dir
+            ),
+            follow_ups=KnownQuestions(
+                self.known_follow_ups, index.passages, self.encoder, self.settings.models_dir
             ),
         )
         unanswered = KnownUnanswered(

@@ -496,3 +496,17 @@ def test_a_few_words_of_liking_keep_the_question_before_them(real_pipeline):
     assert reply.status == "small_talk" and not reply.keeps_subject
     follow_up = conversation.plan(1, "and how long does that kind of thing take to work")
     assert follow_up.request.context == "Can improving gut health reduce joint pain?"
+
+
+@pytest.mark.parametrize(
+    "follow_up",
+    # Blind dev123: "wait how tho" was read as its own words, not as "how".
+    ["wait how tho", "ok but how exactly??", "How, then?"],
+)
+def test_a_bare_how_with_words_around_it_asks_how_it_happens(follow_up):
+    small_talk = load_small_talk()
+    asked = small_talk.spelled_out(follow_up, follow_up="can leaky gut cause joint pain?")
+    assert asked == "how does that happen"
+    # Not on its own, nor with a word that asks something more.
+    assert small_talk.spelled_out(follow_up) != asked
+    assert small_talk.spelled_out("wait how long", follow_up="can it cause pain?") != asked

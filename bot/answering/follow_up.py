@@ -9,8 +9,14 @@ asking words ("what even is") are left out: they asked the last question, not th
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
+from bot.answering.inputs import clean_message
+from bot.answering.stories import without_excluded
 from bot.retrieval.lexical import STOPWORDS
+
+if TYPE_CHECKING:
+    from bot.answering.small_talk import SmallTalk
 
 # Words of the previous question kept as its subject, at most (the last ones: a chain of
 # follow-ups keeps the latest subject).
@@ -37,6 +43,15 @@ def borrowed_reading(context: str, message: str) -> str:
     """What is read for ``message`` when it borrows the previous question ``context``."""
     subject = subject_words(context)
     return f"{message} {subject}" if subject else f"{context} {message}"
+
+
+def known_reading(message: str, context: str, small_talk: SmallTalk | None) -> str:
+    """What is ranked for a known follow-up ``message`` asked after the questions ``context``
+    (bot.retrieval.known_questions): read as the pipeline reads a follow-up, less the mending of
+    a slipped letter, which needs the index."""
+    message, context = clean_message(message), clean_message(context)
+    spelled = small_talk.spelled_out(message, follow_up=context) if small_talk else message
+    return borrowed_reading(context, without_excluded(spelled))
 
 
 # "and supplements?", "what about sleep": a follow-up that puts a thing of its own in place of the

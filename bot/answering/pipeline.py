@@ -438,6 +438,7 @@ class AnswerPipeline:
                     [vectors[:ranked_texts], part_vectors]
                     + ([asking_vectors] if asking_rows else [])
                 ),
+                borrowing=range(len(valid), ranked_texts),
             )
             ranked = dict(zip(valid, hits))
             borrowed = dict(zip(borrowing, hits[len(valid) : ranked_texts]))

@@ -228,6 +228,8 @@ class SmallTalk:
     question_alone: dict[tuple[str, ...], str] = field(default_factory=dict)
     # ... and after a question whether something helps ("how?" is what steps help).
     question_alone_after_help: dict[tuple[str, ...], str] = field(default_factory=dict)
+    # Words around such a follow-up that ask nothing themselves ("wait", "tho").
+    question_alone_filler: frozenset[str] = frozenset()
     # The phrases of another language (among ``phrases``), by language code: "gracias" is
     # thanked in Spanish.
     languages: dict[tuple[str, ...], str] = field(default_factory=dict)
@@ -307,9 +309,16 @@ class SmallTalk:
             # ... after a question whether something helps ("Do people get lasting relief by
             # working on their gut?"), "How?" asks what to do (``follow_up``: that question).
             helps = _ASKS_WHETHER_IT_HELPS_RE.search(follow_up)
-            alone = (self.question_alone_after_help.get(said) if helps else None) or (
-                self.question_alone.get(said)
-            )
+            alone = self._alone(said, helps)
+            if alone is None:
+                # ... with the words that only carry it left out ("wait how tho", "ok but why")
+                start, end = 0, len(said)
+                while start < end and said[start] in self.question_alone_filler:
+                    start += 1
+                while end > start and said[end - 1] in self.question_alone_filler:
+                    end -= 1
+                if (start, end) != (0, len(said)):
+                    alone = self._alone(said[start:end], helps)
             if alone is not None:
                 return alone
         if follow_up and self._phrases_re is not None:
@@ -317,6 +326,12 @@ class SmallTalk:
                 lambda match: self.question_phrases[match.group(0).casefold()], spelled
             )
         return " ".join(spelled.split()) if spelled != question else question
+
+    def _alone(self, said: tuple[str, ...], helps: object) -> str | None:
+        """What a follow-up of only the words ``said`` asks, in the articles' phrases."""
+        return (self.question_alone_after_help.get(said) if helps else None) or (
+            self.question_alone.get(said)
+        )
 
     def kind(
         self, message: str, says_something: Callable[[str], bool] | None = None
@@ -885,6 +900,9 @@ def load_small_talk(path: Path | None = None) -> SmallTalk:
                 ).items()
                 if _words(key)
             },
+            question_alone_filler=frozenset(
+                word for item in data.get("question_alone_filler", []) for word in _words(item)
+            ),
             asking=frozenset(tuple(_words(p)) for p in data.get("asking", []) if _words(p)),
             # As written (the words beside the phrases are compared unshortened).
             loose_words=frozenset(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot.evaluation.sets import EVAL_DIR, Part, load_part
 from bot.ingest.corpus_files import list_corpus_files, read_source_bytes, relative_source_path
-from bot.retrieval.known_questions import KnownQuestion
+from bot.retrieval.known_questions import KnownFollowUp, KnownQuestion
 from bot.retrieval.known_unanswered import load_unanswered
 
 
@@ -33,12 +33,14 @@ def answer_sets(root: Path) -> list[Path]:
 
 
 def held_out_questions() -> set[str]:
-    """The bundled held-out questions, compared in lower case: two writers both wrote
+    """The bundled held-out questions and messages, compared in lower case: two writers both wrote
     "supplements?", and a known question the held-out part also asks would measure nothing."""
     held_out = load_part(EVAL_DIR / "heldout", "heldout")
-    return {case.q.casefold() for case in held_out.answered} | {
-        q.casefold() for q in held_out.out_of_scope
-    }
+    return (
+        {case.q.casefold() for case in held_out.answered}
+        | {q.casefold() for q in held_out.out_of_scope}
+        | {turn.text.casefold() for turns in held_out.conversations for turn in turns}
+    )
 
 
 def harvest(parts: Sequence[Part], leave_out: set[str] = frozenset()) -> list[KnownQuestion]:
@@ -50,6 +52,30 @@ def harvest(parts: Sequence[Part], leave_out: set[str] = frozenset()) -> list[Kn
                 seen.add(case.q.casefold())
                 questions.append(KnownQuestion(case.q, tuple(case.expect)))
     return questions
+
+
+def harvest_follow_ups(
+    parts: Sequence[Part], leave_out: set[str] = frozenset()
+) -> list[KnownFollowUp]:
+    """The parts' follow-ups that the articles answer, each with the questions it followed as
+    its writer meant them: the last question that stood alone (or named a subject the articles
+    never mention) and the follow-ups since that the articles answer (one they do not is not
+    remembered by a chat either); small talk in between changes nothing."""
+    seen: set[tuple[str, str]] = set()
+    follow_ups = []
+    for part in parts:
+        for turns in part.conversations:
+            after = ""
+            for turn in turns:
+                if turn.expect in ("new_topic", "unmentioned"):
+                    after = turn.text
+                elif turn.expect == "follow_up" and after and turn.snippets:
+                    key = (turn.text.casefold(), after.casefold())
+                    if turn.text.casefold() not in leave_out and key not in seen:
+                        seen.add(key)
+                        follow_ups.append(KnownFollowUp(turn.text, after, tuple(turn.snippets)))
+                    after = f"{after} {turn.text}"
+    return follow_ups
 
 
 def harvest_unanswered(
@@ -86,6 +112,7 @@ def render(
     sources: Sequence[str],
     unanswered: Sequence[str] = (),
     judged: Mapping[str, str] | None = None,
+    follow_ups: Sequence[KnownFollowUp] = (),
 ) -> str:
     lines = [
         "# Questions of the development sets, each with the verbatim words of the sentence that",
@@ -114,4 +141,18 @@ def render(
         ]
     for question in unanswered:
         lines += ["", "[[unanswered]]", f"q = {json.dumps(question, ensure_ascii=False)}"]
+    if follow_ups:
+        lines += [
+            "",
+            "# Follow-ups of the development conversations, each after the questions it followed:",
+            "# read as the pipeline reads a follow-up, they are evidence for ranking follow-ups.",
+        ]
+    for follow_up in follow_ups:
+        lines += [
+            "",
+            "[[follow_up]]",
+            f"q = {json.dumps(follow_up.text, ensure_ascii=False)}",
+            f"after = {json.dumps(follow_up.after, ensure_ascii=False)}",
+            f"answer = {json.dumps(list(follow_up.answers), ensure_ascii=False)}",
+        ]
     return "\n".join(lines) + "\n"

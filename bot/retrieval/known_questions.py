@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import functools
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -22,6 +23,8 @@ from bot.embedding.vector_cache import kept_vectors
 from bot.errors import ConfigError
 from bot.ingest.passages import Passage
 
+T = TypeVar("T")
+
 DEFAULT_KNOWN_QUESTIONS_FILE = Path(__file__).parent.parent / "data" / "known_questions.toml"
 
 
@@ -29,6 +32,17 @@ DEFAULT_KNOWN_QUESTIONS_FILE = Path(__file__).parent.parent / "data" / "known_qu
 class KnownQuestion:
     text: str
     answers: tuple[str, ...]  # verbatim words of the answering sentence; any one is enough
+
+
+@dataclass(frozen=True)
+class KnownFollowUp:
+    """A follow-up of a development conversation: the message, the questions it followed (the
+    last one that stood alone and the follow-ups since) and the words of the sentence that answers
+    it. A new follow-up near it, read with what it borrows, lifts that sentence's passage."""
+
+    text: str
+    after: str
+    answers: tuple[str, ...]
 
 
 def read_known_file(path: Path) -> dict:
@@ -46,14 +60,29 @@ def _parsed(path: str, _mtime_ns: int, _size: int) -> dict:
 
 def load_known_questions(path: Path = DEFAULT_KNOWN_QUESTIONS_FILE) -> list[KnownQuestion]:
     """The file's questions, or none when there is no file; a bad one is a one-line ConfigError."""
+    return _entries(
+        path,
+        "question",
+        lambda entry: KnownQuestion(str(entry["q"]), tuple(str(a) for a in entry["answer"])),
+    )
+
+
+def load_known_follow_ups(path: Path = DEFAULT_KNOWN_QUESTIONS_FILE) -> list[KnownFollowUp]:
+    """The file's follow-ups, or none when there is no file; a bad one is a one-line ConfigError."""
+    return _entries(
+        path,
+        "follow_up",
+        lambda entry: KnownFollowUp(
+            str(entry["q"]), str(entry["after"]), tuple(str(a) for a in entry["answer"])
+        ),
+    )
+
+
+def _entries(path: Path, table: str, make: Callable[[dict], T]) -> list[T]:
     if not path.exists():
         return []
     try:
-        data = read_known_file(path)
-        return [
-            KnownQuestion(str(entry["q"]), tuple(str(a) for a in entry["answer"]))
-            for entry in data.get("question", [])
-        ]
+        return [make(entry) for entry in read_known_file(path).get(table, [])]
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
         raise ConfigError(
             f"cannot read {path} ({exc}); rebuild it with `quotebot known-questions`."

@@ -107,9 +107,13 @@ class Retriever:
         known: KnownQuestions | None = None,
         known_weight: float = KNOWN_WEIGHT,
         known_floor: float = KNOWN_FLOOR,
+        follow_ups: KnownQuestions | None = None,
     ) -> None:
         self.index = index
         self.known = known if known is not None and known.questions else None
+        # Follow-ups of the development conversations, as read with what they borrowed: they
+        # count only for a follow-up read the same way.
+        self.follow_ups = follow_ups if follow_ups is not None and follow_ups.questions else None
         self.known_weight = known_weight
         self.known_floor = known_floor
         self.lexical = (
@@ -153,12 +157,21 @@ class Retriever:
             else None
         )
 
-    def rank_batch(self, questions: Sequence[str], vectors: np.ndarray) -> list[list[Hit]]:
-        """The best ``kept`` candidates of each question, best first by fused score."""
+    def rank_batch(
+        self, questions: Sequence[str], vectors: np.ndarray, borrowing: Sequence[int] = ()
+    ) -> list[list[Hit]]:
+        """The best ``kept`` candidates of each question, best first by fused score.
+        ``borrowing``: the rows that are follow-ups read with what they borrow."""
         if len(self.index) == 0:
             return [[] for _ in questions]
         index = self.index
         known = self.known.nearest(vectors) if self.known is not None else None
+        if self.follow_ups is not None and len(borrowing):
+            rows = np.asarray(borrowing, dtype=np.int64)
+            near = self.follow_ups.nearest(vectors[rows])
+            if known is None:
+                known = np.full((len(vectors), len(index)), -1.0, dtype=np.float32)
+            known[rows] = np.maximum(known[rows], near)
         every = self._every
         if every is None:
             _, passage_rows = index.search_rows(vectors, self.candidates)
