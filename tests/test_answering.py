@@ -2437,6 +2437,37 @@ def test_what_is_said_to_the_group_gets_no_quote_and_no_notice(real_pipeline, me
     assert answer.status == "small_talk" and not answer.quotes and answer.subject is None, message
 
 
+@pytest.mark.parametrize(
+    "message",
+    # Blind dev122: a group member asked by name got quotes about tablets and the GP.
+    ["Margaret, did the new tablets the doctor gave her help at all?",
+     "Ron did you ever get that shoulder looked at?",
+     "Sarah has he even been to the GP about it yet?"],
+)  # fmt: skip
+def test_a_group_member_called_by_name_is_not_answered_for_them(real_pipeline, message):
+    from bot.answering.conversation import Conversation
+
+    chat = Conversation()
+    first = chat.plan(1, "can fixing your gut help joint pain?")
+    chat.settle(first, real_pipeline.answer_batch([first.request])[0])
+    for request in (Request(message), chat.plan(1, message).request):
+        answer = real_pipeline.answer_batch([request])[0]
+        assert answer.status == "small_talk" and not answer.quotes, (message, request.context)
+
+
+@pytest.mark.parametrize(
+    "message",
+    # ... but a name before telling about someone, before the writer's age, or with the bot
+    # called as well, is still a question for the bot.
+    ["Sarah has RA, what can help her?", "Margaret, 81. Can leaky gut cause joint pain?",
+     "George, my sister read that the gut lining can let things into the blood. Bot, what gets "
+     "through?"],
+)  # fmt: skip
+def test_a_name_that_calls_no_one_else_still_gets_an_answer(real_pipeline, message):
+    answer = real_pipeline.answer(message)
+    assert answer.status == "answered" and answer.quotes, message
+
+
 def test_asking_the_group_whether_a_remedy_helps_is_still_named_unmentioned(real_pipeline):
     answer = real_pipeline.answer("anyone tried glucosamine?")
     assert answer.status == "unmentioned" and answer.subject == "glucosamine"

@@ -99,6 +99,14 @@ _SAID_TO_THEM = frozenset(
     ["did", "do", "are", "were", "have", "can", "could", "will", "would", "you", "u", "ur",
      "your", "the", "pls", "please", "plz", "dont", "don't", "stop", "come", "go", "look"]
 )  # fmt: skip
+# A message opening with a name written with a capital, and the comma after it if there is one.
+_NAMED_RE = re.compile(r"^\W*([A-Z][a-z]+)\b(\s*,)?")
+# What follows a name and its comma when the message introduces its writer ("Margaret, 81, …").
+_INTRODUCES_RE = re.compile(r"\s*(?:\d|here\b|aged\b|from\b)", re.IGNORECASE)
+_BOT_CALLED = frozenset(["bot", "quotebot"])
+# "Sarah has he …", "Tom is she …": asking one about someone else.
+_ASKS_OF = frozenset(["has", "is", "was", "does", "did", "have", "are"])
+_SOMEONE = frozenset(["he", "she", "they", "it", "her", "him", "your", "ur"])
 # Words that open a message with a comma and call no one ("Hi, …", "Doctor, …").
 _NOT_CALLED = frozenset(
     ["ok", "okay", "so", "well", "yes", "yeah", "yep", "no", "nope", "please", "pls", "sorry",
@@ -252,6 +260,7 @@ class SmallTalk:
     # nothing the articles or the subjects speak of is an aside.
     plans: tuple[tuple[str, ...], ...] = ()
     vocatives: frozenset[str] = frozenset()
+    given_names: frozenset[str] = frozenset()
     # The day, news, a laugh or a friendly word: a story of health holding one only tells
     # (``only_tells``: "my knees are killing me today lol"); words, and emoji as written.
     remark_cues: tuple[tuple[str, ...], ...] = ()
@@ -425,7 +434,11 @@ class SmallTalk:
     def tells_the_group(self, message: str) -> str | None:
         """The small talk of a message told to the others in a group chat that asks nothing
         ("Hi all, Marcus, dx'd with RA in March. still a bit overwhelmed"): "story" when it tells
-        of health, else "aside"; None when it asks, requests, or is not told to the group."""
+        of health, else "aside"; None when it asks, requests, or is not told to the group. One
+        that opens calling someone else by name asks them, not the bot ("Margaret, did the new
+        tablets help?"): an aside, whatever it asks."""
+        if self._calls_by_word(message):
+            return ASIDE
         if "?" in message:
             return None  # most questions: read no further
         words = self._unrequested_words(message, MAX_WITHIN_CHARS)
@@ -572,8 +585,20 @@ class SmallTalk:
         called = _VOCATIVE_RE.match(message)
         if called and self.vocatives.intersection(_words(called[1])[:1]):
             return True
-        first, second = (_words(message)[:2] + ["", ""])[:2]
-        return first in self.vocatives and second in _SAID_TO_THEM
+        first, second, third = (_words(message)[:3] + ["", "", ""])[:3]
+        if first in self.vocatives and second in _SAID_TO_THEM:
+            return True
+        # ... or by their given name, written with a capital: then a comma ("Margaret, did the
+        # new tablets help?"; not "Margaret, 81, …" nor "Margaret, here"), words said to them
+        # ("Ron did you …") or a question about someone else ("Sarah has he been to the GP?").
+        named = _NAMED_RE.match(message)
+        if not named or named[1].casefold() not in self.given_names:
+            return False
+        if _BOT_CALLED.intersection(_words(message)):
+            return False  # "George, my sister read … Bot, what gets through?"
+        if named[2]:
+            return not _INTRODUCES_RE.match(message, named.end())
+        return second in _SAID_TO_THEM or (second in _ASKS_OF and third in _SOMEONE)
 
     def understands(self, message: str) -> str | None:
         """The kind of small talk of a message that says what it read is understood and asks
@@ -925,6 +950,7 @@ def load_small_talk(path: Path | None = None) -> SmallTalk:
             ),
             remark_emoji=tuple(cue for cue in data.get("remark_cues", []) if not _words(cue)),
             vocatives=frozenset(word for item in data.get("vocatives", []) for word in _words(item)),
+            given_names=frozenset(str(name).casefold() for name in data.get("given_names", [])),
             to_others=tuple(
                 tuple(_words(phrase)) for phrase in data.get("to_others", []) if _words(phrase)
             ),
