@@ -2064,6 +2064,12 @@ def test_what_a_question_leaves_out_is_not_what_it_asks_about(real_pipeline):
         ("Can working on my gut health make my joint pain worse?", "whether the steps"),
         ("Can autoimmune disease be what causes the leaky gut, not the reverse?",
          "whether joint pain can harm the gut in turn"),
+        # Blind dev124.
+        ("Do damaged joints leak particles back into the gut?",
+         "whether joint pain can harm the gut in turn"),
+        ("Does everyone with a leaky gut end up with arthritis?",
+         "whether it happens to everyone who has it"),
+        ("Will fixing my gut cure my rheumatoid arthritis for good?", "whether it can be cured"),
     ],
 )
 def test_harm_from_what_the_articles_suggest_is_not_answered_with_the_suggestion(
