@@ -2448,7 +2448,10 @@ def test_what_is_said_to_the_group_gets_no_quote_and_no_notice(real_pipeline, me
     # Blind dev122: a group member asked by name got quotes about tablets and the GP.
     ["Margaret, did the new tablets the doctor gave her help at all?",
      "Ron did you ever get that shoulder looked at?",
-     "Sarah has he even been to the GP about it yet?"],
+     "Sarah has he even been to the GP about it yet?",
+     # Blind dev125: names of other languages, and a bot named in passing.
+     "Valeria, can you take the part on L-glutamine?", "Mehmet what time do we meet?",
+     "Maya you're so weird for asking a bot about yogurt"],
 )  # fmt: skip
 def test_a_group_member_called_by_name_is_not_answered_for_them(real_pipeline, message):
     from bot.answering.conversation import Conversation

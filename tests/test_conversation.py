@@ -402,7 +402,11 @@ def test_a_follow_up_that_asks_without_a_question_mark_still_follows_up(message)
     [("@quotebot by what mechanism?", "by what mechanism?"), ("bot, and why?", "and why?"),
      ("ok bot, what is leaky gut", "what is leaky gut"), ("what about kefir @quotebot?",
      "what about kefir?"), ("hey bot, you're handy", "hey bot, you're handy"),
-     ("bots are cool", "bots are cool")],
+     ("bots are cool", "bots are cool"),
+     # Blind dev125: the bot called by another @name (Telegram's bot names end in "bot") read
+     # as an aside to a person.
+     ("@HealthBot and if it is from the gut, how long?", "and if it is from the gut, how long?"),
+     ("@Dave you owe me a coffee", "@Dave you owe me a coffee")],
 )  # fmt: skip
 def test_words_that_only_call_the_bot_are_left_out(message, said):
     from bot.answering.inputs import without_address

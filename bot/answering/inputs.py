@@ -19,11 +19,13 @@ _CONTROL = re.compile(
 # Words that only call the bot before what is asked ("@quotebot by what mechanism?", "bot, and
 # why?"), and its name anywhere: in a group the message is for the bot, the words ask nothing.
 _ADDRESS_RE = re.compile(
-    r"^\W*(?:(?:ok|okay|so|and)\s+)?(?:(?:a )?question for (?:the )?)?(?:@?quote_?bot|bot)\b"
+    r"^\W*(?:(?:ok|okay|so|and)\s+)?(?:(?:a )?question for (?:the )?)?(?:@?quote_?bot|@\w*bot|bot)\b"
     r"[\s,:;!.-]*",
     re.IGNORECASE,
 )
-_NAME_RE = re.compile(r"\s*@quote_?bot\b", re.IGNORECASE)
+# ... by any bot's @name: Telegram's bot usernames end in "bot" ("@HealthBot"), and a chat that
+# is not Telegram does not know which one this bot has.
+_NAME_RE = re.compile(r"\s*@\w*bot\b", re.IGNORECASE)
 
 
 def without_address(text: str) -> str:

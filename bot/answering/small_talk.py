@@ -103,7 +103,15 @@ _SAID_TO_THEM = frozenset(
 _NAMED_RE = re.compile(r"^\W*([A-Z][a-z]+)\b(\s*,)?")
 # What follows a name and its comma when the message introduces its writer ("Margaret, 81, …").
 _INTRODUCES_RE = re.compile(r"\s*(?:\d|here\b|aged\b|from\b)", re.IGNORECASE)
-_BOT_CALLED = frozenset(["bot", "quotebot"])
+# The bot called as well: by its @name, or by "bot" opening a sentence ("… Bot, what gets
+# through?"; not "Maya you're so weird for asking a bot about yogurt").
+_BOT_CALLED_RE = re.compile(
+    r"@\w*bot\b|(?:^|[.!?]\s+)(?:(?:hey|ok|okay|so)\s+)?(?:quote_?)?bot\b", re.IGNORECASE
+)
+# After a given name, words that ask them ("Mehmet what time do we meet?", "Maya you're so weird").
+_ASKS_NAMED = frozenset(
+    ["what", "when", "where", "why", "how", "who", "you're", "youre", "wasn't", "weren't", "r"]
+)
 # "Sarah has he …", "Tom is she …": asking one about someone else.
 _ASKS_OF = frozenset(["has", "is", "was", "does", "did", "have", "are"])
 _SOMEONE = frozenset(["he", "she", "they", "it", "her", "him", "your", "ur"])
@@ -594,11 +602,15 @@ class SmallTalk:
         named = _NAMED_RE.match(message)
         if not named or named[1].casefold() not in self.given_names:
             return False
-        if _BOT_CALLED.intersection(_words(message)):
+        if _BOT_CALLED_RE.search(message):
             return False  # "George, my sister read … Bot, what gets through?"
         if named[2]:
             return not _INTRODUCES_RE.match(message, named.end())
-        return second in _SAID_TO_THEM or (second in _ASKS_OF and third in _SOMEONE)
+        return (
+            second in _SAID_TO_THEM
+            or second in _ASKS_NAMED
+            or (second in _ASKS_OF and third in _SOMEONE)
+        )
 
     def understands(self, message: str) -> str | None:
         """The kind of small talk of a message that says what it read is understood and asks
