@@ -278,6 +278,10 @@ class SmallTalk:
     understood: tuple[tuple[str, ...], ...] = ()
 
     def __post_init__(self) -> None:
+        # Phrases looked for among a message's words, by their first word: a message is read
+        # once, not once for each phrase.
+        for name in ("to_others", "understood", "remark_cues", "plans"):
+            object.__setattr__(self, f"_{name}_by_first", _by_first(getattr(self, name)))
         # A message is scanned word by word, its chat spellings read as words ("i'm" as "i am"),
         # and so are the phrases. Each phrase once, with the kind that lists it first; by first
         # word, the lengths its phrases have, longest first (a word may start thousands of
@@ -437,7 +441,7 @@ class SmallTalk:
         all", "who's in"; not "why does everyone keep saying it needs a holistic approach?")."""
         if _OF_EVERYONE_RE.search(" ".join(words)):
             return False
-        return any(_holds(words, p) for p in self.to_others)
+        return bool(_held(words, self._to_others_by_first, first_only=True))
 
     def tells_the_group(self, message: str) -> str | None:
         """The small talk of a message told to the others in a group chat that asks nothing
@@ -582,7 +586,7 @@ class SmallTalk:
         return (
             "?" in message
             and says_something is not None
-            and any(_holds(self._spelled(message), p) for p in self.plans)
+            and _held(self._spelled(message), self._plans_by_first, first_only=True)
             and not says_something(TIME_REFERENCE_RE.sub(" ", message))
         )
 
@@ -619,7 +623,7 @@ class SmallTalk:
         if "?" in message or len(message) > MAX_WITHIN_CHARS or not self.understood:
             return None
         words = self._spelled(message)
-        held = [phrase for phrase in self.understood if _holds(words, phrase)]
+        held = _held(words, self._understood_by_first)
         if not held:
             return None
         # ("i didn't know that": "know" asks only outside the phrase)
@@ -682,7 +686,7 @@ class SmallTalk:
         if set(self._kinds_at_ends(words)) - {"ack"}:
             return False  # "ok thanks, i feel a bit calmer": the small talk answers it
         if self.tells.intersection(words) and not (
-            any(_holds(words, cue) for cue in self.remark_cues)
+            _held(words, self._remark_cues_by_first, first_only=True)
             or any(cue in message for cue in self.remark_emoji)
         ):
             return False  # "my joints hurt": a complaint that stands for its question
@@ -854,10 +858,28 @@ class SmallTalk:
         return None
 
 
-def _holds(words: list[str], phrase: tuple[str, ...]) -> bool:
-    """Whether ``phrase`` stands in ``words``, word for word."""
-    size = len(phrase)
-    return any(tuple(words[i : i + size]) == phrase for i in range(len(words) - size + 1))
+def _by_first(phrases) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """``phrases`` (tuples of words) grouped by their first word."""
+    grouped: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        if phrase:
+            grouped.setdefault(phrase[0], []).append(tuple(phrase))
+    return {word: tuple(group) for word, group in grouped.items()}
+
+
+def _held(
+    words: list[str], by_first: dict[str, tuple[tuple[str, ...], ...]], first_only: bool = False
+) -> list[tuple[str, ...]]:
+    """The phrases of ``by_first`` (:func:`_by_first`) that stand in ``words``, word for word;
+    with ``first_only``, the first one found (enough to say whether any does)."""
+    held = []
+    for position, word in enumerate(words):
+        for phrase in by_first.get(word, ()):
+            if tuple(words[position : position + len(phrase)]) == phrase:
+                held.append(phrase)
+                if first_only:
+                    return held
+    return held
 
 
 def _words(text: str) -> list[str]:
