@@ -54,7 +54,9 @@ def answer(question: str, *, quoted: bool = True, urgent: bool = False, status=N
      "omg so what's the difference 😅", "haha and why?", "how long till i feel beter",
      "what's the difference then?",
      # what a word of the answer means (blind dev117)
-     "what do you mean by selective?", "holistic meaning what", "sorry what does that mean"],
+     "what do you mean by selective?", "holistic meaning what", "sorry what does that mean",
+     # a thing of its own named first, before more words (blind dev125)
+     "and stress? this week has been brutal", "and collagen, my daughter takes that in her coffee"],
 )  # fmt: skip
 def test_messages_that_cannot_stand_alone_are_follow_ups(message):
     assert is_follow_up(message)

@@ -69,10 +69,11 @@ _MECHANISM_RE = re.compile(
     re.IGNORECASE,
 )
 MECHANISM_WORDS = 7
-# ... and one that opens "and" or "what about" with a thing named before a comma ("and collagen,
-# my daughter takes that in her coffee").
+# ... and one that opens "and" or "what about" with a thing named before a comma or a question
+# mark ("and collagen, my daughter takes that in her coffee", "and stress? this week has been
+# brutal").
 _NAMES_FIRST_RE = re.compile(
-    r"^\W*(?:and|or|what about|how about|and what about)\s+(?:\w[\w'-]*\s+){0,2}\w[\w'-]*\s*,",
+    r"^\W*(?:and|or|what about|how about|and what about)\s+(?:\w[\w'-]*\s+){0,2}\w[\w'-]*\s*[,?]",
     re.IGNORECASE,
 )
 # ... and one that opens with only "and", "so", "but", … continues it when a few words follow:
