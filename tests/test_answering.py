@@ -1881,7 +1881,9 @@ def test_a_greeting_and_a_story_that_asks_nothing_is_asked_what_they_would_like_
      "role", "hello, can leaky gut cause joint pain", "hey, I'm pregnant and my joints hurt",
      "hey quick q, can my joint pain be coming from my gut", "hi what is leaky gut",
      # Blind dev92: a question run on after the story, asked yes or no.
-     "hi so my knees hurt a lot from work is joint pain just wear and tear"],
+     "hi so my knees hurt a lot from work is joint pain just wear and tear",
+     # Blind dev126: asked as what the writer wanted to ask.
+     "hello there um I wanted to ask if probiotics are useful for joint inflammation full stop"],
 )  # fmt: skip
 def test_a_greeting_before_a_question_or_a_pregnancy_is_no_story_only(real_pipeline, message):
     assert real_pipeline.answer(message).notice != real_pipeline.texts.reply("small_talk_told")

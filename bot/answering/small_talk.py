@@ -695,6 +695,8 @@ class SmallTalk:
     def _tells_only(self, message: str, words: list[str], *, after_greeting: bool = False) -> bool:
         if self.asking_cues.intersection(words) or _ASKS_INSIDE_RE.search(" ".join(words)):
             return False
+        if _ASKS_INDIRECTLY_RE.search(" ".join(words)):
+            return False  # "hello there, I wanted to ask if probiotics are useful for …"
         # ... asked without a question mark, anywhere in it ("if i fix my gut will my joints
         # hurt less", "wat foods shud i avoid"): chat spellings read as the words they stand for.
         spelled = " ".join(_WORD_RE.findall(self.spelled_out(message).casefold()))
