@@ -202,6 +202,20 @@ def test_small_talk_that_says_more_is_read_for_red_flags_too(real_pipeline, mess
     assert answer.quotes == () and answer.status != "small_talk"
 
 
+@pytest.mark.parametrize(
+    "message",
+    # A newcomer's trial: a grateful goodbye raised the crisis advice.
+    ["thanks so much, goodbye!", "Thank you very much dear, you have been a great help. Goodbye"],
+)
+def test_thanks_and_goodbye_and_nothing_more_raise_no_crisis(real_pipeline, message):
+    answer = real_pipeline.answer(message)
+    assert not answer.urgent and answer.status == "small_talk", message
+    # ... while a farewell that says more still does.
+    for farewell in ("Thank you ever so much, dear. Goodbye forever.",
+                     "thank you for everything. goodbye", "ok i will say goodbye to everyone now"):
+        assert real_pipeline.answer(farewell).urgent, farewell
+
+
 def test_a_message_after_urgent_advice_leads_with_it_again_but_thanks_is_thanked(real_pipeline):
     downplayed, thanks, calmer, later = real_pipeline.answer_batch(
         [

@@ -107,6 +107,7 @@ INCIDENTAL_CATEGORIES = frozenset({"foods_and_diets", "symptoms"})
 TOLD_INCIDENTAL_CATEGORIES = INCIDENTAL_CATEGORIES | {"activities"}
 # Small talk that, among other words, is still only that in a follow-up.
 _CHAT_KINDS = frozenset({"thanks", "goodbye", "greeting", "distress"})
+_PARTING_KINDS = frozenset({"thanks", "goodbye"})
 # A greeting and a story naming one of these gets what is said of it (a midwife, a vet), not
 # "What would you like to know?".
 _TOLD_FOR_OTHERS = frozenset({"pregnancy", "animals", "costs_and_brands", "work_and_benefits"})
@@ -406,6 +407,18 @@ class AnswerPipeline:
             )
             for i, verdict in zip(rest, verdicts):
                 triage[i] = verdict
+        # Thanks and goodbye and nothing more ("thanks so much, goodbye!", "Thank you very much
+        # dear, you have been a great help. Goodbye") read near the farewells of a crisis, but
+        # say none: only the lexicon raises advice for them. A farewell that says more ("Goodbye
+        # forever.", "thank you for everything") is no small talk only, and is read as before.
+        for i in screened:
+            if (
+                triage[i].flags
+                and not triage[i].by_pattern
+                and talk[i] in _PARTING_KINDS
+                and self.small_talk.kind(cleaned[i]) == talk[i]
+            ):
+                triage[i] = Triage(semantic_score=triage[i].semantic_score)
         # A message in another language that speaks of nothing the articles do, raises nothing
         # and follows no question is chatter ("festa da rua no sábado, quem traz o bolo?"): it is
         # acknowledged in its language, not told that only English is answered.
