@@ -487,6 +487,15 @@ def test_a_pregnancy_said_once_stays_with_the_chat_for_a_few_minutes(real_pipeli
     assert ask("a", "what should i eat").cautions == ()  # … and a few minutes later, neither
 
 
+def test_weight_lost_without_trying_is_told_when_to_see_a_doctor_about_it(real_pipeline):
+    """A newcomer's trial: under "I've lost about 8 kilos …" came the line about hot joints."""
+    answer = real_pipeline.answer(
+        "I've lost about 8 kilos in two months without trying, I have diarrhoea most days and my "
+        "joints ache. Is this leaky gut?"
+    )
+    assert "lose weight without trying" in answer.escalation
+
+
 def test_stopping_a_treatment_leads_the_follow_ups_but_not_a_new_question(real_pipeline):
     # "why not?" after "do not stop it" once got "It may reduce pain and inflammation" alone.
     conversation = Conversation(ttl=300)
@@ -503,6 +512,13 @@ def test_stopping_a_treatment_leads_the_follow_ups_but_not_a_new_question(real_p
     new_topic = ask("what foods help leaky gut")
     assert new_topic.cautions == () and new_topic.quotes
     assert ask("and for how long?").cautions == ()  # the new topic's follow-up is not told
+    # A newcomer's trial: "what about lupus, my sister has it" names a subject of its own, and
+    # got the caution alone; "instead" still puts something in the treatment's place.
+    assert ask("can i stop my methotrexate and just fix my gut instead").cautions == (stopping,)
+    lupus = ask("what about lupus, my sister has it")
+    assert lupus.cautions == () and lupus.quotes
+    assert ask("can i stop my methotrexate and just fix my gut instead").cautions == (stopping,)
+    assert ask("and gluten free instead?").cautions == (stopping,)
 
 
 def test_cautions_for_a_treatment_already_stopped_or_put_off_and_for_a_doctor_contradicted(

@@ -108,6 +108,13 @@ TOLD_INCIDENTAL_CATEGORIES = INCIDENTAL_CATEGORIES | {"activities"}
 # Small talk that, among other words, is still only that in a follow-up.
 _CHAT_KINDS = frozenset({"thanks", "goodbye", "greeting", "distress"})
 _PARTING_KINDS = frozenset({"thanks", "goodbye"})
+# A follow-up that puts something in the place of what was asked about ("and gluten free
+# instead?"): what a treatment's caution is kept for.
+_INSTEAD_RE = re.compile(
+    r"\b(?:instead|rather than|replace|replacing|swap|swapping|switch|switching|substitute|"
+    r"alternative|alternatives)\b",
+    re.IGNORECASE,
+)
 # A greeting and a story naming one of these gets what is said of it (a midwife, a vet), not
 # "What would you like to know?".
 _TOLD_FOR_OTHERS = frozenset({"pregnancy", "animals", "costs_and_brands", "work_and_benefits"})
@@ -696,7 +703,13 @@ class AnswerPipeline:
             found: tuple[str, ...] = ()
             if i in ranked:
                 found = self.cautions.find(cleaned[i], own, context[i])
-                carried = self.cautions.carried(request.cautions, follow_up=bool(context[i]))
+                # ... those kept for follow-ups not when it names a subject of its own in place
+                # of the last ("what about lupus, my sister has it" after stopping a medicine),
+                # unless it puts it in the treatment's place ("and gluten free instead?").
+                follows = bool(context[i]) and (
+                    not swaps_subject(cleaned[i]) or bool(_INSTEAD_RE.search(cleaned[i]))
+                )
+                carried = self.cautions.carried(request.cautions, follow_up=follows)
                 found += tuple(c for c in carried if c not in found)
             said = {unmentioned.category} if unmentioned and not request.offset else set()
             shown = (
