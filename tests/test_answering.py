@@ -487,6 +487,13 @@ def test_a_pregnancy_said_once_stays_with_the_chat_for_a_few_minutes(real_pipeli
     assert ask("a", "what should i eat").cautions == ()  # … and a few minutes later, neither
 
 
+def test_a_fear_of_cancer_is_not_followed_by_passages_about_the_gut(real_pipeline):
+    """A newcomer's trial: "do not mention cancer", then "deeper underlying causes—particularly
+    autoimmunity and leaky gut" in bold, read as false comfort."""
+    answer = real_pipeline.answer("could it be something serious like cancer?")
+    assert answer.status == "unmentioned" and answer.subject == "cancer" and answer.quotes == ()
+
+
 def test_weight_lost_without_trying_is_told_when_to_see_a_doctor_about_it(real_pipeline):
     """A newcomer's trial: under "I've lost about 8 kilos …" came the line about hot joints."""
     answer = real_pipeline.answer(
