@@ -490,7 +490,16 @@ def test_a_pregnancy_said_once_stays_with_the_chat_for_a_few_minutes(real_pipeli
 def test_a_fear_of_cancer_is_not_followed_by_passages_about_the_gut(real_pipeline):
     """A newcomer's trial: "do not mention cancer", then "deeper underlying causes—particularly
     autoimmunity and leaky gut" in bold, read as false comfort."""
-    answer = real_pipeline.answer("could it be something serious like cancer?")
+    from bot.answering.conversation import Conversation
+
+    chat = Conversation()
+    for message in (
+        "I've lost about 8 kilos in two months without trying, I have diarrhoea most days and my "
+        "joints ache. Is this leaky gut?",
+        "could it be something serious like cancer?",
+    ):
+        turn = chat.plan(1, message)
+        answer = chat.settle(turn, real_pipeline.answer_batch([turn.request])[0])
     assert answer.status == "unmentioned" and answer.subject == "cancer" and answer.quotes == ()
 
 
