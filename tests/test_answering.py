@@ -1289,7 +1289,9 @@ def test_a_question_the_articles_never_answer_about_their_own_subject_quotes_not
         ("Is leaky gut contagious?", "whether it can be caught or passed on"),
         ("Why do my joints hurt more when it rains?", "anything about the weather"),
         # Blind dev88: whether doctors diagnose it at all, and how it changes with the years.
-        ("Is leaky gut an official diagnosis that doctors recognise?", "how it is diagnosed"),
+        ("Is leaky gut an official diagnosis that doctors recognise?", "whether doctors recognise"),
+        # A newcomer's trial: told the articles do not say how it is tested for.
+        ("leaky gut isn't even a real diagnosis, is it?", "whether doctors recognise it"),
         ("Does the gut microbiome change as we get older?", "anything about age"),
     ):
         answer = real_pipeline.answer(question)
