@@ -503,6 +503,16 @@ def test_a_fear_of_cancer_is_not_followed_by_passages_about_the_gut(real_pipelin
     assert answer.status == "unmentioned" and answer.subject == "cancer" and answer.quotes == ()
 
 
+def test_a_parent_asking_whether_to_worry_is_told_when_to_see_a_professional(real_pipeline):
+    """A newcomer's trial: near a known unanswered question, a worried parent got only "I could
+    not find a passage"."""
+    answer = real_pipeline.answer(
+        "my 6 year old keeps getting tummy aches and now says her knees hurt. should I be worried?"
+    )
+    assert answer.quotes
+    assert all(real_pipeline.detector.advises_care(quote.text) for quote in answer.quotes)
+
+
 def test_weight_lost_without_trying_is_told_when_to_see_a_doctor_about_it(real_pipeline):
     """A newcomer's trial: under "I've lost about 8 kilos …" came the line about hot joints."""
     answer = real_pipeline.answer(

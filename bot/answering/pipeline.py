@@ -612,6 +612,7 @@ class AnswerPipeline:
             # what would be quoted only shares its words (bot.retrieval.known_unanswered).
             # ... unless the thing the articles never mention is one of two alternatives ("is
             # it my gut or the rainy weather?"): the general passages answer the other.
+            candidates = [*ranked.get(i, ()), *borrowed.get(i, ()), *asking_hits.get(i, ())]
             if (
                 i in unanswered_near
                 and not (unmentioned and _an_alternative(cleaned[i], unmentioned.name))
@@ -622,7 +623,11 @@ class AnswerPipeline:
                 )
             ):
                 selected, rest_answered = [], False
-            candidates = [*ranked.get(i, ()), *borrowed.get(i, ()), *asking_hits.get(i, ())]
+                # ... but one that asks whether to worry is still told the articles' own advice
+                # to see a professional ("my 6 year old keeps getting tummy aches and now says
+                # her knees hurt. should I be worried?").
+                if _ASKS_TO_WORRY_RE.search(cleaned[i]):
+                    selected = self._care(candidates)
             if triage[i].raised and triage[i].by_pattern:
                 # Under urgent advice for an emergency the message plainly tells, only what the
                 # articles say about seeing a professional: any other passage would read as an
@@ -899,6 +904,14 @@ _SEEKS_CARE_RE = re.compile(
     r"\b(?:a\s*&\s*e|a and e|er|emergency|emergencies|urgent care|hospital|ambulance|paramedics?|"
     r"111|112|911|999|gp|doctor|doctors|doc|nurse|pharmacist|pharmacy|chemist|clinic|walk-in|"
     r"surgery|physio|specialist|consultant|midwife|vet)\b",
+    re.IGNORECASE,
+)
+# Asking whether to worry or to have it seen to.
+_ASKS_TO_WORRY_RE = re.compile(
+    r"\b(?:should (?:i|we) (?:be )?(?:worried|worry|concerned)|(?:is|could) (?:it|this|that) "
+    r"(?:be )?(?:serious|something serious|worrying|something to worry about)|"
+    r"(?:see|call|ring|visit) (?:a|the|my|her|his|our) (?:doctor|gp)|get (?:it|this|her|him) "
+    r"checked)\b",
     re.IGNORECASE,
 )
 # Words that ask whether a thing does any good or harm ("anyone tried glucosamine?", "has
