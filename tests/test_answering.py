@@ -545,6 +545,12 @@ def test_stopping_a_treatment_leads_the_follow_ups_but_not_a_new_question(real_p
     assert lupus.cautions == () and lupus.quotes
     assert ask("can i stop my methotrexate and just fix my gut instead").cautions == (stopping,)
     assert ask("and gluten free instead?").cautions == (stopping,)
+    # ... and a supplement put in the place of a medicine the last question named (a newcomer's
+    # trial), while the same words after no medicine call for no caution.
+    ask("I take ibuprofen every day for my joint pain. Is that hurting my gut?")
+    assert ask("what about fish oil instead?").cautions == (stopping,)
+    assert ask("what foods help leaky gut").cautions == ()
+    assert ask("what about fish oil instead?").cautions == ()
 
 
 def test_cautions_for_a_treatment_already_stopped_or_put_off_and_for_a_doctor_contradicted(

@@ -707,7 +707,15 @@ class AnswerPipeline:
             # turmeric?"); one the message's own notice says already is not said twice.
             found: tuple[str, ...] = ()
             if i in ranked:
-                found = self.cautions.find(cleaned[i], own, context[i])
+                # A follow-up that puts something in the place of a medicine it follows ("what
+                # about fish oil instead?" after "I take ibuprofen every day") is read with the
+                # medicine named.
+                swapped = (
+                    [m for m in corpus.subjects.mentions(context[i]) if not m.in_corpus]
+                    if context[i] and corpus.subjects and _INSTEAD_RE.search(cleaned[i])
+                    else []
+                )
+                found = self.cautions.find(cleaned[i], [*own, *swapped], context[i])
                 # ... those kept for follow-ups not when it names a subject of its own in place
                 # of the last ("what about lupus, my sister has it" after stopping a medicine),
                 # unless it puts it in the treatment's place ("and gluten free instead?").
