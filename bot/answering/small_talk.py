@@ -138,12 +138,16 @@ OFF_TOPIC = "off_topic"
 # A story that ends saying it only wanted to be told ("Sorry, just venting."), read as a story
 # up to MAX_VENTING_CHARS.
 _VENTING_RE = re.compile(
-    r"\b(?:(?:i'?m |im )?not (?:really )?asking (?:anything|for anything|a question|for advice)\W*)?"
-    r"(?:just venting|just needed to vent|needed to vent|had to vent|rant over|end of rant|"
+    r"\b(?:just venting|just needed to vent|needed to vent|had to vent|rant over|end of rant|"
     r"sorry for the rant|sorry for ranting|sorry for the long message|thanks for listening)\W*$",
     re.IGNORECASE,
 )
 MAX_VENTING_CHARS = 600
+# ... where what it says it does not ask is no asking ("not asking anything just venting").
+_NOT_ASKING_RE = re.compile(
+    r"\b(?:i'?m |im )?not (?:really )?asking (?:anything|for anything|a question|for advice)\b",
+    re.IGNORECASE,
+)
 # Small talk among other words is read in messages no longer than this (``SmallTalk.within``).
 MAX_WITHIN_CHARS = 160
 _WORD_IN_TEXT_RE = re.compile(r"(?<![\w'])[\w']+(?![\w'])")
@@ -676,12 +680,11 @@ class SmallTalk:
         killing me today lol", "My son was just diagnosed with psoriatic arthritis."): no
         question mark, nothing that asks, no request ("give me the steps")."""
         # (A longer story counts when it says it only wanted to be told: "… Sorry, just venting.")
-        vented = _VENTING_RE.search(message[-60:])
-        venting = vented is not None
+        venting = _VENTING_RE.search(message[-40:]) is not None
         if "?" in message or len(message) > (MAX_VENTING_CHARS if venting else MAX_WITHIN_CHARS):
             return False
-        if vented is not None:  # what it says it does not ask is no asking ("not asking anything")
-            message = message[: len(message) - len(message[-60:]) + vented.start()]
+        # What it says it does not ask is no asking ("… not asking anything just venting").
+        message = _NOT_ASKING_RE.sub(" ", message) if venting else message
         words = self._spelled(message)
         if not words or words[0] in _REQUESTS or _REQUESTS_TOO.intersection(words):
             return False
@@ -689,16 +692,11 @@ class SmallTalk:
             return False  # "write me a poem" tells nothing of the one who asks
         if set(self._kinds_at_ends(words)) - {"ack"}:
             return False  # "ok thanks, i feel a bit calmer": the small talk answers it
-        if (
-            not venting
-            and self.tells.intersection(words)
-            and not (
-                _held(words, self._remark_cues_by_first, first_only=True)
-                or any(cue in message for cue in self.remark_emoji)
-            )
+        if self.tells.intersection(words) and not (
+            _held(words, self._remark_cues_by_first, first_only=True)
+            or any(cue in message for cue in self.remark_emoji)
         ):
-            return False  # "my joints hurt": a complaint that stands for its question (not one
-            # that says it only vents: "… not asking anything just venting")
+            return False  # "my joints hurt": a complaint that stands for its question
         return self._tells_only(message, words)
 
     def _tells_only(self, message: str, words: list[str], *, after_greeting: bool = False) -> bool:
