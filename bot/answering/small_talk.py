@@ -99,6 +99,8 @@ _SAID_TO_THEM = frozenset(
     ["did", "do", "are", "were", "have", "can", "could", "will", "would", "you", "u", "ur",
      "your", "the", "pls", "please", "plz", "dont", "don't", "stop", "come", "go", "look"]
 )  # fmt: skip
+# Enough of a message to hold its first three words.
+_OPENING_CHARS = 80
 # A message opening with a name written with a capital, and the comma after it if there is one.
 _NAMED_RE = re.compile(r"^\W*([A-Z][a-z]+)\b(\s*,)?")
 # What follows a name and its comma when the message introduces its writer ("Margaret, 81, …").
@@ -602,7 +604,8 @@ class SmallTalk:
         called = _VOCATIVE_RE.match(message)
         if called and self.vocatives.intersection(_words(called[1])[:1]):
             return True
-        first, second, third = (_words(message)[:3] + ["", "", ""])[:3]
+        # (the first three words: read from the message's opening, every answer passes here)
+        first, second, third = (_words(message[:_OPENING_CHARS])[:3] + ["", "", ""])[:3]
         if first in self.vocatives and second in _SAID_TO_THEM:
             return True
         # ... or by their given name, written with a capital: then a comma ("Margaret, did the
