@@ -2202,6 +2202,19 @@ def test_a_story_that_asks_nothing_is_asked_what_it_would_like_to_know(real_pipe
     assert not answer.quotes and answer.keeps_subject and answer.disclaimer
 
 
+def test_a_long_greeting_and_story_that_says_the_question_comes_later_is_no_question(
+    real_pipeline,
+):
+    # Blind dev127: a greeting, a story longer than small talk is read in, and no question yet.
+    answer = real_pipeline.answer(
+        "Hi there! So, a long saga: bloating started last spring, then my elbows and knees began "
+        "aching in the autumn. I'm 41, mum of three, work nights, barely sleep. Not asking "
+        "anything yet, just setting the scene 😅"
+    )
+    assert answer.notice == real_pipeline.texts.reply("small_talk_told")
+    assert not answer.quotes and answer.keeps_subject
+
+
 @pytest.mark.parametrize(
     "message",
     ["write me a poem", "give me concrete steps", "my knees hurt, what can I do",
@@ -2505,6 +2518,8 @@ def test_a_message_of_nothing_the_articles_speak_of_gets_the_off_topic_reply(
     ["courgettes are going mad this year, anyone want some",
      "has anyone seen a grey cat? Biscuit hasn't come home", "who ate my hummus",
      "Who left the shed unlocked again", "morning all 🧘‍♀️ class still on at 7 tmrw?",
+     # Blind dev128: one of the group asked.
+     "finally!! which one of us is driving him?",
      "Hi all, Marcus, dx'd with RA in March. still a bit overwhelmed"],
 )  # fmt: skip
 def test_what_is_said_to_the_group_gets_no_quote_and_no_notice(real_pipeline, message):
@@ -2520,7 +2535,9 @@ def test_what_is_said_to_the_group_gets_no_quote_and_no_notice(real_pipeline, me
      "Sarah has he even been to the GP about it yet?",
      # Blind dev125: names of other languages, and a bot named in passing.
      "Valeria, can you take the part on L-glutamine?", "Mehmet what time do we meet?",
-     "Maya you're so weird for asking a bot about yogurt"],
+     "Maya you're so weird for asking a bot about yogurt",
+     # Blind dev128
+     "Jen your knee again? you need new shoes girl"],
 )  # fmt: skip
 def test_a_group_member_called_by_name_is_not_answered_for_them(real_pipeline, message):
     from bot.answering.conversation import Conversation

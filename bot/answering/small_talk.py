@@ -141,7 +141,10 @@ OFF_TOPIC = "off_topic"
 # up to MAX_VENTING_CHARS.
 _VENTING_RE = re.compile(
     r"\b(?:just venting|just needed to vent|needed to vent|had to vent|rant over|end of rant|"
-    r"sorry for the rant|sorry for ranting|sorry for the long message|thanks for listening)\W*$",
+    r"sorry for the rant|sorry for ranting|sorry for the long message|thanks for listening|"
+    # ... or that the question comes later ("Not asking anything yet, just setting the scene")
+    r"setting the scene|some background first|background first|context first|"
+    r"questions? (?:to follow|coming|later))\W*$",
     re.IGNORECASE,
 )
 MAX_VENTING_CHARS = 600
@@ -150,6 +153,17 @@ _NOT_ASKING_RE = re.compile(
     r"\b(?:i'?m |im )?not (?:really )?asking (?:anything|for anything|a question|for advice)\b",
     re.IGNORECASE,
 )
+
+
+def _as_told(message: str) -> tuple[str, int]:
+    """``message`` as a story is read, and the longest a story may be: a longer one counts when
+    it says it only wanted to be told ("… Sorry, just venting."), and what it says it does not
+    ask is no asking ("… not asking anything just venting")."""
+    if _VENTING_RE.search(message[-40:]) is None:
+        return message, MAX_WITHIN_CHARS
+    return _NOT_ASKING_RE.sub(" ", message), MAX_VENTING_CHARS
+
+
 # Small talk among other words is read in messages no longer than this (``SmallTalk.within``).
 MAX_WITHIN_CHARS = 160
 _WORD_IN_TEXT_RE = re.compile(r"(?<![\w'])[\w']+(?![\w'])")
@@ -667,7 +681,8 @@ class SmallTalk:
         """Whether ``message`` opens with a greeting and then only tells ("hi! I have celiac
         disease and my joints ache a lot lately"): no question mark, no clause that opens asking,
         no word that asks without one (``asking_cues``: "wondering", "advice")."""
-        if "?" in message or len(message) > MAX_WITHIN_CHARS:
+        message, limit = _as_told(message)
+        if "?" in message or len(message) > limit:
             return False
         first = _words(message[:20])[:1]
         if not first or first[0] not in self._greeting_openers:
@@ -682,12 +697,9 @@ class SmallTalk:
         """Whether ``message`` only tells of the one writing or someone close ("my knees are
         killing me today lol", "My son was just diagnosed with psoriatic arthritis."): no
         question mark, nothing that asks, no request ("give me the steps")."""
-        # (A longer story counts when it says it only wanted to be told: "… Sorry, just venting.")
-        venting = _VENTING_RE.search(message[-40:]) is not None
-        if "?" in message or len(message) > (MAX_VENTING_CHARS if venting else MAX_WITHIN_CHARS):
+        message, limit = _as_told(message)
+        if "?" in message or len(message) > limit:
             return False
-        # What it says it does not ask is no asking ("… not asking anything just venting").
-        message = _NOT_ASKING_RE.sub(" ", message) if venting else message
         words = self._spelled(message)
         if not words or words[0] in _REQUESTS or _REQUESTS_TOO.intersection(words):
             return False
