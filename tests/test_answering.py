@@ -2691,3 +2691,23 @@ def test_asking_what_a_thing_is_after_a_question_borrows_nothing(real_pipeline):
     turn = conversation.plan(1, "gorgeous!! what yarn is that")
     answer = real_pipeline.answer_batch([turn.request])[0]
     assert answer.status == "small_talk" and not answer.quotes
+
+
+def test_a_follow_up_that_asks_what_does_instead_does_not_borrow_the_thing_never_mentioned(
+    real_pipeline,
+):
+    # Blind dev128: "what does fix it then" after intermittent fasting was told again that the
+    # articles do not mention fasting, and so was "is that proven" after it.
+    _, otherwise, proven = _chat(
+        real_pipeline, "does intermittent fasting fix leaky gut", "what does fix it then",
+        "is that proven",
+    )  # fmt: skip
+    assert otherwise.status == "answered" and otherwise.quotes
+    assert proven.status == "answered" and any("research" in q.text for q in proven.quotes[:3])
+    # ... but what to take in place of a medicine they do not say (dev46).
+    _, instead = _chat(
+        real_pipeline,
+        "i run 40k a week and pop ibuprofen for my knees. is ibuprofen bad for the gut lining?",
+        "what should i use instead then",
+    )
+    assert not instead.answered or instead.status == "unmentioned"

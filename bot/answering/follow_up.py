@@ -84,3 +84,27 @@ def points_at_a_person_only(message: str) -> bool:
     see a doctor if her knuckles are swollen?" after a word about roast chicken is about her, not
     the chicken; "is it safe for her?" is about both)."""
     return bool(_PERSON_RE.search(message)) and not _THING_RE.search(message)
+
+
+# "what does fix it then", "what else", "what should I take instead": a follow-up that asks what
+# does, in place of what the previous question named.
+_ASKS_OTHERWISE_RE = re.compile(
+    r"^\W*(?:(?:ok|okay|so|well|hmm|right|alright|and|but)\W+)*(?:what|which|wat|wht)\b"
+    r"(?:(?:\W+[\w']+){0,6}?\W+(?:then|instead|else)\b|\W+(?:does|do) (?:help|work|fix)\b)",
+    re.IGNORECASE,
+)
+# ... of at most this many words.
+OTHERWISE_WORDS = 8
+
+
+def asks_otherwise(message: str) -> bool:
+    """Whether the follow-up ``message`` asks what does in place of what the previous question
+    named ("what does fix it then" after "does intermittent fasting fix leaky gut")."""
+    return len(message.split()) <= OTHERWISE_WORDS and bool(_ASKS_OTHERWISE_RE.match(message))
+
+
+def without_names(text: str, names: list[str]) -> str:
+    """``text`` without ``names`` (whole words, any case)."""
+    for name in names:
+        text = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", " ", text, flags=re.IGNORECASE)
+    return " ".join(text.split())

@@ -21,7 +21,13 @@ from bot.answering.compose import compose_answer
 from bot.answering.corpus_view import CorpusView
 from bot.answering.escalation import choose_escalation
 from bot.answering.fixed_texts import FixedTexts
-from bot.answering.follow_up import borrowed_reading, points_at_a_person_only, swaps_subject
+from bot.answering.follow_up import (
+    asks_otherwise,
+    borrowed_reading,
+    points_at_a_person_only,
+    swaps_subject,
+    without_names,
+)
 from bot.answering.inputs import (
     MAX_QUESTION_CHARS,
     InputProblem,
@@ -269,6 +275,17 @@ class AnswerPipeline:
             thing = _WHAT_THING_RE.match(text) if context[i] else None
             if thing and thing[1].casefold() not in _NO_THING and not says_something(thing[1]):
                 context[i] = ""
+        # "what does fix it then" after "does intermittent fasting fix leaky gut" asks what does
+        # in its place: the thing the articles never mention is not borrowed. (What to take in
+        # place of a medicine they do not say: "what should i use instead then" after ibuprofen.)
+        for i, text in enumerate(cleaned):
+            if context[i] and corpus.subjects and asks_otherwise(text):
+                left = [
+                    m.name
+                    for m in corpus.subjects.mentions(context[i])
+                    if not m.in_corpus and not m.in_general and m.category != "medicines"
+                ]
+                context[i] = without_names(context[i], left) if left else context[i]
         talk = [
             self.small_talk.kind(text, says_something) if self.small_talk and not r.offset else None
             for r, text in zip(requests, cleaned)
