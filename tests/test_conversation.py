@@ -84,6 +84,8 @@ def test_messages_that_cannot_stand_alone_are_follow_ups(message):
      # hurt when it rains" after brain fog was told tiredness is not mentioned).
      "why do my knees hurt when it rains", "my joints ache when it gets cold, why?",
      "oh, what is leaky gut?", "how long until my gut heals if I cut out gluten",
+     # ... and says what is done (blind dev128: a borrowed fish oil was named again).
+     "how long until things improve if I work on my gut?",
      "what's the difference between lupus and rheumatoid arthritis?"],
 )  # fmt: skip
 def test_self_contained_questions_are_not(message):

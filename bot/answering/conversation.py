@@ -49,9 +49,14 @@ _CONTINUES_RE = re.compile(
     r"same with|is that|does that|would that|will that|can that|and what about|besides|"
     r"other than|apart from|except|only|not even|like what|like which|which ones|any examples|"
     r"for example|give me|tell me|how so|why so|in what way|and what|and how|and why|and when|"
-    r"in simpler|in simple|in plain|simpler|explain (?:it|that|this|again)|"
-    # "how long till i feel better" (doing what was just spoken of)
-    r"how long (?:till|til|until|before|b4) (?:i|you|we|it|things|he|she|they)\b)\b",
+    r"in simpler|in simple|in plain|simpler|explain (?:it|that|this|again))\b",
+    re.IGNORECASE,
+)
+# ... and "how long till i feel better" (doing what was just spoken of; "how long until things
+# improve if I work on my gut?" says what is done).
+_HOW_LONG_TILL_RE = re.compile(
+    r"^(?:(?:ok|okay|hmm|right|well|wait)\W+)?how long (?:till|til|until|before|b4) (?:i|you|we|"
+    r"it|things|he|she|they)\b(?!.*\b(?:if|once|after)\b)",
     re.IGNORECASE,
 )
 # ... and one that asks what a word of the answer means ("what do you mean by selective?",
@@ -242,6 +247,7 @@ def is_follow_up(message: str) -> bool:
         and bool(_ASKS_RE.search(message))
         and (asks or bool(_BRIEF_ASKS_RE.match(message)))
         or bool(_CONTINUES_RE.match(message))
+        or bool(_HOW_LONG_TILL_RE.match(message))
         or bool(_CLARIFIES_RE.match(message))
         or (len(words) <= MECHANISM_WORDS and bool(_MECHANISM_RE.search(message)))
         or (bool(_OPENS_RE.match(message)) and len(said) <= OPENED_WORDS)
