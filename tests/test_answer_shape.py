@@ -23,7 +23,9 @@ SUBJECTS = load_subjects([p.read_text(encoding="utf-8") for p in REAL_CORPUS.glo
     ("question", "subject"),
     [("is turmeric good for leaky gut?", "turmeric"), ("Should I take Ibuprofen for my knees?", "Ibuprofen"),
      ("does Omega-3 help joint pain", "Omega-3"), ("can celiac disease cause joint pain", "celiac disease"),
-     ("will a covid vaccine affect my lupus", "covid vaccine"), ("can tofacitinib help", "tofacitinib")],
+     ("will a covid vaccine affect my lupus", "covid vaccine"), ("can tofacitinib help", "tofacitinib"),
+     # Blind dev128: icing was answered with the gut's passages.
+     ("should I be icing my knees?", "icing")],
 )  # fmt: skip
 def test_subjects_the_articles_never_mention_are_named_as_written(question, subject):
     assert SUBJECTS.unmentioned(question) == subject

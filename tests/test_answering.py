@@ -2392,7 +2392,9 @@ def test_whether_it_is_dangerous_for_life_is_said_unsaid(real_pipeline):
      ("and githeri", "githeri"), ("what about temulawak?", "temulawak"),
      # Blind dev86: "how about X, is that good", and each question of a message on its own.
      ("how about temulawak, is that any good?", "temulawak"),
-     ("and githeri? is githeri inflammatory?", "githeri")],
+     ("and githeri? is githeri inflammatory?", "githeri"),
+     # Blind dev128: after a few words that call or announce, and a comma or a dash.
+     ("Guys, serious q — hey bot, is temulawak any good?", "temulawak")],
 )  # fmt: skip
 def test_a_thing_no_list_names_is_named_as_unmentioned(real_pipeline, message, name):
     """Blind dev76: a name no list holds, asked about in a frame only a thing is asked about in
@@ -2415,8 +2417,11 @@ def test_names_of_other_places_are_named_as_unmentioned(real_pipeline, message, 
 
 
 @pytest.mark.parametrize(
-    "message", ["is probiotcs good?", "is glutamin good for the gut?", "is stress bad for joints?"]
-)
+    "message",
+    ["is probiotcs good?", "is glutamin good for the gut?", "is stress bad for joints?",
+     # (a clause after a story is no frame: the development sets' paraphrases)
+     "my mums trying to sort out her digestion for her sore hands, could a healthier gut help?"],
+)  # fmt: skip
 def test_a_slip_of_a_word_the_articles_use_is_no_unlisted_name(real_pipeline, message):
     assert real_pipeline.answer(message).quotes
 

@@ -51,6 +51,9 @@ _FRAMES = (
 _NOT_OPENING = frozenset(
     {"which", "what", "how", "why", "who", "where", "when", "this", "that", "it"}
 )
+# Where a sentence's next clause starts, after at most OPENING_WORDS words that call or announce.
+OPENING_WORDS = 6
+_CLAUSE_BREAK_RE = re.compile(r"[,;:—–]|\s-\s")
 _NOT_CLOSING = frozenset(
     {"actually", "really", "any", "do", "does", "even", "ever", "just", "still", "also", "tho"}
 )
@@ -58,18 +61,33 @@ _NOT_CLOSING = frozenset(
 
 def unlisted_name(message: str, strange: Callable[[str], bool]) -> str | None:
     """The name ``message`` asks about when it is a word no list holds (``strange``), else None."""
-    # Each question of the message on its own ("and ugali? is ugali inflammatory?").
-    for said in re.split(r"[?!.]+", message.casefold()):
-        text = " ".join(re.findall(r"[\w'-]+", said))
-        for frame in _FRAMES:
-            match = frame.match(text)
-            if not match:
-                continue
-            words = match.group(1).split()
-            if words[0] in _NOT_OPENING:
-                continue
-            if len(words) > 1 and words[-1] in _NOT_CLOSING:
-                words = words[:-1]
-            if any(strange(word) for word in words):
-                return " ".join(words)
+    # Each question of the message on its own ("and ugali? is ugali inflammatory?"), and what
+    # follows a few words and a comma or a dash in it ("Guys, serious q — hey bot, does beetroot
+    # juice help?"; not "my mum's trying to sort out her digestion, could a healthier gut help?").
+    for sentence in re.split(r"[?!.]+", message.casefold()):
+        after = [
+            sentence[m.end() :]
+            for m in _CLAUSE_BREAK_RE.finditer(sentence)
+            if len(sentence[: m.start()].split()) <= OPENING_WORDS
+        ]
+        for said in (sentence, *after):
+            name = _framed_name(" ".join(re.findall(r"[\w'-]+", said)), strange)
+            if name:
+                return name
+    return None
+
+
+def _framed_name(text: str, strange: Callable[[str], bool]) -> str | None:
+    """The strange name ``text`` asks about in one of the frames, or None."""
+    for frame in _FRAMES:
+        match = frame.match(text)
+        if not match:
+            continue
+        words = match.group(1).split()
+        if words[0] in _NOT_OPENING:
+            continue
+        if len(words) > 1 and words[-1] in _NOT_CLOSING:
+            words = words[:-1]
+        if any(strange(word) for word in words):
+            return " ".join(words)
     return None
