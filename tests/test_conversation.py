@@ -56,7 +56,9 @@ def answer(question: str, *, quoted: bool = True, urgent: bool = False, status=N
      # what a word of the answer means (blind dev117)
      "what do you mean by selective?", "holistic meaning what", "sorry what does that mean",
      # a thing of its own named first, before more words (blind dev125)
-     "and stress? this week has been brutal", "and collagen, my daughter takes that in her coffee"],
+     "and stress? this week has been brutal", "and collagen, my daughter takes that in her coffee",
+     # a choice of a few words (blind dev128)
+     "Causal or just correlational?", "Got cure or not?"],
 )  # fmt: skip
 def test_messages_that_cannot_stand_alone_are_follow_ups(message):
     assert is_follow_up(message)
@@ -86,6 +88,8 @@ def test_messages_that_cannot_stand_alone_are_follow_ups(message):
      "oh, what is leaky gut?", "how long until my gut heals if I cut out gluten",
      # ... and says what is done (blind dev128: a borrowed fish oil was named again).
      "how long until things improve if I work on my gut?",
+     # A choice in a question of its own.
+     "hey there! are you a real person or a bot?",
      "what's the difference between lupus and rheumatoid arthritis?"],
 )  # fmt: skip
 def test_self_contained_questions_are_not(message):

@@ -102,6 +102,10 @@ _CONCLUDES_RE = re.compile(
     r"(?:say|show)(?: about (?:that|this|it))?)\W*$",
     re.IGNORECASE,
 )
+# A choice of a few words asked of what was just said ("Causal or just correlational?", "weeks
+# or months?"), of at most CHOICE_WORDS words.
+_CHOICE_RE = re.compile(r"^[^?]*\bor\b[^?]*\?\W*$", re.IGNORECASE)
+CHOICE_WORDS = 5
 # What makes a message of a few words ask something ("why?", "for how long", "tell me more"):
 # without one ("fnord", "blah"), it is not a follow-up, only an odd message.
 _ASKS_RE = re.compile(
@@ -248,6 +252,7 @@ def is_follow_up(message: str) -> bool:
         and (asks or bool(_BRIEF_ASKS_RE.match(message)))
         or bool(_CONTINUES_RE.match(message))
         or bool(_HOW_LONG_TILL_RE.match(message))
+        or (len(words) <= CHOICE_WORDS and bool(_CHOICE_RE.match(message)))
         or bool(_CLARIFIES_RE.match(message))
         or (len(words) <= MECHANISM_WORDS and bool(_MECHANISM_RE.search(message)))
         or (bool(_OPENS_RE.match(message)) and len(said) <= OPENED_WORDS)
