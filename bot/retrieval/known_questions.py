@@ -19,6 +19,7 @@ from typing import TypeVar
 import numpy as np
 
 from bot.embedding.encoder import Encoder
+from bot.embedding.int8_products import Int8Products
 from bot.embedding.vector_cache import kept_vectors
 from bot.errors import ConfigError
 from bot.ingest.passages import Passage
@@ -118,18 +119,18 @@ class KnownQuestions:
         self._starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]) if len(rows) else rows
         self._answering = rows[self._starts]
         self._every_passage = np.array_equal(self._answering, np.arange(len(passages)))
-        self._matrix = None
+        self._products: Int8Products | None = None
         if pair_row:
             # Every question's vector, whatever the corpus: the kept file does not change with it.
             vectors = question_vectors(questions, encoder, cache_dir)
-            self._matrix = np.ascontiguousarray(np.asarray(vectors, dtype=np.float32).T)
+            self._products = Int8Products(np.asarray(vectors, dtype=np.float32).T)
 
     def nearest(self, vectors: np.ndarray) -> np.ndarray:
         """Per question vector and passage: the highest cosine to a question the passage is known
         to answer (-1 where it answers none)."""
-        if self._matrix is None:
+        if self._products is None:
             return np.full((len(vectors), self.passages), -1.0, dtype=np.float32)
-        similarities = np.asarray(vectors, dtype=np.float32) @ self._matrix
+        similarities = self._products(vectors)
         paired = similarities[:, self._pair_question]
         nearest = np.maximum.reduceat(paired, self._starts, axis=1)
         if self._every_passage:  # each passage answers some known question: nothing to fill in

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.embedding.encoder import Encoder
+from bot.embedding.int8_products import Int8Products
 from bot.embedding.vector_cache import kept_vectors
 from bot.errors import ConfigError
 from bot.ingest.passages import Passage
@@ -88,19 +89,19 @@ class KnownUnanswered:
             path for path, sha in corpus_files.items() if unanswered.judged.get(path) == sha
         )
         self.questions = len(unanswered.questions) if self.judged_paths else 0
-        self._matrix = None
+        self._products: Int8Products | None = None
         if self.questions:
             vectors = unanswered_vectors(unanswered.questions, encoder, cache_dir)
-            self._matrix = np.ascontiguousarray(np.asarray(vectors, dtype=np.float32).T)
+            self._products = Int8Products(np.asarray(vectors, dtype=np.float32).T)
 
     def __bool__(self) -> bool:
-        return self._matrix is not None
+        return self._products is not None
 
     def nearest(self, vectors: np.ndarray) -> np.ndarray:
         """Per question vector, the highest cosine to a known unanswered question (-1: none)."""
-        if self._matrix is None:
+        if self._products is None:
             return np.full(len(vectors), -1.0, dtype=np.float32)
-        return (np.asarray(vectors, dtype=np.float32) @ self._matrix).max(axis=1)
+        return self._products(vectors).max(axis=1)
 
     def sets_aside(
         self, near: float, nearest_known_answer: float, quoted: Sequence[Passage]
