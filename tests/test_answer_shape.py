@@ -231,3 +231,15 @@ def test_an_aspect_whose_told_with_is_not_a_list_is_a_one_line_error(tmp_path):
     message = str(caught.value)
     assert message.startswith("SUBJECTS_FILE:") and "[aspects.result]" in message
     assert "told_with" in message and "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("question", "read"),
+    [("my son is 9 and keeps getting stomach aches and sore ankles, is that linked?",
+      "keeps getting stomach aches and sore ankles, is that linked?"),
+     ("my daughter, 12, gets sore knees. could it be her gut?",
+      "gets sore knees. could it be her gut?"),
+     ("is leaky gut real?", "is leaky gut real?")],
+)  # fmt: skip
+def test_a_question_is_read_without_the_people_it_names(question, read):
+    assert SUBJECTS.without_people(question) == read

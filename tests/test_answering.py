@@ -2716,3 +2716,15 @@ def test_a_follow_up_that_asks_what_does_instead_does_not_borrow_the_thing_never
         "what should i use instead then",
     )
     assert not instead.answered or instead.status == "unmentioned"
+
+
+@pytest.mark.parametrize(
+    "message",
+    # Blind dev18: the child's words pulled the question away from every passage, and "I could
+    # not find a passage" ended the chat's subject.
+    ["my son is 9 and keeps getting stomach aches and sore ankles, is that linked?"],
+)  # fmt: skip
+def test_a_question_about_someone_is_answered_as_the_symptoms_are(real_pipeline, message):
+    answer = real_pipeline.answer(message)
+    assert answer.status == "answered"
+    assert any("gut" in q.text.casefold() for q in answer.quotes[:3])

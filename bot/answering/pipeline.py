@@ -42,6 +42,7 @@ from bot.answering.stories import (
     asking_sentence,
     asking_sentences,
     asks_about,
+    asks_anything,
     compares,
     leans_on_treatment,
     points_back,
@@ -398,6 +399,16 @@ class AnswerPipeline:
             if i not in parts
             if (sentence := asking_sentence(spelled[i]))
         }
+        # A question about someone ("my son is 9 and keeps getting stomach aches and sore ankles,
+        # is that linked?") is read without them too: the articles speak of the symptoms, and
+        # the person's words pull the question's vector away from every passage.
+        if corpus.subjects:
+            for i in valid:
+                if i in asking or i in parts or context[i] or not asks_anything(spelled[i]):
+                    continue
+                impersonal = corpus.subjects.without_people(spelled[i])
+                if impersonal != spelled[i]:
+                    asking[i] = impersonal
         asking_rows = list(asking)
         told = set(sentences)
         unread = list(dict.fromkeys(asking[i] for i in asking_rows if asking[i] not in told))

@@ -46,6 +46,13 @@ def normalise(text: str) -> str:
     return " ".join(_WORD_RE.findall(text.casefold()))
 
 
+# What follows a person named in a question: an age ("my son is 9 and", "my mum, 78,").
+_AGE_AFTER = (
+    r"(?:\s*,?\s*(?:is|who is|aged|age)?\s*\d{1,3}\s*(?:years? old|yrs? old|yo|y/o)?\s*,?)?"
+    r"(?:\s*and\b)?"
+)
+
+
 @dataclass(frozen=True)
 class Mention:
     """A subject as the question names it, whether the corpus mentions it, and whether a quote
@@ -196,6 +203,15 @@ class SubjectCheck:
         """The subjects ``question`` names, in the order it names them (those that count only
         when asked about left out: ``asked_only``)."""
         return [m for m in self._found(question) if not m.asked_only]
+
+    def without_people(self, question: str) -> str:
+        """``question`` without the people it names and their ages ("my son is 9 and keeps
+        getting stomach aches …" -> "keeps getting stomach aches …"): what it asks of them."""
+        for name in {m.name for m in self.mentions(question) if m.category == "people"}:
+            question = re.sub(
+                rf"(?<![\w-]){re.escape(name)}(?![\w-]){_AGE_AFTER}", " ", question, flags=re.I
+            )
+        return " ".join(question.split())
 
     def asked_only(self, question: str) -> list[Mention]:
         """The subjects ``question`` names that count only when it asks about them (a part of
