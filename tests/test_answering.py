@@ -1690,6 +1690,11 @@ def test_one_subject_named_in_several_words_is_named_once(real_pipeline):
         # Blind dev89.
         ("I appreciate the clarity. Thank you.", True),
         ("Another chatbot. Wonderful.", True),
+        # Blind dev129 and dev130: "Hi, quick one" was quoted "One possible answer lies in the
+        # gut.", and "so" "Not exactly.".
+        ("Hi, quick one", True),
+        ("so", True),
+        ("um ok", True),
         # ... but not beside a question, a subject, a word of the articles, or with only "ok".
         ("thanks, is it safe for kids", False),
         ("thanks, what about turmeric", False),
@@ -2525,6 +2530,8 @@ def test_a_message_of_nothing_the_articles_speak_of_gets_the_off_topic_reply(
      "Who left the shed unlocked again", "morning all 🧘‍♀️ class still on at 7 tmrw?",
      # Blind dev128: one of the group asked.
      "finally!! which one of us is driving him?",
+     # Blind dev130.
+     "ok enough doctor talk, who's bringing flan",
      "Hi all, Marcus, dx'd with RA in March. still a bit overwhelmed"],
 )  # fmt: skip
 def test_what_is_said_to_the_group_gets_no_quote_and_no_notice(real_pipeline, message):
@@ -2728,3 +2735,20 @@ def test_a_question_about_someone_is_answered_as_the_symptoms_are(real_pipeline,
     answer = real_pipeline.answer(message)
     assert answer.status == "answered"
     assert any("gut" in q.text.casefold() for q in answer.quotes[:3])
+
+
+def test_a_story_after_a_greeting_is_what_the_next_question_asks_about(real_pipeline):
+    """A newcomer's trial: the story's "it" was read as the greeting ("I hope you are well"
+    was taken for a story), and digestion was answered without the stiff hands."""
+    from bot.answering.conversation import Conversation
+
+    chat = Conversation()
+    for message in (
+        "Good afternoon. I hope you are well.",
+        "I am 78 years old and my hands are very stiff in the mornings.",
+    ):
+        turn = chat.plan(1, message)
+        answer = chat.settle(turn, real_pipeline.answer_batch([turn.request])[0])
+        assert answer.status == "small_talk" and not answer.quotes
+    asked = chat.plan(1, "Would you kindly tell me whether my digestion could have anything to do with it?")
+    assert asked.request.context == "I am 78 years old and my hands are very stiff in the mornings."

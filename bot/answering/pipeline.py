@@ -828,6 +828,13 @@ class AnswerPipeline:
                     cleaned[i], context[i], triage[i], cautions, own, i in ranked,
                     bool(request.urgent),
                 )
+                # ... and so is one a remark's reply tells as a story ("I am 78 years old and my
+                # hands are very stiff in the mornings.", then "could my digestion have anything
+                # to do with it?": a newcomer's trial found the greeting before it borrowed).
+                if small is None and chatter == "story" and self.small_talk.tells_of_health(
+                    cleaned[i]
+                ):
+                    small = "story"
             answers.append(
                 compose_answer(
                     question,

@@ -392,9 +392,11 @@ class SmallTalk:
             return "doubt"  # "Let me guess, you're going to tell me everything is leaky gut."
         if len(message) > MAX_SMALL_TALK_CHARS:
             return None
-        said = _words(message)  # read once for the three looks below
+        said = _words(message)  # read once for the looks below
         if "?" in message and tuple(said) in self.asking:
             return None  # "right?" asks the question before it again
+        if said and "?" not in message and self.question_alone_filler.issuperset(said):
+            return "ack"  # "so", "um ok" (blind dev130: "so" was quoted "Not exactly.")
         found = self._kinds(message, [], said)
         if not found and says_something is not None and "?" not in message:
             found = self._loose_kinds(message, says_something, said)
