@@ -2752,3 +2752,18 @@ def test_a_story_after_a_greeting_is_what_the_next_question_asks_about(real_pipe
         assert answer.status == "small_talk" and not answer.quotes
     asked = chat.plan(1, "Would you kindly tell me whether my digestion could have anything to do with it?")
     assert asked.request.context == "I am 78 years old and my hands are very stiff in the mornings."
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["should I take him to a doctor?", "Ought I to have someone look at it?"],
+)
+def test_asking_whether_to_see_someone_is_answered_by_the_advice_to(real_pipeline, message):
+    """A newcomer's trial: "should I take him to a doctor?" after a teenager's sore knees got the
+    gut-healing passage again, under a footer about medicines."""
+    _, answer = _chat(
+        real_pipeline,
+        "my 15 year old son has had sore knees for a few weeks, could it be his gut?",
+        message,
+    )
+    assert answer.quotes and real_pipeline.detector.advises_care(answer.quotes[0].text)

@@ -656,6 +656,13 @@ class AnswerPipeline:
                 # her knees hurt. should I be worried?").
                 if _ASKS_TO_WORRY_RE.search(cleaned[i]):
                     selected = self._care(candidates)
+            # "should I take him to a doctor?", "Does she need to see someone?": whether to see a
+            # professional is answered first by what the articles say about it (a newcomer's
+            # trial and the blind sets got the passages of the question before, or nothing).
+            if unmentioned is None and _ASKS_TO_SEE_RE.search(cleaned[i]):
+                care = self._care(candidates)
+                cared = {hit.row for hit in care}
+                selected = care + [hit for hit in selected if hit.row not in cared]
             if triage[i].raised and triage[i].by_pattern:
                 # Under urgent advice for an emergency the message plainly tells, only what the
                 # articles say about seeing a professional: any other passage would read as an
@@ -955,6 +962,17 @@ _ASKS_TO_WORRY_RE = re.compile(
     r"(?:be )?(?:serious|something serious|worrying|something to worry about)|"
     r"(?:see|call|ring|visit) (?:a|the|my|her|his|our) (?:doctor|gp)|get (?:it|this|her|him) "
     r"checked)\b",
+    re.IGNORECASE,
+)
+# Asking whether to have it seen to by someone ("should I take him to a doctor?", "Ought I to have
+# someone look at it?", "should I push for a referral or something?").
+_ASKS_TO_SEE_RE = re.compile(
+    r"\b(?:should|shall|do|does|must|ought|need|needs)\b[^?.!]{0,40}?\b(?:(?:see|seeing|go to|"
+    r"go back to|take (?:him|her|them|me|it) to|visit|book|call|ring|ask) (?:a |the |my |his |her |"
+    r"their |our |your )?(?:doctor|doctors|gp|doc|physician|specialist|rheumatologist|"
+    r"gastroenterologist|professional|someone|somebody)|(?:have|get) (?:it|this|that|them|these|"
+    r"him|her|someone|somebody)(?: to)? (?:looked at|checked|seen|look at it)|"
+    r"(?:push for|ask for|get|need) (?:a )?referral)\b",
     re.IGNORECASE,
 )
 # Words that ask whether a thing does any good or harm ("anyone tried glucosamine?", "has
