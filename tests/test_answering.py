@@ -2199,7 +2199,10 @@ def test_a_question_or_a_complaint_to_the_group_is_no_aside(real_pipeline, messa
      "MY DOCTOR SAYS I HAVE ARTHRITIS IN BOTH KNEES", "Had a rough flare this week, just venting",
      # Blind dev125: a complaint that says it asks nothing.
      "my hands and knees ache every morning been like that for a year. not asking anything just "
-     "venting"],
+     "venting",
+     # Blind dev122 and dev129: a writer who introduces themselves with their age.
+     "Cyclist, 55, starting to feel it in my hips.", "lupus dx at 27 🙃",
+     "Runner, 42, ~60km/week. Left knee has been grumbling for 3 months."],
 )  # fmt: skip
 def test_a_story_that_asks_nothing_is_asked_what_it_would_like_to_know(real_pipeline, message):
     answer = real_pipeline.answer(message)

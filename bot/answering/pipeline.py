@@ -838,8 +838,11 @@ class AnswerPipeline:
                 # ... and so is one a remark's reply tells as a story ("I am 78 years old and my
                 # hands are very stiff in the mornings.", then "could my digestion have anything
                 # to do with it?": a newcomer's trial found the greeting before it borrowed).
-                if small is None and chatter == "story" and self.small_talk.tells_of_health(
-                    cleaned[i]
+                if (
+                    small is None
+                    and chatter == "story"
+                    and i not in stood_down
+                    and self.small_talk.tells_of_health(cleaned[i])
                 ):
                     small = "story"
             answers.append(

@@ -61,6 +61,13 @@ _TELLING = frozenset(
 )  # fmt: skip
 # ... of whom a story without a greeting tells: not "me" or "us" ("write me a poem").
 _TELLS_OF = _TELLING - {"me", "us", "mine", "here"}
+# ... or the writer's age given as an introduction ("hey, 29, RA since last year", "lupus dx at
+# 27 🙃", "Cyclist, 55, starting to feel it in my hips."), not an hour, a dose or a count.
+_AGE_TOLD_RE = re.compile(
+    r"(?:^|[,.;:]\s*|\bat\s+|\baged?\s+)[1-9]\d?(?:\s*(?:yo|y/o|yrs?|years? old))?"
+    r"(?=\s*(?:[,.;:!]|$)|\s+[^\w\s])",
+    re.IGNORECASE,
+)
 # What asks wherever it stands in a message without a question mark: "what", "how", "why" (not
 # "what a relief"), a verb before its subject ("will my joints", "am i doing"), "… or nah".
 _ASKS_ANYWHERE_RE = re.compile(
@@ -705,12 +712,14 @@ class SmallTalk:
         words = self._spelled(message)
         if not words or words[0] in _REQUESTS or _REQUESTS_TOO.intersection(words):
             return False
-        if not _TELLS_OF.intersection(words):
+        introduces = _AGE_TOLD_RE.search(message) is not None
+        if not _TELLS_OF.intersection(words) and not introduces:
             return False  # "write me a poem" tells nothing of the one who asks
         if set(self._kinds_at_ends(words)) - {"ack"}:
             return False  # "ok thanks, i feel a bit calmer": the small talk answers it
         if self.tells.intersection(words) and not (
-            _held(words, self._remark_cues_by_first, first_only=True)
+            introduces
+            or _held(words, self._remark_cues_by_first, first_only=True)
             or any(cue in message for cue in self.remark_emoji)
         ):
             return False  # "my joints hurt": a complaint that stands for its question
@@ -726,7 +735,7 @@ class SmallTalk:
         spelled = " ".join(_WORD_RE.findall(self.spelled_out(message).casefold()))
         if _ASKS_ANYWHERE_RE.search(spelled):
             return False
-        if not _TELLING.intersection(words):
+        if not _TELLING.intersection(words) and not _AGE_TOLD_RE.search(message):
             return False  # "hi, leaky gut and joint pain" names what it asks about
         # An asking word opens a clause that asks ("hi, what is leaky gut"); inside one it
         # relates ("my father who is 78").
