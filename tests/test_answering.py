@@ -1955,7 +1955,10 @@ def test_a_greeting_and_a_story_that_asks_nothing_is_asked_what_they_would_like_
      "hello there um I wanted to ask if probiotics are useful for joint inflammation full stop"],
 )  # fmt: skip
 def test_a_greeting_before_a_question_or_a_pregnancy_is_no_story_only(real_pipeline, message):
-    assert real_pipeline.answer(message).notice != real_pipeline.texts.reply("small_talk_told")
+    assert real_pipeline.answer(message).notice not in (
+        real_pipeline.texts.reply("small_talk_told"),
+        real_pipeline.texts.reply("small_talk_diagnosed"),
+    )
 
 
 def test_the_words_of_a_formal_request_are_no_words_of_its_subject(real_pipeline):
@@ -2206,7 +2209,11 @@ def test_a_question_or_a_complaint_to_the_group_is_no_aside(real_pipeline, messa
 )  # fmt: skip
 def test_a_story_that_asks_nothing_is_asked_what_it_would_like_to_know(real_pipeline, message):
     answer = real_pipeline.answer(message)
-    assert answer.notice == real_pipeline.texts.reply("small_talk_story")
+    # (news of a diagnosis with a word for it first)
+    assert answer.notice in (
+        real_pipeline.texts.reply("small_talk_story"),
+        real_pipeline.texts.reply("small_talk_diagnosed"),
+    )
     assert not answer.quotes and answer.keeps_subject and answer.disclaimer
 
 
@@ -2297,7 +2304,7 @@ def test_the_question_after_a_story_asks_about_it(real_pipeline):
         turn = conversation.plan(1, message)
         replies.append(conversation.settle(turn, real_pipeline.answer_batch([turn.request])[0]))
     story, question = replies
-    assert story.notice == real_pipeline.texts.reply("small_talk_story") and not story.quotes
+    assert story.notice == real_pipeline.texts.reply("small_talk_diagnosed") and not story.quotes
     assert "psoriatic" in question.question and question.quotes
 
 
@@ -2770,3 +2777,14 @@ def test_asking_whether_to_see_someone_is_answered_by_the_advice_to(real_pipelin
         message,
     )
     assert answer.quotes and real_pipeline.detector.advises_care(answer.quotes[0].text)
+
+
+def test_news_of_a_diagnosis_is_met_with_a_word_for_it(real_pipeline):
+    """A newcomer's trial: "I was just diagnosed with rheumatoid arthritis last week" was only
+    thanked for telling."""
+    answer = real_pipeline.answer("I was just diagnosed with rheumatoid arthritis last week")
+    assert answer.notice == real_pipeline.texts.reply("small_talk_diagnosed")
+    assert not answer.quotes and answer.keeps_subject and answer.disclaimer
+    # A story of no diagnosis keeps the plain reply.
+    story = real_pipeline.answer("my knees are killing me today lol")
+    assert story.notice == real_pipeline.texts.reply("small_talk_story")

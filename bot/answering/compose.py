@@ -66,7 +66,11 @@ def compose_answer(
     subject = None
     listed = "; ".join(f"“{t}”" for t in topics)
     if small_talk and not urgent_advice:
-        notice, status = _small_talk_reply(texts, small_talk, listed), "small_talk"
+        # News of a diagnosis is met with a word for it (a newcomer's trial: "I was just
+        # diagnosed with rheumatoid arthritis last week" was thanked for telling, nothing more).
+        told = small_talk in ("story", "told") and _DIAGNOSED_RE.search(question)
+        notice = _small_talk_reply(texts, "diagnosed" if told else small_talk, listed)
+        status = "small_talk"
     elif problem == "language" and triage.kinds:
         # Under urgent advice, "I can only answer questions in English" is noise, and under a
         # crisis line it reads as a door closed.
@@ -145,6 +149,10 @@ def addressed(subject: str) -> str:
     running" (a name of the list that opens asking) is "running"."""
     subject = _ASKING_LEAD_RE.sub("", subject)
     return _OWN_RE.sub(lambda match: _YOUR[match.group(0).casefold()], subject)
+
+
+# A story that tells of a diagnosis ("dx'd with RA in March", "got diagnosed on tuesday").
+_DIAGNOSED_RE = re.compile(r"\b(?:diagnosed|diagnosis|dx|dx'd|dxd|dx’d)\b", re.IGNORECASE)
 
 
 def _small_talk_reply(texts: FixedTexts, kind: str, topics: str) -> str:

@@ -44,6 +44,7 @@ REPLIES = (
     "small_talk_distress",
     "small_talk_told",
     "small_talk_story",
+    "small_talk_diagnosed",
     "small_talk_unknown_command",
     "small_talk_aside",
     "small_talk_off_topic",
