@@ -101,10 +101,3 @@ def asks_otherwise(message: str) -> bool:
     """Whether the follow-up ``message`` asks what does in place of what the previous question
     named ("what does fix it then" after "does intermittent fasting fix leaky gut")."""
     return len(message.split()) <= OTHERWISE_WORDS and bool(_ASKS_OTHERWISE_RE.match(message))
-
-
-def without_names(text: str, names: list[str]) -> str:
-    """``text`` without ``names`` (whole words, any case)."""
-    for name in names:
-        text = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", " ", text, flags=re.IGNORECASE)
-    return " ".join(text.split())

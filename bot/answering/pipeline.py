@@ -26,7 +26,6 @@ from bot.answering.follow_up import (
     borrowed_reading,
     points_at_a_person_only,
     swaps_subject,
-    without_names,
 )
 from bot.answering.inputs import (
     MAX_QUESTION_CHARS,
@@ -58,6 +57,7 @@ from bot.answering.subjects import (
     normalise,
     required,
     unmentioned_mention,
+    without_names,
 )
 from bot.answering.unlisted import UNLISTED_MAX_COSINE, unlisted_name
 from bot.answering.unsaid import (

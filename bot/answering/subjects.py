@@ -46,6 +46,14 @@ def normalise(text: str) -> str:
     return " ".join(_WORD_RE.findall(text.casefold()))
 
 
+def without_names(text: str, names: Iterable[str], after: str = "") -> str:
+    """``text`` without ``names`` (whole words, any case), each with what ``after`` matches
+    right after it."""
+    for name in names:
+        text = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-]){after}", " ", text, flags=re.I)
+    return " ".join(text.split())
+
+
 # What follows a person named in a question: an age ("my son is 9 and", "my mum, 78,").
 _AGE_AFTER = (
     r"(?:\s*,?\s*(?:is|who is|aged|age)?\s*\d{1,3}\s*(?:years? old|yrs? old|yo|y/o)?\s*,?)?"
@@ -207,11 +215,8 @@ class SubjectCheck:
     def without_people(self, question: str) -> str:
         """``question`` without the people it names and their ages ("my son is 9 and keeps
         getting stomach aches …" -> "keeps getting stomach aches …"): what it asks of them."""
-        for name in {m.name for m in self.mentions(question) if m.category == "people"}:
-            question = re.sub(
-                rf"(?<![\w-]){re.escape(name)}(?![\w-]){_AGE_AFTER}", " ", question, flags=re.I
-            )
-        return " ".join(question.split())
+        people = {m.name for m in self.mentions(question) if m.category == "people"}
+        return without_names(question, people, _AGE_AFTER) if people else question
 
     def asked_only(self, question: str) -> list[Mention]:
         """The subjects ``question`` names that count only when it asks about them (a part of
