@@ -2788,3 +2788,24 @@ def test_news_of_a_diagnosis_is_met_with_a_word_for_it(real_pipeline):
     # A story of no diagnosis keeps the plain reply.
     story = real_pipeline.answer("my knees are killing me today lol")
     assert story.notice == real_pipeline.texts.reply("small_talk_story")
+
+
+def test_a_doctors_matter_for_soon_is_said_again_only_when_asked_about(real_pipeline):
+    """After "blood on the paper for a week", "is that serious?" is told again to see a doctor
+    soon (it had been told the articles do not cover it); a question of its own is answered
+    without it, and nothing is told to call an emergency number now."""
+    conversation = Conversation(ttl=300)
+    soon = real_pipeline.texts.urgent["see_doctor"]
+
+    def ask(message):
+        turn = conversation.plan("c", message)
+        return conversation.settle(turn, real_pipeline.answer_batch([turn.request])[0])
+
+    told = ask("there's been bright red blood on the toilet paper when I wipe, for about a week")
+    assert told.urgent_advice == (soon,)
+    assert told.escalation == real_pipeline.texts.escalation_urgent["see_doctor"]
+    asked = ask("is that serious?")
+    assert asked.urgent_advice == (soon,) and asked.quotes == ()
+    other = ask("does gluten cause joint pain?")
+    assert other.urgent_advice == () and other.quotes
+    assert_safety_texts(other, real_pipeline)

@@ -506,7 +506,8 @@ def test_what_the_last_validation_set_found_is_caught(detector, message, languag
             "hiya so ive had ibs for years, normally its just cramps and bloating, i manage ok. but "
             "the last 2 months ive lost like 7kg without trying and theres been dark red blood "
             "mixed in my poo a few times, im 58. is this just my ibs flaring?",
-            "gi_bleeding",
+            # NHS: blood in the stool with weight loss is an urgent GP appointment, not 999.
+            "gi_bleeding_see_doctor",
         ),
         ("asking for my mum shes 79, she fell and her hip hurts and her leg looks shorter",
          "injury_deformity"),
@@ -921,3 +922,56 @@ def test_family_chat_is_no_emergency(real_pipeline, message):
 def test_an_everyday_worry_is_no_crisis(real_pipeline, message):
     """Blind dev118: it got the crisis advice and no answer."""
     assert not real_pipeline.answer(message).flags
+
+
+@pytest.mark.parametrize(
+    ("message", "language"),
+    [
+        ("I've had blood in my stool for about a week now, should I worry?", "en"),
+        ("there's bright red blood on the toilet paper when I wipe, third day now", "en"),
+        ("my son's had diarrhoea since yesterday with streaks of blood in it, he's playing", "en"),
+        ("Seit zwei Tagen habe ich blutigen Durchfall, kein Schwindel.", "de"),
+        ("desde hace una semana veo un poco de sangre en el papel cuando me limpio", "es"),
+        ("ma fille a du sang dans les selles depuis deux jours, elle va bien sinon", "fr"),
+    ],
+)
+def test_blood_in_the_stool_without_an_emergencys_signs_is_for_a_doctor_soon(
+    detector, message, language
+):
+    """A newcomer's trial: a week of blood in the stool got "call your emergency number now …
+    CPR". NHS: an urgent GP appointment or 111, not 999."""
+    assert detector.check(message, language=language).kinds == ("see_doctor",)
+
+
+@pytest.mark.parametrize(
+    ("message", "language"),
+    [
+        ("there was blood in the toilet this morning and now I feel really dizzy", "en"),
+        ("blood in my poo again. I nearly fainted getting off the loo", "en"),
+        ("the toilet water turned completely red and there were clots", "en"),
+        ("my poo has gone black and sticky like tar", "en"),
+        ("tengo sangre en las heces y me mareo mucho", "es"),
+    ],
+)
+def test_bleeding_with_faintness_or_much_blood_is_still_an_emergency_alone(
+    detector, message, language
+):
+    # ... and its advice alone: "see a doctor soon" under "call now" would say wait.
+    assert detector.check(message, language=language).kinds == ("emergency",)
+
+
+def test_a_period_is_no_bleeding_from_the_gut(detector):
+    message = "my period started and there was blood in the toilet, does the gut get leakier then?"
+    assert detector.check(message).flags == ()
+
+
+def test_nearness_to_heavy_bleeding_does_not_make_a_few_drops_an_emergency(real_pipeline):
+    # The multilingual model reads "a few drops of bright red blood in the toilet" nearest to
+    # an example of heavy bleeding; the lexicon, which knows the emergency's signs, settles it.
+    message = (
+        "Ciao, ogni tanto trovo sangue rosso vivo nel water dopo essere andato in bagno, poche "
+        "gocce, da circa un mese. Per il resto sto bene."
+    )
+    answer = real_pipeline.answer(message)
+    assert answer.urgent_kinds == ("see_doctor",)
+    assert answer.urgent_advice == (real_pipeline.texts.in_language("it").urgent["see_doctor"],)

@@ -13,7 +13,7 @@ from pathlib import Path
 from bot.errors import ConfigError
 
 DEFAULT_TEXTS_FILE = Path(__file__).parent.parent / "data" / "texts.toml"
-URGENT_KINDS = ("emergency", "crisis", "poisoning")
+URGENT_KINDS = ("emergency", "crisis", "poisoning", "see_doctor")
 REPLIES = (
     "greeting",
     "help",

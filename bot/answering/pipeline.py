@@ -74,6 +74,7 @@ from bot.ingest.corpus import SourceDocument
 from bot.retrieval.lexical import LexicalIndex
 from bot.retrieval.retrieve import MAX_SELECTED, Hit, Retriever
 from bot.safety.language import ENGLISH, LanguageDetector, load_languages
+from bot.safety.lexicon import LASTING_KINDS
 from bot.safety.triage import RedFlagDetector, Triage
 
 log = logging.getLogger(__name__)
@@ -469,7 +470,15 @@ class AnswerPipeline:
                     crisis = "crisis" in request.urgent
                     stood_down[i] = "stood_down_crisis" if crisis else "stood_down"
                 else:
-                    triage[i] = triage[i].with_earlier(request.urgent)
+                    # ... a doctor's matter for soon only where the message asks about it ("is
+                    # that serious?"), not under every question that follows.
+                    kinds = [
+                        kind
+                        for kind in request.urgent
+                        if kind in LASTING_KINDS or _ASKS_ABOUT_IT_RE.match(cleaned[i])
+                    ]
+                    if kinds:
+                        triage[i] = triage[i].with_earlier(kinds)
 
         ranked: dict[int, list[Hit]] = {}
         borrowed: dict[int, list[Hit]] = {}

@@ -22,7 +22,13 @@ from bot.ingest.folding import strip_accents
 from bot.safety.screen import Screen
 
 # Most pressing first: this is the order urgent texts are shown in.
-KIND_ORDER = ("crisis", "poisoning", "emergency")
+KIND_ORDER = ("crisis", "poisoning", "emergency", "see_doctor")
+# What a doctor should see soon, though it is no emergency ("blood on the paper for a week"): not
+# where the message tells an emergency or a poisoning too (their advice covers it), and in the
+# chat's next messages only under one that asks about it ("is that serious?").
+SOON = "see_doctor"
+# The kinds whose advice leads every message of the chat's next few minutes.
+LASTING_KINDS = ("crisis", "poisoning", "emergency")
 # How many words before a match a negation may stand and still negate it ("no sign of any blood").
 NEGATION_REACH = 3
 # ... and how many when the words between hold a list joined by "or".
@@ -56,6 +62,10 @@ class RedFlag:
     # rheumatoid arthritis over the years" is no injury); each pattern says itself what keeps
     # the flag standing ("… I fell today").
     unless: tuple[re.Pattern, ...] = ()
+    # Flags whose reading by the semantic layer alone this flag, raised by a pattern, sets aside:
+    # blood on the paper that the lexicon reads as a doctor's matter is not made an emergency by
+    # its nearness to an example of heavy bleeding (the lexicon has the emergency's own signs).
+    settles: tuple[str, ...] = ()
 
     @functools.cached_property
     def compiled(self) -> tuple[re.Pattern | None, tuple[re.Pattern, ...]]:
@@ -467,6 +477,7 @@ def load_lexicon(path: Path, language: str = "en", kinds: dict[str, str] | None 
                 examples=tuple(entry.get("examples", [])),
                 word_start=bool(data.get("word_start", True)),
                 unless=tuple(_compile(p, where) for p in entry.get("unless", [])),
+                settles=tuple(str(name) for name in entry.get("settles", [])),
             )
         )
     if not flags:

@@ -26,7 +26,7 @@ import numpy as np
 
 from bot.embedding.encoder import Encoder
 from bot.safety.language import ENGLISH
-from bot.safety.lexicon import KIND_ORDER, Lexicon, RedFlag, load_lexicon
+from bot.safety.lexicon import KIND_ORDER, SOON, Lexicon, RedFlag, load_lexicon
 from bot.safety.semantic import (
     MULTILINGUAL_MARGIN,
     MULTILINGUAL_MIN_COSINE,
@@ -103,6 +103,8 @@ class RedFlagDetector:
         if ENGLISH not in lexicons:
             raise ValueError("the English lexicon is required")
         self.lexicons = lexicons
+        # What each flag, raised by a pattern, settles (the English file says it for every language).
+        self._settles = {flag.id: flag.settles for flag in lexicons[ENGLISH].flags}
         self.semantic = semantic
         self.multilingual = multilingual
         # English messages of several sentences are read by the multilingual model as well, with
@@ -173,12 +175,18 @@ class RedFlagDetector:
         scores = [0.0] * len(texts)
         if vectors is not None or self.multilingual is not None:
             read = self._semantic(texts, vectors, languages, unsure, sentence_vectors)
+            settled = [
+                {name for flag in matched for name in self._settles.get(flag.id, ())}
+                for matched in found
+            ]
             for row, flag, score in read:
                 scores[row] = max(scores[row], score)
-                if flag is not None and flag.id not in {m.id for m in found[row]}:
+                if flag is not None and flag.id not in settled[row] | {m.id for m in found[row]}:
                     found[row].append(flag)
         verdicts = []
         for matched, score, pattern in zip(found, scores, by_pattern):
+            if any(flag.kind in ("emergency", "poisoning") for flag in matched):
+                matched = [flag for flag in matched if flag.kind != SOON]
             kinds = tuple(kind for kind in KIND_ORDER if any(flag.kind == kind for flag in matched))
             verdicts.append(Triage(tuple(flag.id for flag in matched), kinds, score, pattern))
         return verdicts
