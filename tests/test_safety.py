@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.errors import ConfigError
-from bot.safety.triage import load_red_flags
+from bot.safety.triage import RedFlagDetector, load_red_flags
 
 LANGUAGES = ("es", "pt", "fr", "de", "it", "ru", "uk", "pl", "tr", "ar")
 
@@ -211,6 +212,9 @@ def test_emergencies_in_peoples_own_words_are_caught(detector, message, flag):
         "can I take ibuprofen with methotrexate?",
         "I missed a dose of methotrexate, what should I do?",
         "what is the maximum dose of paracetamol in a day?",
+        # "odd" is no "OD'd" (it raised the poisoning advice).
+        "odd question but can leaky gut cause bad breath",
+        "I feel a bit odd after eating gluten, is that my gut?",
         # Figurative language, negations, episodes that are over, questions about a sign.
         "this knee pain is killing me",
         "no blood, just cramps after eating",
@@ -975,3 +979,29 @@ def test_nearness_to_heavy_bleeding_does_not_make_a_few_drops_an_emergency(real_
     answer = real_pipeline.answer(message)
     assert answer.urgent_kinds == ("see_doctor",)
     assert answer.urgent_advice == (real_pipeline.texts.in_language("it").urgent["see_doctor"],)
+
+
+class _Read(RedFlagDetector):
+    """The lexicons, and the semantic layer's readings as given (what the models would say)."""
+
+    def __init__(self, lexicons, readings):
+        super().__init__(lexicons)
+        self.readings = readings
+
+    def _semantic(self, texts, vectors, languages, unsure, sentence_vectors=None):
+        return self.readings
+
+
+def test_the_lexicon_settles_only_the_sentence_it_read(detector):
+    heavy = next(flag for flag in detector.english.flags if flag.id == "gi_bleeding")
+    message = "Had a bit of blood on the paper this week. Today I feel strange when I stand up."
+    first = "Had a bit of blood on the paper this week."
+    second = "Today I feel strange when I stand up."
+    vectors = np.zeros((1, 4), dtype=np.float32)
+
+    def kinds(sentence):
+        read = _Read(detector.lexicons, [(0, heavy, 0.2, sentence)])
+        return read.check_batch([message], vectors)[0].kinds
+
+    assert kinds(first) == ("see_doctor",)  # the drops the lexicon read as a doctor's matter
+    assert kinds(second) == ("emergency",)  # ... not the sentence beside them

@@ -179,10 +179,13 @@ class RedFlagDetector:
                 {name for flag in matched for name in self._settles.get(flag.id, ())}
                 for matched in found
             ]
-            for row, flag, score in read:
+            for row, flag, score, sentence in read:
                 scores[row] = max(scores[row], score)
-                if flag is not None and flag.id not in settled[row] | {m.id for m in found[row]}:
-                    found[row].append(flag)
+                if flag is None or flag.id in {m.id for m in found[row]}:
+                    continue
+                if flag.id in settled[row] and self._settled(sentence, flag.id, languages[row]):
+                    continue
+                found[row].append(flag)
         verdicts = []
         for matched, score, pattern in zip(found, scores, by_pattern):
             if any(flag.kind in ("emergency", "poisoning") for flag in matched):
@@ -214,6 +217,17 @@ class RedFlagDetector:
         passage quoted under urgent advice the lexicon raised)."""
         return self.english.advises_care(passage)
 
+    def _settled(self, sentence: str, flag_id: str, language: str) -> bool:
+        """Whether a flag that settles ``flag_id`` is raised by a pattern in ``sentence`` itself:
+        the lexicon settles what it read ("a few drops on the paper"), not a sentence beside it
+        ("today the room spins when I stand")."""
+        lexicons = {id(x): x for x in (self._lexicon(language), self.english)}.values()
+        return any(
+            flag_id in self._settles.get(flag.id, ())
+            for lexicon in lexicons
+            for flag in lexicon.find(sentence)
+        )
+
     def _lexicon(self, language: str) -> Lexicon:
         # A language without its own lexicon is still checked with the English one: drug names,
         # numbers and English words turn up in every language.
@@ -226,8 +240,9 @@ class RedFlagDetector:
         languages: Sequence[str],
         unsure: Sequence[bool],
         sentence_vectors: np.ndarray | None = None,
-    ) -> list[tuple[int, RedFlag | None, float]]:
-        """(message row, flag or None, margin) for each sentence the semantic layers read."""
+    ) -> list[tuple[int, RedFlag | None, float, str]]:
+        """(message row, flag or None, margin, the text read) for each sentence the semantic
+        layers read."""
         english_rows: list[int] = []
         english_sentences: list[str] = []
         other_rows: list[int] = []
@@ -255,7 +270,7 @@ class RedFlagDetector:
                 whole = [text] if len(sentences) != 1 and long_enough(text) else []
                 other_rows += [row] * (len(sentences) + len(whole))
                 other_sentences += sentences + whole
-        results: list[tuple[int, RedFlag | None, float]] = []
+        results: list[tuple[int, RedFlag | None, float, str]] = []
         if whole_rows:
             # A message read whole is often one sentence ("how do I stop my dog barking"): it is
             # read against the curated examples alone, as before the development sets' sentences
@@ -291,13 +306,13 @@ class RedFlagDetector:
         read: list[tuple[int, str]],
         near: list[tuple[RedFlag | None, float]],
         languages: Sequence[str],
-    ) -> list[tuple[int, RedFlag | None, float]]:
+    ) -> list[tuple[int, RedFlag | None, float, str]]:
         """Semantic hits, less those whose sentence the language's guards set aside."""
         results = []
         for (row, text), (flag, score) in zip(read, near):
             if flag is not None and self._lexicon(languages[row]).vetoes(text, flag.kind):
                 flag = None
-            results.append((row, flag, score))
+            results.append((row, flag, score, text))
         return results
 
     def _examples_for(self, which: str) -> Examples:
