@@ -934,6 +934,8 @@ def test_an_everyday_worry_is_no_crisis(real_pipeline, message):
         ("I've had blood in my stool for about a week now, should I worry?", "en"),
         ("there's bright red blood on the toilet paper when I wipe, third day now", "en"),
         ("my son's had diarrhoea since yesterday with streaks of blood in it, he's playing", "en"),
+        ("there's been some dark red blood mixed in, twice this week, I'm 70", "en"),
+        ("mucus and blood in my poo since last week, otherwise fine", "en"),
         ("Seit zwei Tagen habe ich blutigen Durchfall, kein Schwindel.", "de"),
         ("desde hace una semana veo un poco de sangre en el papel cuando me limpio", "es"),
         ("ma fille a du sang dans les selles depuis deux jours, elle va bien sinon", "fr"),
@@ -954,6 +956,9 @@ def test_blood_in_the_stool_without_an_emergencys_signs_is_for_a_doctor_soon(
         ("blood in my poo again. I nearly fainted getting off the loo", "en"),
         ("the toilet water turned completely red and there were clots", "en"),
         ("my poo has gone black and sticky like tar", "en"),
+        ("passing black sticky tar since this morning, is that normal?", "en"),
+        ("I've been bleeding on the toilet for over twenty minutes now", "en"),
+        ("pure claret every time, the pan's bright red and I'm shaky", "en"),
         ("tengo sangre en las heces y me mareo mucho", "es"),
     ],
 )
@@ -964,8 +969,14 @@ def test_bleeding_with_faintness_or_much_blood_is_still_an_emergency_alone(
     assert detector.check(message, language=language).kinds == ("emergency",)
 
 
-def test_a_period_is_no_bleeding_from_the_gut(detector):
-    message = "my period started and there was blood in the toilet, does the gut get leakier then?"
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my period started and there was blood in the toilet, does the gut get leakier then?",
+        "had a big beetroot salad last night and my poo is red today, feel fine",
+    ],
+)
+def test_a_period_or_beetroot_is_no_bleeding_from_the_gut(detector, message):
     assert detector.check(message).flags == ()
 
 
