@@ -76,6 +76,9 @@ def test_a_broken_red_flags_file_is_one_line(tmp_path: Path):
     bad.write_text('[[flag]]\nid = "y"\nkind = "mild"\n')
     with pytest.raises(ConfigError, match="has kind 'mild'"):
         load_red_flags(bad)
+    bad.write_text('[[flag]]\nid = "z"\nkind = "see_doctor"\nany = ["blood"]\nsettles = ["gi_bleding"]\n')
+    with pytest.raises(ConfigError, match="flag 'z' in flags.toml settles 'gi_bleding', which no"):
+        load_red_flags(bad)
 
 
 @pytest.mark.parametrize(

@@ -482,6 +482,14 @@ def load_lexicon(path: Path, language: str = "en", kinds: dict[str, str] | None 
         )
     if not flags:
         raise ConfigError(f"RED_FLAGS_FILE: {path} defines no [[flag]] entries.")
+    names = {flag.id for flag in flags}
+    for flag in flags:
+        unknown = [name for name in flag.settles if name not in names]
+        if unknown:
+            raise ConfigError(
+                f"RED_FLAGS_FILE: flag {flag.id!r} in {path.name} settles {unknown[0]!r}, which no "
+                "[[flag]] of the file is."
+            )
     guards = data.get("guards", {})
     return Lexicon(
         language=language,
