@@ -58,7 +58,14 @@ def answer(question: str, *, quoted: bool = True, urgent: bool = False, status=N
      # a thing of its own named first, before more words (blind dev125)
      "and stress? this week has been brutal", "and collagen, my daughter takes that in her coffee",
      # a choice of a few words (blind dev128)
-     "Causal or just correlational?", "Got cure or not?"],
+     "Causal or just correlational?", "Got cure or not?",
+     # what kind of thing was meant, how good the evidence for it is, its particular, whether the
+     # gut is in the condition just asked about, whether to have it seen to (blind dev132 and
+     # the battery's misses)
+     "what kind of deeper roots?", "What sort of deeper things", "how strong is the evidence",
+     "what did the studies find?", "what gets into the blood exactly?",
+     "Which joint disease in particular?", "Can the gut be the reason?", "can gut be reason?",
+     "is my gut involved somehow?", "omg ok 😳 should i get checked", "do I need to see a doctor?"],
 )  # fmt: skip
 def test_messages_that_cannot_stand_alone_are_follow_ups(message):
     assert is_follow_up(message)
@@ -90,7 +97,10 @@ def test_messages_that_cannot_stand_alone_are_follow_ups(message):
      "how long until things improve if I work on my gut?",
      # A choice in a question of its own.
      "hey there! are you a real person or a bot?",
-     "what's the difference between lupus and rheumatoid arthritis?"],
+     "what's the difference between lupus and rheumatoid arthritis?",
+     # ... and a question of its own that asks of a kind, or says "exactly", in more words.
+     "what kind of food is good for the gut?", "whats leaky gut exactly?",
+     "should I see a rheumatologist or a gastroenterologist about my gut and my knees"],
 )  # fmt: skip
 def test_self_contained_questions_are_not(message):
     assert not is_follow_up(message)

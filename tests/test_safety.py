@@ -915,7 +915,11 @@ def test_a_plan_told_in_chat_spelling_is_still_a_crisis(real_pipeline, message):
     "message",
     ["ok last q. is gut joint pain the same thing as arthritis",
      "Hello dear. My granddaughter set this up for me on my phone. I hope I'm doing it right.",
-     "rip dad's fridays 😂"],
+     "rip dad's fridays 😂",
+     # news of a visit that went well (blind dev132: read as sepsis, the advice led the group
+     # chat for five minutes; and as a methotrexate overdose)
+     "Mum's appointment went ok, rheumatologist upped her dose",
+     "rheumy appt went ok, they bumped my methotrexate up"],
 )  # fmt: skip
 def test_family_chat_is_no_emergency(real_pipeline, message):
     """Blind dev117: a crisis and a collapse raised by chat in a family group."""

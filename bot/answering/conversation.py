@@ -74,6 +74,30 @@ _MECHANISM_RE = re.compile(
     re.IGNORECASE,
 )
 MECHANISM_WORDS = 7
+# ... and a few words that ask what kind of thing was meant ("what kind of deeper roots?", "What
+# sort of deeper things", "what kind of link exactly?"), or how good the evidence for it is ("how
+# strong is the evidence", "what did the studies find?", "which studies though?").
+_WHAT_KIND_RE = re.compile(
+    r"^\W*(?:(?:ok|okay|so|and|but|hmm|wait|right|well)\W+)*(?:(?:what|which|wat)\W+(?:kind|sort|"
+    r"type|kinds|sorts|types)\W+of\b|how (?:strong|good|solid|reliable|convincing|big|large|"
+    r"much) (?:is|was|are) the (?:evidence|research|link|proof|role|data)\b|what did (?:the )?"
+    r"(?:studies|study|research|researchers) (?:find|show|say)\b|which (?:studies|study|research)\b)",
+    re.IGNORECASE,
+)
+WHAT_KIND_WORDS = 6
+# ... and a few words that ask for the particular of what was just said ("what gets into the
+# blood exactly?", "Which joint disease in particular?"), or whether the gut is in the condition
+# just asked about ("Can the gut be the reason?", "is my gut involved somehow?").
+_PARTICULAR_RE = re.compile(
+    r"^\W*(?:(?:ok|okay|so|and|but|hmm|wait|right|well)\W+)*(?:which|who|where|"
+    r"what(?!'s|s\b|\s+(?:is|are|was|were)\b))\b.*\b(?:exactly|in particular|specifically|"
+    r"precisely)\W*$|"
+    r"^\W*(?:(?:ok|okay|so|and|but|hmm|wait|right|well)\W+)*(?:can|could|is|might) (?:the |my |a "
+    r"|his |her )?gut (?:be |also |really |actually )*(?:involved|(?:the )?reason|(?:the )?cause|"
+    r"a factor|behind it|to blame|part of it)\b",
+    re.IGNORECASE,
+)
+PARTICULAR_WORDS = 7
 # ... and one that opens "and" or "what about" with a thing named before a comma or a question
 # mark ("and collagen, my daughter takes that in her coffee", "and stress? this week has been
 # brutal").
@@ -102,6 +126,16 @@ _CONCLUDES_RE = re.compile(
     r"(?:say|show)(?: about (?:that|this|it))?)\W*$",
     re.IGNORECASE,
 )
+# Whether to have what was just told seen to, in a few words ("omg ok 😳 should i get checked",
+# "do I need to see someone?"): about it, not a question of its own.
+_SEE_SOMEONE_RE = re.compile(
+    r"^(?:(?:omg|ok|okay|so|hmm|right|well|and|but|then)\W+)*(?:should|shall|do|must|ought|would "
+    r"you)\s+(?:i|we|he|she|they|u)\s+(?:\w+\s+){0,2}?(?:get|go|see|have|be|call|ring|book)\b"
+    r"[^?.!]{0,30}?\b(?:checked|seen|looked at|tested|doctor|gp|doc|someone|somebody|professional|"
+    r"specialist)\b",
+    re.IGNORECASE,
+)
+SEE_SOMEONE_WORDS = 9
 # A choice of a few words asked of what was just said ("Causal or just correlational?", "weeks
 # or months?"), of at most CHOICE_WORDS words.
 _CHOICE_RE = re.compile(r"^[^?]*\bor\b[^?]*\?\W*$", re.IGNORECASE)
@@ -252,9 +286,12 @@ def is_follow_up(message: str) -> bool:
         and (asks or bool(_BRIEF_ASKS_RE.match(message)))
         or bool(_CONTINUES_RE.match(message))
         or bool(_HOW_LONG_TILL_RE.match(message))
+        or (len(words) <= SEE_SOMEONE_WORDS and bool(_SEE_SOMEONE_RE.match(message)))
         or (len(words) <= CHOICE_WORDS and bool(_CHOICE_RE.match(message)))
         or bool(_CLARIFIES_RE.match(message))
         or (len(words) <= MECHANISM_WORDS and bool(_MECHANISM_RE.search(message)))
+        or (len(words) <= WHAT_KIND_WORDS and bool(_WHAT_KIND_RE.match(message)))
+        or (len(words) <= PARTICULAR_WORDS and bool(_PARTICULAR_RE.match(message)))
         or (bool(_OPENS_RE.match(message)) and len(said) <= OPENED_WORDS)
         # "and collagen, my daughter takes that in her coffee": a thing of its own named first.
         or bool(_NAMES_FIRST_RE.match(message))
