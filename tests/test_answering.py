@@ -2735,6 +2735,20 @@ def test_a_follow_up_that_asks_what_does_instead_does_not_borrow_the_thing_never
     assert not instead.answered or instead.status == "unmentioned"
 
 
+def test_how_long_the_healing_takes_is_not_asked_of_the_thing_never_mentioned(real_pipeline):
+    # Blind dev125 and dev117: "how long till it gets better tho" after ashwagandha, and "does it
+    # go away if i fix my gut tho" after ibuprofen, were told again that the articles do not
+    # mention it; the writers ask how long the gut's healing takes, and what it does.
+    weeks = "Some people notice changes within weeks"
+    _, how_long = _chat(real_pipeline, "can i take ashwagandha for it", "how long till it gets better tho")
+    assert how_long.status == "answered"
+    assert any(weeks in q.text for q in how_long.quotes[:3])
+    _, fixed = _chat(
+        real_pipeline, "should i take ibuprofen before games", "does it go away if i fix my gut tho"
+    )
+    assert fixed.status == "answered" and fixed.quotes
+
+
 @pytest.mark.parametrize(
     "message",
     # Blind dev18: the child's words pulled the question away from every passage, and "I could

@@ -101,3 +101,21 @@ def asks_otherwise(message: str) -> bool:
     """Whether the follow-up ``message`` asks what does in place of what the previous question
     named ("what does fix it then" after "does intermittent fasting fix leaky gut")."""
     return len(message.split()) <= OTHERWISE_WORDS and bool(_ASKS_OTHERWISE_RE.match(message))
+
+
+# "how long till it gets better tho", "and if i do sort my gut out how long before i'd feel it",
+# "does it go away if i fix my gut tho": a follow-up that asks how long the gut's healing takes,
+# or what it does, whatever the previous question named.
+_ASKS_OF_HEALING_RE = re.compile(
+    r"\bhow long (?:till|til|until|before|b4|does it take|will it take|would it take)\b|"
+    r"\bif (?:i|you|we|he|she|they) (?:do |did |just |actually |really )?(?:fix|heal|sort|work "
+    r"on|improve|sorted|fixed|healed)\b[^?.!]{0,20}\bgut\b",
+    re.IGNORECASE,
+)
+
+
+def asks_of_healing(message: str) -> bool:
+    """Whether the follow-up ``message`` asks how long healing takes or what healing the gut
+    does ("how long till it gets better tho" after "can i take ashwagandha for it"): about the
+    articles' healing, not the thing the previous question named that they never mention."""
+    return bool(_ASKS_OF_HEALING_RE.search(message))

