@@ -2735,6 +2735,19 @@ def test_a_follow_up_that_asks_what_does_instead_does_not_borrow_the_thing_never
     assert not instead.answered or instead.status == "unmentioned"
 
 
+def test_asking_whether_to_see_someone_gets_the_articles_advice_however_far(real_pipeline):
+    # Blind dev128 and dev127: "Does she need to see someone?" after a question about food at
+    # home found the advice too far from it and got "I could not find a passage".
+    *_, see = _chat(
+        real_pipeline,
+        "my mum's knees ache and she has tummy trouble a lot",
+        "Is there anything food-wise we can do at home?",
+        "Does she need to see someone?",
+    )
+    assert see.status == "answered"
+    assert "professional" in see.quotes[0].text
+
+
 def test_how_long_the_healing_takes_is_not_asked_of_the_thing_never_mentioned(real_pipeline):
     # Blind dev125 and dev117: "how long till it gets better tho" after ashwagandha, and "does it
     # go away if i fix my gut tho" after ibuprofen, were told again that the articles do not

