@@ -2542,7 +2542,9 @@ def test_a_message_of_nothing_the_articles_speak_of_gets_the_off_topic_reply(
      "finally!! which one of us is driving him?",
      # Blind dev130.
      "ok enough doctor talk, who's bringing flan",
-     "Hi all, Marcus, dx'd with RA in March. still a bit overwhelmed"],
+     "Hi all, Marcus, dx'd with RA in March. still a bit overwhelmed",
+     # Blind dev132: "broke" tells of a bone, and booking is a plan of the group's.
+     "who broke the coffee machine again", "ok enough doctor talk, who's booking the airbnb"],
 )  # fmt: skip
 def test_what_is_said_to_the_group_gets_no_quote_and_no_notice(real_pipeline, message):
     answer = real_pipeline.answer(message)

@@ -427,10 +427,13 @@ class SmallTalk:
         words = self._spelled(message)
         if self._calls_by_word(message):
             return ASIDE  # "Mom, did you take your pills?", whatever it speaks of
+        if _BLAMES_RE.match(" ".join(words)):
+            # "who ate my hummus", "Who left the shed unlocked again", "who broke the coffee
+            # machine again" (blind dev132: "broke" tells of health, a bone): who did it is for
+            # the others to say.
+            return ASIDE
         if self.tells.intersection(words) - _ONLY_WITH_OTHERS:
             return None  # ("morning all, class still on at 7 tmrw?" tells nothing of health)
-        if _BLAMES_RE.match(" ".join(words)):
-            return ASIDE  # "who ate my hummus", "Who left the shed unlocked again"
         if self.to_the_group(words):
             return ASIDE
         if self.calls_someone(message, says_something) or self.makes_plans(
