@@ -946,6 +946,9 @@ def test_an_everyday_worry_is_no_crisis(real_pipeline, message):
         ("Seit zwei Tagen habe ich blutigen Durchfall, kein Schwindel.", "de"),
         ("desde hace una semana veo un poco de sangre en el papel cuando me limpio", "es"),
         ("ma fille a du sang dans les selles depuis deux jours, elle va bien sinon", "fr"),
+        ("уже неделю замечаю кровь в кале, в остальном всё нормально", "ru"),
+        ("вже тиждень помічаю кров на туалетному папері", "uk"),
+        ("od tygodnia mam krew w stolcu, poza tym czuję się dobrze", "pl"),
     ],
 )
 def test_blood_in_the_stool_without_an_emergencys_signs_is_for_a_doctor_soon(
@@ -967,6 +970,8 @@ def test_blood_in_the_stool_without_an_emergencys_signs_is_for_a_doctor_soon(
         ("I've been bleeding on the toilet for over twenty minutes now", "en"),
         ("pure claret every time, the pan's bright red and I'm shaky", "en"),
         ("tengo sangre en las heces y me mareo mucho", "es"),
+        ("понос с кровью второй день и кружится голова", "ru"),
+        ("krew w kupie i kręci mi się w głowie", "pl"),
     ],
 )
 def test_bleeding_with_faintness_or_much_blood_is_still_an_emergency_alone(
