@@ -943,6 +943,7 @@ def test_an_everyday_worry_is_no_crisis(real_pipeline, message):
         ("my son's had diarrhoea since yesterday with streaks of blood in it, he's playing", "en"),
         ("there's been some dark red blood mixed in, twice this week, I'm 70", "en"),
         ("mucus and blood in my poo since last week, otherwise fine", "en"),
+        ("the last few poos have had blood on them, feel fine otherwise", "en"),
         ("Seit zwei Tagen habe ich blutigen Durchfall, kein Schwindel.", "de"),
         ("desde hace una semana veo un poco de sangre en el papel cuando me limpio", "es"),
         ("ma fille a du sang dans les selles depuis deux jours, elle va bien sinon", "fr"),
@@ -972,6 +973,9 @@ def test_blood_in_the_stool_without_an_emergencys_signs_is_for_a_doctor_soon(
         ("tengo sangre en las heces y me mareo mucho", "es"),
         ("понос с кровью второй день и кружится голова", "ru"),
         ("krew w kupie i kręci mi się w głowie", "pl"),
+        ("bit of blood on the paper earlier. now my heart's going like 140 and I feel weird", "en"),
+        ("been passin blood from me bum all morning and now im proper dizzy", "en"),
+        ("ha perso tanto sangue dal sedere, l'acqua del water è tutta rossa", "it"),
     ],
 )
 def test_bleeding_with_faintness_or_much_blood_is_still_an_emergency_alone(
