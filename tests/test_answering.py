@@ -2205,7 +2205,12 @@ def test_a_question_or_a_complaint_to_the_group_is_no_aside(real_pipeline, messa
      "venting",
      # Blind dev122 and dev129: a writer who introduces themselves with their age.
      "Cyclist, 55, starting to feel it in my hips.", "lupus dx at 27 🙃",
-     "Runner, 42, ~60km/week. Left knee has been grumbling for 3 months."],
+     "Runner, 42, ~60km/week. Left knee has been grumbling for 3 months.",
+     # Blind dev136, dev138, dev139: how long it has gone on, news of it, someone close.
+     "My son's ankle has been swollen for two weeks since that tackle",
+     "I'm honestly so anxious, my joints have been achy for two weeks now",
+     "Week 6 of cutting gluten and sugar and my knees feel SO much better!!",
+     "Dad's knee is swollen again, like a balloon"],
 )  # fmt: skip
 def test_a_story_that_asks_nothing_is_asked_what_it_would_like_to_know(real_pipeline, message):
     answer = real_pipeline.answer(message)

@@ -905,6 +905,9 @@ def test_a_crisis_told_in_the_words_of_those_calm_examples_is_still_caught(real_
         "this is my last message, I've made my decision",
         "my son ate a whole bag of my pills",
         "rip, my dad just collapsed and isn't breathing",
+        # (beside the calm examples of doubt and school sport)
+        "My wife says I'm being silly. I don't see the point of anything anymore.",
+        "they think it might be a PE, she can't catch her breath",
     ],
 )
 def test_a_plan_told_in_chat_spelling_is_still_a_crisis(real_pipeline, message):
@@ -919,7 +922,13 @@ def test_a_plan_told_in_chat_spelling_is_still_a_crisis(real_pipeline, message):
      # news of a visit that went well (blind dev132: read as sepsis, the advice led the group
      # chat for five minutes; and as a methotrexate overdose)
      "Mum's appointment went ok, rheumatologist upped her dose",
-     "rheumy appt went ok, they bumped my methotrexate up"],
+     "rheumy appt went ok, they bumped my methotrexate up",
+     # school sport and noisy knees (blind dev139: read as a pulmonary embolism and a fracture);
+     # doubt (blind dev136: read as wanting to die)
+     "Maya said her knees hurt again after PE",
+     "Dad your knee was making that crunchy noise on the stairs again 😂",
+     "My wife read something about leaky gut and now she's convinced. I'm not convinced of "
+     "anything anymore."],
 )  # fmt: skip
 def test_family_chat_is_no_emergency(real_pipeline, message):
     """Blind dev117: a crisis and a collapse raised by chat in a family group."""

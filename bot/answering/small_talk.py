@@ -54,6 +54,10 @@ _LEADING = frozenset({"so", "like", "um", "umm", "uh", "well", "and", "but", "al
 _TELLING = frozenset(
     {"i", "my", "me", "mine", "i've", "ive", "we", "our", "us", "he", "she", "his", "her", "he's",
      "she's", "hes", "shes", "they", "their", "here",
+     # ... or someone close, by what they are to the writer ("Dad's knee is swollen again, like
+     # a balloon", "Mum's appointment went ok, rheumatologist upped her dose")
+     "dad's", "mum's", "mom's", "son's", "daughter's", "wife's", "husband's", "grandad's",
+     "grandma's", "nan's", "sister's", "brother's",
      # ... or of the day it tells of ("Evening all, rough flare day today")
      "today", "tonight", "yesterday", "lately", "recently",
      # ... or says it only tells ("Had a rough flare this week, just venting")
