@@ -2769,6 +2769,44 @@ def test_how_long_the_healing_takes_is_not_asked_of_the_thing_never_mentioned(re
     assert fixed.status == "answered" and fixed.quotes
 
 
+def test_a_follow_up_of_its_own_after_a_thing_never_mentioned_is_not_told_of_it(real_pipeline):
+    # Blind dev138: after "and dairy?", "what about energy gels lol" and "What about cortisone
+    # shots", the next follow-up asked about sleep, how soon a diet shows and when to see a
+    # doctor, and was told again that the articles do not mention dairy, gels or the shots.
+    *_, sleep = _chat(
+        real_pipeline,
+        "my mom has rhuematoid arthritis, can her gut be involved??",
+        "and dairy? she drinks lot of milk chai",
+        "ok ok. what abt her sleep, does that matter",
+    )
+    assert sleep.status == "answered"
+    assert "improving sleep" in sleep.quotes[0].text
+    *_, soon = _chat(
+        real_pipeline,
+        "real question, can what I eat make my knees ache after runs?",
+        "what about energy gels lol",
+        "and if I cut that stuff out how soon would I notice",
+    )
+    assert soon.status == "answered"
+    assert any("within weeks" in q.text for q in soon.quotes[:3])
+    *_, care = _chat(
+        real_pipeline,
+        "my dad is 80, is it just age or could it be something else with his knees",
+        "What about cortisone shots",
+        "bot at what point should he get it looked at",
+    )
+    assert care.status == "answered"
+    assert "professional" in care.quotes[0].text
+
+
+def test_an_emoji_does_not_pull_a_question_away_from_its_answer(real_pipeline):
+    # Blind dev138: "ok so what am I actually supposed to eat 😅" got "I could not find a
+    # passage"; the model reads the emoji as an unknown word piece.
+    answer = real_pipeline.answer("ok so what am I actually supposed to eat 😅")
+    assert answer.status == "answered"
+    assert any("removing inflammatory foods" in q.text for q in answer.quotes[:3])
+
+
 @pytest.mark.parametrize(
     "message",
     # Blind dev18: the child's words pulled the question away from every passage, and "I could

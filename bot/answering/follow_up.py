@@ -58,7 +58,8 @@ def known_reading(message: str, context: str, small_talk: SmallTalk | None) -> s
 # previous question's subject (not a pointing or an asking word).
 _SWAPS_RE = re.compile(
     r"^(?:(?:ok|okay|so|hmm|right|well|alright|fine)\W+)*"
-    r"(?:and|or|what about|how about|and what about)\s+(?!(?:it|its|that|this|these|those|they|"
+    r"(?:and|or|(?:and )?(?:what|wat|how) (?:about|abt|bout))\s+"
+    r"(?!(?:it|its|that|this|these|those|they|"
     r"them|how|what|why|when|where|which|who|is|are|can|could|does|do|did|if|for|in|with|after|"
     r"before|then|so|same|else|more|much|many|long|often|also|too)\b)[a-z]",
     re.IGNORECASE,
@@ -104,10 +105,12 @@ def asks_otherwise(message: str) -> bool:
 
 
 # "how long till it gets better tho", "and if i do sort my gut out how long before i'd feel it",
-# "does it go away if i fix my gut tho": a follow-up that asks how long the gut's healing takes,
-# or what it does, whatever the previous question named.
+# "does it go away if i fix my gut tho", "and if I cut that stuff out how soon would I notice":
+# a follow-up that asks how long the gut's healing takes, or what it does, whatever the previous
+# question named.
 _ASKS_OF_HEALING_RE = re.compile(
     r"\bhow long (?:till|til|until|before|b4|does it take|will it take|would it take)\b|"
+    r"\bhow soon\b|"
     r"\bif (?:i|you|we|he|she|they) (?:do |did |just |actually |really )?(?:fix|heal|sort|work "
     r"on|improve|sorted|fixed|healed)\b[^?.!]{0,20}\bgut\b",
     re.IGNORECASE,

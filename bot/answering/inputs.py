@@ -55,6 +55,22 @@ def clean_message(text: str) -> str:
     return spoken_punctuation(re.sub(r"\s+", " ", text).strip())
 
 
+# Emoji, their joiners and variation selectors: the model has no word piece for them.
+_PICTOGRAPHS_RE = re.compile(
+    "[\u2600-\u27bf\u2b00-\u2bff\u231a\u231b\u23e9-\u23ff\ufe0e\ufe0f\u200d\U0001f000-\U0001faff]+"
+)
+
+
+def as_the_model_reads(text: str) -> str:
+    """``text`` less its emoji ("what am I actually supposed to eat 😅"): the model reads each as
+    an unknown word piece, which carries no meaning and pulls the vector away from every passage
+    and known question."""
+    if text.isascii():
+        return text
+    plain = re.sub(r"\s+", " ", _PICTOGRAPHS_RE.sub(" ", text)).strip()
+    return plain or text
+
+
 # Punctuation said to voice typing and written out as words ("is that true question mark", "oh
 # my goodness comma so what should I do").
 _SPOKEN_PUNCTUATION_RE = re.compile(

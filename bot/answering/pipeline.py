@@ -31,6 +31,7 @@ from bot.answering.follow_up import (
 from bot.answering.inputs import (
     MAX_QUESTION_CHARS,
     InputProblem,
+    as_the_model_reads,
     clean_message,
     input_problem,
 )
@@ -286,7 +287,9 @@ class AnswerPipeline:
         for i, text in enumerate(cleaned):
             if not (context[i] and corpus.subjects):
                 continue
-            healing = asks_of_healing(text)
+            # ... nor one that asks when to see a doctor ("at what point should he get it looked
+            # at" after "What about cortisone shots"): it asks about the person, not the thing.
+            healing = asks_of_healing(text) or bool(_ASKS_TO_SEE_RE.search(text))
             if healing or asks_otherwise(text):
                 left = [
                     m.name
@@ -421,7 +424,13 @@ class AnswerPipeline:
         asking_rows = list(asking)
         told = set(sentences)
         unread = list(dict.fromkeys(asking[i] for i in asking_rows if asking[i] not in told))
-        encoded = self.encoder.encode(texts + sentences + part_texts + unread) if checked else None
+        encoded = (
+            self.encoder.encode(
+                [as_the_model_reads(text) for text in texts + sentences + part_texts + unread]
+            )
+            if checked
+            else None
+        )
         vectors = encoded[: len(texts)] if encoded is not None else None
         read = len(texts) + len(sentences)
         sentence_vectors = encoded[len(texts) : read] if encoded is not None else None
