@@ -2260,9 +2260,27 @@ def test_a_bare_complaint_is_answered(real_pipeline, message):
 
 
 @pytest.mark.parametrize(
+    ("message", "subject"),
+    # Food named with the words of a plan is still asked about ("drinks" is one), and so is a
+    # meal food asked about for health.
+    [("energy drinks?", "energy drinks"), ("is pizza bad for my knees?", "pizza"),
+     ("did she take the probiotics with food?", None)],
+)  # fmt: skip
+def test_food_asked_about_is_no_aside(real_pipeline, message, subject):
+    answer = real_pipeline.answer(message)
+    assert answer.status == ("unmentioned" if subject else "answered")
+    assert answer.subject == subject
+
+
+@pytest.mark.parametrize(
     "message",
-    ["Mom, did you take your pills?", "leg day tomorrow, who's in? 💪", "who's hosting game night?"],
-)
+    ["Mom, did you take your pills?", "leg day tomorrow, who's in? 💪", "who's hosting game night?",
+     # Blind dev132, dev136, dev138, dev139: a grandmother called in Italian and Portuguese, a
+     # friend asked which brand, what someone did, and the food of a meal being planned.
+     "Nonna did you take your pills?", "Mãe did you take your pills today?",
+     "Maureen which brand did you take?", "Did she ring the surgery?",
+     "lunch 12:30? chicken rice", "ok so pizza or thai tonight?"],
+)  # fmt: skip
 def test_a_message_to_someone_in_the_group_is_an_aside(real_pipeline, message):
     answer = real_pipeline.answer(message)
     assert answer.notice == real_pipeline.texts.reply("small_talk_aside") and not answer.quotes

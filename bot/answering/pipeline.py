@@ -830,6 +830,20 @@ class AnswerPipeline:
                         or chatter == ASIDE and not _WEIGHS_HEALTH_RE.search(cleaned[i])
                     ):
                         window, unmentioned = [], None
+                    # "lunch 12:30? chicken rice", "ok so pizza or thai tonight?": plans for a
+                    # meal, the food in them no question of health (blind dev136, dev138).
+                    elif (
+                        chatter is None
+                        and unmentioned is not None
+                        and not context[i]  # ("energy drinks?" after what to eat asks of them)
+                        and all(m.in_corpus or m.category in _MEALS for m in own)
+                        and self.small_talk.makes_plans(
+                            without_names(cleaned[i], [m.name for m in own]), lambda _: False
+                        )  # (not "energy drinks?": the plan is in the words beside the food)
+                        and not self.small_talk.tells_of_health(cleaned[i])
+                        and not _WEIGHS_HEALTH_RE.search(cleaned[i])
+                    ):
+                        chatter, window, unmentioned = ASIDE, [], None
                 if (
                     chatter is None
                     and request.after_question
@@ -997,6 +1011,8 @@ _ASKS_TO_WORRY_RE = re.compile(
 )
 # Asking whether to have it seen to by someone ("should I take him to a doctor?", "Ought I to have
 # someone look at it?", "should I push for a referral or something?").
+# The subjects a meal is planned with.
+_MEALS = frozenset({"foods_and_diets"})
 _ASKS_TO_SEE_RE = re.compile(
     r"\b(?:should|shall|do|does|must|ought|need|needs)\b[^?.!]{0,40}?\b(?:(?:see|seeing|go to|"
     r"go back to|take (?:him|her|them|me|it) to|visit|book|call|ring|ask) (?:a |the |my |his |her |"

@@ -123,7 +123,8 @@ _BOT_CALLED_RE = re.compile(
 )
 # After a given name, words that ask them ("Mehmet what time do we meet?", "Maya you're so weird").
 _ASKS_NAMED = frozenset(
-    ["what", "when", "where", "why", "how", "who", "you're", "youre", "wasn't", "weren't", "r"]
+    ["what", "when", "where", "why", "how", "who", "which", "you're", "youre", "wasn't", "weren't",
+     "r"]
 )
 # "Sarah has he …", "Tom is she …": asking one about someone else.
 _ASKS_OF = frozenset(["has", "is", "was", "does", "did", "have", "are"])
@@ -208,6 +209,15 @@ _BLAMES_RE = re.compile(
     r"(?:ate|eaten|took|taken|left|stole|stolen|moved|nicked|pinched|finished|used|drank|drunk|"
     r"borrowed|broke|parked|forgot|locked|unlocked|keeps|kept|touched|hid|hidden|swiped|turned|"
     r"opened|unplugged|put|spilled|spilt|binned|threw)\b"
+)
+# ... and one that asks what someone did ("Did she ring the surgery?", "did he have a fever this
+# time?", "Did anyone take the chicken out of the freezer?"): only the others know (blind dev136,
+# dev139).
+_ASKS_WHAT_THEY_DID_RE = re.compile(
+    r"^(?:(?:ok|okay|right|so|and|hey|wait)\s+)*did\s+(?:he|she|they|you|u|anyone|anybody|someone|"
+    r"somebody|mum|mom|dad|nan|grandma|grandpa)\s+(?:ring|call|phone|book|go|went|remember|pick|"
+    r"bring|hear|tell|say|ask|manage|finish|have a|have any|get back|get the|take the|make it|"
+    r"sleep|check)\b"
 )
 # A message that opens scoffing ("let me guess, …", "oh here we go"): doubt, when it asks nothing.
 _SCOFFS_RE = re.compile(
@@ -431,7 +441,7 @@ class SmallTalk:
         words = self._spelled(message)
         if self._calls_by_word(message):
             return ASIDE  # "Mom, did you take your pills?", whatever it speaks of
-        if _BLAMES_RE.match(" ".join(words)):
+        if _BLAMES_RE.match(" ".join(words)) or _ASKS_WHAT_THEY_DID_RE.match(" ".join(words)):
             # "who ate my hummus", "Who left the shed unlocked again", "who broke the coffee
             # machine again" (blind dev132: "broke" tells of health, a bone): who did it is for
             # the others to say.
