@@ -2817,6 +2817,17 @@ def test_a_follow_up_of_its_own_after_a_thing_never_mentioned_is_not_told_of_it(
     assert "professional" in care.quotes[0].text
 
 
+def test_a_condition_put_to_the_last_answer_is_answered_not_acknowledged(real_pipeline):
+    # Blind dev138: "and if I sleep 5 hours only" after stress got "Okay".
+    *_, sleep = _chat(
+        real_pipeline,
+        "stress can affect joints? i am very stressed at work",
+        "and if I sleep 5 hours only",
+    )
+    assert sleep.status == "answered"
+    assert any("improving sleep" in q.text for q in sleep.quotes[:3])
+
+
 def test_an_emoji_does_not_pull_a_question_away_from_its_answer(real_pipeline):
     # Blind dev138: "ok so what am I actually supposed to eat 😅" got "I could not find a
     # passage"; the model reads the emoji as an unknown word piece.

@@ -409,7 +409,9 @@ def test_a_remark_to_the_others_that_asks_nothing_borrows_nothing(message):
     "message",
     ["WHAT SHOULD I DO ABOUT IT THEN", "she has tummy trouble a lot too, could it be from that",
      "hw do u fix it", "give me concrete steps", "and pain", "for kids",
-     "okay okay and so like is that the same thing as arthritis because my dad had it"],
+     "okay okay and so like is that the same thing as arthritis because my dad had it",
+     # a condition put to the last answer, and a thing after a drawn-out "ugh" (blind dev138)
+     "and if I sleep 5 hours only", "ughhhh fine. and candy??"],
 )  # fmt: skip
 def test_a_follow_up_that_asks_without_a_question_mark_still_follows_up(message):
     assert is_follow_up(message)

@@ -30,13 +30,15 @@ ELLIPTICAL_WORDS = 3
 MEMORY_WORDS = 40
 # Words a message may open with that say nothing of what it asks ("ok who do I see").
 _OPENERS_RE = re.compile(
-    r"^(?:(?:ok|okay|hmm|right|well|wait|sorry|and|but|so|also|or|then|plus|even)\b\W*)+",
+    r"^(?:(?:ok|okay|fine|alright|aight|hmm|right|well|wait|sorry|and|but|so|also|or|then|plus|"
+    r"even)\b\W*)+",
     re.IGNORECASE,
 )
-# Sounds a message may open with that say nothing ("omg so what's the difference").
+# Sounds a message may open with that say nothing ("omg so what's the difference"), their letters
+# drawn out too ("ughhhh fine. and candy??", blind dev138).
 _INTERJECTION_RE = re.compile(
-    r"^(?:(?:omg|oh|ohh|oh my|wow|lol|lmao|haha+|hah|ah+|ugh|hm+|um+|uh+|oops|whoa|woah|yikes|"
-    r"damn|dang|gosh|jeez|geez|huh|aha|ooh|oof|welp)\b\W*)+",
+    r"^(?:(?:omg+|o+h+|oh my|wo+w|lol|lmao|(?:ha)+h?|hah|a+h+|u+g+h+|hm+|u+m+|u+h+|oops|whoa|"
+    r"woah|yikes|damn|dang|gosh|jeez|geez|huh|aha|o+o+h+|oof|welp|e+w+|yuck)\b\W*)+",
     re.IGNORECASE,
 )
 # ... and close with ("how many are there lol").

@@ -83,7 +83,9 @@ _ASKS_ANYWHERE_RE = re.compile(
     r"wouldn't|couldn't|isn't|aren't) (?:i|my|it|we|they|he|she|you|your|the|this|that|there)\b|"
     r"\bwho (?:should|can|could|do|does|would|will)\b|\bdoes (?!not\b)\w|"
     r"\b(?:is|are) (?:it |that |this )?(?:ok|okay|good|bad|safe|fine|normal)$|"
-    r"\bor (?:nah|not|no)\b"
+    r"\bor (?:nah|not|no)\b|"
+    # ... and a condition put to the answer before ("and if I sleep 5 hours only", blind dev138)
+    r"^(?:and|but|so|ok|okay) (?:what )?if\b"
 )
 # Words before "night", "morning" … that make them a time ("at night", "this morning").
 _TIME_WORDS = frozenset(
