@@ -2212,7 +2212,8 @@ def test_a_question_or_a_complaint_to_the_group_is_no_aside(real_pipeline, messa
      "My son's ankle has been swollen for two weeks since that tackle",
      "I'm honestly so anxious, my joints have been achy for two weeks now",
      "Week 6 of cutting gluten and sugar and my knees feel SO much better!!",
-     "Dad's knee is swollen again, like a balloon"],
+     "Dad's knee is swollen again, like a balloon",
+     "My hip won't let me do the long route this week"],
 )  # fmt: skip
 def test_a_story_that_asks_nothing_is_asked_what_it_would_like_to_know(real_pipeline, message):
     answer = real_pipeline.answer(message)

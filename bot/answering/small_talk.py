@@ -79,8 +79,10 @@ _ASKS_ANYWHERE_RE = re.compile(
     r"\b(?:will|would|can|could|should|do|does|did) (?:i|my|it|we|they|he|she|you|"
     r"your|her|his|our|their|this|that|there|these|those|sorting|fixing|healing|a|an)\b|"
     r"\b(?:am|is|are) (?:i|it|we|they|he|she|you|u|this|there)\b|"
-    r"\b(?:will|would|can|could|should|do|does|did|can't|won't|don't|doesn't|shouldn't|"
-    r"wouldn't|couldn't|isn't|aren't) (?:i|my|it|we|they|he|she|you|your|the|this|that|there)\b|"
+    # (not "won't let me do the long route this week", blind dev139)
+    r"(?<!\bme )(?<!\bto )\b(?:will|would|can|could|should|do|does|did|can't|won't|don't|"
+    r"doesn't|shouldn't|wouldn't|couldn't|isn't|aren't) (?:i|my|it|we|they|he|she|you|your|the|"
+    r"this|that|there)\b|"
     r"\bwho (?:should|can|could|do|does|would|will)\b|\bdoes (?!not\b)\w|"
     r"\b(?:is|are) (?:it |that |this )?(?:ok|okay|good|bad|safe|fine|normal)$|"
     r"\bor (?:nah|not|no)\b|"
