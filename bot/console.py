@@ -56,8 +56,7 @@ def run_chat(
             asked, read_with = last_question
             answer = pipeline.answer_batch([Request(asked, offset, read_with)])[0]
         else:
-            turn = conversation.plan(CHAT, message)
-            answer = conversation.settle(turn, pipeline.answer_batch([turn.request])[0])
+            answer = conversation.answer(CHAT, message, lambda r: pipeline.answer_batch([r])[0])
             if answer.status in {"answered", "no_answer", "unmentioned"}:
                 last_question, offset = (answer.asked, answer.context), 0
         print(
@@ -73,7 +72,8 @@ def run_json_chat(
     """One message per line in, one JSON answer per line out (``ask --json``'s contract), with the
     conversation remembered as in a chat: scripted conversations, for tests and evaluation."""
     for line in stdin:
-        turn = conversation.plan(CHAT, line.rstrip("\n"))
-        answer = conversation.settle(turn, pipeline.answer_batch([turn.request])[0])
+        answer = conversation.answer(
+            CHAT, line.rstrip("\n"), lambda r: pipeline.answer_batch([r])[0]
+        )
         print(json.dumps(answer_to_json(answer), ensure_ascii=False), file=stdout, flush=True)
     return 0

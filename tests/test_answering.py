@@ -2854,6 +2854,24 @@ def test_a_condition_put_to_the_last_answer_is_answered_not_acknowledged(real_pi
     assert any("improving sleep" in q.text for q in sleep.quotes[:3])
 
 
+def test_a_question_nothing_answers_alone_is_read_after_the_one_before(real_pipeline):
+    # Blind dev127, dev128, dev131: "What would you suggest I try first?", "Which food is bad?",
+    # "how long should I keep going?" right after a question got "I could not find a passage".
+    from bot.answering.conversation import Conversation
+
+    chat = Conversation()
+    ask = lambda request: real_pipeline.answer_batch([request])[0]  # noqa: E731
+    chat.answer(1, "could the bloating and the achy joints be connected?", ask)
+    first = chat.answer(1, "What would you suggest I try first?", ask)
+    assert first.context and "removing inflammatory foods" in first.quotes[0].text
+    # ... but a remark that asks nothing is not glued to it, nor a message in a new chat.
+    chat.answer(2, "could the bloating and the achy joints be connected?", ask)
+    remark = chat.answer(2, "my dog ate my homework", ask)
+    assert not remark.quotes and remark.context is None
+    alone = Conversation().answer(3, "What would you suggest I try first?", ask)
+    assert not alone.quotes
+
+
 def test_an_emoji_does_not_pull_a_question_away_from_its_answer(real_pipeline):
     # Blind dev138: "ok so what am I actually supposed to eat 😅" got "I could not find a
     # passage"; the model reads the emoji as an unknown word piece.

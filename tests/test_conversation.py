@@ -534,3 +534,19 @@ def test_a_bare_how_with_words_around_it_asks_how_it_happens(follow_up):
     # Not on its own, nor with a word that asks something more.
     assert small_talk.spelled_out(follow_up) != asked
     assert small_talk.spelled_out("wait how long", follow_up="can it cause pain?") != asked
+
+
+def test_only_a_question_nothing_answered_alone_is_read_again_after_the_previous_one():
+    conversation = Conversation()
+    first = conversation.plan(1, "could the bloating and the achy joints be connected?")
+    conversation.settle(first, answer(first.message))
+    later = conversation.plan(1, "What would you suggest I try first?")
+    assert later.request.context is None  # it stands on its own by the follow-up rule
+    unanswered = dataclasses.replace(answer(later.message, quoted=False), status="no_answer")
+    assert conversation.reread(later, unanswered) is None  # the pipeline did not say it may
+    again = conversation.reread(later, dataclasses.replace(unanswered, may_follow=True))
+    assert again is not None and again.request.context == first.message
+    assert again.request.text == later.request.text
+    # ... and not without a previous question.
+    alone = Conversation().plan(2, "What would you suggest I try first?")
+    assert Conversation().reread(alone, dataclasses.replace(unanswered, may_follow=True)) is None

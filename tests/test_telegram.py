@@ -458,6 +458,23 @@ async def test_a_follow_up_keeps_its_subject(api, real_encoder, real_index_dir, 
 
 
 @pytest.mark.model
+async def test_a_question_nothing_answers_alone_is_read_after_the_one_before(
+    api, real_encoder, real_index_dir, tmp_path
+):
+    """Blind dev127: "What would you suggest I try first?" after a question about bloating and
+    achy joints got "I could not find a passage"; read after it, the steps answer it."""
+    system = bot_system(api, real_index_dir, tmp_path, encoder=real_encoder)
+    async with running_bot(system):
+        api.send_text("could the bloating and the achy joints be connected?", chat_id=541)
+        await api.wait_for_messages(1, chat_id=541)
+        api.send_text("What would you suggest I try first?", chat_id=541)
+        _, first = await api.wait_for_messages(2, chat_id=541)
+    system.close()
+    assert not system.pipeline.answer("What would you suggest I try first?").answered
+    assert "removing inflammatory foods" in first.visible_text
+
+
+@pytest.mark.model
 async def test_a_correction_and_a_reaction_in_telegram_as_in_the_console(
     api, real_encoder, real_index_dir, tmp_path
 ):

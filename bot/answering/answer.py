@@ -92,6 +92,10 @@ class Answer:
     context: str | None = None
     # A greeting and a story that asks nothing yet: what a follow-up in the chat refers to.
     keeps_subject: bool = False
+    # A question nothing answered, asked right after another, read on its own: read after that
+    # question, it may be the follow-up it looked too complete to be ("What would you suggest I
+    # try first?"). The chat reads it again so (Conversation.reread).
+    may_follow: bool = False
 
     @property
     def answered(self) -> bool:

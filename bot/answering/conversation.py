@@ -14,7 +14,7 @@ import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.answering.answer import Answer
 from bot.answering.corrections import corrected, correction
@@ -369,6 +369,28 @@ class Conversation:
             after_question=previous is not None,
         )
         return Turn(chat, message, request)
+
+    def reread(self, turn: Turn, answer: Answer) -> Turn | None:
+        """``turn`` again, read after the chat's previous question, when read alone it asked
+        something nothing answered (``Answer.may_follow``: "What would you suggest I try first?"
+        after "could the bloating and the achy joints be connected?"); else None."""
+        previous = self._previous.get(turn.chat)
+        if not answer.may_follow or turn.request.context is not None or not previous:
+            return None
+        return Turn(turn.chat, turn.message, replace(turn.request, context=previous))
+
+    def answer(self, chat: Hashable, message: str, answer: Callable[[Request], Answer]) -> Answer:
+        """``message`` answered in ``chat`` by ``answer`` (a pipeline's), the conversation's rule
+        applied: planned, read again after the previous question when alone nothing answered it
+        and it reads as asking something, remembered."""
+        turn = self.plan(chat, message)
+        first = answer(turn.request)
+        again = self.reread(turn, first)
+        if again is not None:
+            second = answer(again.request)
+            if second.answered:
+                return self.settle(again, second)
+        return self.settle(turn, first)
 
     def settle(self, turn: Turn, answer: Answer) -> Answer:
         """Remember what the chat asked (the question as answered, follow-ups with what they

@@ -324,7 +324,12 @@ class AnswerPipeline:
                     talk[i] = ASIDE
                 # ... nor a remark that asks nothing and tells nothing of health ("Ours had
                 # that too, it passed after a few months").
-                if talk[i] is None and context[i] and not request.urgent and not swaps_subject(text):
+                if (
+                    talk[i] is None
+                    and context[i]
+                    and not request.urgent
+                    and not swaps_subject(text)
+                ):
                     talk[i] = self.small_talk.remark_of_nothing(text)
             # ... and so is one that says what it read is understood ("Thanks, that explains my
             # knees."), whatever health words it repeats.
@@ -717,8 +722,11 @@ class AnswerPipeline:
             # ... and so is a follow-up about the one the previous question told of ("my 15 year
             # old daughter has crohns …", then "should she go gluten free?"): what the articles
             # say in general is not about her (a newcomer's trial).
-            if context[i] and unmentioned is None and corpus.subjects and _OF_SOMEONE_RE.search(
-                cleaned[i]
+            if (
+                context[i]
+                and unmentioned is None
+                and corpus.subjects
+                and _OF_SOMEONE_RE.search(cleaned[i])
             ):
                 whom = next(
                     (
@@ -827,7 +835,8 @@ class AnswerPipeline:
                         self.small_talk.remarks(cleaned[i])
                         # "courgettes are going mad this year, anyone want some", not "anyone
                         # tried glucosamine?"
-                        or chatter == ASIDE and not _WEIGHS_HEALTH_RE.search(cleaned[i])
+                        or chatter == ASIDE
+                        and not _WEIGHS_HEALTH_RE.search(cleaned[i])
                     ):
                         window, unmentioned = [], None
                     # "lunch 12:30? chicken rice", "ok so pizza or thai tonight?": plans for a
@@ -874,7 +883,12 @@ class AnswerPipeline:
                 small = talk[i] or ("story" if story else None)
             else:
                 small = talk[i] or self._told_only(
-                    cleaned[i], context[i], triage[i], cautions, own, i in ranked,
+                    cleaned[i],
+                    context[i],
+                    triage[i],
+                    cautions,
+                    own,
+                    i in ranked,
                     bool(request.urgent),
                 )
                 # ... and so is one a remark's reply tells as a story ("I am 78 years old and my
@@ -887,43 +901,57 @@ class AnswerPipeline:
                     and self.small_talk.tells_of_health(cleaned[i])
                 ):
                     small = "story"
-            answers.append(
-                compose_answer(
-                    question,
-                    triage[i],
-                    wording,
-                    hits=window,
-                    problem=problems[i],
-                    small_talk=small,
-                    # A few words of a story that tell nothing of health and name nothing ("I
-                    # like that"), or any story of no health after a question ("he was fine at
-                    # football on Saturday though"), are no subject for what follows.
-                    story_speaks=small not in ("told", "story")
-                    or self.small_talk.tells_of_health(cleaned[i])
-                    or not request.after_question
-                    and (
-                        len(cleaned[i].split()) > SHORT_STORY_WORDS
-                        or bool(corpus.subjects and corpus.subjects.mentions(cleaned[i]))
-                    ),
-                    chatter=chatter,
-                    unmentioned=unmentioned.name if unmentioned else None,
-                    unmentioned_kind=unmentioned.category if unmentioned else "",
-                    rest_answered=rest_answered,
-                    in_general=in_general,
-                    topics=corpus.topics,
-                    documents=corpus.documents,
-                    snapshot=corpus.snapshot,
-                    escalation=escalation,
-                    asked=request.text,
-                    context=request.context,
-                    cautions=cautions,
-                    remembered=self.cautions.remembered(found),
-                    has_more=len(selected) > request.offset + self.max_quotes,
-                    offset=request.offset,
-                    max_chars=self.max_chars,
-                    stood_down=stood_down.get(i),
-                )
+            answer = compose_answer(
+                question,
+                triage[i],
+                wording,
+                hits=window,
+                problem=problems[i],
+                small_talk=small,
+                # A few words of a story that tell nothing of health and name nothing ("I
+                # like that"), or any story of no health after a question ("he was fine at
+                # football on Saturday though"), are no subject for what follows.
+                story_speaks=small not in ("told", "story")
+                or self.small_talk.tells_of_health(cleaned[i])
+                or not request.after_question
+                and (
+                    len(cleaned[i].split()) > SHORT_STORY_WORDS
+                    or bool(corpus.subjects and corpus.subjects.mentions(cleaned[i]))
+                ),
+                chatter=chatter,
+                unmentioned=unmentioned.name if unmentioned else None,
+                unmentioned_kind=unmentioned.category if unmentioned else "",
+                rest_answered=rest_answered,
+                in_general=in_general,
+                topics=corpus.topics,
+                documents=corpus.documents,
+                snapshot=corpus.snapshot,
+                escalation=escalation,
+                asked=request.text,
+                context=request.context,
+                cautions=cautions,
+                remembered=self.cautions.remembered(found),
+                has_more=len(selected) > request.offset + self.max_quotes,
+                offset=request.offset,
+                max_chars=self.max_chars,
+                stood_down=stood_down.get(i),
             )
+            # A question nothing answers, asked right after another and not read with it ("What
+            # would you suggest I try first?", "how long should I keep going?"): the chat may read
+            # it again as a follow-up (blind sets: the writers ask these after a question).
+            if (
+                answer.status == "no_answer"
+                and request.after_question
+                and not context[i]
+                and not request.offset
+                and not answer.urgent
+                and not cautions
+                and i not in stood_down
+                and self.small_talk
+                and not self.small_talk.asks_nothing(cleaned[i])
+            ):
+                answer = dataclasses.replace(answer, may_follow=True)
+            answers.append(answer)
         return answers
 
     def _care(self, candidates: Sequence[Hit], floor: float | None = None) -> list[Hit]:
@@ -1095,9 +1123,7 @@ def _asked_about_unmentioned(
     # A food or a symptom is asked about only in so many words: "how long can pizza sit on the
     # counter?" is answered by what an FAQ says of leftovers; a treatment whatever is asked of it.
     return any(
-        asks_about(
-            reading, m.name, covered, any_shape=m.category not in INCIDENTAL_CATEGORIES
-        )
+        asks_about(reading, m.name, covered, any_shape=m.category not in INCIDENTAL_CATEGORIES)
         for reading in readings
         for m in left_out
     )
@@ -1136,9 +1162,7 @@ def _differ_unsaid(text: str, own: Sequence[Mention], corpus: CorpusView) -> Ask
     return AskedAspect(f"how {first} and {second} differ")
 
 
-def _says_something(
-    lexical: LexicalIndex, subjects: SubjectCheck | None
-) -> Callable[[str], bool]:
+def _says_something(lexical: LexicalIndex, subjects: SubjectCheck | None) -> Callable[[str], bool]:
     """Whether words speak of what the articles or the subjects file do ("knees", "turmeric"):
     beside small talk, they make a message a question ("ok, turmeric")."""
 

@@ -119,8 +119,9 @@ def _converse(
 ) -> list[Answer]:
     answers = []
     for turn in turns:
-        planned = conversation.plan("evaluation", turn.text)
-        answers.append(conversation.settle(planned, pipeline.answer_batch([planned.request])[0]))
+        answers.append(
+            conversation.answer("evaluation", turn.text, lambda r: pipeline.answer_batch([r])[0])
+        )
     return answers
 
 

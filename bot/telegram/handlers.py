@@ -11,6 +11,7 @@ import html
 import logging
 import re
 import time
+from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ChatType
@@ -24,6 +25,9 @@ from bot.telegram.callback_data import MorePress
 from bot.telegram.flood_control import never_arrived
 from bot.telegram.intake import InboxProcessor
 from bot.telegram.services import Services
+
+if TYPE_CHECKING:
+    from bot.answering.pipeline import Request
 
 logger = logging.getLogger(__name__)
 # A message older than this on arrival was held while the bot was down (not a burst from a user).
@@ -143,17 +147,24 @@ async def answer_question(
                 turn = found.conversation.plan(message.chat.id, question)
                 # The app's language is a hint for telling the message's language; the text decides.
                 hint = update.effective_user.language_code if update.effective_user else None
-                answer = found.conversation.settle(
-                    turn,
-                    await found.answerer.answer(
-                        turn.request.text,
-                        context=turn.request.context,
+
+                async def ask(request: Request) -> Answer:
+                    return await found.answerer.answer(
+                        request.text,
+                        context=request.context,
                         language_hint=hint,
-                        urgent=turn.request.urgent,
-                        cautions=turn.request.cautions,
-                        after_question=turn.request.after_question,
-                    ),
-                )
+                        urgent=request.urgent,
+                        cautions=request.cautions,
+                        after_question=request.after_question,
+                    )
+
+                first = await ask(turn.request)
+                # Alone, nothing answered a question asked right after another: read after it
+                # (Conversation.answer, the same rule as every channel's).
+                again = found.conversation.reread(turn, first)
+                if again is not None and (second := await ask(again.request)).answered:
+                    turn, first = again, second
+                answer = found.conversation.settle(turn, first)
         finally:
             typing.cancel()
         found.metrics.count(answer)
