@@ -342,6 +342,17 @@ def test_chat_spellings_are_read_as_the_words_they_stand_for(real_pipeline):
     assert doc.question == "wen shud i go to a doc for my joint pain tho"  # shown as written
 
 
+def test_dropped_letters_and_a_trailing_or_nah_are_read_as_meant(real_pipeline):
+    # Blind dev140: "n food? anythin i shud stop eatin" and "... could that be a stomach thing or
+    # nah" got "I could not find a passage"; spelled out, they are answered as the words read.
+    dropped, plain = real_pipeline.answer_batch(
+        ["n food? anythin i shud stop eatin", "and food? anything i should stop eating"]
+    )
+    assert dropped.quotes and [q.text for q in dropped.quotes] == [q.text for q in plain.quotes]
+    nah = real_pipeline.answer("my ankles always ache, could that be a stomach thing or nah")
+    assert nah.status == "answered" and nah.quotes
+
+
 def test_doubt_gets_a_fair_reply_and_a_demand_for_evidence_the_research(real_pipeline):
     doubt, says_who, prove = real_pipeline.answer_batch(
         [
@@ -2305,7 +2316,10 @@ def test_food_asked_about_is_no_aside(real_pipeline, message, subject):
      # friend asked which brand, what someone did, and the food of a meal being planned.
      "Nonna did you take your pills?", "Mãe did you take your pills today?",
      "Maureen which brand did you take?", "Did she ring the surgery?",
-     "lunch 12:30? chicken rice", "ok so pizza or thai tonight?"],
+     "lunch 12:30? chicken rice", "ok so pizza or thai tonight?",
+     # (blind dev140)
+     "Mummy how is your knee now? Did you go for the check up",
+     "Who's ordering lunch? I vote dumplings 🥟"],
 )  # fmt: skip
 def test_a_message_to_someone_in_the_group_is_an_aside(real_pipeline, message):
     answer = real_pipeline.answer(message)

@@ -457,6 +457,20 @@ def test_a_question_about_the_articles_themselves_does_not_point_back():
     assert is_follow_up("is that in the articles too?")
 
 
+def test_the_bot_called_after_a_greeting_is_left_out_too():
+    from bot.answering.inputs import without_address
+
+    assert without_address("yo bot my ankles always ache") == "my ankles always ache"
+    assert without_address("oi bot, and why?") == "and why?"
+    assert without_address("yo bot") == "yo bot"
+
+
+def test_whether_it_is_worth_seeing_someone_follows_up():
+    # Blind dev140: "worth seeing someone or just rest them" after a question about the knees.
+    assert is_follow_up("worth seeing someone or just rest them")
+    assert not is_follow_up("worth every penny honestly")
+
+
 def test_a_follow_up_addressed_to_the_bot_in_a_group_follows_up():
     """Blind dev99: "@quotebot through what?" in a group was read as an aside."""
     conversation = Conversation()

@@ -908,6 +908,7 @@ def test_a_crisis_told_in_the_words_of_those_calm_examples_is_still_caught(real_
         # (beside the calm examples of doubt and school sport)
         "My wife says I'm being silly. I don't see the point of anything anymore.",
         "they think it might be a PE, she can't catch her breath",
+        "my nan has barely drunk anything all day and is really confused",
     ],
 )
 def test_a_plan_told_in_chat_spelling_is_still_a_crisis(real_pipeline, message):
@@ -928,7 +929,9 @@ def test_a_plan_told_in_chat_spelling_is_still_a_crisis(real_pipeline, message):
      "Maya said her knees hurt again after PE",
      "Dad your knee was making that crunchy noise on the stairs again 😂",
      "My wife read something about leaky gut and now she's convinced. I'm not convinced of "
-     "anything anymore."],
+     "anything anymore.",
+     # a laugh about grandma (blind dev140: read as a grandmother who hardly drinks, confused)
+     "jajaja classic abuela"],
 )  # fmt: skip
 def test_family_chat_is_no_emergency(real_pipeline, message):
     """Blind dev117: a crisis and a collapse raised by chat in a family group."""
@@ -959,6 +962,15 @@ def test_an_everyday_worry_is_no_crisis(real_pipeline, message):
         ("уже неделю замечаю кровь в кале, в остальном всё нормально", "ru"),
         ("вже тиждень помічаю кров на туалетному папері", "uk"),
         ("od tygodnia mam krew w stolcu, poza tym czuję się dobrze", "pl"),
+        # blind levels set 5: a gap before "when i poo", a spelling, a pad, "w", "most stools",
+        # bloody diarrhoea for days, "cuando me limpio"
+        ("there's been blood on and off for like 2 months when i poo. doesn't hurt", "en"),
+        ("ther was blod wen i wiped agen today, no pain at all", "en"),
+        ("the nurse saw some fresh red blood in his pad, small amount", "en"),
+        ("diarrhoea w blood in it since last night, no fever", "en"),
+        ("there's been some blood with most stools for the past 2 days", "en"),
+        ("Bloody diarrhoea for 2 days now with cramps. Temp normal.", "en"),
+        ("desde hace unas semanas veo sangre roja cuando me limpio", "es"),
     ],
 )
 def test_blood_in_the_stool_without_an_emergencys_signs_is_for_a_doctor_soon(
@@ -985,6 +997,7 @@ def test_blood_in_the_stool_without_an_emergencys_signs_is_for_a_doctor_soon(
         ("bit of blood on the paper earlier. now my heart's going like 140 and I feel weird", "en"),
         ("been passin blood from me bum all morning and now im proper dizzy", "en"),
         ("ha perso tanto sangue dal sedere, l'acqua del water è tutta rossa", "it"),
+        ("tonight the toilet looked like someone had poured red wine into it", "en"),
     ],
 )
 def test_bleeding_with_faintness_or_much_blood_is_still_an_emergency_alone(
@@ -1003,6 +1016,22 @@ def test_bleeding_with_faintness_or_much_blood_is_still_an_emergency_alone(
 )
 def test_a_period_or_beetroot_is_no_bleeding_from_the_gut(detector, message):
     assert detector.check(message).flags == ()
+
+
+@pytest.mark.parametrize(
+    "message",
+    # blind levels set 5: read as a collapse, as wanting to die and sepsis; a question about
+    # blood poisoning read as a poisoning
+    ["my husband keeps finding blood on the tissue and won't see anyone because he's "
+     "embarrassed. it's been happening for a few weeks. how do i convince him?",
+     "small spots of blood in the toilet after i go, been like that a couple of weeks. probably "
+     "hemorrhoids from pregnancy? baby's 3 months. otherwise all good",
+     "the article says toxins leak into the bloodstream... does that mean I'd get blood "
+     "poisoning?? my stomach is just bloated a lot lol"],
+)  # fmt: skip
+def test_blood_on_the_paper_is_no_collapse_and_blood_poisoning_no_poisoning(real_pipeline, message):
+    answer = real_pipeline.answer(message)
+    assert not set(answer.urgent_kinds) & {"emergency", "crisis", "poisoning"}
 
 
 def test_nearness_to_heavy_bleeding_does_not_make_a_few_drops_an_emergency(real_pipeline):

@@ -134,7 +134,11 @@ _SEE_SOMEONE_RE = re.compile(
     r"^(?:(?:omg|ok|okay|so|hmm|right|well|and|but|then)\W+)*(?:should|shall|do|must|ought|would "
     r"you)\s+(?:i|we|he|she|they|u)\s+(?:\w+\s+){0,2}?(?:get|go|see|have|be|call|ring|book)\b"
     r"[^?.!]{0,30}?\b(?:checked|seen|looked at|tested|doctor|gp|doc|someone|somebody|professional|"
-    r"specialist)\b",
+    r"specialist)\b|"
+    # ... or whether it is worth it ("worth seeing someone or just rest them", blind dev140)
+    r"^(?:(?:ok|okay|so|and|but|then|is it)\W+)*worth (?:seeing|getting|going to|having)\b"
+    r"[^?.!]{0,30}?\b(?:checked|seen|looked at|tested|doctor|gp|doc|someone|somebody|"
+    r"professional|specialist|physio)\b",
     re.IGNORECASE,
 )
 SEE_SOMEONE_WORDS = 9

@@ -19,7 +19,8 @@ _CONTROL = re.compile(
 # Words that only call the bot before what is asked ("@quotebot by what mechanism?", "bot, and
 # why?"), and its name anywhere: in a group the message is for the bot, the words ask nothing.
 _ADDRESS_RE = re.compile(
-    r"^\W*(?:(?:ok|okay|so|and)\s+)?(?:(?:a )?question for (?:the )?)?(?:@?quote_?bot|@\w*bot|bot)\b"
+    r"^\W*(?:(?:ok|okay|so|and|yo|oi)\s+)?(?:(?:a )?question for (?:the )?)?"
+    r"(?:@?quote_?bot|@\w*bot|bot)\b"
     r"[\s,:;!.-]*",
     re.IGNORECASE,
 )

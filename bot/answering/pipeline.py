@@ -1042,7 +1042,7 @@ _ASKS_TO_WORRY_RE = re.compile(
 # The subjects a meal is planned with.
 _MEALS = frozenset({"foods_and_diets"})
 _ASKS_TO_SEE_RE = re.compile(
-    r"\b(?:should|shall|do|does|must|ought|need|needs)\b[^?.!]{0,40}?\b(?:(?:see|seeing|go to|"
+    r"\b(?:should|shall|do|does|must|ought|need|needs|worth)\b[^?.!]{0,40}?\b(?:(?:see|seeing|go to|"
     r"go back to|take (?:him|her|them|me|it) to|visit|book|call|ring|ask) (?:a |the |my |his |her |"
     r"their |our |your )?(?:doctor|doctors|gp|doc|physician|specialist|rheumatologist|"
     r"gastroenterologist|professional|someone|somebody)|(?:have|get) (?:it|this|that|them|these|"

@@ -130,6 +130,7 @@ _ASKS_NAMED = frozenset(
     ["what", "when", "where", "why", "how", "who", "which", "you're", "youre", "wasn't", "weren't",
      "r"]
 )
+_TO_YOU = frozenset(["you", "your", "u", "ur", "yours"])
 # "Sarah has he …", "Tom is she …": asking one about someone else.
 _ASKS_OF = frozenset(["has", "is", "was", "does", "did", "have", "are"])
 _SOMEONE = frozenset(["he", "she", "they", "it", "her", "him", "your", "ur"])
@@ -657,6 +658,12 @@ class SmallTalk:
         # (the first three words: read from the message's opening, every answer passes here)
         first, second, third = (_words(message[:_OPENING_CHARS])[:3] + ["", "", ""])[:3]
         if first in self.vocatives and second in _SAID_TO_THEM:
+            return True
+        # ... or asking how they are ("Mummy how is your knee now?", blind dev140; not "mum how
+        # can i help her joint pain")
+        if first in self.vocatives and second == "how" and _TO_YOU.intersection(
+            _words(message[:_OPENING_CHARS])
+        ):
             return True
         # ... or by their given name, written with a capital: then a comma ("Margaret, did the
         # new tablets help?"; not "Margaret, 81, …" nor "Margaret, here"), words said to them
