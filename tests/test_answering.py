@@ -2263,6 +2263,23 @@ def test_a_long_story_that_asks_nothing_is_no_question(real_pipeline, message):
     assert answer.status == "small_talk" and not answer.quotes and answer.keeps_subject
 
 
+@pytest.mark.parametrize(
+    "message",
+    # Blind dev136, dev140: the group thanked, then news of a diagnosis.
+    ["thank you all, diagnosed with RA in March, still processing it tbh",
+     "Thank you all. Diagnosed with RA 6 months ago, still learning. Glad to find you."],
+)  # fmt: skip
+def test_the_group_thanked_and_told_news_is_a_story(real_pipeline, message):
+    answer = real_pipeline.answer(message)
+    assert answer.status == "small_talk" and not answer.quotes
+
+
+def test_asking_whether_to_see_someone_is_no_aside(real_pipeline):
+    for message in ("do you think I need to go to the doctor", "should I go see a doctor"):
+        answer = real_pipeline.answer(message)
+        assert answer.status == "answered" and "professional" in answer.quotes[0].text
+
+
 def test_a_long_story_that_asks_without_a_question_mark_is_answered(real_pipeline):
     answer = real_pipeline.answer(
         "okay so um I've been having pain in my hips and my knees for like a year now and my wife "
@@ -2319,7 +2336,10 @@ def test_food_asked_about_is_no_aside(real_pipeline, message, subject):
      "lunch 12:30? chicken rice", "ok so pizza or thai tonight?",
      # (blind dev140)
      "Mummy how is your knee now? Did you go for the check up",
-     "Who's ordering lunch? I vote dumplings 🥟"],
+     "Who's ordering lunch? I vote dumplings 🥟",
+     # ... someone told to see a professional (blind dev138, dev140)
+     "mum honestly with swelling you need to go to the doctor, not ask a bot",
+     "told you mate, go see the physio"],
 )  # fmt: skip
 def test_a_message_to_someone_in_the_group_is_an_aside(real_pipeline, message):
     answer = real_pipeline.answer(message)

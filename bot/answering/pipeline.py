@@ -335,6 +335,11 @@ class AnswerPipeline:
             # knees."), whatever health words it repeats.
             if talk[i] is None and self.small_talk and not request.offset:
                 talk[i] = self.small_talk.understands(text)
+            # ... and one that tells someone else to see a professional ("mum honestly with
+            # swelling you need to go to the doctor, not ask a bot", "told you mate, go see the
+            # physio"): said to them, not asked of the articles.
+            if talk[i] is None and self.small_talk and self.small_talk.sends_someone(text):
+                talk[i] = ASIDE
         problems = [
             None if kind else input_problem(text, self.max_chars)
             for kind, text in zip(talk, cleaned)

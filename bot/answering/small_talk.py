@@ -131,6 +131,15 @@ _ASKS_NAMED = frozenset(
      "r"]
 )
 _TO_YOU = frozenset(["you", "your", "u", "ur", "yours"])
+# Someone told to see a professional: "you need to go to the doctor", "go see the physio".
+_SENDS_SOMEONE_RE = re.compile(
+    r"(?:^|\b(?:told you|mate|mum|mom|dad|babe|hun|honestly|just|seriously)\s+)go (?:and )?see "
+    r"(?:a |the |your |ur )?(?:doctor|gp|doc|physio|physiotherapist|nurse|specialist|"
+    r"rheumatologist|dentist)\b|"
+    r"\b(?:you|u) (?:need to|needa|should|must|gotta|have to|better) (?:go (?:to|and see|see) |see |"
+    r"get (?:it|that|them|this) (?:checked|looked at) by )(?:a |the |your |ur )?(?:doctor|gp|doc|"
+    r"physio|physiotherapist|nurse|specialist|rheumatologist)\b"
+)
 # "Sarah has he …", "Tom is she …": asking one about someone else.
 _ASKS_OF = frozenset(["has", "is", "was", "does", "did", "have", "are"])
 _SOMEONE = frozenset(["he", "she", "they", "it", "her", "him", "your", "ur"])
@@ -680,6 +689,12 @@ class SmallTalk:
             or second in _ASKS_NAMED
             or (second in _ASKS_OF and third in _SOMEONE)
         )
+
+    def sends_someone(self, message: str) -> bool:
+        """Whether ``message`` tells someone else, without asking, to see a professional ("you
+        need to go to the doctor, not ask a bot", "told you mate, go see the physio")."""
+        said = " ".join(_WORD_RE.findall(message.casefold()))
+        return "?" not in message and bool(_SENDS_SOMEONE_RE.search(said))
 
     def understands(self, message: str) -> str | None:
         """The kind of small talk of a message that says what it read is understood and asks
