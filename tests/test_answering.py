@@ -2224,6 +2224,7 @@ def test_a_question_or_a_complaint_to_the_group_is_no_aside(real_pipeline, messa
      "I'm honestly so anxious, my joints have been achy for two weeks now",
      "Week 6 of cutting gluten and sugar and my knees feel SO much better!!",
      "Dad's knee is swollen again, like a balloon",
+     "Got diagnosed with rheumatoid arthritis last month. Still processing it tbh.",
      "My hip won't let me do the long route this week"],
 )  # fmt: skip
 def test_a_story_that_asks_nothing_is_asked_what_it_would_like_to_know(real_pipeline, message):
@@ -2339,7 +2340,7 @@ def test_food_asked_about_is_no_aside(real_pipeline, message, subject):
      "Who's ordering lunch? I vote dumplings 🥟",
      # ... someone told to see a professional (blind dev138, dev140)
      "mum honestly with swelling you need to go to the doctor, not ask a bot",
-     "told you mate, go see the physio"],
+     "told you mate, go see the physio", "Priya how's the hip after last week?"],
 )  # fmt: skip
 def test_a_message_to_someone_in_the_group_is_an_aside(real_pipeline, message):
     answer = real_pipeline.answer(message)

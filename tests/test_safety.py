@@ -931,7 +931,9 @@ def test_a_plan_told_in_chat_spelling_is_still_a_crisis(real_pipeline, message):
      "My wife read something about leaky gut and now she's convinced. I'm not convinced of "
      "anything anymore.",
      # a laugh about grandma (blind dev140: read as a grandmother who hardly drinks, confused)
-     "jajaja classic abuela"],
+     "jajaja classic abuela",
+     # cutting out foods (blind dev142: the crisis line)
+     "WHAT ELSE AM I MEANT TO CUT OUT THEN"],
 )  # fmt: skip
 def test_family_chat_is_no_emergency(real_pipeline, message):
     """Blind dev117: a crisis and a collapse raised by chat in a family group."""

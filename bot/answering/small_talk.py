@@ -67,6 +67,13 @@ _TELLING = frozenset(
 _TELLS_OF = _TELLING - {"me", "us", "mine", "here"}
 # ... or the writer's age given as an introduction ("hey, 29, RA since last year", "lupus dx at
 # 27 🙃", "Cyclist, 55, starting to feel it in my hips."), not an hour, a dose or a count.
+# ... or news of the writer's diagnosis, told without "I" ("Got diagnosed with rheumatoid arthritis
+# last month. Still processing it tbh.", blind dev142).
+_DIAGNOSIS_TOLD_RE = re.compile(
+    r"^\W*(?:(?:so|well|just|finally|recently|officially)\s+)*(?:got|was|been|getting)\s+"
+    r"(?:(?:just|finally|officially|recently)\s+)?(?:diagnosed|dx'?d)\b",
+    re.IGNORECASE,
+)
 _AGE_TOLD_RE = re.compile(
     r"(?:^|[,.;:]\s*|\bat\s+|\baged?\s+)[1-9]\d?(?:\s*(?:yo|y/o|yrs?|years? old))?"
     r"(?=\s*(?:[,.;:!]|$)|\s+[^\w\s])",
@@ -128,7 +135,7 @@ _BOT_CALLED_RE = re.compile(
 # After a given name, words that ask them ("Mehmet what time do we meet?", "Maya you're so weird").
 _ASKS_NAMED = frozenset(
     ["what", "when", "where", "why", "how", "who", "which", "you're", "youre", "wasn't", "weren't",
-     "r"]
+     "r", "how's", "hows"]
 )
 _TO_YOU = frozenset(["you", "your", "u", "ur", "yours"])
 # Someone told to see a professional: "you need to go to the doctor", "go see the physio".
@@ -761,7 +768,9 @@ class SmallTalk:
         words = self._spelled(message)
         if not words or words[0] in _REQUESTS or _REQUESTS_TOO.intersection(words):
             return False
-        introduces = _AGE_TOLD_RE.search(message) is not None
+        introduces = (
+            _AGE_TOLD_RE.search(message) is not None or _DIAGNOSIS_TOLD_RE.match(message) is not None
+        )
         if not _TELLS_OF.intersection(words) and not introduces:
             return False  # "write me a poem" tells nothing of the one who asks
         if set(self._kinds_at_ends(words)) - {"ack"}:
@@ -789,7 +798,11 @@ class SmallTalk:
         spelled = " ".join(_WORD_RE.findall(self.spelled_out(message).casefold()))
         if _ASKS_ANYWHERE_RE.search(spelled):
             return False
-        if not _TELLING.intersection(words) and not _AGE_TOLD_RE.search(message):
+        if (
+            not _TELLING.intersection(words)
+            and not _AGE_TOLD_RE.search(message)
+            and not _DIAGNOSIS_TOLD_RE.match(message)
+        ):
             return False  # "hi, leaky gut and joint pain" names what it asks about
         # An asking word opens a clause that asks ("hi, what is leaky gut"); inside one it
         # relates ("my father who is 78").
