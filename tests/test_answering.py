@@ -2276,9 +2276,20 @@ def test_the_group_thanked_and_told_news_is_a_story(real_pipeline, message):
 
 
 def test_asking_whether_to_see_someone_is_no_aside(real_pipeline):
-    for message in ("do you think I need to go to the doctor", "should I go see a doctor"):
+    # (and a code review's: "you" is anyone here, a friend's "mate" opens a question)
+    for message in (
+        "do you think I need to go to the doctor",
+        "should I go see a doctor",
+        "when do you need to see a doctor for joint pain",
+        "my GP said you should see a rheumatologist if joints swell, what else can I do",
+    ):
         answer = real_pipeline.answer(message)
         assert answer.status == "answered" and "professional" in answer.quotes[0].text
+
+
+def test_a_friend_called_before_a_question_is_no_aside(real_pipeline):
+    for message in ("mate how do you heal a leaky gut", "bhai how do you reduce joint inflammation"):
+        assert real_pipeline.answer(message).quotes
 
 
 def test_a_long_story_that_asks_without_a_question_mark_is_answered(real_pipeline):
@@ -2901,10 +2912,27 @@ def test_a_question_nothing_answers_alone_is_read_after_the_one_before(real_pipe
     assert first.context and "removing inflammatory foods" in first.quotes[0].text
     # ... but a remark that asks nothing is not glued to it, nor a message in a new chat.
     chat.answer(2, "could the bloating and the achy joints be connected?", ask)
-    remark = chat.answer(2, "my dog ate my homework", ask)
-    assert not remark.quotes and remark.context is None
+    remark = chat.answer(2, "my cat is asleep on the keyboard", ask)
+    assert not remark.urgent and not remark.quotes and remark.context is None
     alone = Conversation().answer(3, "What would you suggest I try first?", ask)
     assert not alone.quotes
+
+
+@pytest.mark.parametrize(
+    "message",
+    # A code review: read after the last question, these got its quotes.
+    ["how often should I wash my bedsheets?", "what's a good gift for my mum's birthday?",
+     "how do I get my kid to eat vegetables?", "how many hours should a teenager sleep?",
+     "ok different question: how often should I wash my bedsheets?"],
+)  # fmt: skip
+def test_a_question_of_its_own_nothing_answers_is_not_read_after_the_last(real_pipeline, message):
+    from bot.answering.conversation import Conversation
+
+    chat = Conversation()
+    ask = lambda request: real_pipeline.answer_batch([request])[0]  # noqa: E731
+    chat.answer(1, "can leaky gut cause joint pain?", ask)
+    answer = chat.answer(1, message, ask)
+    assert answer.context is None and answer.status != "answered"
 
 
 def test_an_emoji_does_not_pull_a_question_away_from_its_answer(real_pipeline):

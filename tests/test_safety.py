@@ -924,12 +924,9 @@ def test_a_plan_told_in_chat_spelling_is_still_a_crisis(real_pipeline, message):
      # chat for five minutes; and as a methotrexate overdose)
      "Mum's appointment went ok, rheumatologist upped her dose",
      "rheumy appt went ok, they bumped my methotrexate up",
-     # school sport and noisy knees (blind dev139: read as a pulmonary embolism and a fracture);
-     # doubt (blind dev136: read as wanting to die)
+     # school sport and noisy knees (blind dev139: read as a pulmonary embolism and a fracture)
      "Maya said her knees hurt again after PE",
      "Dad your knee was making that crunchy noise on the stairs again 😂",
-     "My wife read something about leaky gut and now she's convinced. I'm not convinced of "
-     "anything anymore.",
      # a laugh about grandma (blind dev140: read as a grandmother who hardly drinks, confused)
      "jajaja classic abuela",
      # cutting out foods (blind dev142: the crisis line)
@@ -1020,20 +1017,54 @@ def test_a_period_or_beetroot_is_no_bleeding_from_the_gut(detector, message):
     assert detector.check(message).flags == ()
 
 
+def test_blood_on_the_paper_is_no_collapse_and_all_well_no_crisis(real_pipeline):
+    # Blind levels set 5: a husband "too embarrassed" to see anyone about blood on the tissue
+    # got the collapse emergency; "… baby's 3 months. otherwise all good" the crisis line (its
+    # sepsis reading stays: erring towards an emergency); blood poisoning asked about, poisoning.
+    husband = real_pipeline.answer(
+        "my husband keeps finding blood on the tissue and won't see anyone because he's "
+        "embarrassed. it's been happening for a few weeks. how do i convince him?"
+    )
+    assert husband.urgent_kinds == ("see_doctor",)
+    mother = real_pipeline.answer(
+        "small spots of blood in the toilet after i go, been like that a couple of weeks. "
+        "probably hemorrhoids from pregnancy? baby's 3 months. otherwise all good"
+    )
+    assert "crisis" not in mother.urgent_kinds
+    asked = real_pipeline.answer(
+        "the article says toxins leak into the bloodstream... does that mean I'd get blood "
+        "poisoning?? my stomach is just bloated a lot lol"
+    )
+    assert not asked.urgent_kinds
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    # A code review: calm fragments ("otherwise all good", "baby's 3 months.", sweetcorn in a
+    # poo, "I'm not convinced of anything anymore") hid these; they are no calm examples now.
+    [("I'm not convinced of anything anymore, I just want it all to end", "crisis"),
+     ("otherwise all good, I just want it all to end", "crisis"),
+     ("my baby is 3 months old and has a temperature of 38.5", "emergency"),
+     ("his poo had bits of red in it and he looks pale", "emergency"),
+     ("his poo had bits of blood in it", "see_doctor"),
+     ("he got blood poisoning from a cut and now has a fever and is shivering", "emergency")],
+)  # fmt: skip
+def test_a_sign_beside_words_of_a_calm_example_is_still_read(real_pipeline, message, kind):
+    assert kind in real_pipeline.answer(message).urgent_kinds
+
+
 @pytest.mark.parametrize(
     "message",
-    # blind levels set 5: read as a collapse, as wanting to die and sepsis; a question about
-    # blood poisoning read as a poisoning
-    ["my husband keeps finding blood on the tissue and won't see anyone because he's "
-     "embarrassed. it's been happening for a few weeks. how do i convince him?",
-     "small spots of blood in the toilet after i go, been like that a couple of weeks. probably "
-     "hemorrhoids from pregnancy? baby's 3 months. otherwise all good",
-     "the article says toxins leak into the bloodstream... does that mean I'd get blood "
-     "poisoning?? my stomach is just bloated a lot lol"],
+    # A code review: the new blood patterns caught these.
+    ["my blood pressure drops when I go to the toilet",
+     "spotting, blood on my pad between periods",
+     "the bowl of soup looked like tomato soup lol",
+     "my knee hurts so much, I just want it to stop"],
 )  # fmt: skip
-def test_blood_on_the_paper_is_no_collapse_and_blood_poisoning_no_poisoning(real_pipeline, message):
-    answer = real_pipeline.answer(message)
-    assert not set(answer.urgent_kinds) & {"emergency", "crisis", "poisoning"}
+def test_blood_pressure_a_period_and_soup_are_no_bleeding_from_the_gut(detector, message):
+    assert not {"gi_bleeding", "gi_bleeding_see_doctor", "suicide_self_harm"} & set(
+        detector.check(message).flags
+    )
 
 
 def test_nearness_to_heavy_bleeding_does_not_make_a_few_drops_an_emergency(real_pipeline):

@@ -392,7 +392,7 @@ class Conversation:
         again = self.reread(turn, first)
         if again is not None:
             second = answer(again.request)
-            if second.answered:
+            if second.status == "answered" and second.quotes:
                 return self.settle(again, second)
         return self.settle(turn, first)
 

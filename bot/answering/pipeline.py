@@ -954,6 +954,15 @@ class AnswerPipeline:
                 and i not in stood_down
                 and self.small_talk
                 and not self.small_talk.asks_nothing(cleaned[i])
+                # ... and names nothing of its own: no subject the articles never mention, no
+                # word they never use but the few any question asks with ("how often should I
+                # wash my bedsheets?" is no follow-up of joint pain; a code review found it
+                # answered with the last topic's quotes).
+                and not any(
+                    not m.in_corpus
+                    for m in (corpus.subjects.mentions(cleaned[i]) if corpus.subjects else ())
+                )
+                and not set(corpus.retriever.lexical.unknown(cleaned[i])) - _ASKING_WORDS
             ):
                 answer = dataclasses.replace(answer, may_follow=True)
             answers.append(answer)
@@ -1044,6 +1053,17 @@ _ASKS_TO_WORRY_RE = re.compile(
 )
 # Asking whether to have it seen to by someone ("should I take him to a doctor?", "Ought I to have
 # someone look at it?", "should I push for a referral or something?").
+# Words (as the lexical index reads them) any question may ask with, whatever it is about: a
+# question nothing answered that uses no other word the articles lack may be read again after the
+# question before it ("What would you suggest I try first?", "how long should I keep going?").
+_ASKING_WORDS = frozenset(
+    {"tri", "first", "bad", "good", "better", "best", "go", "stuff", "base", "count", "way",
+     "differ", "two", "wait", "littl", "larg", "accord", "text", "deal", "bot", "dem", "thing",
+     "kind", "sort", "mean", "els", "list", "one", "realli", "actual", "exact", "just", "like",
+     "also", "ok", "okay", "start", "next", "instead", "suggest", "recommend", "keep", "long",
+     "much", "mani", "often", "soon", "quick", "worth", "safe", "normal", "sure", "true", "right",
+     "work", "help", "need", "matter", "point"}
+)  # fmt: skip
 # The subjects a meal is planned with.
 _MEALS = frozenset({"foods_and_diets"})
 _ASKS_TO_SEE_RE = re.compile(

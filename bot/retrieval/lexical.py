@@ -296,6 +296,11 @@ class LexicalIndex:
             return False
         return self._is_word is not None and not self._is_word(folded)
 
+    def unknown(self, text: str) -> list[str]:
+        """The content words of ``text`` the passages never use ("bedsheets" in "how often should
+        I wash my bedsheets?"), as tokens."""
+        return [token for token in self.tokens(text) if token not in self._idf]
+
     def knows(self, text: str) -> bool:
         """Whether a content word of ``text`` is one the passages use ("stress", "gut")."""
         return any(token in self._idf for token in self.tokens(text))

@@ -107,6 +107,9 @@ class Guards:
     # A message that stands an earlier emergency down ("I went to A&E, they said it's fine",
     # "I'm not suicidal, it's just an expression"): the chat's urgent advice is not repeated.
     stood_down: re.Pattern | None = None
+    # A sentence that only says all is well ("otherwise all good"): the semantic layer's reading
+    # of it as anything urgent is set aside (the lexicon still reads the sentences beside it).
+    all_well: re.Pattern | None = None
 
 
 @dataclass
@@ -239,6 +242,8 @@ class Lexicon:
         said it was a small tear"). The model cannot tell "no blood" from "blood"."""
         g = self.guards
         sentence = self.normalise(text)
+        if g.all_well is not None and g.all_well.fullmatch(sentence.strip(" .!,;:")):
+            return True
         unsigned = g.negated_sign.sub(" ", sentence) if g.negated_sign else sentence
         if kind != "crisis" and g.negation and g.negation.search(unsigned):
             return True

@@ -162,8 +162,10 @@ async def answer_question(
                 # Alone, nothing answered a question asked right after another: read after it
                 # (Conversation.answer, the same rule as every channel's).
                 again = found.conversation.reread(turn, first)
-                if again is not None and (second := await ask(again.request)).answered:
-                    turn, first = again, second
+                if again is not None:
+                    second = await ask(again.request)
+                    if second.status == "answered" and second.quotes:
+                        turn, first = again, second
                 answer = found.conversation.settle(turn, first)
         finally:
             typing.cancel()
