@@ -1047,7 +1047,10 @@ def test_blood_on_the_paper_is_no_collapse_and_all_well_no_crisis(real_pipeline)
      ("my baby is 3 months old and has a temperature of 38.5", "emergency"),
      ("his poo had bits of red in it and he looks pale", "emergency"),
      ("his poo had bits of blood in it", "see_doctor"),
-     ("he got blood poisoning from a cut and now has a fever and is shivering", "emergency")],
+     ("he got blood poisoning from a cut and now has a fever and is shivering", "emergency"),
+     # (and the review's probes the lexicon missed before this session too)
+     ("he says life isn't worth living", "crisis"),
+     ("blood on the paper when i wiped and now my lips are going blue", "emergency")],
 )  # fmt: skip
 def test_a_sign_beside_words_of_a_calm_example_is_still_read(real_pipeline, message, kind):
     assert kind in real_pipeline.answer(message).urgent_kinds
