@@ -392,9 +392,14 @@ class Conversation:
         again = self.reread(turn, first)
         if again is not None:
             second = answer(again.request)
-            if second.status == "answered" and second.quotes:
+            if self.takes_second(second):
                 return self.settle(again, second)
         return self.settle(turn, first)
+
+    @staticmethod
+    def takes_second(second: Answer) -> bool:
+        """Whether the second reading (``reread``) is the answer: only when it answers."""
+        return second.status == "answered" and bool(second.quotes)
 
     def settle(self, turn: Turn, answer: Answer) -> Answer:
         """Remember what the chat asked (the question as answered, follow-ups with what they

@@ -164,7 +164,7 @@ async def answer_question(
                 again = found.conversation.reread(turn, first)
                 if again is not None:
                     second = await ask(again.request)
-                    if second.status == "answered" and second.quotes:
+                    if found.conversation.takes_second(second):
                         turn, first = again, second
                 answer = found.conversation.settle(turn, first)
         finally:
